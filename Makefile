@@ -1,0 +1,112 @@
+# tuishui — plain Makefile.  `make run` and `make check` are the two entry
+# points (README.md); everything else is a step they use.
+#
+# Layout of the build:
+#   build/lib/libtuishui.a      every lib/*.c
+#   build/bin/<module>.fcgi     one per cgi-bin/<module>.c
+#   build/tools/<tool>          one per tools/<tool>.c (command-line helpers)
+#   build/tests/unit/<test>     one per tests/unit/test_*.c (cmocka, TAP)
+#   build-san/...               the same with ASan+UBSan, used by make check
+#   build/fuzz/<target>         one per tests/fuzz/fuzz_*.c (clang libFuzzer)
+
+CC      ?= cc
+B       ?= build
+PORT    ?= 8080
+VAR     ?= $(CURDIR)/var
+
+CS_CFLAGS := -I/usr/include/ClearSilver
+CS_LIBS   := -lneo_cgi -lneo_cs -lneo_utl -lz
+DB_CFLAGS := $(shell pkg-config --cflags libmariadb 2>/dev/null || echo -I/usr/include/mariadb)
+DB_LIBS   := $(shell pkg-config --libs libmariadb 2>/dev/null || echo -lmariadb)
+
+WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
+             -Ilib $(CS_CFLAGS) $(DB_CFLAGS)
+LIBS    := -lfcgi $(DB_LIBS) $(CS_LIBS) -lcrypto -lpthread
+LDFLAGS ?=
+
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+LIB_OBJ   := $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+PROG_SRC  := $(sort $(wildcard cgi-bin/*.c))
+PROGS     := $(PROG_SRC:cgi-bin/%.c=$(B)/bin/%.fcgi)
+TOOL_SRC  := $(sort $(wildcard tools/*.c))
+TOOLS     := $(TOOL_SRC:tools/%.c=$(B)/tools/%)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNITS     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: all deps run stop status check check-valgrind lint fuzz unit \
+        audit-verify bench clean format
+
+all: $(B)/lib/libtuishui.a $(PROGS) $(TOOLS)
+
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/lib/libtuishui.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/bin/%.fcgi: cgi-bin/%.c $(B)/lib/libtuishui.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
+
+$(B)/tools/%: tools/%.c $(B)/lib/libtuishui.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/lib/libtuishui.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS) -lcmocka
+
+# Unit tests run under ASan+UBSan in their own build tree.
+unit:
+	$(MAKE) B=build-san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+	        LDFLAGS="-fsanitize=address,undefined" $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)
+
+# libFuzzer targets: each links the parser sources it needs straight from lib/.
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
+              $(CS_CFLAGS) $(DB_CFLAGS)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LIBS)
+
+fuzz: $(FUZZERS)
+	scripts/fuzz.sh long
+
+deps:
+	scripts/deps.sh
+
+run: deps all
+	scripts/stack.sh start
+
+stop:
+	scripts/stack.sh stop
+
+status:
+	scripts/stack.sh status
+
+check: deps all lint
+	scripts/check.sh
+
+check-valgrind: deps all
+	VALGRIND=1 scripts/check.sh http
+
+lint:
+	scripts/lint.sh
+
+audit-verify: all
+	$(B)/tools/ts-admin audit-verify
+
+bench: all
+	bench/run.sh
+
+format:
+	clang-format -i lib/*.c lib/*.h cgi-bin/*.c tools/*.c tests/unit/*.c tests/fuzz/*.c
+
+clean:
+	rm -rf build build-san

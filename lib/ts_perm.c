@@ -1,0 +1,111 @@
+#include "ts_perm.h"
+
+#include <string.h>
+
+#define ENT TS_SCOPE_ENTERPRISE
+#define TAX TS_SCOPE_TAX
+#define CUS TS_SCOPE_CUSTOMS
+#define OPS TS_SCOPE_OPERATOR
+
+/* The module map as permission codes, in menu order.  Groups follow the
+ * manuals' menus; labels are the manuals' words.  `built` turns a menu entry
+ * on once its program exists: permissions for later modules already exist
+ * as codes so roles can be set up ahead of them. */
+const struct ts_perm ts_perm_table[] = {
+    {"workbench", "工作台", "工作台", "/workbench/", ENT | TAX | CUS | OPS, true},
+
+    /* 备案单证电子化管理 (000) */
+    {"prearchive", "单证预归档", "单证预归档", "/prearchive/", ENT, false},
+    {"declist", "单证采集备案", "生成关单清册", "/declist/", ENT, false},
+    {"docupload", "单证采集备案", "上传备案单证", "/docupload/", ENT, false},
+    {"doccheck", "单证采集备案", "单证收齐审核", "/doccheck/", ENT, false},
+    {"docexport", "单证采集备案", "导出备案目录", "/docexport/", ENT, false},
+
+    /* 报关单 (003) */
+    {"decl", "报关单", "报关单查询下载", "/decl/", ENT, false},
+
+    /* 出口退税申报 (001) */
+    {"collect", "出口退税申报", "报关单采集", "/collect/", ENT, false},
+    {"goods", "出口退税申报", "出口货物明细采集", "/goods/", ENT, false},
+    {"goodsinfo", "出口退税申报", "货物资料采集", "/goodsinfo/", ENT, false},
+    {"forex", "出口退税申报", "收汇情况采集", "/forex/", ENT, false},
+    {"selfmade", "出口退税申报", "视同自产货物清单", "/selfmade/", ENT, false},
+    {"services", "出口退税申报", "国际运输及跨境应税服务", "/services/", ENT, false},
+    {"purchase", "出口退税申报", "进货明细", "/purchase/", ENT, false},
+    {"declare", "出口退税申报", "生成退税申报数据", "/declare/", ENT, false},
+    {"feedback", "出口退税申报", "反馈读入", "/feedback/", ENT, false},
+    {"query", "出口退税申报", "数据查询", "/query/", ENT, false},
+    {"processing", "出口退税申报", "进料加工核销", "/processing/", ENT, false},
+    {"certs", "出口退税申报", "单证申报", "/certs/", ENT, false},
+    {"filing", "出口退税申报", "备案申报", "/filing/", ENT, false},
+    {"other", "出口退税申报", "其他申报", "/other/", ENT, false},
+    {"config", "出口退税申报", "业务配置", "/config/", ENT, false},
+
+    /* 出口退税综合服务平台 (002) */
+    {"predecl", "综合服务平台", "预申报", "/predecl/", ENT, false},
+    {"formal", "综合服务平台", "正式申报", "/formal/", ENT, false},
+    {"fbdownload", "综合服务平台", "反馈下载", "/fbdownload/", ENT, false},
+    {"documents", "综合服务平台", "文书开具", "/documents/", ENT, false},
+    {"progress", "综合服务平台", "退税进度", "/progress/", ENT, false},
+    {"reminders", "综合服务平台", "退税提醒", "/reminders/", ENT, false},
+    {"inquiry", "综合服务平台", "综合查询", "/inquiry/", ENT, false},
+    {"service", "综合服务平台", "办税服务", "/service/", ENT, false},
+
+    /* 出口退货 (004) */
+    {"retgoods", "出口退货", "出口退货信息录入", "/retgoods/", ENT, false},
+
+    /* Officer side */
+    {"taxaudit", "税务审核", "退税审核", "/taxaudit/", TAX, false},
+    {"customs", "海关审核", "海关审核", "/customs/", CUS, false},
+
+    /* 系统管理 (000 §2.5) */
+    {"efiling", "系统管理", "电子化管理备案", "/efiling/", ENT, false},
+    {"doctypes", "系统管理", "备案单证种类", "/doctypes/", ENT, false},
+    {"roles", "系统管理", "角色管理", "/roles/", ENT | TAX | CUS | OPS, true},
+    {"roles.edit", "系统管理", "新增/修改/删除角色", NULL, ENT | TAX | CUS | OPS, true},
+    {"users", "系统管理", "用户管理", "/users/", ENT | TAX | CUS | OPS, true},
+    {"users.edit", "系统管理", "新增/修改/停用用户、分配角色", NULL, ENT | TAX | CUS | OPS, true},
+    {"users.resetpw", "系统管理", "重置密码", NULL, ENT | TAX | CUS | OPS, true},
+
+    /* Operator */
+    {"operator", "运维管理", "企业管理", "/operator/", OPS, true},
+    {"operator.edit", "运维管理", "新增/修改/停用企业", NULL, OPS, true},
+    {"audit", "运维管理", "审计日志", "/operator/audit", OPS, true},
+};
+
+const size_t ts_perm_count = sizeof ts_perm_table / sizeof ts_perm_table[0];
+
+const struct ts_perm *ts_perm_find(const char *code)
+{
+    for (size_t i = 0; i < ts_perm_count; i++)
+        if (strcmp(ts_perm_table[i].code, code) == 0)
+            return &ts_perm_table[i];
+    return NULL;
+}
+
+static const struct {
+    enum ts_scope scope;
+    const char *name;
+} scope_names[] = {
+    {TS_SCOPE_ENTERPRISE, "enterprise"},
+    {TS_SCOPE_TAX, "tax"},
+    {TS_SCOPE_CUSTOMS, "customs"},
+    {TS_SCOPE_OPERATOR, "operator"},
+};
+
+/* The scope stored in app_user.scope / role.scope; 0 if unknown. */
+enum ts_scope ts_perm_scope_from_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof scope_names / sizeof scope_names[0]; i++)
+        if (name && strcmp(scope_names[i].name, name) == 0)
+            return scope_names[i].scope;
+    return 0;
+}
+
+const char *ts_perm_scope_name(enum ts_scope scope)
+{
+    for (size_t i = 0; i < sizeof scope_names / sizeof scope_names[0]; i++)
+        if (scope_names[i].scope == scope)
+            return scope_names[i].name;
+    return "";
+}

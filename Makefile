@@ -44,11 +44,12 @@ all: $(B)/lib/libtuishui.a $(PROGS) $(TOOLS)
 
 $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/lib/libtuishui.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/bin/%.fcgi: cgi-bin/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)

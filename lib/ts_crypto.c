@@ -228,6 +228,7 @@ static int ts_crypto_parse_param(const char **s, const char *name, char term,
 	}
 	if (*p != term)
 		return -1;
+	*value = v;
 	*s = p + 1;
 	return 0;
 }

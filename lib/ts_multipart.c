@@ -26,7 +26,8 @@ struct ts_multipart {
     char *delim; /* "\r\n--" boundary */
     size_t dlen;
     enum state state;
-    struct ts_buf pending; /* bytes not yet consumed */
+    enum ts_form_status status; /* the first failure; final */
+    struct ts_buf pending;      /* bytes not yet consumed */
     size_t total;
     size_t parts;
     /* the part being read */
@@ -121,7 +122,7 @@ static enum ts_form_status start_part(struct ts_multipart *m, const char *h, siz
         size_t n = eol ? (size_t)(eol - line) : (size_t)(h + hlen - line);
         if (n > 20 && strncasecmp(line, "Content-Disposition:", 20) == 0)
             cd = ts_arena_memdup0(m->arena, line, n);
-        line += n + 2;
+        line = eol ? eol + 2 : h + hlen;
     }
     if (!cd || (m->name = disposition_param(m->arena, cd, strlen(cd), "name")) == NULL ||
         !*m->name || !ts_form_utf8_valid(m->name, strlen(m->name)))
@@ -240,7 +241,9 @@ static bool step(struct ts_multipart *m, enum ts_form_status *st)
     case HEADERS:
         hit = memmem(b->data, b->len, "\r\n\r\n", 4);
         if (!hit) {
-            if (b->len > m->lim->max_header)
+            /* Up to 3 bytes of the blank line may already be here: a block
+             * of exactly max_header may not fail for where a chunk ends. */
+            if (b->len > m->lim->max_header + 3)
                 *st = TS_FORM_TOO_LARGE;
             return false;
         }
@@ -259,25 +262,32 @@ static bool step(struct ts_multipart *m, enum ts_form_status *st)
     return false;
 }
 
-/* Feed the next chunk of the body. */
+/* Feed the next chunk of the body.  The first failure is final: every later
+ * feed and finish return it again and nothing more is parsed, since a part
+ * refused half-way has no file or value to write to. */
 enum ts_form_status ts_multipart_feed(struct ts_multipart *m, const char *data, size_t len)
 {
     enum ts_form_status st = TS_FORM_OK;
+    if (m->status != TS_FORM_OK)
+        return m->status;
     m->total += len;
     if (m->total > m->lim->max_total)
-        return TS_FORM_TOO_LARGE;
+        return m->status = TS_FORM_TOO_LARGE;
     if (m->state == DONE)
         return TS_FORM_OK;
     ts_buf_add(&m->pending, data, len);
     while (st == TS_FORM_OK && step(m, &st))
         ;
-    return st;
+    return m->status = st;
 }
 
-/* The body ended: it must have ended with the closing delimiter. */
+/* The body ended: it must have ended with the closing delimiter, and no
+ * feed may have failed. */
 enum ts_form_status ts_multipart_finish(struct ts_multipart *m, struct ts_kvlist *fields,
                                         struct ts_upload **files)
 {
+    if (m->status != TS_FORM_OK)
+        return m->status;
     if (m->state != DONE)
         return TS_FORM_MALFORMED;
     *fields = m->fields;

@@ -1,0 +1,192 @@
+#include "ts_render.h"
+#include "ts_app.h"
+#include "ts_arena.h"
+#include "ts_config.h"
+#include "ts_log.h"
+
+#include <ClearSilver.h>
+#include <string.h>
+
+/* Log a ClearSilver error (never shown to the user: its text holds paths)
+ * and release it. */
+static void log_neoerr(const char *what, NEOERR *err)
+{
+    STRING s;
+    string_init(&s);
+    nerr_error_string(err, &s);
+    ts_log_error("%s: %s", what, s.buf ? s.buf : "?");
+    string_clear(&s);
+    nerr_ignore(&err);
+}
+
+/* The page's HDF, created on first use with the escaping switch on. */
+static HDF *page_hdf(struct ts_ctx *c)
+{
+    if (c->hdf)
+        return c->hdf;
+    HDF *hdf = NULL;
+    NEOERR *err = hdf_init(&hdf);
+    if (err != STATUS_OK) {
+        log_neoerr("hdf_init", err);
+        return NULL;
+    }
+    hdf_set_value(hdf, "Config.VarEscapeMode", "html");
+    hdf_set_value(hdf, "Config.TimeFooter", "0");
+    hdf_set_value(hdf, "hdf.loadpaths.0", ts_config_str("templates.dir", "templates"));
+    c->hdf = hdf;
+    return hdf;
+}
+
+void ts_render_set(struct ts_ctx *c, const char *name, const char *value)
+{
+    HDF *hdf = page_hdf(c);
+    if (hdf)
+        hdf_set_value(hdf, name, value ? value : "");
+}
+
+void ts_render_set_int(struct ts_ctx *c, const char *name, int64_t value)
+{
+    HDF *hdf = page_hdf(c);
+    if (hdf)
+        hdf_set_value(hdf, name, ts_arena_printf(c->arena, "%lld", (long long)value));
+}
+
+/* Rows of a query as prefix.<row>.<column> (SQL NULL becomes ""). */
+void ts_render_rows(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *rows)
+{
+    HDF *hdf = page_hdf(c);
+    if (!hdf)
+        return;
+    for (size_t r = 0; r < rows->nrows; r++)
+        for (size_t col = 0; col < rows->ncols; col++) {
+            const char *v = ts_db_cell_at(rows, r, col);
+            const char *name =
+                ts_arena_printf(c->arena, "%s.%zu.%s", prefix, r, rows->names[col]);
+            hdf_set_value(hdf, name, v ? v : "");
+        }
+}
+
+void ts_render_field_error(struct ts_ctx *c, const char *name, const char *message)
+{
+    ts_render_set(c, ts_arena_printf(c->arena, "Form.Err.%s", name), message);
+    ts_render_set(c, "Form.HasErrors", "1");
+}
+
+/* The left menu: every built menu function the user holds, in the module
+ * map's order, grouped.  A user without roles gets no menu at all. */
+static void set_menu(struct ts_ctx *c, HDF *hdf)
+{
+    const char *group = NULL;
+    int g = -1, item = 0;
+    for (size_t i = 0; i < ts_perm_count; i++) {
+        const struct ts_perm *p = &ts_perm_table[i];
+        if (!p->url || !p->built || !(p->scopes & c->session->scope) ||
+            !ts_session_can(c, p->code))
+            continue;
+        if (!group || strcmp(group, p->group) != 0) {
+            group = p->group;
+            g++;
+            item = 0;
+            hdf_set_value(hdf, ts_arena_printf(c->arena, "Menu.%d.Name", g), group);
+        }
+        const char *base = ts_arena_printf(c->arena, "Menu.%d.Items.%d", g, item++);
+        hdf_set_value(hdf, ts_arena_printf(c->arena, "%s.Label", base), p->label);
+        hdf_set_value(hdf, ts_arena_printf(c->arena, "%s.Url", base), p->url);
+        if (strcmp(p->code, c->module->name) == 0)
+            hdf_set_value(hdf, ts_arena_printf(c->arena, "%s.Active", base), "1");
+    }
+}
+
+/* Values every page has: title, who is logged in, menu, CSRF token, flash,
+ * request id. */
+static void set_page_globals(struct ts_ctx *c, HDF *hdf)
+{
+    hdf_set_value(hdf, "Page.Module", c->module->name);
+    if (!hdf_get_value(hdf, "Page.Title", NULL))
+        hdf_set_value(hdf, "Page.Title", c->module->title);
+    hdf_set_value(hdf, "Page.RequestId", c->request_id);
+    hdf_set_value(hdf, "CSRF", ts_session_csrf(c));
+    if (!c->session)
+        return;
+    struct ts_session *s = c->session;
+    hdf_set_value(hdf, "User.Nickname", s->nickname);
+    hdf_set_value(hdf, "User.LoginName", s->login_name);
+    hdf_set_value(hdf, "User.Scope", ts_perm_scope_name(s->scope));
+    hdf_set_value(hdf, "User.EntName", s->ent_name ? s->ent_name : "");
+    if (s->flash)
+        hdf_set_value(hdf, "Flash", s->flash);
+    if (!s->must_change_password)
+        set_menu(c, hdf);
+}
+
+/* ClearSilver's output callback: append to the response body. */
+static NEOERR *append_output(void *ctx, char *s)
+{
+    ts_buf_adds(ctx, s);
+    return STATUS_OK;
+}
+
+/* Render layout/header.cs, the page's template, layout/footer.cs into the
+ * response body.  Returns 0, or -1 after logging why. */
+int ts_render(struct ts_ctx *c, const char *template_path)
+{
+    HDF *hdf = page_hdf(c);
+    CSPARSE *cs = NULL;
+    if (!hdf)
+        return -1;
+    set_page_globals(c, hdf);
+    NEOERR *err = cs_init(&cs, hdf);
+    if (err == STATUS_OK)
+        err = cgi_register_strfuncs(cs);
+    if (err == STATUS_OK)
+        err = cs_parse_file(cs, "layout/header.cs");
+    if (err == STATUS_OK)
+        err = cs_parse_file(cs, template_path);
+    if (err == STATUS_OK)
+        err = cs_parse_file(cs, "layout/footer.cs");
+    ts_buf_reset(&c->body);
+    if (err == STATUS_OK)
+        err = cs_render(cs, &c->body, append_output);
+    cs_destroy(&cs);
+    if (err != STATUS_OK) {
+        log_neoerr(template_path, err);
+        return -1;
+    }
+    if (!c->status)
+        c->status = 200;
+    c->content_type = "text/html; charset=utf-8";
+    c->responded = true;
+    return 0;
+}
+
+/* A readable error page in Chinese: what happened, what to do, and the
+ * request id to quote; never a stack, query or path.  Falls back to plain
+ * text if even the template fails. */
+int ts_render_error(struct ts_ctx *c, int status, const char *message)
+{
+    c->status = status;
+    ts_render_set(c, "Page.Title", "出错了");
+    ts_render_set(c, "Error.Message", message);
+    ts_render_set_int(c, "Error.Status", status);
+    if (ts_render(c, "layout/error.cs") == 0) {
+        c->status = status;
+        return 0;
+    }
+    ts_buf_reset(&c->body);
+    ts_buf_adds(&c->body, message);
+    ts_buf_adds(&c->body, "\n请求编号：");
+    ts_buf_adds(&c->body, c->request_id);
+    ts_buf_adds(&c->body, "\n");
+    c->content_type = "text/plain; charset=utf-8";
+    c->responded = true;
+    return 0;
+}
+
+void ts_render_free(struct ts_ctx *c)
+{
+    if (c->hdf) {
+        HDF *hdf = c->hdf;
+        hdf_destroy(&hdf);
+        c->hdf = NULL;
+    }
+}

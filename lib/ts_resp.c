@@ -1,0 +1,151 @@
+#include "ts_resp.h"
+#include "ts_app.h"
+#include "ts_arena.h"
+#include "ts_log.h"
+
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+void ts_resp_header(struct ts_ctx *c, const char *name, const char *value)
+{
+    struct ts_header *h = ts_arena_alloc(c->arena, sizeof *h);
+    h->name = name;
+    h->value = value;
+    h->next = c->headers;
+    c->headers = h;
+}
+
+/* 303 See Other: after a POST the browser GETs the next page, so a reload
+ * never repeats the change.  Only local paths are accepted (no open
+ * redirect through a ?next= parameter). */
+int ts_resp_redirect(struct ts_ctx *c, const char *url)
+{
+    if (url[0] != '/' || url[1] == '/' || url[1] == '\\' || strpbrk(url, "\r\n"))
+        url = "/";
+    c->status = 303;
+    ts_resp_header(c, "Location", url);
+    ts_buf_reset(&c->body);
+    c->content_type = "text/plain; charset=utf-8";
+    c->responded = true;
+    return 0;
+}
+
+/* Content-Disposition for a download with a Chinese file name: an ASCII
+ * fallback plus RFC 5987 filename* (UTF-8, percent-encoded). */
+const char *ts_resp_content_disposition(struct ts_ctx *c, const char *filename)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct ts_buf ascii = {0}, enc = {0};
+    for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+        bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                     (*p >= '0' && *p <= '9') || strchr("-._~", *p);
+        ts_buf_addc(&ascii, plain ? (char)*p : '_');
+        if (plain) {
+            ts_buf_addc(&enc, (char)*p);
+        } else {
+            ts_buf_addc(&enc, '%');
+            ts_buf_addc(&enc, hex[*p >> 4]);
+            ts_buf_addc(&enc, hex[*p & 15]);
+        }
+    }
+    const char *v = ts_arena_printf(c->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+                                    ts_buf_cstr(&ascii), ts_buf_cstr(&enc));
+    ts_buf_free(&ascii);
+    ts_buf_free(&enc);
+    return v;
+}
+
+/* Send bytes as the response; with a download_name, as an attachment. */
+int ts_resp_send(struct ts_ctx *c, const char *content_type, const void *data, size_t n,
+                 const char *download_name)
+{
+    c->status = 200;
+    c->content_type = content_type;
+    ts_buf_reset(&c->body);
+    ts_buf_add(&c->body, data, n);
+    if (download_name)
+        ts_resp_header(c, "Content-Disposition", ts_resp_content_disposition(c, download_name));
+    c->responded = true;
+    return 0;
+}
+
+/* Send a file (a generated export) without holding it in memory. */
+int ts_resp_send_file(struct ts_ctx *c, const char *content_type, const char *path,
+                      const char *download_name)
+{
+    c->status = 200;
+    c->content_type = content_type;
+    c->send_file = ts_arena_strdup(c->arena, path);
+    if (download_name)
+        ts_resp_header(c, "Content-Disposition", ts_resp_content_disposition(c, download_name));
+    c->responded = true;
+    return 0;
+}
+
+/* A one-time message for the next page the user sees (保存成功...). */
+void ts_resp_flash(struct ts_ctx *c, const char *message)
+{
+    ts_session_set_flash(c, message);
+}
+
+static const char *status_text(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 303: return "See Other";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+/* Copy a file to the FastCGI stream in blocks. */
+static int stream_file(FCGX_Stream *out, const char *path)
+{
+    char block[65536];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n;
+    while ((n = read(fd, block, sizeof block)) > 0)
+        if (FCGX_PutStr(block, (int)n, out) != (int)n)
+            break;
+    close(fd);
+    return n == 0 ? 0 : -1;
+}
+
+/* Write status, headers (security headers on every response) and body. */
+int ts_resp_write(struct ts_ctx *c, void *fcgx_out)
+{
+    FCGX_Stream *out = fcgx_out;
+    int status = c->status ? c->status : 500;
+    FCGX_FPrintF(out, "Status: %d %s\r\n", status, status_text(status));
+    FCGX_FPrintF(out, "Content-Type: %s\r\n",
+                 c->content_type ? c->content_type : "text/plain; charset=utf-8");
+    FCGX_PutS("X-Content-Type-Options: nosniff\r\n"
+              "X-Frame-Options: DENY\r\n"
+              "Referrer-Policy: same-origin\r\n"
+              "Cache-Control: no-store\r\n"
+              "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
+              "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'\r\n",
+              out);
+    if (c->https)
+        FCGX_PutS("Strict-Transport-Security: max-age=31536000\r\n", out);
+    FCGX_FPrintF(out, "X-Request-Id: %s\r\n", c->request_id);
+    for (struct ts_header *h = c->headers; h; h = h->next)
+        FCGX_FPrintF(out, "%s: %s\r\n", h->name, h->value);
+    if (!c->send_file)
+        FCGX_FPrintF(out, "Content-Length: %zu\r\n", c->body.len);
+    FCGX_PutS("\r\n", out);
+    if (c->send_file)
+        return stream_file(out, c->send_file);
+    if (c->body.len)
+        FCGX_PutStr(c->body.data, (int)c->body.len, out);
+    return 0;
+}

@@ -1,0 +1,526 @@
+#!/usr/bin/env bash
+# scripts/stack.sh start|stop|status — the local tuishui stack in one folder.
+#
+#   start   create $VAR, write $VAR/etc/tuishui.hdf, start MariaDB (datadir
+#           $VAR/mysql, socket only), create database `tuishui`, apply
+#           schema/NNN_*.sql, load the demo data once, start one prefork
+#           master per build/bin/<m>.fcgi under spawn-fcgi, start nginx on
+#           127.0.0.1:$PORT, wait until /login/ answers, print the URL and the
+#           demo accounts.  Idempotent: what already runs is left running (a
+#           program whose binary or config changed since it started is
+#           restarted; nginx re-reads its config), new migrations are applied.
+#   stop    nginx, then every program master, then MariaDB — by pid file only,
+#           so stacks in other folders on the same machine are never touched.
+#   status  one line per component, and the URL.
+#
+# Environment (all optional):
+#   VAR      state folder                default $REPO/var
+#   PORT     nginx port on 127.0.0.1     default 8080
+#   TS_MODE  dev | test                  default dev (test: captcha.enabled = 0)
+#   B        build folder                default build (relative to $REPO)
+#   TS_WRAP  command prefix for every program, e.g. "valgrind --log-file=
+#            $VAR/log/valgrind-@MODULE@.%p.log"; @MODULE@ becomes the module
+#            name; split on spaces (no quoting inside)
+#   TS_WAIT  seconds to wait for MariaDB / the login page   default 20
+#   TS_STOP_WAIT  seconds a program gets to exit on SIGTERM before SIGKILL
+#            default 10
+#   TS_TZ    time zone of the programs (TZ) and of MariaDB sessions
+#            default Asia/Shanghai (+08:00): dates in the rebate rules are
+#            Chinese dates whatever the host's zone is
+#
+# Layout of $VAR: docs/conventions-draft.md.  Programs get TUISHUI_CONF=
+# $VAR/etc/tuishui.hdf and TZ in their environment, stdin on the FastCGI
+# socket, stderr appended to $VAR/log/<m>.log.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VAR=$(realpath -m -- "${VAR:-$REPO/var}")
+PORT=${PORT:-8080}
+TS_MODE=${TS_MODE:-dev}
+B=${B:-build}
+[[ $B == /* ]] || B=$REPO/$B
+TS_WRAP=${TS_WRAP:-}
+TS_WAIT=${TS_WAIT:-20}
+TS_STOP_WAIT=${TS_STOP_WAIT:-10}
+TS_TZ=${TS_TZ:-Asia/Shanghai}
+
+ETC=$VAR/etc
+RUN=$VAR/run
+LOG=$VAR/log
+CONF=$ETC/tuishui.hdf
+DATADIR=$VAR/mysql
+DB_SOCK=$RUN/mysqld.sock
+DB_NAME=tuishui
+DEMO=$VAR/demo-accounts.txt
+URL=http://127.0.0.1:$PORT/
+
+say() { printf 'stack: %s\n' "$*"; }
+die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- processes
+
+# pid_of PIDFILE — the pid written in PIDFILE, or nothing.
+pid_of() {
+    local pid=""
+    if [[ -f $1 ]]; then
+        read -r pid <"$1" 2>/dev/null || true
+    fi
+    if [[ $pid =~ ^[0-9]+$ ]]; then
+        printf '%s' "$pid"
+    fi
+}
+
+# alive PID — the process exists and is not a zombie (a container's init may
+# never reap, and kill -0 succeeds on a zombie).
+alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [[ ${stat%% *} != Z ]]
+}
+
+# running PIDFILE WORD — true when PIDFILE names a live process whose command
+# line contains WORD (guards against a stale pid file whose pid was reused).
+running() {
+    local pid
+    pid=$(pid_of "$1")
+    [[ -n $pid ]] && alive "$pid" &&
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
+
+# children_of PID — pids whose parent is PID.
+children_of() {
+    local f stat rest
+    for f in /proc/[0-9]*/stat; do
+        stat=$(cat "$f" 2>/dev/null) || continue
+        rest=${stat##*) }          # "S ppid pgrp ..."
+        rest=${rest#* }
+        [[ ${rest%% *} == "$1" ]] && { f=${f#/proc/}; printf '%s\n' "${f%/stat}"; }
+    done
+    return 0
+}
+
+# wait_gone PID SECONDS — wait until PID is gone; false on timeout.
+wait_gone() {
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        alive "$1" || return 0
+        sleep 0.1
+    done
+    ! alive "$1"
+}
+
+# stop_pidfile NAME PIDFILE WORD SIGNAL SECONDS — send SIGNAL to the process
+# of PIDFILE (if it is ours, see running), wait up to SECONDS, then SIGKILL it
+# and the children it had (a prefork master's workers).  Removes PIDFILE.
+stop_pidfile() {
+    local name=$1 pidfile=$2 word=$3 sig=$4 secs=$5 pid kids
+    if ! running "$pidfile" "$word"; then
+        [[ -f $pidfile ]] && { say "$name: not running (stale pid file removed)"; rm -f "$pidfile"; }
+        return 0
+    fi
+    pid=$(pid_of "$pidfile")
+    kill "-$sig" "$pid" 2>/dev/null || true
+    if wait_gone "$pid" "$secs"; then
+        say "$name: stopped (pid $pid)"
+    else
+        kids=$(children_of "$pid")
+        say "$name: did not exit in ${secs}s, SIGKILL (pid $pid${kids:+, workers ${kids//$'\n'/ }})"
+        # shellcheck disable=SC2086  # kids: one pid per word
+        kill -KILL "$pid" $kids 2>/dev/null || true
+        wait_gone "$pid" 5 || say "$name: pid $pid still there after SIGKILL"
+    fi
+    rm -f "$pidfile"
+}
+
+# tail_log FILE — the end of a log, for error messages.
+tail_log() {
+    [[ -s $1 ]] || return 0
+    printf -- '--- tail of %s\n' "$1" >&2
+    tail -n 20 "$1" >&2
+}
+
+# ---------------------------------------------------------------- layout
+
+make_tree() {
+    mkdir -p "$ETC/nginx.d" "$RUN" "$LOG" "$VAR/store" "$VAR/tmp" \
+        "$VAR/nginx/client_body" "$VAR/nginx/proxy" "$VAR/nginx/fastcgi" \
+        "$VAR/nginx/uwsgi" "$VAR/nginx/scgi"
+    # A unix socket path holds at most 107 bytes.
+    local longest=$RUN/mysqld.sock bin
+    for bin in "$B"/bin/*.fcgi; do
+        [[ -e $bin ]] || continue
+        bin=$RUN/$(basename "$bin" .fcgi).sock
+        ((${#bin} > ${#longest})) && longest=$bin
+    done
+    ((${#longest} <= 107)) || die "socket path too long (${#longest} > 107 bytes): $longest; use a shorter VAR"
+}
+
+# install_if_changed NEW DEST — move NEW to DEST unless identical; sets
+# CHANGED=1 when DEST changed (CHANGED is reset by the caller).
+CHANGED=0
+install_if_changed() {
+    if [[ -f $2 ]] && cmp -s "$1" "$2"; then
+        rm -f "$1"
+    else
+        mv -f "$1" "$2"
+        CHANGED=1
+    fi
+}
+
+# write_config — $VAR/etc/tuishui.hdf (keys: docs/conventions-draft.md).
+write_config() {
+    local captcha=1
+    [[ $TS_MODE == test ]] && captcha=0
+    cat >"$CONF.new" <<EOF
+# Generated by scripts/stack.sh — edits are overwritten at the next start.
+mode = $TS_MODE
+db.socket = $DB_SOCK
+db.name = $DB_NAME
+db.user = root
+db.password =
+templates.dir = $REPO/templates
+store.root = $VAR/store
+tmp.dir = $VAR/tmp
+captcha.enabled = $captcha
+app.workers = 2
+EOF
+    CHANGED=0
+    install_if_changed "$CONF.new" "$CONF"
+    ((CHANGED == 0)) || say "config: wrote $CONF"
+}
+
+# ---------------------------------------------------------------- MariaDB
+
+db() {
+    mariadb --no-defaults --socket="$DB_SOCK" --user=root --default-character-set=utf8mb4 "$@"
+}
+
+start_mariadb() {
+    local pidfile=$RUN/mysqld.pid i
+    if running "$pidfile" "$DATADIR"; then
+        say "mariadb: already running (pid $(pid_of "$pidfile"))"
+        return
+    fi
+    local as_user=()
+    # mariadbd refuses to run as root unless told to.
+    [[ $(id -u) -ne 0 ]] || as_user=(--user=root)
+    if [[ ! -d $DATADIR/mysql ]]; then
+        say "mariadb: creating datadir $DATADIR"
+        mkdir -p "$DATADIR"
+        mariadb-install-db --no-defaults "${as_user[@]}" --datadir="$DATADIR" \
+            --auth-root-authentication-method=normal --skip-test-db \
+            >"$LOG/mysql-install.log" 2>&1 </dev/null ||
+            { tail_log "$LOG/mysql-install.log"; die "mariadb-install-db failed"; }
+    fi
+    rm -f "$pidfile" "$DB_SOCK"
+    # setsid + closed stdin: the server outlives make and the terminal.
+    setsid mariadbd --no-defaults "${as_user[@]}" \
+        --datadir="$DATADIR" --socket="$DB_SOCK" --skip-networking \
+        --pid-file="$pidfile" --log-error="$LOG/mysqld.log" --tmpdir="$VAR/tmp" \
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+        --sql-mode=STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION \
+        --default-time-zone="$(tz_offset)" \
+        --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
+        --skip-name-resolve --local-infile=1 \
+        </dev/null >>"$LOG/mysqld.log" 2>&1 &
+    local pid=$!
+    for ((i = 0; i < TS_WAIT * 10; i++)); do
+        if mariadb-admin --no-defaults --socket="$DB_SOCK" --user=root ping >/dev/null 2>&1; then
+            say "mariadb: started (pid $pid, socket $DB_SOCK)"
+            return
+        fi
+        alive "$pid" || break
+        sleep 0.1
+    done
+    tail_log "$LOG/mysqld.log"
+    die "mariadb did not come up (log: $LOG/mysqld.log)"
+}
+
+# tz_offset — TS_TZ as a fixed "+HH:MM" offset for MariaDB (whose named zones
+# need tables we do not load).  China has had no daylight saving since 1991.
+tz_offset() {
+    local z
+    z=$(TZ=$TS_TZ date +%z)
+    printf '%s:%s' "${z:0:3}" "${z:3:2}"
+}
+
+create_database() {
+    db -e "CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+}
+
+# apply_migrations — schema/NNN_name.sql in order, each once.  A file is
+# applied with the mariadb client (so DELIMITER, SOURCE and LOAD DATA LOCAL
+# INFILE work; the client runs in schema/, so relative paths are from there)
+# and recorded in schema_version only when the whole file succeeded.  DDL is
+# not transactional in MariaDB: a file that fails halfway leaves what it did,
+# so the message says which file to fix.
+apply_migrations() {
+    db "$DB_NAME" -e "CREATE TABLE IF NOT EXISTS schema_version (
+        version INT PRIMARY KEY,
+        name VARCHAR(200) NOT NULL,
+        applied_at DATETIME NOT NULL
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+    local applied files=() f base ver n=0 seen=" "
+    applied=" $(db "$DB_NAME" -N -B -e 'SELECT version FROM schema_version' | tr '\n' ' ') "
+    shopt -s nullglob
+    files=("$REPO"/schema/[0-9][0-9][0-9]_*.sql)
+    shopt -u nullglob
+    if [[ ${#files[@]} -eq 0 ]]; then
+        say "schema: no schema/NNN_*.sql files yet"
+        return
+    fi
+    for f in "${files[@]}"; do            # refuse two files with one number
+        base=$(basename "$f")
+        ver=$((10#${base:0:3}))
+        [[ $seen != *" $ver "* ]] || die "schema: two files with number ${base:0:3}"
+        seen+="$ver "
+    done
+    for f in "${files[@]}"; do            # the glob sorts them: 001, 002, ...
+        base=$(basename "$f")
+        ver=$((10#${base:0:3}))
+        [[ $applied == *" $ver "* ]] && continue
+        say "schema: applying $base"
+        if ! (cd "$REPO/schema" && db --local-infile=1 "$DB_NAME" <"$f"); then
+            die "schema: $base failed (nothing recorded; fix it, clean up what it did, run start again)"
+        fi
+        db "$DB_NAME" -e "INSERT INTO schema_version (version, name, applied_at) VALUES ($ver, '$base', NOW())"
+        n=$((n + 1))
+    done
+    say "schema: $n applied, ${#files[@]} in schema/"
+}
+
+# seed_demo — demo enterprises and accounts, once per $VAR.  ts-admin writes
+# "role login password" lines to $DEMO; its presence marks the demo as loaded.
+seed_demo() {
+    local admin=$B/tools/ts-admin
+    if [[ -s $DEMO ]]; then
+        return
+    fi
+    if [[ ! -x $admin ]]; then
+        say "demo: $admin not built yet, no demo data"
+        return
+    fi
+    say "demo: loading demo data"
+    if ! TUISHUI_CONF=$CONF TZ=$TS_TZ "$admin" seed-demo "$DEMO" </dev/null; then
+        rm -f "$DEMO"
+        die "demo: ts-admin seed-demo failed"
+    fi
+}
+
+# ---------------------------------------------------------------- programs
+
+# modules — the names of the built programs, one a line.
+modules() {
+    local bin
+    for bin in "$B"/bin/*.fcgi; do
+        [[ -x $bin ]] && basename "$bin" .fcgi
+    done
+    return 0
+}
+
+# start_program M — one spawn-fcgi'd master for build/bin/M.fcgi.  The master
+# (lib/ts_app) forks app.workers workers that accept on fd 0 and re-forks any
+# that dies, so spawn-fcgi starts exactly one process (-F 1).  spawn-fcgi
+# points stderr at /dev/null; the sh wrapper re-opens it on the module's log
+# and execs the program (so the pid file names the program itself).
+start_program() {
+    local m=$1 bin=$B/bin/$1.fcgi pidfile=$RUN/$1.pid
+    if running "$pidfile" "$m.fcgi"; then
+        if [[ $bin -nt $pidfile || $CONF -nt $pidfile ]]; then
+            say "$m: binary or config changed, restarting"
+            stop_pidfile "$m" "$pidfile" "$m.fcgi" TERM "$TS_STOP_WAIT"
+        else
+            say "$m: already running (pid $(pid_of "$pidfile"))"
+            return
+        fi
+    fi
+    rm -f "$pidfile" "$RUN/$m.sock"
+    local wrap=()
+    [[ -n $TS_WRAP ]] && read -r -a wrap <<<"${TS_WRAP//@MODULE@/$m}"
+    # shellcheck disable=SC2016,SC2094  # $1/$@ are for the inner sh
+    TUISHUI_CONF=$CONF TZ=$TS_TZ spawn-fcgi -s "$RUN/$m.sock" -M 0666 -F 1 \
+        -P "$pidfile" -d "$VAR" -- \
+        /bin/sh -c 'log=$1; shift; exec "$@" 2>>"$log"' sh "$LOG/$m.log" "${wrap[@]}" "$bin" \
+        </dev/null >>"$LOG/$m.log" 2>&1 ||
+        { tail_log "$LOG/$m.log"; die "$m: spawn-fcgi failed"; }
+    say "$m: started (pid $(pid_of "$pidfile"))"
+}
+
+# check_programs — after the wait, every master must still be there.
+check_programs() {
+    local m bad=0
+    while read -r m; do
+        [[ -n $m ]] || continue
+        if ! running "$RUN/$m.pid" "$m.fcgi"; then
+            printf 'stack: error: %s exited after start\n' "$m" >&2
+            tail_log "$LOG/$m.log"
+            bad=1
+        fi
+    done < <(modules)
+    ((bad == 0)) || die "some programs did not stay up (logs in $LOG)"
+}
+
+# ---------------------------------------------------------------- nginx
+
+nginx_cmd() {
+    nginx -p "$VAR/nginx" -c "$ETC/nginx.conf" -e "$LOG/nginx-error.log" "$@"
+}
+
+# subst FILE [MODULE] — FILE with the @...@ placeholders replaced.
+subst() {
+    local user_line=""
+    # nginx workers must reach the sockets in $VAR/run (a mktemp folder is
+    # 0700): as root they run as root too.
+    [[ $(id -u) -ne 0 ]] || user_line="user root;"
+    sed -e "s|@VAR@|$VAR|g" -e "s|@PORT@|$PORT|g" -e "s|@REPO@|$REPO|g" \
+        -e "s|@MODULE@|${2:-}|g" -e "s|@USER@|$user_line|g" "$1"
+}
+
+# write_nginx_config — $VAR/etc/nginx.conf and nginx.d/<m>.conf; sets
+# CHANGED=1 when any of them changed.
+write_nginx_config() {
+    local m f
+    CHANGED=0
+    subst "$REPO/nginx/tuishui.conf.in" >"$ETC/nginx.conf.new"
+    install_if_changed "$ETC/nginx.conf.new" "$ETC/nginx.conf"
+    # Remove includes of programs that are gone, write one per program.
+    for f in "$ETC"/nginx.d/*.conf; do
+        [[ -e $f ]] || continue
+        m=$(basename "$f" .conf)
+        if [[ ! -x $B/bin/$m.fcgi ]]; then
+            rm -f "$f"
+            CHANGED=1
+        fi
+    done
+    while read -r m; do
+        [[ -n $m ]] || continue
+        subst "$REPO/nginx/module.conf.in" "$m" >"$ETC/nginx.d/$m.conf.new"
+        install_if_changed "$ETC/nginx.d/$m.conf.new" "$ETC/nginx.d/$m.conf"
+    done < <(modules)
+}
+
+start_nginx() {
+    local pidfile=$RUN/nginx.pid changed
+    write_nginx_config
+    changed=$CHANGED
+    nginx_cmd -t -q 2>"$LOG/nginx-test.log" ||
+        { cat "$LOG/nginx-test.log" >&2; die "nginx: bad configuration $ETC/nginx.conf"; }
+    if running "$pidfile" "$VAR"; then
+        if ((changed)); then
+            kill -HUP "$(pid_of "$pidfile")"
+            say "nginx: already running, configuration reloaded"
+        else
+            say "nginx: already running (pid $(pid_of "$pidfile"))"
+        fi
+        return
+    fi
+    rm -f "$pidfile"
+    nginx_cmd </dev/null || { tail_log "$LOG/nginx-error.log"; die "nginx did not start"; }
+    say "nginx: started on 127.0.0.1:$PORT"
+}
+
+# http_code PATH — the status nginx answers for PATH, or 000.
+http_code() {
+    curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$PORT$1" || true
+}
+
+# wait_ready — until /login/ answers 200 (or, before the login program
+# exists, until nginx answers at all).
+wait_ready() {
+    local path=/login/ want=200 code i
+    [[ -x $B/bin/login.fcgi ]] || { path=/; want=302; }
+    for ((i = 0; i < TS_WAIT * 5; i++)); do
+        code=$(http_code "$path")
+        [[ $code == "$want" ]] && return 0
+        sleep 0.2
+    done
+    tail_log "$LOG/nginx-error.log"
+    [[ -x $B/bin/login.fcgi ]] && tail_log "$LOG/login.log"
+    die "GET $path answered $code, not $want, after ${TS_WAIT}s"
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_start() {
+    [[ $TS_MODE == dev || $TS_MODE == test ]] || die "TS_MODE must be dev or test, not '$TS_MODE'"
+    [[ $PORT =~ ^[0-9]+$ ]] || die "PORT must be a number"
+    local tool
+    for tool in mariadbd mariadb-install-db mariadb nginx spawn-fcgi curl; do
+        command -v "$tool" >/dev/null || die "$tool not found (run: make deps)"
+    done
+    make_tree
+    write_config
+    start_mariadb
+    create_database
+    apply_migrations
+    seed_demo
+    local m
+    while read -r m; do
+        [[ -n $m ]] && start_program "$m"
+    done < <(modules)
+    [[ -n $(modules) ]] || say "programs: none built yet in $B/bin"
+    start_nginx
+    wait_ready
+    check_programs
+    printf '\ntuishui (%s) is running at %s\n' "$TS_MODE" "$URL"
+    if [[ -s $DEMO ]]; then
+        printf 'demo accounts (%s: role login password):\n' "$DEMO"
+        sed 's/^/  /' "$DEMO"
+    fi
+    printf 'logs in %s/log; stop with: make stop\n' "$VAR"
+}
+
+cmd_stop() {
+    [[ -d $RUN ]] || { say "nothing to stop in $VAR"; return; }
+    stop_pidfile nginx "$RUN/nginx.pid" "$VAR" QUIT 10
+    local f m
+    for f in "$RUN"/*.pid; do
+        [[ -e $f ]] || continue
+        m=$(basename "$f" .pid)
+        [[ $m == nginx || $m == mysqld ]] && continue
+        stop_pidfile "$m" "$f" "$m.fcgi" TERM "$TS_STOP_WAIT"
+        rm -f "$RUN/$m.sock"
+    done
+    stop_pidfile mariadb "$RUN/mysqld.pid" "$DATADIR" TERM 60
+}
+
+cmd_status() {
+    local f m port=$PORT
+    show() {            # show NAME PIDFILE WORD
+        if running "$2" "$3"; then
+            printf '  %-12s running (pid %s)\n' "$1" "$(pid_of "$2")"
+        else
+            printf '  %-12s not running\n' "$1"
+        fi
+    }
+    printf 'stack in %s\n' "$VAR"
+    show mariadb "$RUN/mysqld.pid" "$DATADIR"
+    for f in "$RUN"/*.pid; do
+        [[ -e $f ]] || continue
+        m=$(basename "$f" .pid)
+        [[ $m == nginx || $m == mysqld ]] && continue
+        show "$m" "$f" "$m.fcgi"
+    done
+    while read -r m; do              # built but never started
+        if [[ -n $m && ! -e $RUN/$m.pid ]]; then
+            printf '  %-12s not running\n' "$m"
+        fi
+    done < <(modules)
+    show nginx "$RUN/nginx.pid" "$VAR"
+    # The port the stack was started with, whatever PORT says now.
+    if [[ -f $ETC/nginx.conf ]]; then
+        port=$(sed -n 's/^ *listen 127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$ETC/nginx.conf" | head -n 1)
+    fi
+    printf 'URL: http://127.0.0.1:%s/\n' "${port:-$PORT}"
+}
+
+case ${1:-} in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    *)
+        echo "usage: [VAR=dir] [PORT=n] [TS_MODE=dev|test] [B=build] $0 start|stop|status" >&2
+        exit 2
+        ;;
+esac

@@ -80,16 +80,23 @@ static int64_t content_length(const char *s)
     return n;
 }
 
-/* Find the action for a path "/<module>/<action>"; NULL if none. */
-static const struct ts_action *find_action(const struct ts_module *m, const char *path)
+/* Find the action for "/<module>/<action>" and the method; *exists tells a
+ * wrong method (405) from an unknown page (404). */
+static const struct ts_action *find_action(const struct ts_module *m, const char *path,
+                                           enum ts_method method, bool *exists)
 {
     size_t n = strlen(m->name);
+    *exists = false;
     if (path[0] != '/' || strncmp(path + 1, m->name, n) != 0 || path[n + 1] != '/')
         return NULL;
     const char *name = path + n + 2;
-    for (const struct ts_action *a = m->actions; a->name; a++)
-        if (strcmp(a->name, name) == 0)
+    for (const struct ts_action *a = m->actions; a->name; a++) {
+        if (strcmp(a->name, name) != 0)
+            continue;
+        *exists = true;
+        if (a->method == method)
             return a;
+    }
     return NULL;
 }
 
@@ -250,15 +257,16 @@ static void handle(struct ts_ctx *c, FCGX_Request *r, const struct ts_module *m)
     c->https = strcmp(param(r, "HTTPS", ""), "on") == 0;
     const char *method = param(r, "REQUEST_METHOD", "GET");
     c->method = strcmp(method, "POST") == 0 ? TS_POST : TS_GET;
-    c->action = find_action(m, c->path);
+    bool exists;
+    c->action = find_action(m, c->path, c->method, &exists);
     int refuse = 0;
-    if (!c->action) {
+    if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0) {
+        refuse = 405;
+    } else if (!c->action) {
         if (strcmp(c->path + (c->path[0] == '/'), m->name) == 0)
             ts_resp_redirect(c, ts_arena_printf(c->arena, "/%s/", m->name));
         else
-            refuse = 404;
-    } else if (c->action->method != c->method || (strcmp(method, "GET") && strcmp(method, "POST"))) {
-        refuse = 405;
+            refuse = exists ? 405 : 404;
     } else if ((refuse = read_input(c, r, &mp, &input)) == 0) {
         if (!c->db)
             c->db = ts_db_open();

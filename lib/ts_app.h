@@ -123,6 +123,7 @@ int ts_app_main(const struct ts_module *m);
 #include "ts_audit.h"   /* ts_audit_log: one row per state change */
 #include "ts_render.h"  /* ts_render*: HDF values and templates */
 #include "ts_resp.h"    /* ts_resp_*: redirects, downloads, flash, errors */
+#include "ts_scope.h"   /* ts_scope_*: tenant-filtered queries (enterprise isolation) */
 #include "ts_session.h" /* ts_session_*: login, logout, permissions */
 
 #endif

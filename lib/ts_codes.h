@@ -16,11 +16,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TS_CODES_USCC_LEN      18
-#define TS_CODES_CUSTOMS_LEN   10
-#define TS_CODES_DECL_NO_LEN   18
-#define TS_CODES_HS_LEN        10
-#define TS_CODES_PASSWORD_MAX  128 /* bytes */
+#define TS_CODES_USCC_LEN     18
+#define TS_CODES_CUSTOMS_LEN  10
+#define TS_CODES_DECL_NO_LEN  18
+#define TS_CODES_HS_LEN       10
+#define TS_CODES_PASSWORD_MAX 128 /* bytes */
 
 /* 统一社会信用代码 (GB 32100-2015), both check characters verified. */
 bool ts_codes_uscc_valid(const char *s, const char **err);

@@ -5,7 +5,7 @@
 
 /* Longest decimal string we read: far beyond any real amount or rate, and
  * short enough that nothing downstream has to think about it. */
-#define DECIMAL_MAX_LEN 64
+#define DECIMAL_MAX_LEN   64
 #define MONEY_WHOLE_LIMIT INT64_C(10000000000000000) /* 10^16 元 */
 #define RATE_WHOLE_LIMIT  INT64_C(1000)
 
@@ -13,7 +13,7 @@
 enum scan {
     SCAN_OK,
     SCAN_EMPTY,
-    SCAN_WIDE,    /* full-width digits, 汉字, '−' ... */
+    SCAN_WIDE, /* full-width digits, 汉字, '−' ... */
     SCAN_SPACE,
     SCAN_COMMA,   /* thousands separator */
     SCAN_PERCENT, /* "13%" */
@@ -24,9 +24,9 @@ enum scan {
 /* The parts of a decimal string that the grammar accepted. */
 struct decimal {
     bool neg;
-    int64_t whole;  /* integer part, below the caller's limit */
-    int64_t frac;   /* the first `want` decimals as a `want`-digit integer */
-    size_t nfrac;   /* decimals written, however many */
+    int64_t whole; /* integer part, below the caller's limit */
+    int64_t frac;  /* the first `want` decimals as a `want`-digit integer */
+    size_t nfrac;  /* decimals written, however many */
 };
 
 static const char *const money_msgs[] = {

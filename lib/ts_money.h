@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TS_MONEY_MAX_FEN       INT64_C(999999999999999999) /* 9999999999999999.99 元 */
-#define TS_MONEY_RATE_ONE      INT64_C(1000000)            /* 1.000000 */
-#define TS_MONEY_RATE_MAX      INT64_C(999999999)          /* 999.999999 */
-#define TS_MONEY_BUF           32 /* enough for any int64_t, grouped */
+#define TS_MONEY_MAX_FEN  INT64_C(999999999999999999) /* 9999999999999999.99 元 */
+#define TS_MONEY_RATE_ONE INT64_C(1000000)            /* 1.000000 */
+#define TS_MONEY_RATE_MAX INT64_C(999999999)          /* 999.999999 */
+#define TS_MONEY_BUF      32                          /* enough for any int64_t, grouped */
 
 /* "123", "123.4", "123.45", "-5.00" → fen. At most 2 decimals; no
  * spaces, '+', thousands separators, exponents or full-width digits. */

@@ -61,11 +61,11 @@ const struct ts_perm ts_perm_table[] = {
     /* 系统管理 (000 §2.5) */
     {"efiling", "系统管理", "电子化管理备案", "/efiling/", ENT, false},
     {"doctypes", "系统管理", "备案单证种类", "/doctypes/", ENT, false},
-    {"roles", "系统管理", "角色管理", "/roles/", ENT | TAX | CUS | OPS, true},
-    {"roles.edit", "系统管理", "新增/修改/删除角色", NULL, ENT | TAX | CUS | OPS, true},
-    {"users", "系统管理", "用户管理", "/users/", ENT | TAX | CUS | OPS, true},
-    {"users.edit", "系统管理", "新增/修改/停用用户、分配角色", NULL, ENT | TAX | CUS | OPS, true},
-    {"users.resetpw", "系统管理", "重置密码", NULL, ENT | TAX | CUS | OPS, true},
+    {"roles", "系统管理", "角色管理", "/roles/", ENT | OPS, true},
+    {"roles.edit", "系统管理", "新增/修改/删除角色", NULL, ENT | OPS, true},
+    {"users", "系统管理", "用户管理", "/users/", ENT | OPS, true},
+    {"users.edit", "系统管理", "新增/修改/停用用户、分配角色", NULL, ENT | OPS, true},
+    {"users.resetpw", "系统管理", "重置密码", NULL, ENT | OPS, true},
 
     /* Operator */
     {"operator", "运维管理", "企业管理", "/operator/", OPS, true},

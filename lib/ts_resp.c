@@ -5,6 +5,7 @@
 
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -120,14 +121,25 @@ static int stream_file(FCGX_Stream *out, const char *path)
     return n == 0 ? 0 : -1;
 }
 
+/* One header line.  Formatted here with snprintf: libfcgi's FCGX_FPrintF
+ * has its own format parser that does not know %zu. */
+static void put_header(FCGX_Stream *out, const char *name, const char *value)
+{
+    FCGX_PutS(name, out);
+    FCGX_PutS(": ", out);
+    FCGX_PutS(value, out);
+    FCGX_PutS("\r\n", out);
+}
+
 /* Write status, headers (security headers on every response) and body. */
 int ts_resp_write(struct ts_ctx *c, void *fcgx_out)
 {
     FCGX_Stream *out = fcgx_out;
+    char line[128];
     int status = c->status ? c->status : 500;
-    FCGX_FPrintF(out, "Status: %d %s\r\n", status, status_text(status));
-    FCGX_FPrintF(out, "Content-Type: %s\r\n",
-                 c->content_type ? c->content_type : "text/plain; charset=utf-8");
+    snprintf(line, sizeof line, "%d %s", status, status_text(status));
+    put_header(out, "Status", line);
+    put_header(out, "Content-Type", c->content_type ? c->content_type : "text/plain; charset=utf-8");
     FCGX_PutS("X-Content-Type-Options: nosniff\r\n"
               "X-Frame-Options: DENY\r\n"
               "Referrer-Policy: same-origin\r\n"
@@ -136,12 +148,14 @@ int ts_resp_write(struct ts_ctx *c, void *fcgx_out)
               "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'\r\n",
               out);
     if (c->https)
-        FCGX_PutS("Strict-Transport-Security: max-age=31536000\r\n", out);
-    FCGX_FPrintF(out, "X-Request-Id: %s\r\n", c->request_id);
+        put_header(out, "Strict-Transport-Security", "max-age=31536000");
+    put_header(out, "X-Request-Id", c->request_id);
     for (struct ts_header *h = c->headers; h; h = h->next)
-        FCGX_FPrintF(out, "%s: %s\r\n", h->name, h->value);
-    if (!c->send_file)
-        FCGX_FPrintF(out, "Content-Length: %zu\r\n", c->body.len);
+        put_header(out, h->name, h->value);
+    if (!c->send_file) {
+        snprintf(line, sizeof line, "%zu", c->body.len);
+        put_header(out, "Content-Length", line);
+    }
     FCGX_PutS("\r\n", out);
     if (c->send_file)
         return stream_file(out, c->send_file);

@@ -66,8 +66,11 @@ CREATE TABLE app_user (
     last_login_at   DATETIME     NULL,
     created_at      DATETIME     NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at      DATETIME     NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    -- ent_key: the tenant — the enterprise, or 0 for the portal's own staff;
+    -- lib/ts_scope filters every user query on it
+    ent_key         BIGINT UNSIGNED AS (IFNULL(ent_id, 0)) PERSISTENT,
     UNIQUE KEY uk_user_login (login_name),
-    KEY ix_user_ent (ent_id, id),
+    KEY ix_user_ent (ent_key, id),
     CONSTRAINT fk_user_ent FOREIGN KEY (ent_id) REFERENCES enterprise (id),
     CONSTRAINT fk_user_bureau FOREIGN KEY (tax_bureau_code) REFERENCES tax_bureau (code),
     CONSTRAINT fk_user_customs FOREIGN KEY (customs_district_code) REFERENCES customs_district (code)
@@ -88,7 +91,7 @@ CREATE TABLE role (
     -- ent_key makes names unique per enterprise, and per scope for portal roles
     ent_key     BIGINT UNSIGNED AS (IFNULL(ent_id, 0)) PERSISTENT,
     UNIQUE KEY uk_role_name (ent_key, scope, name),
-    KEY ix_role_ent (ent_id, id),
+    KEY ix_role_ent (ent_key, id),
     CONSTRAINT fk_role_ent FOREIGN KEY (ent_id) REFERENCES enterprise (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

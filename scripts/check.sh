@@ -61,7 +61,6 @@ wants() { [[ " ${KINDS[*]} " == *" $1 "* ]]; }
 
 # ---------------------------------------------------------------- results
 
-RESULT_NAMES=()
 RESULT_LINES=()
 FAILED=0
 
@@ -73,7 +72,6 @@ record() {
         skip) line="ok - $1 # SKIP ${3:-}" ;;
         *) line="not ok - $1${3:+ ($3)}"; FAILED=1 ;;
     esac
-    RESULT_NAMES+=("$1")
     RESULT_LINES+=("$line")
 }
 
@@ -168,9 +166,12 @@ check_valgrind() {
 }
 
 # shellcheck disable=SC2317  # called from the EXIT trap
-# keep_logs — copy $VAR/log to build/check-logs and show the programs' tails.
+# keep_logs — copy $VAR/log to build/check-logs and show the tails of the
+# programs' logs and nginx's error log (once).
+LOGS_KEPT=0
 keep_logs() {
-    [[ -n $VAR && -d $VAR/log ]] || return 0
+    [[ -n $VAR && -d $VAR/log && $LOGS_KEPT == 0 ]] || return 0
+    LOGS_KEPT=1
     rm -rf "$LOGKEEP"
     mkdir -p "$(dirname "$LOGKEEP")"
     cp -r "$VAR/log" "$LOGKEEP"
@@ -178,7 +179,7 @@ keep_logs() {
     for f in "$VAR"/log/*.log; do
         [[ -s $f ]] || continue
         case $(basename "$f") in
-            nginx-access.log | mysql-install.log | valgrind-*) continue ;;
+            nginx-access.log | nginx-test.log | mysql*.log | valgrind-*) continue ;;
         esac
         printf -- '\n--- tail of %s\n' "$(basename "$f")"
         tail -n 30 "$f"
@@ -263,5 +264,6 @@ if wants http || wants browser; then
 fi
 wants fuzz && kind_fuzz
 
+((FAILED == 0)) || keep_logs
 summary
 exit "$FAILED"

@@ -29,9 +29,9 @@ static void run_cases(validator fn, const struct code_case *c, size_t n)
         bool want_ok = c[i].want == NULL;
         bool msg_ok = ok ? err == NULL : err != NULL && strstr(err, c[i].want) != NULL;
         if (ok != want_ok || !msg_ok || fn(c[i].in, NULL) != ok) {
-            print_error("case %zu \"%s\": got %s (%s), want %s\n", i,
-                        c[i].in ? c[i].in : "(null)", ok ? "valid" : "invalid",
-                        err ? err : "no message", want_ok ? "valid" : c[i].want);
+            print_error("case %zu \"%s\": got %s (%s), want %s\n", i, c[i].in ? c[i].in : "(null)",
+                        ok ? "valid" : "invalid", err ? err : "no message",
+                        want_ok ? "valid" : c[i].want);
             fail();
         }
     }
@@ -41,8 +41,9 @@ static void run_cases(validator fn, const struct code_case *c, size_t n)
 
 /* ---- 统一社会信用代码 ---- */
 
-/* Codes published on business licences; both check characters verified
- * by an independent computation before they were written here. */
+/* Codes published on business licences (the unnamed ones are from the
+ * corpus of real codes in python-stdnum's tests); both check characters
+ * were verified by an independent computation before they were written. */
 static void test_uscc_real_codes(void **state)
 {
     static const struct code_case cases[] = {
@@ -57,6 +58,9 @@ static void test_uscc_real_codes(void **state)
         {"92340602MA2PBMEM24", NULL}, /* 个体工商户 with an assigned MA code */
         {"91620105L015101280", NULL}, /* check character 0 (sum ≡ 0 mod 31) */
         {"9162010558590643X0", NULL}, /* X as the GB 11714 check at 17 */
+        {"91620105585923360D", NULL}, /* 0 at 17: GB 11714's 11 → 0 */
+        {"91340621MA2PBPLU08", NULL}, /* 0 at 17 in an assigned MA code */
+        {"92340604MA2UK2B104", NULL},
     };
     (void)state;
     RUN_CASES(ts_codes_uscc_valid, cases);
@@ -67,7 +71,7 @@ static void test_uscc_invalid(void **state)
     static const struct code_case cases[] = {
         {NULL, "不能为空"},
         {"", "不能为空"},
-        {"91350100M000100Y44", "校验位"},     /* last character changed */
+        {"91350100M000100Y44", "校验位"}, /* last character changed */
         {"914403001922038217", "校验位"},
         {"91350100M000100Y34", "组织机构代码"}, /* 17 and 18 swapped */
         {"91350100m000100y43", "大写"},
@@ -83,7 +87,7 @@ static void test_uscc_invalid(void **state)
         {"91350100M000100Y4#", "只能包含"},
         {" 91350100M000100Y43", "空格"},
         {"91350100M000100Y43 ", "空格"},
-        {"９１350100M000100Y43", "半角"},       /* full-width digits */
+        {"９１350100M000100Y43", "半角"}, /* full-width digits */
         {"统一社会信用代码", "半角"},
         /* A real pre-2016 Xiamen code whose check character does not follow
          * the standard (hutool issue #4119): refused, see the docs. */
@@ -131,20 +135,20 @@ static void test_uscc_check_char(void **state)
 static void test_customs_code(void **state)
 {
     static const struct code_case cases[] = {
-        {"4403960123", NULL},
-        {"3301961A2B", NULL},
-        {"4403W6001Z", NULL}, /* letter in position 5 */
-        {"1100000000", NULL},
-        {"6501999999", NULL},
-        {"440396012", "10位"},
-        {"44039601234", "10位"},
-        {"4403w6001z", "大写"},
-        {"44O3960123", "前4位"},
-        {"0003960123", "省级"},
-        {"9144030071", "省级"}, /* the start of a USCC pasted here */
-        {"4403-60123", "只能包含"},
-        {"4403９60123", "半角"},
-        {"", "不能为空"},
+        {"4403960123", NULL},       /* 深圳, 其他区, 私营 */
+        {"3301961A2B", NULL},       /* capitals in the sequence number */
+        {"4403W6001Z", NULL},       /* a capital as 经济区划 */
+        {"1100000000", NULL},       /* 北京, lowest */
+        {"6501999999", NULL},       /* 新疆, highest province */
+        {"440396012", "10位"},      /* one short */
+        {"44039601234", "10位"},    /* one long */
+        {"4403w6001z", "大写"},     /* lowercase letters */
+        {"44O3960123", "前4位"},    /* O for 0 in the 行政区划 */
+        {"0003960123", "省级"},     /* no province 00 */
+        {"9144030071", "省级"},     /* the start of a USCC pasted here */
+        {"4403-60123", "只能包含"}, /* punctuation */
+        {"4403９60123", "半角"},    /* a full-width digit */
+        {"", "不能为空"},           /* empty field */
         {NULL, "不能为空"},
     };
     (void)state;
@@ -173,14 +177,10 @@ static void test_taxpayer_id(void **state)
 static void test_decl_no(void **state)
 {
     static const struct code_case cases[] = {
-        {"530420261000123456", NULL},
-        {"000000000000000000", NULL},
-        {"53042026100012345", "18位数字"},
-        {"5304202610001234567", "18位数字"},
-        {"53042026100012345A", "18位数字"},
-        {"530420261000123456 ", "空格"},
-        {"５30420261000123456", "半角"},
-        {NULL, "不能为空"},
+        {"530420261000123456", NULL},       {"000000000000000000", NULL},
+        {"53042026100012345", "18位数字"},  {"5304202610001234567", "18位数字"},
+        {"53042026100012345A", "18位数字"}, {"530420261000123456 ", "空格"},
+        {"５30420261000123456", "半角"},    {NULL, "不能为空"},
     };
     (void)state;
     RUN_CASES(ts_codes_decl_no_valid, cases);
@@ -189,12 +189,9 @@ static void test_decl_no(void **state)
 static void test_hs(void **state)
 {
     static const struct code_case cases[] = {
-        {"8471300000", NULL},
-        {"6109100021", NULL},
-        {"84713000", "10位数字"},
-        {"847130000000", "10位数字"},
-        {"8471.30.00", "10位数字"},
-        {"847130000A", "10位数字"},
+        {"8471300000", NULL},       {"6109100021", NULL},
+        {"84713000", "10位数字"},   {"847130000000", "10位数字"},
+        {"8471.30.00", "10位数字"}, {"847130000A", "10位数字"},
         {"", "不能为空"},
     };
     (void)state;
@@ -206,18 +203,10 @@ static void test_hs(void **state)
 static void test_period(void **state)
 {
     static const struct code_case cases[] = {
-        {"202601", NULL},
-        {"200001", NULL},
-        {"209912", NULL},
-        {"202600", "01至12"},
-        {"202613", "01至12"},
-        {"199912", "2000至2099"},
-        {"210001", "2000至2099"},
-        {"2026-01", "6位数字"},
-        {"20261", "6位数字"},
-        {"2026011", "6位数字"},
-        {"2026年1月", "半角"},
-        {"", "不能为空"},
+        {"202601", NULL},         {"200001", NULL},       {"209912", NULL},
+        {"202600", "01至12"},     {"202613", "01至12"},   {"199912", "2000至2099"},
+        {"210001", "2000至2099"}, {"2026-01", "6位数字"}, {"20261", "6位数字"},
+        {"2026011", "6位数字"},   {"2026年1月", "半角"},  {"", "不能为空"},
     };
     int y = 0, m = 0;
     (void)state;
@@ -235,28 +224,17 @@ static void test_date(void **state)
     static const struct code_case cases[] = {
         {"2024-02-29", NULL}, /* leap: divisible by 4 */
         {"2000-02-29", NULL}, /* leap: divisible by 400 */
-        {"1900-02-28", NULL},
-        {"2023-12-31", NULL},
-        {"2026-01-01", NULL},
-        {"1900-01-01", NULL},
-        {"2099-12-31", NULL},
-        {"1900-02-29", "不存在"}, /* not leap: divisible by 100 */
-        {"2025-02-29", "不存在"},
-        {"2023-04-31", "不存在"},
-        {"2023-01-00", "不存在"},
-        {"2023-01-32", "不存在"},
-        {"2023-00-10", "01至12"},
-        {"2023-13-01", "01至12"},
-        {"1899-12-31", "1900至2099"},
-        {"2100-01-01", "1900至2099"},
-        {"2023-1-5", "YYYY-MM-DD"},
-        {"2023/01/05", "YYYY-MM-DD"},
-        {"20230105", "YYYY-MM-DD"},
-        {"2023-01-05T00", "YYYY-MM-DD"},
-        {"2023-01-05 ", "空格"},
-        {"２０２３-01-05", "半角"},
-        {"2023年1月5日", "半角"},
-        {NULL, "不能为空"},
+        {"1900-02-28", NULL},         {"2023-12-31", NULL},
+        {"2026-01-01", NULL},         {"1900-01-01", NULL},
+        {"2099-12-31", NULL},         {"1900-02-29", "不存在"}, /* not leap: divisible by 100 */
+        {"2025-02-29", "不存在"},     {"2023-04-31", "不存在"},
+        {"2023-01-00", "不存在"},     {"2023-01-32", "不存在"},
+        {"2023-00-10", "01至12"},     {"2023-13-01", "01至12"},
+        {"1899-12-31", "1900至2099"}, {"2100-01-01", "1900至2099"},
+        {"2023-1-5", "YYYY-MM-DD"},   {"2023/01/05", "YYYY-MM-DD"},
+        {"20230105", "YYYY-MM-DD"},   {"2023-01-05T00", "YYYY-MM-DD"},
+        {"2023-01-05 ", "空格"},      {"２０２３-01-05", "半角"},
+        {"2023年1月5日", "半角"},     {NULL, "不能为空"},
     };
     int y = 0, m = 0, d = 0;
     (void)state;
@@ -322,20 +300,13 @@ static void test_bank_account(void **state)
 static void test_login_name(void **state)
 {
     static const struct code_case cases[] = {
-        {"zhang.san", NULL},
-        {"ab_1", NULL},
-        {"Officer-01", NULL},
-        {"a234567890123456789012345678901b", NULL}, /* 32 */
-        {"abc", "4至32"},
-        {"a2345678901234567890123456789012x", "4至32"}, /* 33 */
-        {"1abc", "字母开头"},
-        {"_abc", "字母开头"},
-        {".abc", "字母开头"},
-        {"张三丰啊", "只能包含"},
-        {"zhang san", "只能包含"},
-        {"user@example", "只能包含"},
-        {"", "不能为空"},
-        {NULL, "不能为空"},
+        {"zhang.san", NULL},       {"ab_1", NULL},
+        {"Officer-01", NULL},      {"a234567890123456789012345678901b", NULL},     /* 32 */
+        {"abc", "4至32"},          {"a2345678901234567890123456789012x", "4至32"}, /* 33 */
+        {"1abc", "字母开头"},      {"_abc", "字母开头"},
+        {".abc", "字母开头"},      {"张三丰啊", "只能包含"},
+        {"zhang san", "只能包含"}, {"user@example", "只能包含"},
+        {"", "不能为空"},          {NULL, "不能为空"},
     };
     (void)state;
     RUN_CASES(ts_codes_login_name_valid, cases);
@@ -359,7 +330,7 @@ static void test_password_policy(void **state)
         {"ABCD12!?", NULL},
         {"退税密码abc123", NULL}, /* 10 characters: other, lower, digit */
         {"Abc1234", "至少8个"},
-        {"密码Ab1", "至少8个"}, /* 9 bytes but 5 characters */
+        {"密码Ab1", "至少8个"},   /* 9 bytes but 5 characters */
         {"12345678", "至少三类"}, /* the seed's initial style */
         {"abcdefgh", "至少三类"},
         {"abcd1234", "至少三类"},
@@ -425,7 +396,7 @@ static void test_utf8_invalid(void **state)
 {
     (void)state;
     assert_false(utf8(NULL, 1));
-    assert_false(utf8("\x80", 1));             /* lone continuation */
+    assert_false(utf8("\x80", 1)); /* lone continuation */
     assert_false(utf8("\xbf", 1));
     assert_false(utf8("\xc0\xaf", 2));         /* overlong '/' */
     assert_false(utf8("\xc1\xbf", 2));         /* overlong U+007F */
@@ -439,11 +410,11 @@ static void test_utf8_invalid(void **state)
     assert_false(utf8("\xf8\x88\x80\x80\x80", 5)); /* old 5-byte form */
     assert_false(utf8("\xfe", 1));
     assert_false(utf8("\xff", 1));
-    assert_false(utf8("\xe9\x80", 2));         /* 退 cut short */
+    assert_false(utf8("\xe9\x80", 2)); /* 退 cut short */
     assert_false(utf8("退税", 5));
-    assert_false(utf8("\xe9\x80\x41", 3));     /* ASCII where a continuation belongs */
+    assert_false(utf8("\xe9\x80\x41", 3)); /* ASCII where a continuation belongs */
     assert_false(utf8("\xc3\x28", 2));
-    assert_false(utf8("a\0b", 3));             /* NUL inside */
+    assert_false(utf8("a\0b", 3));                /* NUL inside */
     assert_false(utf8("GBK\xcd\xcb\xcb\xb0", 7)); /* 退税 in GBK, not UTF-8 */
 }
 

@@ -30,9 +30,8 @@ static void run_cases(parser fn, const struct parse_case *c, size_t n)
         int64_t v = SENTINEL;
         const char *err = "unset";
         bool ok = fn(c[i].in, &v, &err);
-        bool good = c[i].err == NULL
-                        ? ok && v == c[i].want && err == NULL
-                        : !ok && v == SENTINEL && err && strstr(err, c[i].err) != NULL;
+        bool good = c[i].err == NULL ? ok && v == c[i].want && err == NULL
+                                     : !ok && v == SENTINEL && err && strstr(err, c[i].err) != NULL;
         if (!good) {
             print_error("case %zu \"%s\": got %s %lld (%s)\n", i, c[i].in ? c[i].in : "(null)",
                         ok ? "ok" : "refused", (long long)v, err ? err : "no message");
@@ -92,10 +91,10 @@ static void test_parse_invalid(void **state)
         {"0x10", 0, "格式不正确"},
         {"12%", 0, "格式不正确"},
         {"abc", 0, "格式不正确"},
-        {"１２３", 0, "半角"},       /* full-width digits */
+        {"１２３", 0, "半角"}, /* full-width digits */
         {"123元", 0, "半角"},
         {"¥123", 0, "半角"},
-        {"−5", 0, "半角"},           /* U+2212 MINUS SIGN */
+        {"−5", 0, "半角"}, /* U+2212 MINUS SIGN */
         {"一百", 0, "半角"},
         {"\xff", 0, "半角"},
         {"10000000000000000", 0, "超出"}, /* 10^16 元 */
@@ -117,12 +116,12 @@ static void test_parse_round(void **state)
         {"-1.005", -101, NULL}, /* away from zero */
         {"-1.0049", -100, NULL},
         {"0.125", 13, NULL},
-        {"0.135", 14, NULL},   /* half-up, not to even */
-        {"2.675", 268, NULL},  /* 2.67 in binary floating point */
+        {"0.135", 14, NULL},  /* half-up, not to even */
+        {"2.675", 268, NULL}, /* 2.67 in binary floating point */
         {"1.1", 110, NULL},
         {"7", 700, NULL},
         {"0.994", 99, NULL},
-        {"0.995", 100, NULL},   /* carries into the yuan */
+        {"0.995", 100, NULL}, /* carries into the yuan */
         {"-0.004", 0, NULL},
         {"-0.005", -1, NULL},
         {"1.23456789012345678901234567890", 123, NULL},
@@ -146,8 +145,8 @@ static void test_round_half_up(void **state)
     assert_int_equal(ts_money_round_half_up(-15, 10), -2);
     assert_int_equal(ts_money_round_half_up(-14, 10), -1);
     assert_int_equal(ts_money_round_half_up(0, 7), 0);
-    assert_int_equal(ts_money_round_half_up(10, 3), 3);  /* 3.33 */
-    assert_int_equal(ts_money_round_half_up(11, 3), 4);  /* 3.67 */
+    assert_int_equal(ts_money_round_half_up(10, 3), 3); /* 3.33 */
+    assert_int_equal(ts_money_round_half_up(11, 3), 4); /* 3.67 */
     assert_int_equal(ts_money_round_half_up(-11, 3), -4);
     assert_int_equal(ts_money_round_half_up(500000, 1000000), 1);
     assert_int_equal(ts_money_round_half_up(499999, 1000000), 0);
@@ -204,8 +203,8 @@ static void test_format_small_buffer(void **state)
 /* What is written is read back unchanged, at the edges too. */
 static void test_format_parse_round_trip(void **state)
 {
-    static const int64_t values[] = {0, 1, -1, 10, 99, 100, -12345, 123456789,
-                                     TS_MONEY_MAX_FEN, -TS_MONEY_MAX_FEN};
+    static const int64_t values[] = {
+        0, 1, -1, 10, 99, 100, -12345, 123456789, TS_MONEY_MAX_FEN, -TS_MONEY_MAX_FEN};
     char buf[TS_MONEY_BUF];
     (void)state;
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
@@ -232,12 +231,12 @@ static void expect_mul(int64_t fen, int64_t rate, int64_t want)
 static void test_mul_rate(void **state)
 {
     (void)state;
-    expect_mul(10000, 130000, 1300);           /* 100.00 × 13% */
-    expect_mul(12345, 130000, 1605);           /* 1604.85 fen */
-    expect_mul(-12345, 130000, -1605);         /* 红字 mirrors it */
-    expect_mul(987654321, 170000, 167901235);  /* 167901234.57 fen */
-    expect_mul(100000, 7123400, 712340);       /* USD 1000.00 × 7.1234 */
-    expect_mul(1, 500000, 1);                  /* half a fen rounds up */
+    expect_mul(10000, 130000, 1300);          /* 100.00 × 13% */
+    expect_mul(12345, 130000, 1605);          /* 1604.85 fen */
+    expect_mul(-12345, 130000, -1605);        /* 红字 mirrors it */
+    expect_mul(987654321, 170000, 167901235); /* 167901234.57 fen */
+    expect_mul(100000, 7123400, 712340);      /* USD 1000.00 × 7.1234 */
+    expect_mul(1, 500000, 1);                 /* half a fen rounds up */
     expect_mul(1, 499999, 0);
     expect_mul(3, 500000, 2);
     expect_mul(-3, 500000, -2);
@@ -264,6 +263,8 @@ static void test_mul_rate_out_of_range(void **state)
     assert_false(ts_money_mul_rate(1, INT64_MIN, &out));
     /* 10^16 fen × 100: the exact part alone is past the range */
     assert_false(ts_money_mul_rate(INT64_C(10000000000000000), 100 * TS_MONEY_RATE_ONE, &out));
+    /* whole·rate is 2^64 + 926272001639: wrapping would look in range */
+    assert_false(ts_money_mul_rate(INT64_C(999999999999000000), 18446745, &out));
     assert_true(out == SENTINEL);
 }
 

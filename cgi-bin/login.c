@@ -1,0 +1,220 @@
+/* login — 登录, 退出, 修改密码, 忘记密码.
+ *
+ * 000 §2.1 / 001 "登录入口": 用户名 + 口令 + 验证码.  002 §2.3: an
+ * enterprise may log in with its 海关代码, 纳税人识别号 or 统一社会信用代码
+ * instead of the login name; its initial password is the last 8 digits of
+ * its bank account and must be changed at first login.  002 §5.1: a
+ * forgotten password is reset by the tax bureau (or the enterprise's
+ * administrator), not by SMS. */
+#include "ts_account.h"
+#include "ts_app.h"
+#include "ts_arena.h"
+#include "ts_captcha.h"
+#include "ts_config.h"
+#include "ts_crypto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CAPTCHA_COOKIE "ts_cap"
+
+static bool captcha_enabled(void)
+{
+    return ts_config_int("captcha.enabled", 1) != 0 || !ts_config_test_mode();
+}
+
+/* GET /login/ — the login form; a logged-in user goes to the workbench. */
+static enum ts_result login_form(struct ts_ctx *c)
+{
+    if (c->session)
+        return ts_resp_redirect(c, "/workbench/") ? TS_FAIL : TS_OK;
+    ts_render_set(c, "Page.Title", "登录");
+    ts_render_set(c, "Login.Captcha", captcha_enabled() ? "1" : "");
+    return ts_render(c, "login/form.cs") ? TS_FAIL : TS_OK;
+}
+
+/* GET /login/captcha — a new challenge: the answer is stored under the
+ * hash of a cookie token, the image goes to the browser. */
+static enum ts_result captcha_image(struct ts_ctx *c)
+{
+    char code[TS_CAPTCHA_LEN + 1], token[65], hash[65];
+    unsigned char *png = NULL;
+    size_t png_len = 0;
+    enum ts_result rc = TS_FAIL;
+    if (ts_captcha_new_code(code) < 0 || ts_crypto_token_hex(token) < 0 ||
+        ts_captcha_png(code, &png, &png_len) < 0)
+        goto out;
+    ts_crypto_sha256_hex(token, 64, hash);
+    if (ts_db_exec(c->db, "DELETE FROM captcha WHERE created_at < NOW() - INTERVAL 10 MINUTE",
+                   TS_NOARGS, NULL) < 0 ||
+        ts_db_exec(c->db, "INSERT INTO captcha (token_hash, answer, created_at) VALUES (?, ?, NOW())",
+                   TS_ARGS(TS_STR(hash), TS_STR(code)), NULL) < 0)
+        goto out;
+    ts_session_set_cookie(c, CAPTCHA_COOKIE, ts_arena_strdup(c->arena, token), -1);
+    ts_resp_send(c, "image/png", png, png_len, NULL);
+    rc = TS_OK;
+out:
+    free(png);
+    return rc;
+}
+
+/* Check and use up the visitor's captcha challenge. */
+static bool captcha_passed(struct ts_ctx *c, const char *answer)
+{
+    const char *token = ts_session_cookie(c, CAPTCHA_COOKIE);
+    char hash[65];
+    struct ts_db_rows r;
+    if (!captcha_enabled())
+        return true;
+    if (!token || strlen(token) != 64)
+        return false;
+    ts_crypto_sha256_hex(token, 64, hash);
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT answer FROM captcha WHERE token_hash = ?"
+                    " AND created_at > NOW() - INTERVAL 10 MINUTE FOR UPDATE",
+                    TS_ARGS(TS_STR(hash)), &r) < 0 || r.nrows != 1)
+        return false;
+    ts_db_exec(c->db, "DELETE FROM captcha WHERE token_hash = ?", TS_ARGS(TS_STR(hash)), NULL);
+    return ts_captcha_matches(ts_db_cell_at(&r, 0, 0), answer);
+}
+
+static const char *login_message(enum ts_login_status st)
+{
+    switch (st) {
+    case TS_LOGIN_BAD:
+        return "用户名或口令错误。";
+    case TS_LOGIN_LOCKED:
+        return "连续5次口令错误，账号已锁定，请15分钟后再试。";
+    case TS_LOGIN_DISABLED:
+        return "该用户已停用，请联系本企业管理员。";
+    case TS_LOGIN_ENT_DISABLED:
+        return "所属企业已停用，请联系主管税务机关。";
+    default:
+        return "系统繁忙，请稍后再试。";
+    }
+}
+
+/* Show the form again with a message at the top; the login id is kept. */
+static enum ts_result login_refused(struct ts_ctx *c, const char *message)
+{
+    ts_render_set(c, "Login.Error", message);
+    return login_form(c);
+}
+
+/* POST /login/signin — 登录.  Failed attempts are counted and committed
+ * (the form is shown again with TS_OK so the count sticks). */
+static enum ts_result login_signin(struct ts_ctx *c)
+{
+    struct ts_login_result res;
+    if (ts_arg_has_errors(c))
+        return login_form(c);
+    if (!captcha_passed(c, ts_arg_str(c, "captcha"))) {
+        ts_arg_error(c, "captcha", "验证码错误或已过期，请重新输入");
+        return login_form(c);
+    }
+    ts_account_login(c->db, c->arena, ts_arg_str(c, "username"), ts_arg_str(c, "password"), &res);
+    if (res.status == TS_LOGIN_ERROR)
+        return TS_FAIL;
+    if (res.status != TS_LOGIN_OK)
+        return login_refused(c, login_message(res.status));
+    if (ts_session_create(c, res.user_id) < 0)
+        return TS_FAIL;
+    const char *next = ts_arg_str(c, "next");
+    if (res.must_change_password)
+        next = "/login/password";
+    else if (!next[0] || strncmp(next, "/login/", 7) == 0)
+        next = "/workbench/";
+    ts_resp_redirect(c, next);
+    return TS_OK;
+}
+
+/* POST /login/logout — 退出. */
+static enum ts_result login_logout(struct ts_ctx *c)
+{
+    if (ts_session_destroy(c) < 0)
+        return TS_FAIL;
+    ts_resp_redirect(c, "/login/");
+    return TS_OK;
+}
+
+/* GET /login/password — 修改密码 (also the forced change after an initial
+ * or reset password). */
+static enum ts_result password_form(struct ts_ctx *c)
+{
+    ts_render_set(c, "Page.Title", "修改密码");
+    ts_render_set(c, "Password.Forced", c->session->must_change_password ? "1" : "");
+    ts_render_set_int(c, "Password.Min", (int64_t)ts_account_password_min(c->session->scope));
+    return ts_render(c, "login/password.cs") ? TS_FAIL : TS_OK;
+}
+
+/* POST /login/password — check the old password and the policy, store the
+ * new one, and lift the forced change. */
+static enum ts_result password_save(struct ts_ctx *c)
+{
+    const char *old_pw = ts_arg_str(c, "old_password");
+    const char *new_pw = ts_arg_str(c, "new_password");
+    const char *err = NULL;
+    if (ts_arg_has_errors(c))
+        return password_form(c);
+    if (!ts_account_password_matches(c->db, c->arena, c->session->user_id, old_pw))
+        ts_arg_error(c, "old_password", "原口令不正确");
+    else if (!ts_account_password_ok(c->session->scope, new_pw, &err))
+        ts_arg_error(c, "new_password", err);
+    else if (strcmp(new_pw, old_pw) == 0)
+        ts_arg_error(c, "new_password", "新口令不能与原口令相同");
+    else if (strcmp(new_pw, ts_arg_str(c, "confirm_password")) != 0)
+        ts_arg_error(c, "confirm_password", "两次输入的新口令不一致");
+    if (ts_arg_has_errors(c))
+        return password_form(c);
+    if (ts_account_set_password(c->db, c->session->user_id, new_pw, false) < 0 ||
+        ts_audit_log(c, "app_user", c->session->user_id, "password changed") < 0)
+        return TS_FAIL;
+    ts_resp_flash(c, "口令已修改。");
+    ts_resp_redirect(c, "/workbench/");
+    return TS_OK;
+}
+
+/* GET /login/forgot — 忘记密码: who can reset it (002 §5.1). */
+static enum ts_result forgot_page(struct ts_ctx *c)
+{
+    ts_render_set(c, "Page.Title", "忘记密码");
+    return ts_render(c, "login/forgot.cs") ? TS_FAIL : TS_OK;
+}
+
+static const struct ts_param form_params[] = {
+    ts_param_str("next", "跳转页面", 0, 0, 200),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param signin_params[] = {
+    ts_param_str("username", "用户名", TS_REQ, 1, 32),
+    ts_param_str("password", "口令", TS_REQ | TS_SECRET, 1, 128),
+    ts_param_str("captcha", "验证码", 0, 0, 8),
+    ts_param_str("next", "跳转页面", 0, 0, 200),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param password_params[] = {
+    ts_param_str("old_password", "原口令", TS_REQ | TS_SECRET, 1, 128),
+    ts_param_str("new_password", "新口令", TS_REQ | TS_SECRET, 1, 128),
+    ts_param_str("confirm_password", "确认新口令", TS_REQ | TS_SECRET, 1, 128),
+    TS_PARAMS_END,
+};
+
+static const struct ts_action actions[] = {
+    {"", TS_GET, TS_PUBLIC, form_params, login_form, 0},
+    {"captcha", TS_GET, TS_PUBLIC, NULL, captcha_image, 0},
+    {"signin", TS_POST, TS_PUBLIC, signin_params, login_signin, 0},
+    {"logout", TS_POST, TS_USER, NULL, login_logout, TS_ALLOW_PW_CHANGE},
+    {"password", TS_GET, TS_USER, NULL, password_form, TS_ALLOW_PW_CHANGE},
+    {"password", TS_POST, TS_USER, password_params, password_save, TS_ALLOW_PW_CHANGE},
+    {"forgot", TS_GET, TS_PUBLIC, NULL, forgot_page, 0},
+    {NULL, 0, NULL, NULL, NULL, 0},
+};
+
+static const struct ts_module module = {"login", "登录", actions};
+
+int main(void)
+{
+    return ts_app_main(&module);
+}

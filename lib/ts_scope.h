@@ -1,0 +1,28 @@
+/* ts_scope — enterprise isolation in the data layer.
+ *
+ * Every table a tenant owns has ent_id (and, where portal staff own rows
+ * too, ent_key = IFNULL(ent_id, 0)).  Handlers reach such rows only through
+ * these functions, which bind the session's tenant — its enterprise, or 0
+ * for the portal's own staff — as the statement's FIRST placeholder.  The
+ * SQL must therefore start its WHERE with "ent_id = ?" or "ent_key = ?"
+ * (checked at run time: a statement whose first placeholder is not such a
+ * filter is refused).  A guessed id of another enterprise's record then
+ * simply matches no row, and the page answers 404.
+ *
+ *     ts_scope_query(c, "SELECT ... FROM app_user WHERE ent_key = ? AND id = ?",
+ *                    TS_ARGS(TS_I64(id)), &rows);
+ */
+#ifndef TS_SCOPE_H
+#define TS_SCOPE_H
+
+#include "ts_db.h"
+
+struct ts_ctx;
+
+int64_t ts_scope_tenant(struct ts_ctx *c);
+int ts_scope_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
+                   struct ts_db_rows *out);
+int ts_scope_exec(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
+                  struct ts_db_result *res);
+
+#endif

@@ -63,10 +63,12 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS) -lcmocka
 
-# Unit tests run under ASan+UBSan in their own build tree.
+# Unit tests run under ASan+UBSan in their own build tree; any sanitizer
+# report fails the test (no recovery).
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 unit:
-	$(MAKE) B=build-san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \
-	        LDFLAGS="-fsanitize=address,undefined" $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)
+	$(MAKE) B=build-san EXTRA_CFLAGS="$(SAN_FLAGS)" \
+	        LDFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)
 
 # libFuzzer targets: each links the parser sources it needs straight from lib/.

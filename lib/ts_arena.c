@@ -87,12 +87,15 @@ char *ts_arena_strndup(struct ts_arena *a, const char *s, size_t n)
  * HTML (make lint rejects those). */
 char *ts_arena_printf(struct ts_arena *a, const char *fmt, ...)
 {
+    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
         return ts_arena_strdup(a, "");
+    if ((size_t)n < sizeof small)
+        return ts_arena_memdup0(a, small, (size_t)n);
     char *s = ts_arena_alloc(a, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);

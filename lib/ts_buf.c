@@ -39,12 +39,17 @@ void ts_buf_addc(struct ts_buf *b, char c)
 /* Append formatted text: for numbers and names, never SQL or HTML. */
 void ts_buf_printf(struct ts_buf *b, const char *fmt, ...)
 {
+    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n <= 0)
         return;
+    if ((size_t)n < sizeof small) {
+        ts_buf_add(b, small, (size_t)n);
+        return;
+    }
     grow(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

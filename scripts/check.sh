@@ -198,6 +198,7 @@ on_exit() {
 }
 trap on_exit EXIT
 trap 'exit 130' INT TERM
+rm -rf "$LOGKEEP"           # logs of an earlier run would mislead
 
 # ---------------------------------------------------------------- kinds
 

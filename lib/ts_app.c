@@ -246,56 +246,98 @@ static void run_handler(struct ts_ctx *c)
     ts_render_error(c, 500, "系统处理出错，本次操作未保存。请稍后重试；如仍出错，请将请求编号告知运维人员。");
 }
 
+/* The Chinese message of a refusal made before any handler ran. */
+static const char *refusal_message(int status)
+{
+    switch (status) {
+    case 404:
+        return "您要找的页面不存在。";
+    case 405:
+        return "请求方式不正确。";
+    case 413:
+        return "提交的内容超过大小限制，未做任何处理。";
+    default:
+        return "请求格式不正确，请返回上一页重新操作。";
+    }
+}
+
+/* Steps 3–8 for a request whose action is known and whose input was
+ * decoded: session, authorization, CSRF, parameters, handler.  Returns a
+ * status to refuse with, or 0 when a response was prepared. */
+static int serve_action(struct ts_ctx *c, const struct ts_kvlist *input)
+{
+    if (!c->db)
+        c->db = ts_db_open();
+    if (!c->db || ts_session_load(c) < 0)
+        return ts_render_error(c, 503, "数据库暂时不可用，请稍后再试。");
+    if (authorize(c) < 0 || check_csrf(c, input) < 0)
+        return 0;
+    size_t np = ts_param_count(c->action->params);
+    c->values = ts_arena_zalloc(c->arena, (np + 1) * sizeof *c->values);
+    c->param_errors = ts_param_check(c->arena, c->action->params, input, c->values);
+    echo_params(c);
+    if (c->param_errors && c->method == TS_GET)
+        return 400;
+    run_handler(c);
+    return 0;
+}
+
+/* Read the CGI parameters nginx sends that every request needs. */
+static const char *read_request_line(struct ts_ctx *c, FCGX_Request *r)
+{
+    c->path = param(r, "DOCUMENT_URI", param(r, "SCRIPT_NAME", "/"));
+    c->remote_addr = param(r, "REMOTE_ADDR", "");
+    c->user_agent = param(r, "HTTP_USER_AGENT", "");
+    c->cookie_header = FCGX_GetParam("HTTP_COOKIE", r->envp);
+    c->https = strcmp(param(r, "HTTPS", ""), "on") == 0;
+    const char *method = param(r, "REQUEST_METHOD", "GET");
+    c->method = strcmp(method, "POST") == 0 ? TS_POST : TS_GET;
+    return method;
+}
+
 /* Everything between accept and the response, for one request. */
 static void handle(struct ts_ctx *c, FCGX_Request *r, const struct ts_module *m)
 {
     struct ts_kvlist input = {0};
     struct ts_multipart *mp = NULL;
-    c->path = param(r, "DOCUMENT_URI", param(r, "SCRIPT_NAME", "/"));
-    c->remote_addr = param(r, "REMOTE_ADDR", "");
-    c->cookie_header = FCGX_GetParam("HTTP_COOKIE", r->envp);
-    c->https = strcmp(param(r, "HTTPS", ""), "on") == 0;
-    const char *method = param(r, "REQUEST_METHOD", "GET");
-    c->method = strcmp(method, "POST") == 0 ? TS_POST : TS_GET;
+    const char *method = read_request_line(c, r);
     bool exists;
-    c->action = find_action(m, c->path, c->method, &exists);
     int refuse = 0;
-    if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0) {
+    c->action = find_action(m, c->path, c->method, &exists);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
         refuse = 405;
-    } else if (!c->action) {
-        if (strcmp(c->path + (c->path[0] == '/'), m->name) == 0)
-            ts_resp_redirect(c, ts_arena_printf(c->arena, "/%s/", m->name));
-        else
-            refuse = exists ? 405 : 404;
-    } else if ((refuse = read_input(c, r, &mp, &input)) == 0) {
-        if (!c->db)
-            c->db = ts_db_open();
-        if (!c->db || ts_session_load(c) < 0) {
-            ts_render_error(c, 503, "数据库暂时不可用，请稍后再试。");
-        } else if (authorize(c) == 0 && check_csrf(c, &input) == 0) {
-            size_t np = ts_param_count(c->action->params);
-            c->values = ts_arena_zalloc(c->arena, (np + 1) * sizeof *c->values);
-            c->param_errors = ts_param_check(c->arena, c->action->params, &input, c->values);
-            echo_params(c);
-            if (c->param_errors && c->method == TS_GET)
-                refuse = 400;
-            else
-                run_handler(c);
-        }
-    }
-    if (refuse) {
-        ts_render_error(c, refuse,
-                        refuse == 404   ? "您要找的页面不存在。"
-                        : refuse == 413 ? "提交的内容超过大小限制，未做任何处理。"
-                        : refuse == 405 ? "请求方式不正确。"
-                                        : "请求格式不正确，请返回上一页重新操作。");
-    }
+    else if (!c->action && strcmp(c->path + (c->path[0] == '/'), m->name) == 0)
+        ts_resp_redirect(c, ts_arena_printf(c->arena, "/%s/", m->name));
+    else if (!c->action)
+        refuse = exists ? 405 : 404;
+    else if ((refuse = read_input(c, r, &mp, &input)) == 0)
+        refuse = serve_action(c, &input);
+    if (refuse)
+        ts_render_error(c, refuse, refusal_message(refuse));
     ts_resp_write(c, r->out);
     ts_multipart_cleanup(mp);
 }
 
+/* The request id: nginx's $request_id (passed as TS_REQUEST_ID) cut to 16
+ * hex digits, so its access-log line and ours share the id; our own random
+ * one when the program runs without nginx. */
+static void set_request_id(struct ts_ctx *c, FCGX_Request *r)
+{
+    const char *id = FCGX_GetParam("TS_REQUEST_ID", r->envp);
+    size_t n = id ? strspn(id, "0123456789abcdef") : 0;
+    if (n >= 16) {
+        memcpy(c->request_id, id, 16);
+        c->request_id[16] = '\0';
+    } else {
+        unsigned char rnd[8];
+        ts_crypto_random(rnd, sizeof rnd);
+        ts_crypto_hex(rnd, sizeof rnd, c->request_id);
+    }
+    ts_log_set_request(c->request_id);
+}
+
 /* Reset the per-request part of the context. */
-static void begin_request(struct ts_ctx *c, const struct ts_module *m)
+static void begin_request(struct ts_ctx *c, const struct ts_module *m, FCGX_Request *r)
 {
     struct ts_db *db = c->db;
     struct ts_arena *a = c->arena;
@@ -307,10 +349,7 @@ static void begin_request(struct ts_ctx *c, const struct ts_module *m)
     c->arena = a;
     c->body = body;
     c->module = m;
-    unsigned char rnd[8];
-    ts_crypto_random(rnd, sizeof rnd);
-    ts_crypto_hex(rnd, sizeof rnd, c->request_id);
-    ts_log_set_request(c->request_id);
+    set_request_id(c, r);
 }
 
 /* A worker: accept and serve until told to stop. */
@@ -332,7 +371,7 @@ static int worker(const struct ts_module *m)
         idle_in_accept = 0;
         if (rc < 0)
             break;
-        begin_request(&c, m);
+        begin_request(&c, m, &req);
         handle(&c, &req, m);
         ts_render_free(&c);
         FCGX_Finish_r(&req);

@@ -16,7 +16,8 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# The package list, from ../shared/design.md ("Dependencies").  JSON::PP (used
+# The package list, from ../shared/design.md ("Dependencies"), plus curl
+# (scripts/stack.sh waits for the login page with it).  JSON::PP (used
 # by Perl tests) is core Perl, so libjson-pp-perl is not listed.
 PACKAGES=(
     build-essential pkg-config
@@ -24,7 +25,7 @@ PACKAGES=(
     clearsilver-dev libxlsxwriter-dev libzip-dev libexpat1-dev libhpdf-dev
     libssl-dev libpcsclite-dev pcscd vsmartcard-vpcd libqpdf-dev
     libcmocka-dev
-    chromium spawn-fcgi nginx-light wrk fonts-wqy-zenhei
+    chromium spawn-fcgi nginx-light curl wrk fonts-wqy-zenhei
     clang libclang-rt-14-dev
     python3-openpyxl
     nodejs npm
@@ -76,7 +77,7 @@ install_debian_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        --no-install-recommends "${missing[@]}" </dev/null
+        "${missing[@]}" </dev/null
     # Debian starts the system services on install; the project does not use
     # them (it runs its own MariaDB and nginx under var/), but they are left as
     # the administrator's business: we never stop system services.

@@ -5,13 +5,15 @@
 #   tests/fuzz/fuzz_<name>.c   the target (LLVMFuzzerTestOneInput); built by
 #                              `make build/fuzz/fuzz_<name>` with clang,
 #                              -fsanitize=fuzzer,address,undefined
-#   tests/fuzz/<name>/         its regression folder, checked in: seeds and
+#   tests/fuzz/corpus/fuzz_<name>/
+#                              its regression folder, checked in: seeds and
 #                              every input that once broke it (one file each,
-#                              named for what it broke, e.g.
-#                              params-huge-length.bin)
-#   build/fuzz/corpus/<name>/  the working corpus `long` grows (not in git)
+#                              best named for what it broke, e.g.
+#                              params-huge-length)
+#   build/fuzz/corpus/fuzz_<name>/
+#                              the working corpus `long` grows (not in git)
 #   build/fuzz/crashes/        crash/leak/timeout inputs libFuzzer writes
-#   build/fuzz/logs/<name>.log each target's output
+#   build/fuzz/logs/fuzz_<name>.log   each target's output
 #
 # Modes:
 #   smoke (default; make check)  every regression input, then up to 20000
@@ -21,7 +23,7 @@
 # A target is named by <name> or fuzz_<name>; none named = all.
 # Output is TAP, one line per target; the exit status is non-zero when any
 # target failed (a crash input is then in build/fuzz/crashes/: fix the bug,
-# then add the input to tests/fuzz/<name>/ so it stays fixed).
+# then add the input to tests/fuzz/corpus/fuzz_<name>/ so it stays fixed).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,7 +62,7 @@ trap '[[ -z $WORK_TMP ]] || rm -rf "$WORK_TMP"' EXIT
 
 # run_target T — build T and fuzz it in MODE; false when it failed.
 run_target() {
-    local t=$1 name=${1#fuzz_} work reg=tests/fuzz/${1#fuzz_} log=$OUT/logs/${1#fuzz_}.log
+    local t=$1 work reg=tests/fuzz/corpus/$1 log=$OUT/logs/$1.log
     local limits=()
     if ! make --no-print-directory "$OUT/$t" >"$log" 2>&1; then
         echo "# build of $t failed:"
@@ -68,7 +70,7 @@ run_target() {
         return 1
     fi
     if [[ $MODE == long ]]; then
-        work=$OUT/corpus/$name
+        work=$OUT/corpus/$t
         mkdir -p "$work"
         limits=(-max_total_time="$FUZZ_SECONDS")
     else
@@ -83,7 +85,7 @@ run_target() {
     [[ -d $reg ]] && dirs+=("$reg")
     local rc=0
     "$OUT/$t" "${limits[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$OUT/crashes/$name-" "${dirs[@]}" >>"$log" 2>&1 </dev/null || rc=$?
+        -artifact_prefix="$OUT/crashes/$t-" "${dirs[@]}" >>"$log" 2>&1 </dev/null || rc=$?
     if [[ -n $WORK_TMP ]]; then
         rm -rf "$WORK_TMP"
         WORK_TMP=""
@@ -103,7 +105,7 @@ for t in "${TARGETS[@]}"; do
     n=$((n + 1))
     t0=$SECONDS
     if run_target "$t"; then
-        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/logs/${t#fuzz_}.log" | tail -n 1)
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/logs/$t.log" | tail -n 1)
         echo "ok $n - $t ($MODE, ${runs:-?} runs, $((SECONDS - t0))s)"
     else
         echo "not ok $n - $t ($MODE)"

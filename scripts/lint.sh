@@ -55,7 +55,7 @@ use strict;
 use warnings;
 
 my @FORMAT_FUNCS = qw(printf sprintf snprintf asprintf vsnprintf vsprintf vasprintf
-                      fprintf dprintf ts_buf_printf ts_buf_vprintf hdf_set_valuef
+                      fprintf dprintf ts_buf_printf ts_buf_vprintf ts_arena_printf hdf_set_valuef
                       FCGX_FPrintF);
 my @COPY_FUNCS   = qw(strcat strcpy strncat strncpy stpcpy);
 my @NUMBER_FUNCS = qw(atoi atol atoll atof strtol strtoll strtoul strtoull strtoimax

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TS_CAPTCHA_LEN 4
-#define TS_CAPTCHA_WIDTH 120
+#define TS_CAPTCHA_LEN    4
+#define TS_CAPTCHA_WIDTH  120
 #define TS_CAPTCHA_HEIGHT 40
 /* Characters a code is drawn from, 28 of them: no 0/O/Q, 1/I, 2/Z, 5/S or
  * 8/B pairs a reader could confuse. */
@@ -19,7 +19,6 @@
 int ts_captcha_new_code(char code[TS_CAPTCHA_LEN + 1]);
 bool ts_captcha_matches(const char *code, const char *answer);
 int ts_captcha_png(const char *code, unsigned char **png, size_t *png_len);
-int ts_captcha_png_seeded(const char *code, uint64_t seed, unsigned char **png,
-			  size_t *png_len);
+int ts_captcha_png_seeded(const char *code, uint64_t seed, unsigned char **png, size_t *png_len);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include <openssl/evp.h>
 
-#define TS_CRYPTO_SM3_LEN 32
+#define TS_CRYPTO_SM3_LEN    32
 #define TS_CRYPTO_SHA256_LEN 32
 /* 64 hex digits and the NUL: SM3, SHA-256 and token strings. */
 #define TS_CRYPTO_HEX64_SIZE 65
@@ -21,12 +21,12 @@
 /* Default scrypt cost: N = 2^14, r = 8, p = 1 (16 MiB), about 40 ms per
  * hash on the 2-core deployment box; see ts_crypto.c for the measurement. */
 #define TS_CRYPTO_SCRYPT_LN 14
-#define TS_CRYPTO_SCRYPT_R 8
-#define TS_CRYPTO_SCRYPT_P 1
+#define TS_CRYPTO_SCRYPT_R  8
+#define TS_CRYPTO_SCRYPT_P  1
 
 /* An SM3 digest computed over several fields in turn (audit-log chain). */
 struct ts_crypto_sm3 {
-	EVP_MD_CTX *ctx;
+    EVP_MD_CTX *ctx;
 };
 
 int ts_crypto_random(void *buf, size_t n);

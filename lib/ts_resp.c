@@ -9,13 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Headers go out in the order they were added: a response may carry two
+ * Set-Cookie lines for one cookie (login over a live session deletes the old
+ * ts_sid, then sets the new one) and browsers apply them in order. */
 void ts_resp_header(struct ts_ctx *c, const char *name, const char *value)
 {
     struct ts_header *h = ts_arena_alloc(c->arena, sizeof *h);
+    struct ts_header **tail = &c->headers;
     h->name = name;
     h->value = value;
-    h->next = c->headers;
-    c->headers = h;
+    h->next = NULL;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = h;
 }
 
 /* 303 See Other: after a POST the browser GETs the next page, so a reload

@@ -13,13 +13,10 @@ int64_t ts_scope_tenant(struct ts_ctx *c)
     return c->session && c->session->scope == TS_SCOPE_ENTERPRISE ? c->session->ent_id : 0;
 }
 
-/* Is the first placeholder of sql the tenant filter ("ent_id = ?" or
- * "ent_key = ?", optionally with a table alias)? */
-static bool tenant_first(const char *sql)
+/* Is the placeholder at q the tenant filter ("ent_id = ?" or "ent_key = ?",
+ * optionally with a table alias)? */
+static bool filter_at(const char *sql, const char *q)
 {
-    const char *q = strchr(sql, '?');
-    if (!q)
-        return false;
     const char *p = q;
     while (p > sql && p[-1] == ' ')
         p--;
@@ -32,21 +29,42 @@ static bool tenant_first(const char *sql)
            (p - sql >= 7 && strncmp(p - 7, "ent_key", 7) == 0);
 }
 
-/* The caller's arguments with the tenant in front. */
+/* The index of the tenant filter's placeholder, or -1 if the statement has
+ * none where it must be: the first placeholder — or, for an UPDATE, whose
+ * SET values come before its WHERE, the first placeholder after " WHERE ". */
+static int tenant_index(const char *sql)
+{
+    const char *from = sql;
+    if (strncmp(sql, "UPDATE ", 7) == 0 && !(from = strstr(sql, " WHERE ")))
+        return -1;
+    const char *q = strchr(from, '?');
+    if (!q || !filter_at(sql, q))
+        return -1;
+    int n = 0;
+    for (const char *p = sql; p < q; p++)
+        n += *p == '?';
+    return n;
+}
+
+/* The caller's arguments with the tenant bound at the filter's place. */
 static const struct ts_db_arg *with_tenant(struct ts_ctx *c, const char *sql,
                                            const struct ts_db_arg *args)
 {
-    if (!c->session || !tenant_first(sql)) {
+    int at = tenant_index(sql);
+    if (!c->session || at < 0) {
         ts_log_error("scope: refused statement without a leading tenant filter [%s]", sql);
         return NULL;
     }
     size_t n = 0;
     while (args && args[n].type != TS_DB_END)
         n++;
+    if ((size_t)at > n) {
+        ts_log_error("scope: %zu arguments before the tenant filter [%s]", n, sql);
+        return NULL;
+    }
     struct ts_db_arg *all = ts_arena_zalloc(c->arena, (n + 2) * sizeof *all);
-    all[0] = TS_I64(ts_scope_tenant(c));
-    for (size_t i = 0; i < n; i++)
-        all[i + 1] = args[i];
+    for (size_t i = 0, k = 0; i <= n; i++)
+        all[i] = (int)i == at ? TS_I64(ts_scope_tenant(c)) : args[k++];
     return all;
 }
 

@@ -6,11 +6,15 @@
  * for the portal's own staff — as the statement's FIRST placeholder.  The
  * SQL must therefore start its WHERE with "ent_id = ?" or "ent_key = ?"
  * (checked at run time: a statement whose first placeholder is not such a
- * filter is refused).  A guessed id of another enterprise's record then
- * simply matches no row, and the page answers 404.
+ * filter is refused).  An UPDATE's SET values come before its WHERE: there
+ * the tenant is bound at the first placeholder after " WHERE ", which must
+ * be the filter.  A guessed id of another enterprise's record then simply
+ * matches no row, and the page answers 404.
  *
  *     ts_scope_query(c, "SELECT ... FROM app_user WHERE ent_key = ? AND id = ?",
  *                    TS_ARGS(TS_I64(id)), &rows);
+ *     ts_scope_exec(c, "UPDATE app_user SET status = ? WHERE ent_key = ? AND id = ?",
+ *                   TS_ARGS(TS_STR(status), TS_I64(id)), NULL);
  */
 #ifndef TS_SCOPE_H
 #define TS_SCOPE_H

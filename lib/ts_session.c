@@ -183,11 +183,18 @@ bool ts_session_can(struct ts_ctx *c, const char *perm)
 }
 
 /* The CSRF token forms must carry: the session's, or for a visitor the
- * double-submit cookie's (set here when missing). */
+ * double-submit cookie's (set here when missing).  Error pages made before
+ * ts_session_load ran (404, 405, 400, 413) read the cookie here, so they do
+ * not replace the token of a form the visitor has open in another tab. */
 const char *ts_session_csrf(struct ts_ctx *c)
 {
     if (c->session)
         return c->session->csrf;
+    if (!c->anon_csrf) {
+        const char *have = ts_session_cookie(c, CSRF_COOKIE);
+        if (is_hex64(have))
+            return c->anon_csrf = have;
+    }
     if (!c->anon_csrf) {
         char *t = ts_arena_alloc(c->arena, 65);
         if (ts_crypto_token_hex(t) < 0)

@@ -19,7 +19,7 @@
 #   smoke (default; make check)  every regression input, then up to 20000
 #                                runs or 20 s, from a fresh corpus
 #   long  (make fuzz)            FUZZ_SECONDS (default 600) per target,
-#                                growing build/fuzz/corpus/<name>/
+#                                growing build/fuzz/corpus/fuzz_<name>/
 # A target is named by <name> or fuzz_<name>; none named = all.
 # Output is TAP, one line per target; the exit status is non-zero when any
 # target failed (a crash input is then in build/fuzz/crashes/: fix the bug,

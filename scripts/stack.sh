@@ -21,6 +21,7 @@
 #   TS_WRAP  command prefix for every program, e.g. "valgrind --log-file=
 #            $VAR/log/valgrind-@MODULE@.%p.log"; @MODULE@ becomes the module
 #            name; split on spaces (no quoting inside)
+#   TS_WORKERS  app.workers, worker processes per program    default 2
 #   TS_WAIT  seconds to wait for MariaDB / the login page   default 20
 #   TS_STOP_WAIT  seconds a program gets to exit on SIGTERM before SIGKILL
 #            default 10
@@ -40,6 +41,7 @@ TS_MODE=${TS_MODE:-dev}
 B=${B:-build}
 [[ $B == /* ]] || B=$REPO/$B
 TS_WRAP=${TS_WRAP:-}
+TS_WORKERS=${TS_WORKERS:-2}
 TS_WAIT=${TS_WAIT:-20}
 TS_STOP_WAIT=${TS_STOP_WAIT:-10}
 TS_TZ=${TS_TZ:-Asia/Shanghai}
@@ -53,9 +55,16 @@ DB_SOCK=$RUN/mysqld.sock
 DB_NAME=tuishui
 DEMO=$VAR/demo-accounts.txt
 URL=http://127.0.0.1:$PORT/
+STOP_HINT="make stop"
+[[ $VAR == "$REPO/var" ]] || STOP_HINT="make stop VAR=$VAR"
+COMMAND=${1:-}
 
 say() { printf 'stack: %s\n' "$*"; }
-die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+die() {
+    printf 'stack: error: %s\n' "$*" >&2
+    [[ $COMMAND != start ]] || printf 'stack: whatever had started keeps running; %s stops it\n' "$STOP_HINT" >&2
+    exit 1
+}
 
 # ---------------------------------------------------------------- processes
 
@@ -80,7 +89,8 @@ alive() {
 }
 
 # running PIDFILE WORD — true when PIDFILE names a live process whose command
-# line contains WORD (guards against a stale pid file whose pid was reused).
+# line (arguments joined by spaces, plus a trailing space) contains WORD:
+# guards against a stale pid file whose pid now belongs to someone else.
 running() {
     local pid
     pid=$(pid_of "$1")
@@ -183,7 +193,7 @@ templates.dir = $REPO/templates
 store.root = $VAR/store
 tmp.dir = $VAR/tmp
 captcha.enabled = $captcha
-app.workers = 2
+app.workers = $TS_WORKERS
 EOF
     CHANGED=0
     install_if_changed "$CONF.new" "$CONF"
@@ -198,7 +208,7 @@ db() {
 
 start_mariadb() {
     local pidfile=$RUN/mysqld.pid i
-    if running "$pidfile" "$DATADIR"; then
+    if running "$pidfile" "--datadir=$DATADIR "; then
         say "mariadb: already running (pid $(pid_of "$pidfile"))"
         return
     fi
@@ -272,6 +282,7 @@ apply_migrations() {
     fi
     for f in "${files[@]}"; do            # refuse two files with one number
         base=$(basename "$f")
+        [[ $base =~ ^[0-9]{3}_[A-Za-z0-9_.-]+\.sql$ ]] || die "schema: bad file name $base (NNN_name.sql, name of [A-Za-z0-9_.-])"
         ver=$((10#${base:0:3}))
         [[ $seen != *" $ver "* ]] || die "schema: two files with number ${base:0:3}"
         seen+="$ver "
@@ -406,7 +417,7 @@ start_nginx() {
     changed=$CHANGED
     nginx_cmd -t -q 2>"$LOG/nginx-test.log" ||
         { cat "$LOG/nginx-test.log" >&2; die "nginx: bad configuration $ETC/nginx.conf"; }
-    if running "$pidfile" "$VAR"; then
+    if running "$pidfile" "$ETC/nginx.conf "; then
         if ((changed)); then
             kill -HUP "$(pid_of "$pidfile")"
             say "nginx: already running, configuration reloaded"
@@ -449,6 +460,10 @@ cmd_start() {
     for tool in mariadbd mariadb-install-db mariadb nginx spawn-fcgi curl; do
         command -v "$tool" >/dev/null || die "$tool not found (run: make deps)"
     done
+    # Fail before starting anything when another server has our port.
+    if ! running "$RUN/nginx.pid" "$ETC/nginx.conf " && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+        die "port $PORT is in use by another server (another stack? set PORT=...)"
+    fi
     make_tree
     write_config
     start_mariadb
@@ -457,7 +472,8 @@ cmd_start() {
     seed_demo
     local m
     while read -r m; do
-        [[ -n $m ]] && start_program "$m"
+        [[ -n $m ]] || continue
+        start_program "$m"
     done < <(modules)
     [[ -n $(modules) ]] || say "programs: none built yet in $B/bin"
     start_nginx
@@ -468,12 +484,12 @@ cmd_start() {
         printf 'demo accounts (%s: role login password):\n' "$DEMO"
         sed 's/^/  /' "$DEMO"
     fi
-    printf 'logs in %s/log; stop with: make stop\n' "$VAR"
+    printf 'logs in %s/log; stop with: %s\n' "$VAR" "$STOP_HINT"
 }
 
 cmd_stop() {
     [[ -d $RUN ]] || { say "nothing to stop in $VAR"; return; }
-    stop_pidfile nginx "$RUN/nginx.pid" "$VAR" QUIT 10
+    stop_pidfile nginx "$RUN/nginx.pid" "$ETC/nginx.conf " QUIT 10
     local f m
     for f in "$RUN"/*.pid; do
         [[ -e $f ]] || continue
@@ -482,7 +498,7 @@ cmd_stop() {
         stop_pidfile "$m" "$f" "$m.fcgi" TERM "$TS_STOP_WAIT"
         rm -f "$RUN/$m.sock"
     done
-    stop_pidfile mariadb "$RUN/mysqld.pid" "$DATADIR" TERM 60
+    stop_pidfile mariadb "$RUN/mysqld.pid" "--datadir=$DATADIR " TERM 60
 }
 
 cmd_status() {
@@ -495,7 +511,7 @@ cmd_status() {
         fi
     }
     printf 'stack in %s\n' "$VAR"
-    show mariadb "$RUN/mysqld.pid" "$DATADIR"
+    show mariadb "$RUN/mysqld.pid" "--datadir=$DATADIR "
     for f in "$RUN"/*.pid; do
         [[ -e $f ]] || continue
         m=$(basename "$f" .pid)
@@ -507,7 +523,7 @@ cmd_status() {
             printf '  %-12s not running\n' "$m"
         fi
     done < <(modules)
-    show nginx "$RUN/nginx.pid" "$VAR"
+    show nginx "$RUN/nginx.pid" "$ETC/nginx.conf "
     # The port the stack was started with, whatever PORT says now.
     if [[ -f $ETC/nginx.conf ]]; then
         port=$(sed -n 's/^ *listen 127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$ETC/nginx.conf" | head -n 1)

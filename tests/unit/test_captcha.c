@@ -12,9 +12,9 @@
 
 #include "ts_captcha.h"
 
-#define W TS_CAPTCHA_WIDTH
-#define H TS_CAPTCHA_HEIGHT
-#define STRIDE (1 + 3 * W)
+#define W       TS_CAPTCHA_WIDTH
+#define H       TS_CAPTCHA_HEIGHT
+#define STRIDE  (1 + 3 * W)
 #define RAW_LEN ((size_t)H * STRIDE)
 
 /* A drawn picture and its scanlines, as the tests read them back. */
@@ -30,8 +30,8 @@ static uint32_t be32(const unsigned char *p)
 }
 
 /* Check the chunk at *off (length fits, CRC right) and step past it. */
-static const unsigned char *next_chunk(const struct picture *pic, size_t *off,
-                                       const char *type, uint32_t *len)
+static const unsigned char *next_chunk(const struct picture *pic, size_t *off, const char *type,
+                                       uint32_t *len)
 {
     const unsigned char *c = pic->png + *off;
 
@@ -167,6 +167,18 @@ static void test_png_glyphs_inked(void **state)
     }
 }
 
+/* Regression: the noise-line stepper once re-read its error term between
+ * the x and y steps and, for some slopes (seed 24), never reached its end. */
+static void test_png_many_seeds(void **state)
+{
+    struct picture pic;
+
+    for (uint64_t seed = 0; seed < 300; seed++) {
+        draw(&pic, "K7PX", seed);
+        free(pic.png);
+    }
+}
+
 static void test_png_deterministic(void **state)
 {
     struct picture a, b;
@@ -228,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_png_structure),
         cmocka_unit_test(test_png_every_character),
         cmocka_unit_test(test_png_glyphs_inked),
+        cmocka_unit_test(test_png_many_seeds),
         cmocka_unit_test(test_png_deterministic),
         cmocka_unit_test(test_png_differs),
         cmocka_unit_test(test_png_random_seed),

@@ -14,10 +14,8 @@
 /* Cheap cost for the tests that only need some valid hash. */
 #define TEST_LN 10
 
-static const char sm3_abc[] =
-    "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
-static const char sm3_abcd16[] =
-    "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732";
+static const char sm3_abc[] = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
+static const char sm3_abcd16[] = "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732";
 
 /* The 64-byte message of GB/T 32905 example 2: "abcd" sixteen times. */
 static void abcd16(char msg[65])
@@ -142,8 +140,8 @@ static void test_password_default_cost(void **state)
 {
     char enc[TS_CRYPTO_PASSWORD_MAX], want[32];
 
-    snprintf(want, sizeof want, "$scrypt$ln=%d,r=%d,p=%d$", TS_CRYPTO_SCRYPT_LN,
-             TS_CRYPTO_SCRYPT_R, TS_CRYPTO_SCRYPT_P);
+    snprintf(want, sizeof want, "$scrypt$ln=%d,r=%d,p=%d$", TS_CRYPTO_SCRYPT_LN, TS_CRYPTO_SCRYPT_R,
+             TS_CRYPTO_SCRYPT_P);
     assert_int_equal(ts_crypto_password_set_cost(TS_CRYPTO_SCRYPT_LN), 0);
     hash_of("12345678", enc);
     assert_int_equal(ts_crypto_password_set_cost(TEST_LN), 0);
@@ -226,8 +224,7 @@ static void test_password_tampered(void **state)
  * same bytes must not be accepted either. */
 static void test_password_noncanonical(void **state)
 {
-    static const char b64[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char enc[TS_CRYPTO_PASSWORD_MAX];
     size_t last;
     int v;
@@ -248,9 +245,9 @@ static void with_params(const char *enc, const char *params, char *out, size_t o
 static void test_password_absurd_params(void **state)
 {
     static const char *const bad_params[] = {
-        "ln=21,r=8,p=1", "ln=99,r=8,p=1", "ln=10,r=17,p=1", "ln=10,r=8,p=5",
-        "ln=0,r=8,p=1",  "ln=10,r=0,p=1", "ln=010,r=8,p=1", "ln=-1,r=8,p=1",
-        "ln=10,p=1,r=8", "ln=10,r=8",     "ln=10,r=8,p=1,x=1", "ln=,r=8,p=1",
+        "ln=21,r=8,p=1",         "ln=99,r=8,p=1", "ln=10,r=17,p=1",    "ln=10,r=8,p=5",
+        "ln=0,r=8,p=1",          "ln=10,r=0,p=1", "ln=010,r=8,p=1",    "ln=-1,r=8,p=1",
+        "ln=10,p=1,r=8",         "ln=10,r=8",     "ln=10,r=8,p=1,x=1", "ln=,r=8,p=1",
         "ln=4294967306,r=8,p=1",
     };
     char enc[TS_CRYPTO_PASSWORD_MAX], bad[TS_CRYPTO_PASSWORD_MAX + 32];

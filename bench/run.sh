@@ -1,0 +1,320 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: the design's performance targets, measured
+# with wrk in one run on this machine (docs/performance.md).
+#
+# What it does:
+#   1. starts a private stack (TS_MODE=test scripts/stack.sh start) in a
+#      mktemp folder on a free port, and restarts its programs with
+#      app.workers = $BENCH_WORKERS (stack.sh always writes 2);
+#   2. logs in as the production enterprise's administrator with curl
+#      through the real login form, and seeds users through the real
+#      用户管理 form until /users/ shows a full page of 20 rows;
+#   3. saves the exact bytes of that page as a static file, served by the
+#      same nginx from an extra location (/bench-static/, written into this
+#      stack's nginx.d only — the production config is not touched);
+#   4. runs wrk -c$BENCH_CONNECTIONS -t$BENCH_THREADS -d$BENCH_DURATION
+#      --latency (64 / 2 / 15s) against
+#        (a) the static copy,
+#        (b) the logged-in list page GET /users/,
+#        (c) a save: POST /users/save of one user with its own values under a
+#            session's CSRF token (one transaction: UPDATE app_user + chained
+#            audit row), round robin over the seeded users and 8 sessions;
+#   5. prints req/s and p50/p99 of each, b/a, and the targets; checks that
+#      every save really wrote its audit row; writes it all to
+#      $BENCH_OUT/bench-<time>.txt; stops and removes the stack.
+#
+# Environment (all optional):
+#   BENCH_WORKERS      worker processes per program      default 4
+#   BENCH_DURATION     wrk -d                            default 15s
+#   BENCH_CONNECTIONS  wrk -c                            default 64
+#   BENCH_THREADS      wrk -t                            default 2
+#   BENCH_OUT          results folder                    default build/bench
+#   BENCH_PERF=1       also record `perf record -a -g` during (b) and (c)
+#                      (perf-list.data, perf-save.data in BENCH_OUT) and
+#                      print the top symbols
+#   BENCH_KEEP=1       leave the stack running (prints VAR and URL)
+#   B                  build folder                      default build
+#
+# Nothing here is a test: numbers depend on the machine and on what else
+# runs on it (the script prints the load average before it starts).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+export B=${B:-build}
+BUILD=$B
+[[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
+WORKERS=${BENCH_WORKERS:-4}
+DURATION=${BENCH_DURATION:-15s}
+CONNS=${BENCH_CONNECTIONS:-64}
+THREADS=${BENCH_THREADS:-2}
+OUT=${BENCH_OUT:-$REPO/build/bench}
+PERF=${BENCH_PERF:-0}
+KEEP=${BENCH_KEEP:-0}
+LIST_PATH=/users/
+SAVE_PATH=/users/save
+ROWS=20             # rows on the list page the design's target names
+SESSIONS_POST=8     # sessions the saves rotate over
+
+say() { printf 'bench: %s\n' "$*"; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+for tool in wrk curl python3; do
+    command -v "$tool" >/dev/null || die "$tool not found (run: make deps)"
+done
+[[ $PERF != 1 ]] || command -v perf >/dev/null || die "BENCH_PERF=1 needs perf"
+[[ -x $BUILD/bin/login.fcgi && -x $BUILD/bin/users.fcgi ]] ||
+    die "needs $BUILD/bin/login.fcgi and users.fcgi (run: make all)"
+mkdir -p "$OUT"
+
+# ---------------------------------------------------------------- the stack
+
+pick_port() {
+    python3 - <<'EOF'
+import random, socket
+while True:
+    p = random.randint(20000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+        print(p)
+        break
+    except OSError:
+        pass
+    finally:
+        s.close()
+EOF
+}
+
+VAR=$(mktemp -d /tmp/ts-bench.XXXXXX)
+PORT=$(pick_port)
+export VAR PORT TS_MODE=test
+URL=http://127.0.0.1:$PORT
+ETC=$VAR/etc
+RUN=$VAR/run
+WORK=$VAR/bench
+mkdir -p "$WORK"
+
+on_exit() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [[ $KEEP == 1 ]]; then
+        say "stack left running: VAR=$VAR $URL (stop: VAR=$VAR scripts/stack.sh stop)"
+    else
+        scripts/stack.sh stop </dev/null >/dev/null 2>&1 || true
+        rm -rf "$VAR"
+    fi
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+say "stack in $VAR on port $PORT"
+scripts/stack.sh start </dev/null >"$OUT/stack-start.log" 2>&1 ||
+    { tail -n 30 "$OUT/stack-start.log" >&2; die "scripts/stack.sh start failed"; }
+
+# restart_programs — every program again under spawn-fcgi, exactly as
+# stack.sh starts it, but with a copy of the config whose app.workers is
+# $WORKERS.  The pid files stay where stack.sh looks, so its stop still
+# stops them.
+restart_programs() {
+    local conf=$ETC/bench.hdf bin m pid i
+    sed "s/^app\.workers = .*/app.workers = $WORKERS/" "$ETC/tuishui.hdf" >"$conf"
+    grep -q "^app.workers = $WORKERS\$" "$conf" || echo "app.workers = $WORKERS" >>"$conf"
+    for bin in "$BUILD"/bin/*.fcgi; do
+        m=$(basename "$bin" .fcgi)
+        pid=$(cat "$RUN/$m.pid")
+        kill -TERM "$pid"
+        for ((i = 0; i < 100; i++)); do
+            [[ -e /proc/$pid ]] || break
+            sleep 0.1
+        done
+        [[ ! -e /proc/$pid ]] || die "$m (pid $pid) did not stop"
+        rm -f "$RUN/$m.sock" "$RUN/$m.pid"
+        # shellcheck disable=SC2016  # $1/$@ are for the inner sh
+        TUISHUI_CONF=$conf TZ=${TS_TZ:-Asia/Shanghai} spawn-fcgi -s "$RUN/$m.sock" -M 0666 -F 1 \
+            -P "$RUN/$m.pid" -d "$VAR" -- \
+            /bin/sh -c 'log=$1; shift; exec "$@" 2>>"$log"' sh "$VAR/log/$m.log" "$bin" \
+            </dev/null >>"$VAR/log/$m.log" 2>&1 || die "$m: spawn-fcgi failed"
+    done
+    for ((i = 0; i < 50; i++)); do
+        [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/login/") == 200 ]] && return 0
+        sleep 0.1
+    done
+    die "programs did not come back after the restart"
+}
+restart_programs
+say "programs restarted with app.workers = $WORKERS"
+
+# add_static_location — /bench-static/ → $WORK/static/, with the security
+# headers the programs send, in this stack's nginx only; then reload.
+add_static_location() {
+    mkdir -p "$WORK/static"
+    cat >"$ETC/nginx.d/zz-bench-static.conf" <<EOF
+# Written by bench/run.sh for this benchmark stack only.
+location /bench-static/ {
+    alias $WORK/static/;
+    add_header X-Content-Type-Options nosniff always;
+    add_header X-Frame-Options DENY always;
+    add_header Referrer-Policy same-origin always;
+    add_header Cache-Control no-store always;
+    add_header Content-Security-Policy "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'" always;
+}
+EOF
+    nginx -p "$VAR/nginx" -c "$ETC/nginx.conf" -e "$VAR/log/nginx-error.log" -t -q ||
+        die "nginx rejected the bench location"
+    kill -HUP "$(cat "$RUN/nginx.pid")"
+}
+
+# ---------------------------------------------------------------- HTTP helpers
+
+# csrf_of FILE — the first _csrf hidden field of a saved page.
+csrf_of() {
+    grep -o 'name="_csrf" value="[0-9a-f]*"' "$1" | head -n 1 | sed 's/.*value="//; s/"$//'
+}
+
+# login LOGIN PASSWORD — log in through the form; prints "ts_sid csrf".
+login() {
+    local jar=$WORK/jar.$$.$RANDOM page=$WORK/page.$$.html code sid csrf
+    curl -s -c "$jar" -b "$jar" -o "$page" "$URL/login/"
+    code=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
+        --data-urlencode "username=$1" --data-urlencode "password=$2" \
+        --data-urlencode "_csrf=$(csrf_of "$page")" "$URL/login/signin")
+    [[ $code == 303* ]] || die "login as $1 answered $code"
+    sid=$(awk '$6 == "ts_sid" { print $7 }' "$jar")
+    [[ -n $sid ]] || die "login as $1: no ts_sid cookie"
+    curl -s -b "ts_sid=$sid" -o "$page" "$URL$LIST_PATH"
+    csrf=$(csrf_of "$page")
+    [[ -n $csrf ]] || die "login as $1: no CSRF token on $LIST_PATH"
+    rm -f "$jar" "$page"
+    printf '%s %s\n' "$sid" "$csrf"
+}
+
+# post SESSION_LINE PATH FIELD=VALUE... — urlencoded POST with the session's
+# CSRF token; prints "status location".
+post() {
+    local sid=${1%% *} csrf=${1#* } path=$2 args=() f
+    shift 2
+    for f in "$@"; do args+=(--data-urlencode "$f"); done
+    curl -s -o "$WORK/last-post.html" -w '%{http_code} %{redirect_url}' -b "ts_sid=$sid" \
+        --data-urlencode "_csrf=$csrf" "${args[@]}" "$URL$path"
+}
+
+db() {
+    mariadb --no-defaults --socket="$RUN/mysqld.sock" --user=root -N -B tuishui "$@"
+}
+
+# ---------------------------------------------------------------- data
+
+read -r _ ADMIN_LOGIN ADMIN_PW < <(grep '^ent-admin-production ' "$VAR/demo-accounts.txt")
+ADMIN=$(login "$ADMIN_LOGIN" "$ADMIN_PW")
+ENT_ID=$(db -e "SELECT ent_id FROM app_user WHERE login_name = '$ADMIN_LOGIN'")
+
+source "$REPO/bench/users.sh"
+
+seed_users
+say "seeded: $(db -e "SELECT COUNT(*) FROM app_user WHERE ent_id = $ENT_ID") users in the enterprise"
+
+# The page as the benchmark's session sees it, saved byte for byte.
+LIST_SESSION=$(login "$ADMIN_LOGIN" "$ADMIN_PW")
+curl -s -D "$WORK/list.headers" -o "$WORK/list.html" -b "ts_sid=${LIST_SESSION%% *}" "$URL$LIST_PATH"
+grep -q '^HTTP/1.1 200' "$WORK/list.headers" || die "GET $LIST_PATH: $(head -n 1 "$WORK/list.headers")"
+rows=$(count_list_rows "$WORK/list.html")
+((rows == ROWS)) || die "GET $LIST_PATH shows $rows rows, not $ROWS"
+add_static_location
+cp "$WORK/list.html" "$WORK/static/users.html"
+for ((i = 0; i < 50; i++)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/bench-static/users.html") == 200 ]] && break
+    sleep 0.1
+done
+curl -s -o "$WORK/static.check" "$URL/bench-static/users.html"
+cmp -s "$WORK/static.check" "$WORK/list.html" || die "the static copy does not match the page"
+PAGE_BYTES=$(stat -c %s "$WORK/list.html")
+say "list page: $rows rows, $PAGE_BYTES bytes; static copy at /bench-static/users.html"
+
+# Sessions and bodies for the saves.
+: >"$WORK/sessions-post.txt"
+for ((i = 0; i < SESSIONS_POST; i++)); do
+    login "$ADMIN_LOGIN" "$ADMIN_PW" >>"$WORK/sessions-post.txt"
+done
+printf '%s\n' "$LIST_SESSION" >"$WORK/sessions-list.txt"
+save_bodies >"$WORK/bodies.txt"
+# One save by hand first: it must redirect (saved), not show the form again.
+first=$(head -n 1 "$WORK/bodies.txt")
+code=$(curl -s -o "$WORK/last-post.html" -w '%{http_code}' -b "ts_sid=${ADMIN%% *}" \
+    -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data-binary "${first//@CSRF@/${ADMIN#* }}" "$URL$SAVE_PATH")
+[[ $code == 303 ]] || die "a save by hand answered $code, not 303 (see $WORK/last-post.html)"
+
+# ---------------------------------------------------------------- wrk
+
+RESULTS=$OUT/bench-$(date +%Y%m%d-%H%M%S).txt
+: >"$RESULTS"
+log() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+
+# run NAME URL SESSIONS [BODIES] — one wrk run; its BENCH line goes to
+# $WORK/NAME.bench and its full output to the results file.
+run() {
+    local name=$1 url=$2 perf_pid=""
+    shift 2
+    if [[ $PERF == 1 && $name != static ]]; then
+        perf record -F 499 -a -g -o "$OUT/perf-$name.data" -- sleep "${DURATION%s}" \
+            >/dev/null 2>&1 &
+        perf_pid=$!
+    fi
+    log "--- ($name) wrk -c$CONNS -t$THREADS -d$DURATION --latency $url"
+    wrk -c"$CONNS" -t"$THREADS" -d"$DURATION" --latency -s "$REPO/bench/wrk.lua" "$url" -- "$@" \
+        >"$WORK/$name.out" 2>&1 || { cat "$WORK/$name.out" >&2; die "wrk failed ($name)"; }
+    tee -a "$RESULTS" <"$WORK/$name.out" | grep -v '^BENCH' | sed -n '/Latency Distribution/,/Requests\/sec/p'
+    grep '^BENCH ' "$WORK/$name.out" >"$WORK/$name.bench"
+    [[ -z $perf_pid ]] || wait "$perf_pid" || true
+}
+
+# field NAME KEY — a value of a run's BENCH line.
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$WORK/$1.bench"; }
+
+log "tuishui bench $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
+log "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GB, kernel $(uname -r), Debian $(cat /etc/debian_version)"
+log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "app.workers = $WORKERS; list page $PAGE_BYTES bytes, $ROWS rows"
+
+audit_before=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
+run static "$URL/bench-static/users.html" -
+run list "$URL$LIST_PATH" "$WORK/sessions-list.txt"
+run save "$URL$SAVE_PATH" "$WORK/sessions-post.txt" "$WORK/bodies.txt"
+audit_after=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
+
+# The saves wrk counted (all of them 303, or status_errors says otherwise)
+# must each have left one audit row (requests cut off at the end of the run
+# may still commit: allow a connection's worth).
+saves=$(field save requests)
+audited=$((audit_after - audit_before))
+log "--- audit rows written during the runs: $audited (wrk counted $saves saves)"
+((audited >= saves && audited <= saves + CONNS)) ||
+    log "WARNING: audit rows ($audited) do not match the saves wrk counted ($saves)"
+for name in static list save; do
+    [[ $(field $name status_errors) == 0 && $(field $name errors) == 0 ]] ||
+        log "WARNING: ($name) had $(field $name status_errors) non-2xx/3xx answers and $(field $name errors) socket errors"
+done
+
+ratio=$(python3 -c "print(f'{$(field list rps) / $(field static rps):.3f}')")
+{
+    log ""
+    log "=== results (c$CONNS t$THREADS d$DURATION, app.workers = $WORKERS)"
+    printf '%-44s %10s %9s %9s\n' "" "req/s" "p50 ms" "p99 ms"
+    printf '%-44s %10s %9s %9s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)"
+    printf '%-44s %10s %9s %9s\n' "(b) list page GET $LIST_PATH ($ROWS rows)" "$(field list rps)" "$(field list p50_ms)" "$(field list p99_ms)"
+    printf '%-44s %10s %9s %9s\n' "(c) save POST $SAVE_PATH (+ audit row)" "$(field save rps)" "$(field save p50_ms)" "$(field save p99_ms)"
+    echo "b/a = $ratio (target >= 0.333); p99 of b = $(field list p99_ms) ms (target < 50); saves $(field save rps)/s (target >= 500)"
+} | tee -a "$RESULTS"
+log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [[ $PERF == 1 ]]; then
+    for name in list save; do
+        log ""
+        log "=== perf ($name): top symbols, all CPUs"
+        perf report -i "$OUT/perf-$name.data" --no-children --sort comm,dso,sym --stdio -g none \
+            2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 40 | tee -a "$RESULTS"
+    done
+fi
+say "results in $RESULTS"

@@ -1,0 +1,405 @@
+/* workbench — 工作台 (000 §1.1: 集中展示…工作统计、分析) / 办税桌面 (002 §3.2:
+ * 通知区, 信息区, 办税区).  The first page after login, for every role: the
+ * counts that matter to the user's side of the portal as cards, bar charts
+ * drawn as SVG on the server, the enterprise's own 信息区, and the 通知公告
+ * panel.
+ *
+ *   enterprise  本企业用户数, 角色数, 今日操作; the enterprise's audit-log
+ *               activity per day over the last 14 days
+ *   operator    企业数 (生产/外贸/停用), 用户数 by scope, 今日登录;
+ *               enterprises by 主管税务局; activity over the whole portal
+ *   tax         enterprises whose 主管税务局 is the officer's (生产/外贸)
+ *   customs     enterprises whose 主管海关 is the officer's (生产/外贸)
+ *   officers    the activity of the enterprises under them
+ *
+ * Later modules (declarations, reminders) add their own cards here.  Charts
+ * are plain SVG from templates/workbench/chart.cs: this file computes every
+ * coordinate with integer arithmetic and the template only places them, so
+ * the page needs no script and every label is escaped like any value. */
+#include "ts_app.h"
+#include "ts_arena.h"
+
+#include <string.h>
+
+#define BUREAU_BARS 10
+#define LABEL_CHARS 16 /* longer category names are cut, full name in <title> */
+
+/* ---- charts (SVG geometry, integer user units) ------------------------ */
+
+struct chart_bar {
+    const char *label; /* shown under / beside the bar */
+    const char *full;  /* for the tooltip and the description */
+    int64_t value;
+};
+
+/* Vertical chart: a 640×260 viewBox, plot area inside these margins. */
+enum { VC_W = 640, VC_H = 260, VC_LEFT = 56, VC_RIGHT = 16, VC_TOP = 34, VC_BOTTOM = 58 };
+/* Horizontal chart: label column, one row per bar. */
+enum { HC_W = 640, HC_LABELS = 236, HC_RIGHT = 48, HC_TOP = 34, HC_ROW = 30, HC_BAR = 18,
+       HC_BOTTOM = 50 };
+
+/* A round step for a chart axis from 0 to max in at most 5 steps:
+ * 1, 2 or 5 times a power of ten. */
+static int64_t axis_step(int64_t max)
+{
+    int64_t raw = (max + 4) / 5, p = 1;
+    if (raw < 1)
+        raw = 1;
+    while (p <= raw / 10)
+        p *= 10;
+    if (raw <= p)
+        return p;
+    if (raw <= 2 * p)
+        return 2 * p;
+    return raw <= 5 * p ? 5 * p : 10 * p;
+}
+
+/* The top of the axis: max rounded up to a whole step (at least one). */
+static int64_t axis_top(int64_t max, int64_t step)
+{
+    int64_t top = (max + step - 1) / step * step;
+    return top > 0 ? top : step;
+}
+
+static int64_t max_value(const struct chart_bar *bars, size_t n)
+{
+    int64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (bars[i].value > m)
+            m = bars[i].value;
+    return m;
+}
+
+/* prefix.key = v, for the chart's numbers. */
+static void set_num(struct ts_ctx *c, const char *prefix, const char *key, int64_t v)
+{
+    ts_render_set_int(c, ts_arena_printf(c->arena, "%s.%s", prefix, key), v);
+}
+
+static void set_str(struct ts_ctx *c, const char *prefix, const char *key, const char *v)
+{
+    ts_render_set(c, ts_arena_printf(c->arena, "%s.%s", prefix, key), v);
+}
+
+/* The axis ticks of a chart, as positions along the value axis:
+ * prefix.Ticks.N.V (value) and .P (coordinate), from p0 (value 0) towards
+ * p1 (value top).  Works for either direction. */
+static void chart_ticks(struct ts_ctx *c, const char *prefix, int64_t step, int64_t top, int64_t p0,
+                        int64_t p1)
+{
+    int i = 0;
+    for (int64_t v = 0; v <= top; v += step, i++) {
+        const char *t = ts_arena_printf(c->arena, "%s.Ticks.%d", prefix, i);
+        set_num(c, t, "V", v);
+        set_num(c, t, "P", p0 + (p1 - p0) * v / top);
+        set_num(c, t, "T", p0 + (p1 - p0) * v / top + 4);
+    }
+}
+
+/* Lay out a vertical bar chart (one bar per day) under prefix: viewBox,
+ * plot edges, ticks, and per bar its rectangle, its value label above it
+ * and its category label below the axis. */
+static void chart_vertical(struct ts_ctx *c, const char *prefix, const struct chart_bar *bars,
+                           size_t n)
+{
+    int64_t x0 = VC_LEFT, x1 = VC_W - VC_RIGHT, y0 = VC_H - VC_BOTTOM, y1 = VC_TOP;
+    int64_t step = axis_step(max_value(bars, n)), top = axis_top(max_value(bars, n), step);
+    int64_t slot = (x1 - x0) / (int64_t)(n ? n : 1), bar_w = slot * 3 / 5;
+    set_num(c, prefix, "W", VC_W);
+    set_num(c, prefix, "H", VC_H);
+    set_num(c, prefix, "TitleX", VC_W / 2);
+    set_num(c, prefix, "AxisLX", x0 - 8);
+    set_num(c, prefix, "XTitleY", VC_H - 10);
+    set_num(c, prefix, "X0", x0);
+    set_num(c, prefix, "X1", x1);
+    set_num(c, prefix, "Y0", y0);
+    set_num(c, prefix, "Y1", y1);
+    set_num(c, prefix, "MidX", (x0 + x1) / 2);
+    set_num(c, prefix, "MidY", (y0 + y1) / 2);
+    chart_ticks(c, prefix, step, top, y0, y1);
+    for (size_t i = 0; i < n; i++) {
+        const char *b = ts_arena_printf(c->arena, "%s.Bars.%zu", prefix, i);
+        int64_t h = (y0 - y1) * bars[i].value / top, x = x0 + (int64_t)i * slot;
+        set_num(c, b, "X", x + (slot - bar_w) / 2);
+        set_num(c, b, "Y", y0 - h);
+        set_num(c, b, "W", bar_w);
+        set_num(c, b, "H", h);
+        set_num(c, b, "CX", x + slot / 2);
+        set_num(c, b, "VY", y0 - h - 5);
+        set_num(c, b, "LY", y0 + 16);
+        set_num(c, b, "Value", bars[i].value);
+        set_str(c, b, "Label", bars[i].label);
+        set_str(c, b, "Full", bars[i].full);
+    }
+}
+
+/* Lay out a horizontal bar chart (one row per category, labels at the
+ * left): the height grows with the rows. */
+static void chart_horizontal(struct ts_ctx *c, const char *prefix, const struct chart_bar *bars,
+                             size_t n)
+{
+    int64_t x0 = HC_LABELS, x1 = HC_W - HC_RIGHT, y1 = HC_TOP;
+    int64_t y0 = HC_TOP + (int64_t)n * HC_ROW;
+    int64_t step = axis_step(max_value(bars, n)), top = axis_top(max_value(bars, n), step);
+    set_num(c, prefix, "W", HC_W);
+    set_num(c, prefix, "H", y0 + HC_BOTTOM);
+    set_num(c, prefix, "TitleX", HC_W / 2);
+    set_num(c, prefix, "X0", x0);
+    set_num(c, prefix, "X1", x1);
+    set_num(c, prefix, "Y0", y0);
+    set_num(c, prefix, "Y1", y1);
+    set_num(c, prefix, "MidX", (x0 + x1) / 2);
+    set_num(c, prefix, "TickY", y0 + 16);
+    set_num(c, prefix, "TitleY", y0 + 40);
+    chart_ticks(c, prefix, step, top, x0, x1);
+    for (size_t i = 0; i < n; i++) {
+        const char *b = ts_arena_printf(c->arena, "%s.Bars.%zu", prefix, i);
+        int64_t w = (x1 - x0) * bars[i].value / top, y = y1 + (int64_t)i * HC_ROW;
+        set_num(c, b, "X", x0);
+        set_num(c, b, "Y", y + (HC_ROW - HC_BAR) / 2);
+        set_num(c, b, "W", w);
+        set_num(c, b, "H", HC_BAR);
+        set_num(c, b, "LX", x0 - 8);
+        set_num(c, b, "VX", x0 + w + 6);
+        set_num(c, b, "TY", y + HC_ROW / 2 + 5);
+        set_num(c, b, "Value", bars[i].value);
+        set_str(c, b, "Label", bars[i].label);
+        set_str(c, b, "Full", bars[i].full);
+    }
+}
+
+/* A category name cut to LABEL_CHARS characters (UTF-8) with "…". */
+static const char *short_label(struct ts_ctx *c, const char *s)
+{
+    size_t chars = 0, i = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > LABEL_CHARS - 1)
+            break;
+    }
+    if (!s[i])
+        return s;
+    size_t rest = 0;
+    for (size_t k = i; s[k]; k++)
+        rest += ((unsigned char)s[k] & 0xC0) != 0x80;
+    return rest <= 1 ? s : ts_arena_printf(c->arena, "%.*s…", (int)i, s);
+}
+
+/* Rows of (label, full, n) from a query into bars. */
+static struct chart_bar *bars_from_rows(struct ts_ctx *c, const struct ts_db_rows *r, bool cut)
+{
+    struct chart_bar *bars = ts_arena_zalloc(c->arena, (r->nrows + 1) * sizeof *bars);
+    for (size_t i = 0; i < r->nrows; i++) {
+        bars[i].full = ts_db_cell(r, i, "full");
+        bars[i].label = cut ? short_label(c, bars[i].full) : ts_db_cell(r, i, "label");
+        bars[i].value = ts_db_cell_i64(r, i, "n");
+    }
+    return bars;
+}
+
+/* The 14-day activity chart (audit-log rows per day, oldest first) from
+ * rows of (label MM-DD, full YYYY-MM-DD, n). */
+static void activity_chart(struct ts_ctx *c, const char *title, const struct ts_db_rows *r)
+{
+    int64_t total = 0;
+    for (size_t i = 0; i < r->nrows; i++)
+        total += ts_db_cell_i64(r, i, "n");
+    chart_vertical(c, "Activity", bars_from_rows(c, r, false), r->nrows);
+    ts_render_set(c, "Activity.Title", title);
+    ts_render_set_int(c, "Activity.Total", total);
+}
+
+/* ---- cards ---------------------------------------------------------- */
+
+/* One card: a count with its label (and a note under it). */
+static void card(struct ts_ctx *c, int *n, const char *key, const char *label, int64_t value,
+                 const char *note)
+{
+    const char *p = ts_arena_printf(c->arena, "Cards.%d", (*n)++);
+    set_str(c, p, "Key", key);
+    set_str(c, p, "Label", label);
+    set_num(c, p, "Value", value);
+    if (note)
+        set_str(c, p, "Note", note);
+}
+
+/* The last 14 days, oldest first, as (label MM-DD, full YYYY-MM-DD, n):
+ * each day's count n comes from the correlated subquery the caller adds,
+ * an index range scan of audit_log (ent_id, at) or (at) per day. */
+#define DAYS_CTE                                                                           \
+    "WITH RECURSIVE days (k, d) AS (SELECT 0, CURDATE() UNION ALL"                         \
+    " SELECT k + 1, d - INTERVAL 1 DAY FROM days WHERE k < 13)"                            \
+    " SELECT SUBSTRING(CAST(days.d AS CHAR), 6) AS label, CAST(days.d AS CHAR) AS full,"
+#define DAY_RANGE "at >= days.d AND at < days.d + INTERVAL 1 DAY"
+#define DAY_RANGE_A "a.at >= days.d AND a.at < days.d + INTERVAL 1 DAY"
+
+/* ---- one section per kind of user ---------------------------------- */
+
+/* 企业: its users, roles and today's operations, its activity, and the
+ * 信息区 (basic facts of the enterprise, 002 §3.2). */
+static int enterprise_desk(struct ts_ctx *c)
+{
+    struct ts_db_rows users, roles, today, days, info;
+    int n = 0;
+    if (ts_scope_query(c, "SELECT COUNT(*) AS n, IFNULL(SUM(status = 'normal'), 0) AS active"
+                          " FROM app_user WHERE ent_key = ?",
+                       TS_NOARGS, &users) < 0 ||
+        ts_scope_query(c, "SELECT COUNT(*) AS n FROM role WHERE ent_key = ?", TS_NOARGS, &roles) < 0 ||
+        ts_scope_query(c, "SELECT COUNT(*) AS n FROM audit_log WHERE ent_id = ? AND at >= CURDATE()",
+                       TS_NOARGS, &today) < 0 ||
+        ts_scope_query(c, DAYS_CTE " (SELECT COUNT(*) FROM audit_log WHERE ent_id = ? AND " DAY_RANGE
+                          ") AS n FROM days ORDER BY days.d",
+                       TS_NOARGS, &days) < 0 ||
+        ts_db_query(c->db, c->arena,
+                    "SELECT e.name, e.uscc, e.customs_code, e.taxpayer_id, e.ent_type,"
+                    " b.name AS bureau_name, d.name AS district_name, e.contact, e.phone"
+                    " FROM enterprise e JOIN tax_bureau b ON b.code = e.tax_bureau_code"
+                    " LEFT JOIN customs_district d ON d.code = e.customs_district_code"
+                    " WHERE e.id = ?",
+                    TS_ARGS(TS_I64(c->session->ent_id)), &info) < 0)
+        return -1;
+    card(c, &n, "users", "本企业用户数", ts_db_cell_i64(&users, 0, "n"),
+         ts_arena_printf(c->arena, "其中正常 %lld 个", (long long)ts_db_cell_i64(&users, 0, "active")));
+    card(c, &n, "roles", "角色数", ts_db_cell_i64(&roles, 0, "n"), NULL);
+    card(c, &n, "today", "今日操作", ts_db_cell_i64(&today, 0, "n"), "本企业今天的操作记录");
+    activity_chart(c, "本企业近14天操作量", &days);
+    ts_render_rows(c, "Info", &info);
+    return 0;
+}
+
+/* 运维: enterprises by type and status, users by side, today's logins;
+ * enterprises per 主管税务局 and the whole portal's activity. */
+static int operator_desk(struct ts_ctx *c)
+{
+    struct ts_db_rows ents, users, logins, bureaus, days;
+    int n = 0;
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT COUNT(*) AS n, IFNULL(SUM(ent_type = 'production'), 0) AS production,"
+                    " IFNULL(SUM(ent_type = 'trading'), 0) AS trading,"
+                    " IFNULL(SUM(status = 'disabled'), 0) AS disabled FROM enterprise",
+                    TS_NOARGS, &ents) < 0 ||
+        ts_db_query(c->db, c->arena,
+                    "SELECT IFNULL(SUM(scope = 'enterprise'), 0) AS enterprise,"
+                    " IFNULL(SUM(scope = 'tax'), 0) AS tax, IFNULL(SUM(scope = 'customs'), 0) AS customs,"
+                    " IFNULL(SUM(scope = 'operator'), 0) AS operator FROM app_user",
+                    TS_NOARGS, &users) < 0 ||
+        ts_db_query(c->db, c->arena,
+                    "SELECT COUNT(*) AS n FROM app_user WHERE last_login_at >= CURDATE()", TS_NOARGS,
+                    &logins) < 0 ||
+        ts_db_query(c->db, c->arena,
+                    "SELECT b.name AS full, COUNT(*) AS n FROM enterprise e"
+                    " JOIN tax_bureau b ON b.code = e.tax_bureau_code"
+                    " GROUP BY b.code, b.name ORDER BY n DESC, b.code LIMIT ?",
+                    TS_ARGS(TS_I64(BUREAU_BARS)), &bureaus) < 0 ||
+        ts_db_query(c->db, c->arena,
+                    DAYS_CTE " (SELECT COUNT(*) FROM audit_log WHERE " DAY_RANGE
+                             ") AS n FROM days ORDER BY days.d",
+                    TS_NOARGS, &days) < 0)
+        return -1;
+    card(c, &n, "ents", "企业数", ts_db_cell_i64(&ents, 0, "n"),
+         ts_arena_printf(c->arena, "已停用 %lld 户", (long long)ts_db_cell_i64(&ents, 0, "disabled")));
+    card(c, &n, "production", "生产企业", ts_db_cell_i64(&ents, 0, "production"), NULL);
+    card(c, &n, "trading", "外贸企业", ts_db_cell_i64(&ents, 0, "trading"), NULL);
+    card(c, &n, "users-enterprise", "企业用户", ts_db_cell_i64(&users, 0, "enterprise"), NULL);
+    card(c, &n, "users-tax", "税务人员", ts_db_cell_i64(&users, 0, "tax"), NULL);
+    card(c, &n, "users-customs", "海关人员", ts_db_cell_i64(&users, 0, "customs"), NULL);
+    card(c, &n, "users-operator", "运维人员", ts_db_cell_i64(&users, 0, "operator"), NULL);
+    card(c, &n, "logins", "今日登录", ts_db_cell_i64(&logins, 0, "n"), "今天登录过的用户数");
+    chart_horizontal(c, "Bureaus", bars_from_rows(c, &bureaus, true), bureaus.nrows);
+    ts_render_set(c, "Bureaus.Title", "各主管税务局的企业数");
+    activity_chart(c, "全门户近14天操作量", &days);
+    return 0;
+}
+
+/* The cards of an officer's jurisdiction from one row of counts. */
+static void jurisdiction_cards(struct ts_ctx *c, const struct ts_db_rows *ents, const char *where)
+{
+    int n = 0;
+    ts_render_set(c, "Desk.Jurisdiction", where);
+    card(c, &n, "ents", "辖区企业数", ts_db_cell_i64(ents, 0, "n"),
+         ts_arena_printf(c->arena, "已停用 %lld 户", (long long)ts_db_cell_i64(ents, 0, "disabled")));
+    card(c, &n, "production", "生产企业", ts_db_cell_i64(ents, 0, "production"), NULL);
+    card(c, &n, "trading", "外贸企业", ts_db_cell_i64(ents, 0, "trading"), NULL);
+}
+
+#define JURISDICTION_COUNTS                                                                \
+    "SELECT COUNT(*) AS n, IFNULL(SUM(ent_type = 'production'), 0) AS production,"         \
+    " IFNULL(SUM(ent_type = 'trading'), 0) AS trading,"                                    \
+    " IFNULL(SUM(status = 'disabled'), 0) AS disabled FROM enterprise"
+
+/* 税务人员: the enterprises whose 主管税务局 is the officer's bureau. */
+static int tax_desk(struct ts_ctx *c)
+{
+    struct ts_db_rows ents, where, days;
+    const char *code = c->session->tax_bureau_code ? c->session->tax_bureau_code : "";
+    if (ts_db_query(c->db, c->arena, JURISDICTION_COUNTS " WHERE tax_bureau_code = ?",
+                    TS_ARGS(TS_STR(code)), &ents) < 0 ||
+        ts_db_query(c->db, c->arena, "SELECT name FROM tax_bureau WHERE code = ?",
+                    TS_ARGS(TS_STR(code)), &where) < 0 ||
+        ts_db_query(c->db, c->arena,
+                    DAYS_CTE " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
+                             " WHERE e.tax_bureau_code = ? AND " DAY_RANGE_A
+                             ") AS n FROM days ORDER BY days.d",
+                    TS_ARGS(TS_STR(code)), &days) < 0)
+        return -1;
+    jurisdiction_cards(c, &ents, where.nrows ? ts_db_cell(&where, 0, "name") : code);
+    activity_chart(c, "辖区企业近14天操作量", &days);
+    return 0;
+}
+
+/* 海关: the enterprises whose 主管海关 is the officer's customs district. */
+static int customs_desk(struct ts_ctx *c)
+{
+    struct ts_db_rows ents, where, days;
+    const char *code = c->session->customs_district_code ? c->session->customs_district_code : "";
+    if (ts_db_query(c->db, c->arena, JURISDICTION_COUNTS " WHERE customs_district_code = ?",
+                    TS_ARGS(TS_STR(code)), &ents) < 0 ||
+        ts_db_query(c->db, c->arena, "SELECT name FROM customs_district WHERE code = ?",
+                    TS_ARGS(TS_STR(code)), &where) < 0 ||
+        ts_db_query(c->db, c->arena,
+                    DAYS_CTE " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
+                             " WHERE e.customs_district_code = ? AND " DAY_RANGE_A
+                             ") AS n FROM days ORDER BY days.d",
+                    TS_ARGS(TS_STR(code)), &days) < 0)
+        return -1;
+    jurisdiction_cards(c, &ents, where.nrows ? ts_db_cell(&where, 0, "name") : code);
+    activity_chart(c, "辖区企业近14天操作量", &days);
+    return 0;
+}
+
+/* GET /workbench/ — 工作台 for whoever is logged in. */
+static enum ts_result workbench(struct ts_ctx *c)
+{
+    int rc;
+    switch (c->session->scope) {
+    case TS_SCOPE_ENTERPRISE:
+        rc = enterprise_desk(c);
+        break;
+    case TS_SCOPE_OPERATOR:
+        rc = operator_desk(c);
+        break;
+    case TS_SCOPE_TAX:
+        rc = tax_desk(c);
+        break;
+    case TS_SCOPE_CUSTOMS:
+        rc = customs_desk(c);
+        break;
+    default:
+        rc = -1;
+    }
+    if (rc < 0)
+        return TS_FAIL;
+    ts_render_set(c, "Page.Title", "工作台");
+    return ts_render(c, "workbench/index.cs") ? TS_FAIL : TS_OK;
+}
+
+static const struct ts_action actions[] = {
+    {"", TS_GET, "workbench", NULL, workbench, 0},
+    {NULL, 0, NULL, NULL, NULL, 0},
+};
+
+static const struct ts_module module = {"workbench", "工作台", actions};
+
+int main(void)
+{
+    return ts_app_main(&module);
+}

@@ -1,0 +1,40 @@
+<?cs include:"workbench/chart.cs" ?>
+<h1>工作台</h1>
+<?cs if:User.EntName ?><p class="hint">本企业：<?cs var:User.EntName ?></p><?cs /if ?>
+<?cs if:Desk.Jurisdiction ?><p class="hint">辖区：<?cs var:Desk.Jurisdiction ?></p><?cs /if ?>
+
+<div class="cards">
+<?cs each:k = Cards ?>
+  <div class="card" id="card-<?cs var:k.Key ?>">
+    <div class="n"><?cs var:k.Value ?></div>
+    <div class="l"><?cs var:k.Label ?></div>
+    <?cs if:k.Note ?><div class="hint"><?cs var:k.Note ?></div><?cs /if ?>
+  </div>
+<?cs /each ?>
+</div>
+
+<h2>统计分析</h2>
+<div class="chart">
+<?cs if:Bureaus.W ?>
+<?cs call:hchart(Bureaus, "bureaus", "企业数（户）", "主管税务局", "户", "暂无企业") ?>
+<?cs /if ?>
+<?cs call:vchart(Activity, "activity", "日期（月-日）", "操作次数", "次") ?>
+</div>
+
+<h2>通知公告</h2>
+<div class="panel" id="notices">
+  <p>暂无通知。</p>
+  <p class="hint">退税进度、退税提醒和税务机关的通知公告将在相关功能开通后显示在这里。</p>
+</div>
+
+<?cs each:i = Info ?>
+<h2>企业信息</h2>
+<div class="panel" id="ent-info">
+  <table class="list">
+    <tr><th scope="row">企业名称</th><td><?cs var:i.name ?></td><th scope="row">企业类型</th><td><?cs if:i.ent_type == "production" ?>生产企业<?cs else ?>外贸企业<?cs /if ?></td></tr>
+    <tr><th scope="row">统一社会信用代码</th><td><?cs var:i.uscc ?></td><th scope="row">海关编码</th><td><?cs var:i.customs_code ?></td></tr>
+    <tr><th scope="row">纳税人识别号</th><td><?cs var:i.taxpayer_id ?></td><th scope="row">主管税务局</th><td><?cs var:i.bureau_name ?></td></tr>
+    <tr><th scope="row">主管海关</th><td><?cs if:i.district_name ?><?cs var:i.district_name ?><?cs else ?>—<?cs /if ?></td><th scope="row">联系人 / 联系电话</th><td><?cs if:i.contact ?><?cs var:i.contact ?><?cs else ?>—<?cs /if ?> / <?cs if:i.phone ?><?cs var:i.phone ?><?cs else ?>—<?cs /if ?></td></tr>
+  </table>
+</div>
+<?cs /each ?>

@@ -1,0 +1,103 @@
+// tests/browser/lib/browser.mjs — what every browser test needs: Debian's
+// Chromium through playwright-core, the stack's URL and demo accounts,
+// screenshots, and a step runner that prints plain TAP through node:test.
+//
+// Environment (scripts/check.sh sets it; for a stack of your own, set
+// TS_BASE_URL and TS_VAR by hand):
+//   TS_BASE_URL  http://127.0.0.1:PORT (no trailing slash)
+//   TS_VAR       the stack's folder ($TS_VAR/demo-accounts.txt)
+//   TS_CHROMIUM  the browser (default /usr/bin/chromium)
+import { test } from 'node:test';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE = (process.env.TS_BASE_URL || '').replace(/\/$/, '');
+export const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+
+// The demo accounts of the stack: { 'ent-admin-production': {login, password}, ... }.
+export function demoAccounts() {
+  const path = join(process.env.TS_VAR || '', 'demo-accounts.txt');
+  const accounts = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const [role, login, password] = line.trim().split(/\s+/);
+    if (role && password) accounts[role] = { login, password };
+  }
+  return accounts;
+}
+
+// A fresh headless Chromium with its own profile; close() removes both.
+export async function launch(options = {}) {
+  if (!BASE) throw new Error('TS_BASE_URL is not set (scripts/check.sh sets it)');
+  const profile = mkdtempSync(join(tmpdir(), 'tuishui-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.TS_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    ...options,
+  });
+  context.setDefaultTimeout(10000);
+  const page = context.pages()[0] || await context.newPage();
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// Save a full-page screenshot as screenshots/<prefix>-<name>.png.
+export function shooter(prefix) {
+  mkdirSync(SHOTS, { recursive: true });
+  let n = 0;
+  return async (page, name) => {
+    n += 1;
+    const file = join(SHOTS, `${prefix}-${String(n).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  };
+}
+
+// Log in through the real form (test stacks have no captcha).
+export async function login(page, user, password) {
+  await page.goto(`${BASE}/login/`);
+  await page.fill('#f-username', user);
+  await page.fill('#f-password', password);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login/signin"] button[type=submit]')]);
+}
+
+// Steps of one scenario: each is a top-level node:test test (one TAP line
+// each); after a failure the remaining steps are skipped, not failed, so
+// the first failure is the one to read.
+export function steps() {
+  let failed = null;
+  return (name, fn) => test(name, async (t) => {
+    if (failed) {
+      t.skip(`an earlier step failed: ${failed}`);
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (e) {
+      failed = name;
+      throw e;
+    }
+  });
+}
+
+// The labels of the left menu, in order.
+export async function menuLabels(page) {
+  return page.locator('nav.menu li a').allInnerTexts();
+}
+
+// An element's computed background colour, e.g. "rgb(255, 247, 194)".
+export async function background(locator) {
+  return locator.evaluate((el) => getComputedStyle(el).backgroundColor);
+}

@@ -53,15 +53,18 @@ $(B)/lib/libtuishui.a: $(LIB_OBJ)
 
 $(B)/bin/%.fcgi: cgi-bin/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
 
 $(B)/tools/%: tools/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS) -lcmocka
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS) -lcmocka
 
 # Unit tests run under ASan+UBSan in their own build tree; any sanitizer
 # report fails the test (no recovery).

@@ -122,7 +122,7 @@ CREATE TABLE session (
     csrf_token  CHAR(64)     NOT NULL,
     created_at  DATETIME     NOT NULL,
     last_seen   DATETIME     NOT NULL,
-    flash       VARCHAR(500) NULL,
+    flash       VARCHAR(500) CHARACTER SET utf8mb4 NULL COMMENT 'one-time message, Chinese',
     remote_addr VARCHAR(45)  NULL,
     KEY ix_session_user (user_id),
     KEY ix_session_seen (last_seen),

@@ -395,6 +395,9 @@ write_nginx_config() {
     CHANGED=0
     subst "$REPO/nginx/tuishui.conf.in" >"$ETC/nginx.conf.new"
     install_if_changed "$ETC/nginx.conf.new" "$ETC/nginx.conf"
+    # The files nginx.conf includes from nginx/: a copy notices their changes.
+    cat "$REPO"/nginx/*.conf "$REPO/nginx/fastcgi_params" >"$ETC/nginx-includes.new"
+    install_if_changed "$ETC/nginx-includes.new" "$ETC/nginx-includes.copy"
     # Remove includes of programs that are gone, write one per program.
     for f in "$ETC"/nginx.d/*.conf; do
         [[ -e $f ]] || continue

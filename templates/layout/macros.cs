@@ -67,3 +67,13 @@
   <?cs if:Form.Err[name] ?><span class="error"><?cs var:Form.Err[name] ?></span><?cs /if ?>
 </div>
 <?cs /def ?>
+<?cs # A value the user may not change but that is posted with the form
+       (read-only grey); value is what is posted, shown the text shown. ?>
+<?cs def:field_fixed(name, label, value, shown) ?>
+<div class="field<?cs if:Form.Err[name] ?> has-error<?cs /if ?>">
+  <label for="f-<?cs var:name ?>"><span class="req">*</span><?cs var:label ?></label>
+  <input type="hidden" name="<?cs var:name ?>" value="<?cs var:value ?>">
+  <input type="text" id="f-<?cs var:name ?>" value="<?cs var:shown ?>" readonly class="readonly">
+  <?cs if:Form.Err[name] ?><span class="error"><?cs var:Form.Err[name] ?></span><?cs /if ?>
+</div>
+<?cs /def ?>

@@ -32,7 +32,7 @@
     <tr<?cs if:Verify.BadId > 0 && a.id == Verify.BadId ?> class="status-disabled"<?cs /if ?>>
       <td class="num"><?cs var:a.id ?></td>
       <td><?cs var:a.at ?></td>
-      <td><?cs if:a.login_name ?><?cs var:a.nickname ?>（<?cs var:a.login_name ?>）<?cs else ?>—<?cs /if ?></td>
+      <td><?cs if:a.login_name ?><span title="<?cs var:a.nickname ?>"><?cs var:a.login_name ?></span><?cs else ?>—<?cs /if ?></td>
       <td><?cs if:a.ent_name ?><?cs var:a.ent_name ?><?cs else ?>—<?cs /if ?></td>
       <td><?cs var:a.action ?></td>
       <td><?cs var:a.object ?></td>

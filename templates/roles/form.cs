@@ -8,8 +8,8 @@
     <?cs elif:Tenant.Staff ?><input type="hidden" name="scope" value="<?cs var:Role.Scope ?>"><?cs /if ?>
     <?cs if:Tenant.Staff ?><?cs call:field_readonly_req("人员类别", Role.ScopeLabel) ?><?cs /if ?>
     <?cs if:Role.Locked ?>
-      <?cs call:field_readonly_req("角色名称", Role.Name) ?>
-      <?cs call:field_readonly("状态", "正常") ?>
+      <?cs call:field_fixed("name", "角色名称", Role.Name, Role.Name) ?>
+      <?cs call:field_fixed("status", "状态", "normal", "正常") ?>
     <?cs else ?>
       <?cs call:field_text("name", "角色名称", 1, 50) ?>
       <?cs call:field_radios("status", "状态", Options.Status) ?>

@@ -196,7 +196,9 @@ sub deaths_since {
     open my $fh, '<', var_dir() . "/log/$MODULE.log" or return ();
     seek $fh, $from, 0;
     my $new = do { local $/; <$fh> } // '';
-    return map { [$1, $2] } $new =~ /worker (\d+) ended \(status (\d+)\)/g;
+    my @deaths;
+    push @deaths, [$1, $2] while $new =~ /worker (\d+) ended \(status (\d+)\)/g;
+    return @deaths;
 }
 
 # Wait until the master has as many workers as at the start again.

@@ -1,18 +1,68 @@
 // tests/browser/lib/browser.mjs — what every browser test needs: Debian's
 // Chromium through playwright-core, the stack's URL and demo accounts,
-// screenshots, and a step runner that prints plain TAP through node:test.
+// screenshots, steps, and TAP that prove reads.
+//
+// A test file is a node:test file that imports this module first.  Run as
+// `node x.test.mjs` (scripts/check.sh: `prove -e node tests/browser/*.test.mjs`)
+// this module runs the file under node:test's runner in a child process and
+// prints plain TAP: one "ok N - name" line per top-level test, failures and
+// output as "# " comments.  (node's own TAP reporter writes YAML blocks with
+// "|-" scalars that prove's YAMLish reader rejects, which ends its parsing.)
+// Under `node --test` the file runs as usual with node's reporters.
 //
 // Environment (scripts/check.sh sets it; for a stack of your own, set
 // TS_BASE_URL and TS_VAR by hand):
 //   TS_BASE_URL  http://127.0.0.1:PORT (no trailing slash)
 //   TS_VAR       the stack's folder ($TS_VAR/demo-accounts.txt)
 //   TS_CHROMIUM  the browser (default /usr/bin/chromium)
-import { test } from 'node:test';
+import { run, test } from 'node:test';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+// ---- TAP for prove -------------------------------------------------------
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+const comment = (text) => String(text).replace(ANSI, '').split('\n')
+  .map((line) => `# ${line}`.trimEnd()).join('\n') + '\n';
+
+// What went wrong in a failed test, without node's wrapper.
+function failureText(error) {
+  const e = error && error.code === 'ERR_TEST_FAILURE' && error.cause ? error.cause : error;
+  if (!e) return 'failed';
+  const where = String(e.stack || '').split('\n').find((l) => /\.test\.mjs:\d+/.test(l));
+  return `${e.message || e}${where ? `\n${where.trim()}` : ''}`;
+}
+
+// Run one test file under node:test's runner; print TAP; the exit code.
+async function runAsTap(file) {
+  let n = 0;
+  let failed = 0;
+  process.stdout.write('TAP version 13\n');
+  for await (const { type, data } of run({ files: [file], timeout: 300000 })) {
+    const out = (text) => process.stdout.write(text);
+    if (type === 'test:stdout' || type === 'test:stderr') out(comment(data.message.replace(/\n$/, '')));
+    if ((type !== 'test:pass' && type !== 'test:fail') || data.nesting !== 0) continue;
+    n += 1;
+    const name = data.name.replace(/#/g, '\\#');
+    if (type === 'test:pass') {
+      out(`ok ${n} - ${name}${data.skip !== undefined ? ` # SKIP ${data.skip === true ? '' : data.skip}` : ''}\n`);
+    } else {
+      failed += 1;
+      out(`not ok ${n} - ${name}\n${comment(failureText(data.details && data.details.error))}`);
+    }
+  }
+  process.stdout.write(`1..${n}\n`);
+  return failed || n === 0 ? 1 : 0;
+}
+
+if (!process.env.NODE_TEST_CONTEXT) {
+  process.exit(await runAsTap(process.argv[1]));
+}
+
+// ---- the stack and the browser ---------------------------------------------
 
 export const BASE = (process.env.TS_BASE_URL || '').replace(/\/$/, '');
 export const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');

@@ -36,6 +36,17 @@ package TsTest;
 #   worker_pids($module)       its workers (children of the master), sorted
 #   pid_alive($pid)            the process exists and is not a zombie
 #
+# HTML helpers (for this project's templates; values come back decoded):
+#   input_value($html, $name)  value="" of the input named $name (or undef)
+#   textarea_value($html, $name)  text of the textarea named $name (or undef)
+#   selected_value($html, $name)  the selected option of the select $name
+#   checked_values($html, $name)  values of the checked boxes / radios $name
+#   field_error($html, $name)  the red message of the form field holding
+#                              the control $name (or undef)
+#   table_rows($html)          rows of table.list's tbody: array refs of cell
+#                              text (tags removed, entities decoded)
+#   page_message($html)        the .message of an error / refusal page
+#
 # TsTest::Client methods:
 #   get($path [, \%headers])   GET, no redirects followed; returns the response
 #   post($path, \%form | \@pairs [, \%opt])
@@ -65,7 +76,8 @@ use HTTP::Tiny;
 use Test::More ();
 
 our @EXPORT = qw(base_url var_dir accounts account client login db db_value db_do sql_str
-  create_user sha256_hex ts_mode master_pid worker_pids pid_alive);
+  create_user sha256_hex ts_mode master_pid worker_pids pid_alive
+  input_value textarea_value selected_value checked_values field_error table_rows page_message);
 
 my $builder = Test::More->builder;
 binmode $builder->$_, ':encoding(UTF-8)' for qw(output failure_output todo_output);
@@ -236,6 +248,81 @@ sub create_user {
     db_do("INSERT INTO user_role (user_id, role_id) SELECT $id, ur.role_id FROM user_role ur"
           . ' JOIN app_user u ON u.id = ur.user_id WHERE u.login_name = ' . sql_str($like));
     return $id;
+}
+
+# ---------------------------------------------------------------- HTML
+
+sub _decode_html {
+    my ($s) = @_;
+    return undef unless defined $s;
+    $s =~ s/&lt;/</g;
+    $s =~ s/&gt;/>/g;
+    $s =~ s/&quot;/"/g;
+    $s =~ s/&#0?39;/'/g;
+    $s =~ s/&#(\d+);/chr $1/ge;
+    $s =~ s/&amp;/&/g;
+    return $s;
+}
+
+# The start tags (<input ...>, <option ...>) of the control named $name.
+sub _tags_named {
+    my ($html, $tag, $name) = @_;
+    return grep {/\bname="\Q$name\E"/} $html =~ /(<$tag\b[^>]*>)/g;
+}
+
+sub input_value {
+    my ($html, $name) = @_;
+    my ($t) = _tags_named($html, 'input', $name);
+    return undef unless $t;
+    return $t =~ /\bvalue="([^"]*)"/ ? _decode_html($1) : '';
+}
+
+sub textarea_value {
+    my ($html, $name) = @_;
+    return $html =~ /<textarea\b[^>]*\bname="\Q$name\E"[^>]*>(.*?)<\/textarea>/s ? _decode_html($1) : undef;
+}
+
+sub selected_value {
+    my ($html, $name) = @_;
+    my ($select) = $html =~ /<select\b[^>]*\bname="\Q$name\E"[^>]*>(.*?)<\/select>/s or return undef;
+    return $select =~ /<option value="([^"]*)"[^>]*\bselected\b/ ? _decode_html($1) : undef;
+}
+
+sub checked_values {
+    my ($html, $name) = @_;
+    my @v = map { /\bvalue="([^"]*)"/ ? _decode_html($1) : () } grep {/\bchecked\b/} _tags_named($html, 'input', $name);
+    return wantarray ? @v : \@v;
+}
+
+sub field_error {
+    my ($html, $name) = @_;
+    for my $f (split /(?=<div class="field)/, $html) {
+        next unless $f =~ /\bname="\Q$name\E"/;
+        return $f =~ /<span class="error">(.*?)<\/span>/s ? _decode_html($1) : undef;
+    }
+    return undef;
+}
+
+sub table_rows {
+    my ($html) = @_;
+    my ($body) = $html =~ /<table class="list">.*?<tbody>(.*?)<\/tbody>/s or return;
+    my @rows;
+    for my $tr ($body =~ /<tr\b[^>]*>(.*?)<\/tr>/gs) {
+        my @cells = map {
+            (my $t = $_) =~ s/<[^>]*>//g;
+            $t = _decode_html($t);
+            $t =~ s/\s+/ /g;
+            $t =~ s/^ | $//g;
+            $t;
+        } $tr =~ /<td\b[^>]*>(.*?)<\/td>/gs;
+        push @rows, \@cells;
+    }
+    return wantarray ? @rows : \@rows;
+}
+
+sub page_message {
+    my ($html) = @_;
+    return $html =~ /<p class="message">(.*?)<\/p>/s ? _decode_html($1) : undef;
 }
 
 # ======================================================================

@@ -26,6 +26,7 @@
 # Environment (all optional):
 #   BENCH_WORKERS      worker processes per program      default 4
 #   BENCH_DURATION     wrk -d                            default 15s
+#   BENCH_WARMUP       an unmeasured wrk run before each default 3s
 #   BENCH_CONNECTIONS  wrk -c                            default 64
 #   BENCH_THREADS      wrk -t                            default 2
 #   BENCH_OUT          results folder                    default build/bench
@@ -46,6 +47,7 @@ BUILD=$B
 [[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
 WORKERS=${BENCH_WORKERS:-4}
 DURATION=${BENCH_DURATION:-15s}
+WARMUP=${BENCH_WARMUP:-3s}
 CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
 OUT=${BENCH_OUT:-$REPO/build/bench}
@@ -154,11 +156,8 @@ add_static_location() {
 # Written by bench/run.sh for this benchmark stack only.
 location /bench-static/ {
     alias $WORK/static/;
-    add_header X-Content-Type-Options nosniff always;
-    add_header X-Frame-Options DENY always;
-    add_header Referrer-Policy same-origin always;
+    include $REPO/nginx/security_headers.conf;
     add_header Cache-Control no-store always;
-    add_header Content-Security-Policy "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'" always;
 }
 EOF
     nginx -p "$VAR/nginx" -c "$ETC/nginx.conf" -e "$VAR/log/nginx-error.log" -t -q ||
@@ -210,7 +209,40 @@ read -r _ ADMIN_LOGIN ADMIN_PW < <(grep '^ent-admin-production ' "$VAR/demo-acco
 ADMIN=$(login "$ADMIN_LOGIN" "$ADMIN_PW")
 ENT_ID=$(db -e "SELECT ent_id FROM app_user WHERE login_name = '$ADMIN_LOGIN'")
 
-source "$REPO/bench/users.sh"
+# seed_users — through the real 新增用户 form, until the enterprise has
+# more users than one page holds (each with the demo 单证录入员 role).
+SEED=$((ROWS + 4))
+ROLE_ID=$(db -e "SELECT id FROM role WHERE ent_id = $ENT_ID AND name = '单证录入员'")
+seed_users() {
+    local i n code
+    for ((i = 1; i <= SEED; i++)); do
+        n=$(printf %02d "$i")
+        code=$(post "$ADMIN" /users/save "nickname=压测用户$n" user_type=operator status=normal \
+            "login_name=bench$n" "password=Bench#2026pw$n" "phone=139000000$n" \
+            "roles=$ROLE_ID" "remark=bench/run.sh 压测数据 $n")
+        [[ $code == 303* ]] || die "新增用户 bench$n answered $code (see $WORK/last-post.html)"
+    done
+}
+
+# count_list_rows FILE — user rows on a saved list page (one 修改 link each).
+count_list_rows() {
+    grep -o 'href="/users/edit?id=[0-9]*"' "$1" | wc -l
+}
+
+# save_bodies — one 修改 body per seeded user with the values it has now,
+# so every save rewrites its row unchanged and writes one audit row.
+save_bodies() {
+    db -e "SELECT id, nickname, user_type, status, phone, IFNULL(remark, '') FROM app_user
+           WHERE ent_id = $ENT_ID AND login_name LIKE 'bench%' ORDER BY id" |
+        python3 -c '
+import sys, urllib.parse
+for line in sys.stdin:
+    i, nick, typ, status, phone, remark = line.rstrip("\n").split("\t")
+    print(urllib.parse.urlencode([
+        ("id", i), ("nickname", nick), ("user_type", typ), ("status", status),
+        ("phone", phone), ("roles", sys.argv[1]), ("remark", remark)]) + "&_csrf=@CSRF@")
+' "$ROLE_ID"
+}
 
 seed_users
 say "seeded: $(db -e "SELECT COUNT(*) FROM app_user WHERE ent_id = $ENT_ID") users in the enterprise"
@@ -252,44 +284,85 @@ RESULTS=$OUT/bench-$(date +%Y%m%d-%H%M%S).txt
 : >"$RESULTS"
 log() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
 
-# run NAME URL SESSIONS [BODIES] — one wrk run; its BENCH line goes to
-# $WORK/NAME.bench and its full output to the results file.
+# cpu_ticks PIDFILE — user+system CPU ticks (1/100 s) of the process named
+# by PIDFILE and of its children (a program's workers, nginx's workers;
+# MariaDB's threads are counted in its own process).
+cpu_ticks() {
+    local pid t=0 p f
+    pid=$(cat "$1")
+    for p in "$pid" $(pgrep -P "$pid" || true); do
+        f=$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null) || continue
+        # shellcheck disable=SC2086  # fields of /proc/PID/stat after "(comm)"
+        set -- $f
+        t=$((t + ${12} + ${13}))
+    done
+    echo "$t"
+}
+
+# cpu_snapshot PROGRAM — "nginx program mariadbd" ticks now (PROGRAM "-":
+# none, 0).
+cpu_snapshot() {
+    local prog=0
+    [[ $1 == - ]] || prog=$(cpu_ticks "$RUN/$1.pid")
+    echo "$(cpu_ticks "$RUN/nginx.pid") $prog $(cpu_ticks "$RUN/mysqld.pid")"
+}
+
+# run NAME PROGRAM URL SESSIONS [BODIES] — a warm-up of $WARMUP (every
+# worker prepares its statements), then the measured wrk run: its BENCH line
+# goes to $WORK/NAME.bench, the CPU the server side used to $WORK/NAME.cpu
+# as microseconds per request "nginx program mariadbd".
 run() {
-    local name=$1 url=$2 perf_pid=""
-    shift 2
+    local name=$1 program=$2 url=$3 perf_pid="" before after
+    shift 3
+    wrk -c"$CONNS" -t"$THREADS" -d"$WARMUP" -s "$REPO/bench/wrk.lua" "$url" -- "$@" >/dev/null 2>&1 ||
+        die "wrk warm-up failed ($name)"
+    # Requests the warm-up left in flight finish before the count starts.
+    sleep 1
+    [[ $name != save ]] || audit_before=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
     if [[ $PERF == 1 && $name != static ]]; then
         perf record -F 499 -a -g -o "$OUT/perf-$name.data" -- sleep "${DURATION%s}" \
             >/dev/null 2>&1 &
         perf_pid=$!
     fi
     log "--- ($name) wrk -c$CONNS -t$THREADS -d$DURATION --latency $url"
+    before=$(cpu_snapshot "$program")
     wrk -c"$CONNS" -t"$THREADS" -d"$DURATION" --latency -s "$REPO/bench/wrk.lua" "$url" -- "$@" \
         >"$WORK/$name.out" 2>&1 || { cat "$WORK/$name.out" >&2; die "wrk failed ($name)"; }
+    after=$(cpu_snapshot "$program")
+    sleep 1
+    [[ $name != save ]] || audit_after=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
     tee -a "$RESULTS" <"$WORK/$name.out" | grep -v '^BENCH' | sed -n '/Latency Distribution/,/Requests\/sec/p'
     grep '^BENCH ' "$WORK/$name.out" >"$WORK/$name.bench"
+    python3 -c '
+import sys
+b, a, n = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3])
+print(" ".join(str(round((int(y) - int(x)) * 10000 / max(n, 1))) for x, y in zip(b, a)))
+' "$before" "$after" "$(field "$name" requests)" >"$WORK/$name.cpu"
+    log "server CPU per request (us): nginx, $program, mariadbd = $(cat "$WORK/$name.cpu")"
     [[ -z $perf_pid ]] || wait "$perf_pid" || true
 }
 
 # field NAME KEY — a value of a run's BENCH line.
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$WORK/$1.bench"; }
+# cpu NAME — its CPU line as "a / b / c".
+cpu() { sed 's| | / |g' "$WORK/$1.cpu"; }
 
 log "tuishui bench $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
 log "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GB, kernel $(uname -r), Debian $(cat /etc/debian_version)"
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-log "app.workers = $WORKERS; list page $PAGE_BYTES bytes, $ROWS rows"
+log "app.workers = $WORKERS; list page $PAGE_BYTES bytes, $ROWS rows; warm-up $WARMUP before each run"
 
-audit_before=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
-run static "$URL/bench-static/users.html" -
-run list "$URL$LIST_PATH" "$WORK/sessions-list.txt"
-run save "$URL$SAVE_PATH" "$WORK/sessions-post.txt" "$WORK/bodies.txt"
-audit_after=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
+audit_before=0 audit_after=0
+run static - "$URL/bench-static/users.html" -
+run list users "$URL$LIST_PATH" "$WORK/sessions-list.txt"
+run save users "$URL$SAVE_PATH" "$WORK/sessions-post.txt" "$WORK/bodies.txt"
 
-# The saves wrk counted (all of them 303, or status_errors says otherwise)
-# must each have left one audit row (requests cut off at the end of the run
-# may still commit: allow a connection's worth).
+# Every save wrk counted (all of them 303, or status_errors says otherwise)
+# must have left one audit row (requests cut off at the end of the run may
+# still commit: allow a connection's worth).
 saves=$(field save requests)
 audited=$((audit_after - audit_before))
-log "--- audit rows written during the runs: $audited (wrk counted $saves saves)"
+log "--- audit rows written during the save run: $audited (wrk counted $saves saves)"
 ((audited >= saves && audited <= saves + CONNS)) ||
     log "WARNING: audit rows ($audited) do not match the saves wrk counted ($saves)"
 for name in static list save; do
@@ -301,10 +374,10 @@ ratio=$(python3 -c "print(f'{$(field list rps) / $(field static rps):.3f}')")
 {
     log ""
     log "=== results (c$CONNS t$THREADS d$DURATION, app.workers = $WORKERS)"
-    printf '%-44s %10s %9s %9s\n' "" "req/s" "p50 ms" "p99 ms"
-    printf '%-44s %10s %9s %9s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)"
-    printf '%-44s %10s %9s %9s\n' "(b) list page GET $LIST_PATH ($ROWS rows)" "$(field list rps)" "$(field list p50_ms)" "$(field list p99_ms)"
-    printf '%-44s %10s %9s %9s\n' "(c) save POST $SAVE_PATH (+ audit row)" "$(field save rps)" "$(field save p50_ms)" "$(field save p99_ms)"
+    printf '%-42s %9s %8s %8s  %s\n' "" "req/s" "p50 ms" "p99 ms" "server CPU us/req: nginx / program / mariadbd"
+    printf '%-42s %9s %8s %8s  %s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)" "$(cpu static)"
+    printf '%-42s %9s %8s %8s  %s\n' "(b) list GET $LIST_PATH ($ROWS rows)" "$(field list rps)" "$(field list p50_ms)" "$(field list p99_ms)" "$(cpu list)"
+    printf '%-42s %9s %8s %8s  %s\n' "(c) save POST $SAVE_PATH (+ audit row)" "$(field save rps)" "$(field save p50_ms)" "$(field save p99_ms)" "$(cpu save)"
     echo "b/a = $ratio (target >= 0.333); p99 of b = $(field list p99_ms) ms (target < 50); saves $(field save rps)/s (target >= 500)"
 } | tee -a "$RESULTS"
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

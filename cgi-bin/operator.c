@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define PAGE_SIZE 20
+#define PAGE_SIZE  20
 #define AUDIT_ROWS 50
 
 static const char *const ent_types[] = {"production", "trading", NULL};
@@ -56,10 +56,10 @@ static const char *like_pattern(struct ts_ctx *c, const char *s, bool anywhere)
     return out;
 }
 
-#define LIST_FILTER                                                                        \
-    " FROM enterprise e JOIN tax_bureau b ON b.code = e.tax_bureau_code"                   \
-    " WHERE (? = '' OR e.name LIKE ? ESCAPE '!' OR e.uscc LIKE ? ESCAPE '!'"               \
-    " OR e.customs_code LIKE ? ESCAPE '!' OR e.taxpayer_id LIKE ? ESCAPE '!')"             \
+#define LIST_FILTER                                                                                \
+    " FROM enterprise e JOIN tax_bureau b ON b.code = e.tax_bureau_code"                           \
+    " WHERE (? = '' OR e.name LIKE ? ESCAPE '!' OR e.uscc LIKE ? ESCAPE '!'"                       \
+    " OR e.customs_code LIKE ? ESCAPE '!' OR e.taxpayer_id LIKE ? ESCAPE '!')"                     \
     " AND (? = '' OR e.status = ?)"
 
 /* GET /operator/ — 企业管理: every enterprise, newest first, 20 a page,
@@ -71,8 +71,8 @@ static enum ts_result ent_list(struct ts_ctx *c)
     int64_t page = ts_arg_present(c, "page") ? ts_arg_int(c, "page") : 1;
     struct ts_db_rows count, rows;
     if (ts_db_query(c->db, c->arena, "SELECT COUNT(*) AS n" LIST_FILTER,
-                    TS_ARGS(TS_STR(q), TS_STR(any), TS_STR(prefix), TS_STR(prefix),
-                            TS_STR(prefix), TS_STR(status), TS_STR(status)),
+                    TS_ARGS(TS_STR(q), TS_STR(any), TS_STR(prefix), TS_STR(prefix), TS_STR(prefix),
+                            TS_STR(status), TS_STR(status)),
                     &count) < 0)
         return TS_FAIL;
     int64_t total = ts_db_cell_i64(&count, 0, "n");
@@ -84,8 +84,8 @@ static enum ts_result ent_list(struct ts_ctx *c)
                     " b.name AS bureau_name, e.status,"
                     " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i') AS created_at" LIST_FILTER
                     " ORDER BY e.id DESC LIMIT ? OFFSET ?",
-                    TS_ARGS(TS_STR(q), TS_STR(any), TS_STR(prefix), TS_STR(prefix),
-                            TS_STR(prefix), TS_STR(status), TS_STR(status), TS_I64(PAGE_SIZE),
+                    TS_ARGS(TS_STR(q), TS_STR(any), TS_STR(prefix), TS_STR(prefix), TS_STR(prefix),
+                            TS_STR(status), TS_STR(status), TS_I64(PAGE_SIZE),
                             TS_I64((page - 1) * PAGE_SIZE)),
                     &rows) < 0)
         return TS_FAIL;
@@ -117,7 +117,8 @@ static void set_options(struct ts_ctx *c, const char *prefix, const struct ts_db
 static int set_choices(struct ts_ctx *c, const struct ent_values *v)
 {
     struct ts_db_rows b, d;
-    const char *bureau = or_empty(v->tax_bureau_code), *district = or_empty(v->customs_district_code);
+    const char *bureau = or_empty(v->tax_bureau_code),
+               *district = or_empty(v->customs_district_code);
     if (ts_db_query(c->db, c->arena,
                     "SELECT code, name FROM tax_bureau WHERE status = 'normal' OR code = ?"
                     " ORDER BY code",
@@ -162,9 +163,11 @@ static int load_enterprise(struct ts_ctx *c, int64_t id, bool lock, struct ts_db
     if (r->nrows != 1)
         return 0;
     *v = (struct ent_values){
-        .name = ts_db_cell(r, 0, "name"), .uscc = ts_db_cell(r, 0, "uscc"),
+        .name = ts_db_cell(r, 0, "name"),
+        .uscc = ts_db_cell(r, 0, "uscc"),
         .customs_code = ts_db_cell(r, 0, "customs_code"),
-        .taxpayer_id = ts_db_cell(r, 0, "taxpayer_id"), .ent_type = ts_db_cell(r, 0, "ent_type"),
+        .taxpayer_id = ts_db_cell(r, 0, "taxpayer_id"),
+        .ent_type = ts_db_cell(r, 0, "ent_type"),
         .tax_bureau_code = ts_db_cell(r, 0, "tax_bureau_code"),
         .customs_district_code = or_empty(ts_db_cell(r, 0, "customs_district_code")),
         .bank_name = ts_db_cell(r, 0, "bank_name"),
@@ -220,13 +223,17 @@ static enum ts_result ent_edit(struct ts_ctx *c)
 static void values_from_args(struct ts_ctx *c, struct ent_values *v)
 {
     *v = (struct ent_values){
-        .name = ts_arg_str(c, "name"), .uscc = ts_arg_str(c, "uscc"),
+        .name = ts_arg_str(c, "name"),
+        .uscc = ts_arg_str(c, "uscc"),
         .customs_code = ts_arg_str(c, "customs_code"),
-        .taxpayer_id = ts_arg_str(c, "taxpayer_id"), .ent_type = ts_arg_str(c, "ent_type"),
+        .taxpayer_id = ts_arg_str(c, "taxpayer_id"),
+        .ent_type = ts_arg_str(c, "ent_type"),
         .tax_bureau_code = ts_arg_str(c, "tax_bureau_code"),
         .customs_district_code = ts_arg_str(c, "customs_district_code"),
-        .bank_name = ts_arg_str(c, "bank_name"), .bank_account = ts_arg_str(c, "bank_account"),
-        .contact = ts_arg_str(c, "contact"), .phone = ts_arg_str(c, "phone"),
+        .bank_name = ts_arg_str(c, "bank_name"),
+        .bank_account = ts_arg_str(c, "bank_account"),
+        .contact = ts_arg_str(c, "contact"),
+        .phone = ts_arg_str(c, "phone"),
     };
 }
 
@@ -297,17 +304,23 @@ static bool phone_ok(const char *s)
     return digits >= 7;
 }
 
-/* The fields both 新增 and 修改 check beyond their declared limits. */
-static int check_common(struct ts_ctx *c, const struct ent_values *v)
+/* The fields both 新增 and 修改 check beyond their declared limits.  The
+ * 主管税务局 and 主管海关 must be enabled ones, unless unchanged (old holds
+ * the stored values when editing). */
+static int check_common(struct ts_ctx *c, const struct ent_values *v, const struct ent_values *old)
 {
     struct ts_db_rows r;
     check_code(c, "bank_account", "银行账号", ts_codes_bank_account_valid);
     if (ts_arg_present(c, "phone") && !ts_arg(c, "phone")->error && !phone_ok(v->phone))
         ts_arg_error(c, "phone", "联系电话只能包含数字和 - + ( ) 空格，至少7位数字");
     if (ts_db_query(c->db, c->arena,
-                    "SELECT (SELECT COUNT(*) FROM tax_bureau WHERE code = ?) AS bureau,"
-                    " (SELECT COUNT(*) FROM customs_district WHERE code = ?) AS district",
-                    TS_ARGS(TS_STR(v->tax_bureau_code), TS_STR(v->customs_district_code)),
+                    "SELECT (SELECT COUNT(*) FROM tax_bureau WHERE code = ?"
+                    " AND (status = 'normal' OR code = ?)) AS bureau,"
+                    " (SELECT COUNT(*) FROM customs_district WHERE code = ?"
+                    " AND (status = 'normal' OR code = ?)) AS district",
+                    TS_ARGS(TS_STR(v->tax_bureau_code), TS_STR(or_empty(old->tax_bureau_code)),
+                            TS_STR(v->customs_district_code),
+                            TS_STR(or_empty(old->customs_district_code))),
                     &r) < 0)
         return -1;
     if (!ts_arg(c, "tax_bureau_code")->error && !ts_db_cell_i64(&r, 0, "bureau"))
@@ -324,18 +337,25 @@ static int check_common(struct ts_ctx *c, const struct ent_values *v)
 static enum ts_result create_enterprise(struct ts_ctx *c, const struct ent_values *v)
 {
     const struct ts_enterprise e = {
-        .name = v->name, .uscc = v->uscc, .customs_code = v->customs_code,
-        .taxpayer_id = v->taxpayer_id, .ent_type = v->ent_type,
-        .tax_bureau_code = v->tax_bureau_code, .customs_district_code = v->customs_district_code,
-        .bank_name = v->bank_name, .bank_account = v->bank_account, .contact = v->contact,
+        .name = v->name,
+        .uscc = v->uscc,
+        .customs_code = v->customs_code,
+        .taxpayer_id = v->taxpayer_id,
+        .ent_type = v->ent_type,
+        .tax_bureau_code = v->tax_bureau_code,
+        .customs_district_code = v->customs_district_code,
+        .bank_name = v->bank_name,
+        .bank_account = v->bank_account,
+        .contact = v->contact,
         .phone = v->phone,
     };
     int64_t ent_id, admin_id;
     if (ts_enterprise_create(c->db, &e, &ent_id, &admin_id) < 0) {
         if (ts_db_errno(c->db) != TS_DB_ER_DUP_ENTRY)
             return TS_FAIL;
-        ts_arg_error(c, "customs_code", "已被其他企业使用（统一社会信用代码、海关编码或纳税人识别号"
-                                        "刚被占用），请核对");
+        ts_arg_error(c, "customs_code",
+                     "已被其他企业使用（统一社会信用代码、海关编码或纳税人识别号"
+                     "刚被占用），请核对");
         return show_form(c, 0, NULL, v, TS_ROLLBACK);
     }
     const char *detail = ts_arena_printf(
@@ -431,7 +451,7 @@ static enum ts_result ent_save(struct ts_ctx *c)
     } else if (check_codes(c, &v) < 0) {
         return TS_FAIL;
     }
-    if (check_common(c, &v) < 0)
+    if (check_common(c, &v, &old) < 0)
         return TS_FAIL;
     if (ts_arg_has_errors(c))
         return show_form(c, id, &old, &v, TS_ROLLBACK);
@@ -471,10 +491,10 @@ static enum ts_result ent_status(struct ts_ctx *c)
                                          (unsigned long long)ended.affected)) < 0)
             return TS_FAIL;
     }
-    ts_resp_flash(c, disable ? ts_arena_printf(c->arena,
-                                               "企业“%s”已停用，其用户已全部退出且不能再登录。",
-                                               v.name)
-                             : ts_arena_printf(c->arena, "企业“%s”已启用。", v.name));
+    ts_resp_flash(
+        c, disable
+               ? ts_arena_printf(c->arena, "企业“%s”已停用，其用户已全部退出且不能再登录。", v.name)
+               : ts_arena_printf(c->arena, "企业“%s”已启用。", v.name));
     ts_resp_redirect(c, "/operator/");
     return TS_OK;
 }

@@ -155,8 +155,9 @@ static void set_perm_options(struct ts_ctx *c, enum ts_scope scope)
 static int check_stored_perms(struct ts_ctx *c, int64_t id)
 {
     struct ts_db_rows r;
-    if (ts_scope_query(c, "SELECT rp.perm FROM role r JOIN role_perm rp ON rp.role_id = r.id"
-                          " WHERE r.ent_key = ? AND r.id = ?",
+    if (ts_scope_query(c,
+                       "SELECT rp.perm FROM role r JOIN role_perm rp ON rp.role_id = r.id"
+                       " WHERE r.ent_key = ? AND r.id = ?",
                        TS_ARGS(TS_I64(id)), &r) < 0)
         return -1;
     for (size_t i = 0; i < r.nrows; i++)
@@ -186,9 +187,10 @@ static enum ts_result role_form(struct ts_ctx *c, const char *scope, const struc
  * operator picks 税务, 海关 or 运维 (NULL until picked). */
 static const char *new_role_scope(struct ts_ctx *c)
 {
+    const struct ts_value *v = ts_arg(c, "scope");
     if (!staff_tenant(c))
         return "enterprise";
-    return ts_arg_present(c, "scope") ? ts_arg_str(c, "scope") : NULL;
+    return v && v->present && !v->error ? v->raw : NULL;
 }
 
 /* GET /roles/new — 新增角色.  The operator first chooses the kind of staff
@@ -246,8 +248,8 @@ static bool perms_valid(struct ts_ctx *c, enum ts_scope scope)
  * (the form does not offer it) is refused next to the field. */
 static void check_locked(struct ts_ctx *c, const struct role *old)
 {
-    const char *why = ts_arena_printf(c->arena, "%s角色为系统默认角色，名称和菜单权限不可修改",
-                                      old->name);
+    const char *why =
+        ts_arena_printf(c->arena, "%s角色为系统默认角色，名称和菜单权限不可修改", old->name);
     if (ts_arg_present(c, "name") && strcmp(ts_arg_str(c, "name"), old->name) != 0)
         ts_arg_error(c, "name", why);
     if (ts_arg(c, "perms")->count > 0)
@@ -284,12 +286,11 @@ static int role_insert(struct ts_ctx *c, const char *scope, int64_t *id)
     struct ts_db_result res;
     int64_t tenant = ts_scope_tenant(c);
     const char *remark = ts_arg_str(c, "remark");
-    if (ts_db_exec(c->db,
-                   "INSERT INTO role (scope, ent_id, name, status, remark) VALUES (?, ?, ?, ?, ?)",
-                   TS_ARGS(TS_STR(scope), tenant ? TS_I64(tenant) : TS_NULL,
-                           TS_STR(ts_arg_str(c, "name")), TS_STR(ts_arg_str(c, "status")),
-                           TS_STR(remark[0] ? remark : NULL)),
-                   &res) < 0)
+    if (ts_db_exec(
+            c->db, "INSERT INTO role (scope, ent_id, name, status, remark) VALUES (?, ?, ?, ?, ?)",
+            TS_ARGS(TS_STR(scope), tenant ? TS_I64(tenant) : TS_NULL, TS_STR(ts_arg_str(c, "name")),
+                    TS_STR(ts_arg_str(c, "status")), TS_STR(remark[0] ? remark : NULL)),
+            &res) < 0)
         return -1;
     *id = (int64_t)res.insert_id;
     return 0;
@@ -306,8 +307,8 @@ static int role_update(struct ts_ctx *c, const struct role *old)
     return ts_scope_exec(c,
                          "UPDATE role SET name = ?, status = ?, remark = ?"
                          " WHERE ent_key = ? AND id = ?",
-                         TS_ARGS(TS_STR(ts_arg_str(c, "name")), TS_STR(ts_arg_str(c, "status")),
-                                 rm, TS_I64(old->id)),
+                         TS_ARGS(TS_STR(ts_arg_str(c, "name")), TS_STR(ts_arg_str(c, "status")), rm,
+                                 TS_I64(old->id)),
                          NULL);
 }
 

@@ -105,21 +105,26 @@ static void set_option(struct ts_ctx *c, const char *list, int i, const char *va
 static int user_load(struct ts_ctx *c, int64_t id, struct user *u)
 {
     struct ts_db_rows r;
-    if (ts_scope_query(c,
-                       "SELECT id, scope, login_name, nickname, user_type, IFNULL(phone, '') AS phone,"
-                       " IFNULL(remark, '') AS remark, status, is_ent_admin,"
-                       " IFNULL(tax_bureau_code, '') AS tax_bureau_code,"
-                       " IFNULL(customs_district_code, '') AS customs_district_code"
-                       " FROM app_user WHERE ent_key = ? AND id = ? FOR UPDATE",
-                       TS_ARGS(TS_I64(id)), &r) < 0)
+    if (ts_scope_query(
+            c,
+            "SELECT id, scope, login_name, nickname, user_type, IFNULL(phone, '') AS phone,"
+            " IFNULL(remark, '') AS remark, status, is_ent_admin,"
+            " IFNULL(tax_bureau_code, '') AS tax_bureau_code,"
+            " IFNULL(customs_district_code, '') AS customs_district_code"
+            " FROM app_user WHERE ent_key = ? AND id = ? FOR UPDATE",
+            TS_ARGS(TS_I64(id)), &r) < 0)
         return -1;
     if (r.nrows != 1)
         return 0;
     *u = (struct user){
-        .id = ts_db_cell_i64(&r, 0, "id"), .scope = ts_db_cell(&r, 0, "scope"),
-        .login_name = ts_db_cell(&r, 0, "login_name"), .nickname = ts_db_cell(&r, 0, "nickname"),
-        .user_type = ts_db_cell(&r, 0, "user_type"), .phone = ts_db_cell(&r, 0, "phone"),
-        .remark = ts_db_cell(&r, 0, "remark"), .status = ts_db_cell(&r, 0, "status"),
+        .id = ts_db_cell_i64(&r, 0, "id"),
+        .scope = ts_db_cell(&r, 0, "scope"),
+        .login_name = ts_db_cell(&r, 0, "login_name"),
+        .nickname = ts_db_cell(&r, 0, "nickname"),
+        .user_type = ts_db_cell(&r, 0, "user_type"),
+        .phone = ts_db_cell(&r, 0, "phone"),
+        .remark = ts_db_cell(&r, 0, "remark"),
+        .status = ts_db_cell(&r, 0, "status"),
         .tax_bureau_code = ts_db_cell(&r, 0, "tax_bureau_code"),
         .customs_district_code = ts_db_cell(&r, 0, "customs_district_code"),
         .is_ent_admin = ts_db_cell_i64(&r, 0, "is_ent_admin") != 0,
@@ -188,14 +193,14 @@ static bool chosen(struct ts_ctx *c, int64_t role_id)
 
 /* ---- 用户列表 ------------------------------------------------------ */
 
-#define LIST_FILTER                                                                            \
-    " AND (? = '' OR INSTR(u.login_name, ?) > 0) AND (? = '' OR INSTR(u.nickname, ?) > 0)"     \
+#define LIST_FILTER                                                                                \
+    " AND (? = '' OR INSTR(u.login_name, ?) > 0) AND (? = '' OR INSTR(u.nickname, ?) > 0)"         \
     " AND (? = '' OR u.status = ?)"
 
 /* The query form's conditions, in LIST_FILTER's order. */
-#define LIST_ARGS(c)                                                                           \
-    TS_STR(ts_arg_str(c, "login_name")), TS_STR(ts_arg_str(c, "login_name")),                  \
-        TS_STR(ts_arg_str(c, "nickname")), TS_STR(ts_arg_str(c, "nickname")),                  \
+#define LIST_ARGS(c)                                                                               \
+    TS_STR(ts_arg_str(c, "login_name")), TS_STR(ts_arg_str(c, "login_name")),                      \
+        TS_STR(ts_arg_str(c, "nickname")), TS_STR(ts_arg_str(c, "nickname")),                      \
         TS_STR(ts_arg_str(c, "status")), TS_STR(ts_arg_str(c, "status"))
 
 /* How many users match the query form. */
@@ -208,7 +213,8 @@ static int64_t list_count(struct ts_ctx *c)
     return ts_db_cell_i64(&r, 0, "n");
 }
 
-/* One page of the matching users with the names of their roles. */
+/* One page of the matching users with the names of their roles: the
+ * 企业管理员 account first, then the newest (a user just added is on top). */
 static int list_page(struct ts_ctx *c, int64_t page, struct ts_db_rows *r)
 {
     return ts_scope_query(
@@ -217,7 +223,8 @@ static int list_page(struct ts_ctx *c, int64_t page, struct ts_db_rows *r)
         " u.status, u.is_ent_admin, IFNULL(u.last_login_at, '') AS last_login,"
         " IFNULL((SELECT GROUP_CONCAT(r.name ORDER BY r.id SEPARATOR '、') FROM user_role ur"
         " JOIN role r ON r.id = ur.role_id WHERE ur.user_id = u.id), '') AS roles"
-        " FROM app_user u WHERE u.ent_key = ?" LIST_FILTER " ORDER BY u.id LIMIT ? OFFSET ?",
+        " FROM app_user u WHERE u.ent_key = ?" LIST_FILTER
+        " ORDER BY u.is_ent_admin DESC, u.id DESC LIMIT ? OFFSET ?",
         TS_ARGS(LIST_ARGS(c), TS_I64(PAGE_SIZE), TS_I64((page - 1) * PAGE_SIZE)), r);
 }
 
@@ -293,7 +300,8 @@ static int set_staff_options(struct ts_ctx *c)
     set_option(c, "Options.Scope", 1, "customs", "海关人员");
     set_option(c, "Options.Scope", 2, "operator", "运维人员");
     for (size_t i = 0; i < b.nrows; i++)
-        set_option(c, "Options.TaxBureau", (int)i, ts_db_cell_at(&b, i, 0), ts_db_cell_at(&b, i, 1));
+        set_option(c, "Options.TaxBureau", (int)i, ts_db_cell_at(&b, i, 0),
+                   ts_db_cell_at(&b, i, 1));
     for (size_t i = 0; i < d.nrows; i++)
         set_option(c, "Options.Customs", (int)i, ts_db_cell_at(&d, i, 0), ts_db_cell_at(&d, i, 1));
     return 0;
@@ -312,15 +320,16 @@ static enum ts_result user_form(struct ts_ctx *c, const struct user *u)
     if (staff)
         set_option(c, "Options.UserType", 2, "officer", "审核人员");
     ts_render_set(c, "Tenant.Staff", staff ? "1" : "");
-    ts_render_set(c, "User.EntName", staff ? "门户运维" : c->session->ent_name);
-    ts_render_set_int(c, "Password.Min",
-                      (int64_t)ts_account_password_min(staff ? TS_SCOPE_OPERATOR
-                                                             : TS_SCOPE_ENTERPRISE));
+    ts_render_set(c, "Account.EntName", staff ? "门户运维" : c->session->ent_name);
+    ts_render_set_int(
+        c, "Password.Min",
+        (int64_t)ts_account_password_min(staff ? TS_SCOPE_OPERATOR : TS_SCOPE_ENTERPRISE));
     if (u) {
-        ts_render_set_int(c, "User.Id", u->id);
-        ts_render_set(c, "User.LoginName", u->login_name);
-        ts_render_set(c, "User.Scope", u->scope);
-        ts_render_set(c, "User.ScopeLabel", ts_arena_printf(c->arena, "%s人员", scope_label(u->scope)));
+        ts_render_set_int(c, "Account.Id", u->id);
+        ts_render_set(c, "Account.LoginName", u->login_name);
+        ts_render_set(c, "Account.Scope", u->scope);
+        ts_render_set(c, "Account.ScopeLabel",
+                      ts_arena_printf(c->arena, "%s人员", scope_label(u->scope)));
     }
     return render(c, u ? "修改用户" : "新增用户", "users/form.cs");
 }
@@ -374,10 +383,13 @@ static const char *disable_refused(struct ts_ctx *c, const struct user *u)
 }
 
 /* The kind of a new user: an enterprise's users are enterprise users; the
- * operator picks 税务, 海关 or 运维 ("" until picked). */
+ * operator picks 税务, 海关 or 运维 ("" until validly picked). */
 static const char *new_user_scope(struct ts_ctx *c)
 {
-    return staff_tenant(c) ? ts_arg_str(c, "scope") : "enterprise";
+    const struct ts_value *v = ts_arg(c, "scope");
+    if (!staff_tenant(c))
+        return "enterprise";
+    return v && !v->error ? v->raw : "";
 }
 
 /* Is the name an enterprise's 海关代码, 纳税人识别号 or 统一社会信用代码?
@@ -417,8 +429,9 @@ static int unit_exists(struct ts_ctx *c, bool bureau, const char *code)
 {
     struct ts_db_rows r;
     if (ts_db_query(c->db, c->arena,
-                    bureau ? "SELECT code FROM tax_bureau WHERE code = ? AND status = 'normal'"
-                           : "SELECT code FROM customs_district WHERE code = ? AND status = 'normal'",
+                    bureau
+                        ? "SELECT code FROM tax_bureau WHERE code = ? AND status = 'normal'"
+                        : "SELECT code FROM customs_district WHERE code = ? AND status = 'normal'",
                     TS_ARGS(TS_STR(code)), &r) < 0)
         return -1;
     return r.nrows == 1;
@@ -441,25 +454,32 @@ static int check_unit(struct ts_ctx *c, const char *scope)
     return ok < 0 ? -1 : 0;
 }
 
-/* Administrator roles stay where taking them away would lock the tenant
- * out: on the 企业管理员 account, and on the user changing their own roles. */
+/* Why the user may not lose administrator role i of r (role_choices), or
+ * NULL: the 企业管理员 account keeps the 企业管理员 role, and nobody takes
+ * an administrator role from themself — either would lock the tenant out. */
+static const char *admin_role_kept(struct ts_ctx *c, const struct user *u,
+                                   const struct ts_db_rows *r, size_t i,
+                                   const struct ts_db_rows *held)
+{
+    const char *name = ts_db_cell(r, i, "name");
+    if (u->is_ent_admin && strcmp(ts_db_cell(r, i, "scope"), "enterprise") == 0)
+        return ts_arena_printf(c->arena, "企业管理员账号必须保留“%s”角色", name);
+    if (u->id == c->session->user_id && holds(held, ts_db_cell_i64(r, i, "id")))
+        return ts_arena_printf(c->arena, "不能取消当前登录用户自己的“%s”角色", name);
+    return NULL;
+}
+
+/* Every administrator role left unchecked may go (see admin_role_kept). */
 static void check_admin_roles(struct ts_ctx *c, const struct user *u, const struct ts_db_rows *r,
                               const struct ts_db_rows *held)
 {
-    if (!u)
-        return;
-    for (size_t i = 0; i < r->nrows; i++) {
-        int64_t id = ts_db_cell_i64(r, i, "id");
-        if (!ts_db_cell_i64(r, i, "is_admin") || chosen(c, id))
-            continue;
-        const char *name = ts_db_cell(r, i, "name");
-        if (u->is_ent_admin && strcmp(ts_db_cell(r, i, "scope"), "enterprise") == 0)
-            ts_arg_error(c, "roles", ts_arena_printf(c->arena, "企业管理员账号必须保留“%s”角色", name));
-        else if (u->id == c->session->user_id && holds(held, id))
-            ts_arg_error(c, "roles", ts_arena_printf(c->arena, "不能取消当前登录用户自己的“%s”角色", name));
-        else
-            continue;
-        return;
+    const char *why;
+    for (size_t i = 0; u && i < r->nrows; i++) {
+        if (ts_db_cell_i64(r, i, "is_admin") && !chosen(c, ts_db_cell_i64(r, i, "id")) &&
+            (why = admin_role_kept(c, u, r, i, held))) {
+            ts_arg_error(c, "roles", why);
+            return;
+        }
     }
 }
 
@@ -654,7 +674,8 @@ static enum ts_result user_status(struct ts_ctx *c)
     if (strcmp(to, "disabled") == 0 && (why = disable_refused(c, &u)))
         return refuse(c, why);
     if (strcmp(u.status, to) == 0)
-        return done(c, strcmp(to, "disabled") == 0 ? "该用户已是停用状态。" : "该用户已是正常状态。");
+        return done(c,
+                    strcmp(to, "disabled") == 0 ? "该用户已是停用状态。" : "该用户已是正常状态。");
     if (ts_scope_exec(c, "UPDATE app_user SET status = ? WHERE ent_key = ? AND id = ?",
                       TS_ARGS(TS_STR(to), TS_I64(u.id)), NULL) < 0 ||
         (strcmp(to, "disabled") == 0 && ts_session_destroy_user(c, u.id) < 0) ||
@@ -670,9 +691,9 @@ static enum ts_result user_status(struct ts_ctx *c)
 /* The 重置密码 form for a user (Form.* and errors already set). */
 static enum ts_result password_page(struct ts_ctx *c, const struct user *u)
 {
-    ts_render_set_int(c, "User.Id", u->id);
-    ts_render_set(c, "User.Nickname", u->nickname);
-    ts_render_set(c, "User.LoginName", u->login_name);
+    ts_render_set_int(c, "Account.Id", u->id);
+    ts_render_set(c, "Account.Nickname", u->nickname);
+    ts_render_set(c, "Account.LoginName", u->login_name);
     ts_render_set_int(c, "Password.Min",
                       (int64_t)ts_account_password_min(ts_perm_scope_from_name(u->scope)));
     return render(c, "重置密码", "users/password.cs");
@@ -718,9 +739,9 @@ static enum ts_result roles_page(struct ts_ctx *c, const struct user *u)
 {
     if (set_role_options(c, u->id) < 0)
         return TS_FAIL;
-    ts_render_set_int(c, "User.Id", u->id);
-    ts_render_set(c, "User.Nickname", u->nickname);
-    ts_render_set(c, "User.LoginName", u->login_name);
+    ts_render_set_int(c, "Account.Id", u->id);
+    ts_render_set(c, "Account.Nickname", u->nickname);
+    ts_render_set(c, "Account.LoginName", u->login_name);
     return render(c, "分配角色", "users/roles.cs");
 }
 
@@ -750,8 +771,8 @@ static enum ts_result roles_save(struct ts_ctx *c)
         return roles_page(c, &u) == TS_OK ? TS_ROLLBACK : TS_FAIL;
     if (set_roles(c, u.id) < 0 ||
         ts_audit_log(c, "app_user", u.id,
-                     ts_arena_printf(c->arena, "roles %s->%s", id_list(c, &held),
-                                     chosen_list(c))) < 0)
+                     ts_arena_printf(c->arena, "roles %s->%s", id_list(c, &held), chosen_list(c))) <
+            0)
         return TS_FAIL;
     return done(c, "保存成功。");
 }

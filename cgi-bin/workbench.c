@@ -35,8 +35,15 @@ struct chart_bar {
 /* Vertical chart: a 640×260 viewBox, plot area inside these margins. */
 enum { VC_W = 640, VC_H = 260, VC_LEFT = 56, VC_RIGHT = 16, VC_TOP = 34, VC_BOTTOM = 58 };
 /* Horizontal chart: label column, one row per bar. */
-enum { HC_W = 640, HC_LABELS = 236, HC_RIGHT = 48, HC_TOP = 34, HC_ROW = 30, HC_BAR = 18,
-       HC_BOTTOM = 50 };
+enum {
+    HC_W = 640,
+    HC_LABELS = 236,
+    HC_RIGHT = 48,
+    HC_TOP = 34,
+    HC_ROW = 30,
+    HC_BAR = 18,
+    HC_BOTTOM = 50
+};
 
 /* A round step for a chart axis from 0 to max in at most 5 steps:
  * 1, 2 or 5 times a power of ten. */
@@ -225,29 +232,48 @@ static void card(struct ts_ctx *c, int *n, const char *key, const char *label, i
 /* The last 14 days, oldest first, as (label MM-DD, full YYYY-MM-DD, n):
  * each day's count n comes from the correlated subquery the caller adds,
  * an index range scan of audit_log (ent_id, at) or (at) per day. */
-#define DAYS_CTE                                                                           \
-    "WITH RECURSIVE days (k, d) AS (SELECT 0, CURDATE() UNION ALL"                         \
-    " SELECT k + 1, d - INTERVAL 1 DAY FROM days WHERE k < 13)"                            \
+#define DAYS_CTE                                                                                   \
+    "WITH RECURSIVE days (k, d) AS (SELECT 0, CURDATE() UNION ALL"                                 \
+    " SELECT k + 1, d - INTERVAL 1 DAY FROM days WHERE k < 13)"                                    \
     " SELECT SUBSTRING(CAST(days.d AS CHAR), 6) AS label, CAST(days.d AS CHAR) AS full,"
-#define DAY_RANGE "at >= days.d AND at < days.d + INTERVAL 1 DAY"
+#define DAY_RANGE   "at >= days.d AND at < days.d + INTERVAL 1 DAY"
 #define DAY_RANGE_A "a.at >= days.d AND a.at < days.d + INTERVAL 1 DAY"
 
 /* ---- one section per kind of user ---------------------------------- */
 
-/* 企业: its users, roles and today's operations, its activity, and the
- * 信息区 (basic facts of the enterprise, 002 §3.2). */
+/* 企业's cards: its users, its roles and today's audit rows (today's
+ * operations by its users). */
+static int enterprise_cards(struct ts_ctx *c)
+{
+    struct ts_db_rows users, roles, today;
+    int n = 0;
+    if (ts_scope_query(c,
+                       "SELECT COUNT(*) AS n, IFNULL(SUM(status = 'normal'), 0) AS active"
+                       " FROM app_user WHERE ent_key = ?",
+                       TS_NOARGS, &users) < 0 ||
+        ts_scope_query(c, "SELECT COUNT(*) AS n FROM role WHERE ent_key = ?", TS_NOARGS, &roles) <
+            0 ||
+        ts_scope_query(c,
+                       "SELECT COUNT(*) AS n FROM audit_log WHERE ent_id = ? AND at >= CURDATE()",
+                       TS_NOARGS, &today) < 0)
+        return -1;
+    card(c, &n, "users", "本企业用户数", ts_db_cell_i64(&users, 0, "n"),
+         ts_arena_printf(c->arena, "其中正常 %lld 个",
+                         (long long)ts_db_cell_i64(&users, 0, "active")));
+    card(c, &n, "roles", "角色数", ts_db_cell_i64(&roles, 0, "n"), NULL);
+    card(c, &n, "today", "今日操作", ts_db_cell_i64(&today, 0, "n"), "本企业今天的操作记录");
+    return 0;
+}
+
+/* 企业: the cards, its activity, and the 信息区 (the enterprise's basic
+ * facts, 002 §3.2). */
 static int enterprise_desk(struct ts_ctx *c)
 {
-    struct ts_db_rows users, roles, today, days, info;
-    int n = 0;
-    if (ts_scope_query(c, "SELECT COUNT(*) AS n, IFNULL(SUM(status = 'normal'), 0) AS active"
-                          " FROM app_user WHERE ent_key = ?",
-                       TS_NOARGS, &users) < 0 ||
-        ts_scope_query(c, "SELECT COUNT(*) AS n FROM role WHERE ent_key = ?", TS_NOARGS, &roles) < 0 ||
-        ts_scope_query(c, "SELECT COUNT(*) AS n FROM audit_log WHERE ent_id = ? AND at >= CURDATE()",
-                       TS_NOARGS, &today) < 0 ||
-        ts_scope_query(c, DAYS_CTE " (SELECT COUNT(*) FROM audit_log WHERE ent_id = ? AND " DAY_RANGE
-                          ") AS n FROM days ORDER BY days.d",
+    struct ts_db_rows days, info;
+    if (enterprise_cards(c) < 0 ||
+        ts_scope_query(c,
+                       DAYS_CTE " (SELECT COUNT(*) FROM audit_log WHERE ent_id = ? AND " DAY_RANGE
+                                ") AS n FROM days ORDER BY days.d",
                        TS_NOARGS, &days) < 0 ||
         ts_db_query(c->db, c->arena,
                     "SELECT e.name, e.uscc, e.customs_code, e.taxpayer_id, e.ent_type,"
@@ -257,20 +283,16 @@ static int enterprise_desk(struct ts_ctx *c)
                     " WHERE e.id = ?",
                     TS_ARGS(TS_I64(c->session->ent_id)), &info) < 0)
         return -1;
-    card(c, &n, "users", "本企业用户数", ts_db_cell_i64(&users, 0, "n"),
-         ts_arena_printf(c->arena, "其中正常 %lld 个", (long long)ts_db_cell_i64(&users, 0, "active")));
-    card(c, &n, "roles", "角色数", ts_db_cell_i64(&roles, 0, "n"), NULL);
-    card(c, &n, "today", "今日操作", ts_db_cell_i64(&today, 0, "n"), "本企业今天的操作记录");
     activity_chart(c, "本企业近14天操作量", &days);
     ts_render_rows(c, "Info", &info);
     return 0;
 }
 
-/* 运维: enterprises by type and status, users by side, today's logins;
- * enterprises per 主管税务局 and the whole portal's activity. */
-static int operator_desk(struct ts_ctx *c)
+/* 运维's cards: enterprises by type and status, users by side of the
+ * portal, and how many users logged in today. */
+static int operator_cards(struct ts_ctx *c)
 {
-    struct ts_db_rows ents, users, logins, bureaus, days;
+    struct ts_db_rows ents, users, logins;
     int n = 0;
     if (ts_db_query(c->db, c->arena,
                     "SELECT COUNT(*) AS n, IFNULL(SUM(ent_type = 'production'), 0) AS production,"
@@ -279,12 +301,33 @@ static int operator_desk(struct ts_ctx *c)
                     TS_NOARGS, &ents) < 0 ||
         ts_db_query(c->db, c->arena,
                     "SELECT IFNULL(SUM(scope = 'enterprise'), 0) AS enterprise,"
-                    " IFNULL(SUM(scope = 'tax'), 0) AS tax, IFNULL(SUM(scope = 'customs'), 0) AS customs,"
+                    " IFNULL(SUM(scope = 'tax'), 0) AS tax,"
+                    " IFNULL(SUM(scope = 'customs'), 0) AS customs,"
                     " IFNULL(SUM(scope = 'operator'), 0) AS operator FROM app_user",
                     TS_NOARGS, &users) < 0 ||
         ts_db_query(c->db, c->arena,
-                    "SELECT COUNT(*) AS n FROM app_user WHERE last_login_at >= CURDATE()", TS_NOARGS,
-                    &logins) < 0 ||
+                    "SELECT COUNT(*) AS n FROM app_user WHERE last_login_at >= CURDATE()",
+                    TS_NOARGS, &logins) < 0)
+        return -1;
+    card(c, &n, "ents", "企业数", ts_db_cell_i64(&ents, 0, "n"),
+         ts_arena_printf(c->arena, "已停用 %lld 户",
+                         (long long)ts_db_cell_i64(&ents, 0, "disabled")));
+    card(c, &n, "production", "生产企业", ts_db_cell_i64(&ents, 0, "production"), NULL);
+    card(c, &n, "trading", "外贸企业", ts_db_cell_i64(&ents, 0, "trading"), NULL);
+    card(c, &n, "users-enterprise", "企业用户", ts_db_cell_i64(&users, 0, "enterprise"), NULL);
+    card(c, &n, "users-tax", "税务人员", ts_db_cell_i64(&users, 0, "tax"), NULL);
+    card(c, &n, "users-customs", "海关人员", ts_db_cell_i64(&users, 0, "customs"), NULL);
+    card(c, &n, "users-operator", "运维人员", ts_db_cell_i64(&users, 0, "operator"), NULL);
+    card(c, &n, "logins", "今日登录", ts_db_cell_i64(&logins, 0, "n"), "今天登录过的用户数");
+    return 0;
+}
+
+/* 运维: the cards, enterprises per 主管税务局 (the ten with the most), and
+ * the whole portal's activity. */
+static int operator_desk(struct ts_ctx *c)
+{
+    struct ts_db_rows bureaus, days;
+    if (operator_cards(c) < 0 ||
         ts_db_query(c->db, c->arena,
                     "SELECT b.name AS full, COUNT(*) AS n FROM enterprise e"
                     " JOIN tax_bureau b ON b.code = e.tax_bureau_code"
@@ -295,15 +338,6 @@ static int operator_desk(struct ts_ctx *c)
                              ") AS n FROM days ORDER BY days.d",
                     TS_NOARGS, &days) < 0)
         return -1;
-    card(c, &n, "ents", "企业数", ts_db_cell_i64(&ents, 0, "n"),
-         ts_arena_printf(c->arena, "已停用 %lld 户", (long long)ts_db_cell_i64(&ents, 0, "disabled")));
-    card(c, &n, "production", "生产企业", ts_db_cell_i64(&ents, 0, "production"), NULL);
-    card(c, &n, "trading", "外贸企业", ts_db_cell_i64(&ents, 0, "trading"), NULL);
-    card(c, &n, "users-enterprise", "企业用户", ts_db_cell_i64(&users, 0, "enterprise"), NULL);
-    card(c, &n, "users-tax", "税务人员", ts_db_cell_i64(&users, 0, "tax"), NULL);
-    card(c, &n, "users-customs", "海关人员", ts_db_cell_i64(&users, 0, "customs"), NULL);
-    card(c, &n, "users-operator", "运维人员", ts_db_cell_i64(&users, 0, "operator"), NULL);
-    card(c, &n, "logins", "今日登录", ts_db_cell_i64(&logins, 0, "n"), "今天登录过的用户数");
     chart_horizontal(c, "Bureaus", bars_from_rows(c, &bureaus, true), bureaus.nrows);
     ts_render_set(c, "Bureaus.Title", "各主管税务局的企业数");
     activity_chart(c, "全门户近14天操作量", &days);
@@ -316,14 +350,15 @@ static void jurisdiction_cards(struct ts_ctx *c, const struct ts_db_rows *ents, 
     int n = 0;
     ts_render_set(c, "Desk.Jurisdiction", where);
     card(c, &n, "ents", "辖区企业数", ts_db_cell_i64(ents, 0, "n"),
-         ts_arena_printf(c->arena, "已停用 %lld 户", (long long)ts_db_cell_i64(ents, 0, "disabled")));
+         ts_arena_printf(c->arena, "已停用 %lld 户",
+                         (long long)ts_db_cell_i64(ents, 0, "disabled")));
     card(c, &n, "production", "生产企业", ts_db_cell_i64(ents, 0, "production"), NULL);
     card(c, &n, "trading", "外贸企业", ts_db_cell_i64(ents, 0, "trading"), NULL);
 }
 
-#define JURISDICTION_COUNTS                                                                \
-    "SELECT COUNT(*) AS n, IFNULL(SUM(ent_type = 'production'), 0) AS production,"         \
-    " IFNULL(SUM(ent_type = 'trading'), 0) AS trading,"                                    \
+#define JURISDICTION_COUNTS                                                                        \
+    "SELECT COUNT(*) AS n, IFNULL(SUM(ent_type = 'production'), 0) AS production,"                 \
+    " IFNULL(SUM(ent_type = 'trading'), 0) AS trading,"                                            \
     " IFNULL(SUM(status = 'disabled'), 0) AS disabled FROM enterprise"
 
 /* 税务人员: the enterprises whose 主管税务局 is the officer's bureau. */
@@ -336,9 +371,10 @@ static int tax_desk(struct ts_ctx *c)
         ts_db_query(c->db, c->arena, "SELECT name FROM tax_bureau WHERE code = ?",
                     TS_ARGS(TS_STR(code)), &where) < 0 ||
         ts_db_query(c->db, c->arena,
-                    DAYS_CTE " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
-                             " WHERE e.tax_bureau_code = ? AND " DAY_RANGE_A
-                             ") AS n FROM days ORDER BY days.d",
+                    DAYS_CTE
+                    " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
+                    " WHERE e.tax_bureau_code = ? AND " DAY_RANGE_A
+                    ") AS n FROM days ORDER BY days.d",
                     TS_ARGS(TS_STR(code)), &days) < 0)
         return -1;
     jurisdiction_cards(c, &ents, where.nrows ? ts_db_cell(&where, 0, "name") : code);
@@ -356,9 +392,10 @@ static int customs_desk(struct ts_ctx *c)
         ts_db_query(c->db, c->arena, "SELECT name FROM customs_district WHERE code = ?",
                     TS_ARGS(TS_STR(code)), &where) < 0 ||
         ts_db_query(c->db, c->arena,
-                    DAYS_CTE " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
-                             " WHERE e.customs_district_code = ? AND " DAY_RANGE_A
-                             ") AS n FROM days ORDER BY days.d",
+                    DAYS_CTE
+                    " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
+                    " WHERE e.customs_district_code = ? AND " DAY_RANGE_A
+                    ") AS n FROM days ORDER BY days.d",
                     TS_ARGS(TS_STR(code)), &days) < 0)
         return -1;
     jurisdiction_cards(c, &ents, where.nrows ? ts_db_cell(&where, 0, "name") : code);

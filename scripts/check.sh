@@ -154,6 +154,15 @@ check_valgrind() {
         return
     fi
     mapfile -t bad < <(grep -lE 'definitely lost: [1-9]|ERROR SUMMARY: [1-9]' "${logs[@]}" || true)
+    # A process valgrind could not finish (SIGKILL after TS_STOP_WAIT) wrote
+    # no summary: its leaks are unknown, which is not "clean".
+    local unfinished=()
+    mapfile -t unfinished < <(grep -L 'ERROR SUMMARY:' "${logs[@]}" || true)
+    if [[ ${#unfinished[@]} -gt 0 ]]; then
+        printf -- '--- no valgrind summary (killed?): %s\n' "${unfinished[@]}"
+        record valgrind fail "${#unfinished[@]} of ${#logs[@]} process logs have no summary"
+        return
+    fi
     if [[ ${#bad[@]} -gt 0 ]]; then
         for f in "${bad[@]}"; do
             printf -- '--- %s\n' "$f"

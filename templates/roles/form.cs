@@ -14,7 +14,7 @@
       <?cs call:field_text("name", "角色名称", 1, 50) ?>
       <?cs call:field_radios("status", "状态", Options.Status) ?>
     <?cs /if ?>
-    <div class="field<?cs if:Form.Err.perms ?> has-error<?cs /if ?>">
+    <div class="field block<?cs if:Form.Err.perms ?> has-error<?cs /if ?>">
       <label><span class="req">*</span>菜单权限</label>
       <div class="perm-groups">
       <?cs each:g = Perms ?>

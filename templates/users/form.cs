@@ -1,21 +1,21 @@
 <?cs include:"layout/macros.cs" ?>
 <section class="panel">
-  <h1><?cs if:User.Id ?>修改用户<?cs else ?>新增用户<?cs /if ?></h1>
+  <h1><?cs if:Account.Id ?>修改用户<?cs else ?>新增用户<?cs /if ?></h1>
   <form method="post" action="/users/save" autocomplete="off">
     <?cs call:csrf() ?>
-    <?cs if:User.Id ?><input type="hidden" name="id" value="<?cs var:User.Id ?>"><?cs /if ?>
+    <?cs if:Account.Id ?><input type="hidden" name="id" value="<?cs var:Account.Id ?>"><?cs /if ?>
     <?cs call:field_text("nickname", "用户昵称", 1, 50) ?>
     <?cs call:field_select("user_type", "用户类型", 1, Options.UserType, "请选择") ?>
-    <?cs call:field_readonly_req("归属企业", User.EntName) ?>
+    <?cs call:field_readonly_req("归属企业", Account.EntName) ?>
     <?cs if:Tenant.Staff ?>
-      <?cs if:User.Id ?><?cs call:field_readonly_req("人员类别", User.ScopeLabel) ?>
+      <?cs if:Account.Id ?><?cs call:field_readonly_req("人员类别", Account.ScopeLabel) ?>
       <?cs else ?><?cs call:field_select("scope", "人员类别", 1, Options.Scope, "请选择") ?><?cs /if ?>
-      <?cs if:!User.Id || User.Scope == "tax" ?><?cs call:field_select("tax_bureau_code", "主管税务局", 0, Options.TaxBureau, "（税务人员必选）") ?><?cs /if ?>
-      <?cs if:!User.Id || User.Scope == "customs" ?><?cs call:field_select("customs_district_code", "关区", 0, Options.Customs, "（海关人员必选）") ?><?cs /if ?>
+      <?cs if:!Account.Id || Account.Scope == "tax" ?><?cs call:field_select("tax_bureau_code", "主管税务局", 0, Options.TaxBureau, "（税务人员必选）") ?><?cs /if ?>
+      <?cs if:!Account.Id || Account.Scope == "customs" ?><?cs call:field_select("customs_district_code", "关区", 0, Options.Customs, "（海关人员必选）") ?><?cs /if ?>
     <?cs /if ?>
     <?cs call:field_radios("status", "状态", Options.Status) ?>
-    <?cs if:User.Id ?>
-      <?cs call:field_readonly_req("登录名称", User.LoginName) ?>
+    <?cs if:Account.Id ?>
+      <?cs call:field_readonly_req("登录名称", Account.LoginName) ?>
     <?cs else ?>
       <?cs call:field_text("login_name", "登录名称", 1, 32) ?>
       <?cs call:field_password("password", "用户密码", 1) ?>

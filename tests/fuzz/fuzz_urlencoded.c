@@ -83,8 +83,8 @@ static void check_roundtrip(struct ts_arena *a, const struct ts_kvlist *l,
         ts_buf_addc(&b, '=');
         encode(&b, kv->value, kv->value_len);
     }
-    enum ts_form_status st = ts_form_parse_urlencoded(a, b.data ? b.data : "", b.len, &relaxed,
-                                                      &again);
+    enum ts_form_status st =
+        ts_form_parse_urlencoded(a, b.data ? b.data : "", b.len, &relaxed, &again);
     check(st == TS_FORM_OK, "re-encoded pairs parse");
     check(again.count == l->count, "round trip keeps the count");
     for (const struct ts_kv *x = l->head, *y = again.head; x; x = x->next, y = y->next) {
@@ -102,8 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct ts_form_limits *lim = data[0] & 1 ? &tiny_limits : &ts_form_default_limits;
     struct ts_arena *a = ts_arena_new(0);
     struct ts_kvlist l = {0};
-    enum ts_form_status st =
-        ts_form_parse_urlencoded(a, (const char *)data + 1, size - 1, lim, &l);
+    enum ts_form_status st = ts_form_parse_urlencoded(a, (const char *)data + 1, size - 1, lim, &l);
     check(st == TS_FORM_OK || st == TS_FORM_TOO_LARGE || st == TS_FORM_MALFORMED,
           "status is one of the three");
     check(st != TS_FORM_OK || size - 1 <= lim->max_total, "input within max_total");

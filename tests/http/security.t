@@ -207,12 +207,12 @@ subtest 'unknown page → 404 Chinese error page' => sub {
     open my $fh, '<:encoding(UTF-8)', var_dir() . '/log/login.log' or die "login.log: $!";
     my $text = do { local $/; <$fh> };
     like($text, qr/ \Q$id\E WARN CSRF/, 'the same id is on the log line of the refusal');
-  TODO: {
-        local $TODO = 'nginx answers unknown programs itself (nginx/tuishui.conf.in "location /")';
-        my $r = $c->get('/no-such-module/');
-        is($r->{status}, 404, 'GET /no-such-module/: 404');
-        like($r->{text} // '', qr/页面不存在/, 'GET /no-such-module/: Chinese page');
-        is($r->{headers}{'x-frame-options'}, 'DENY', 'GET /no-such-module/: security headers');
+    # Paths no program owns are answered by nginx itself (nginx/errors/):
+    # the same Chinese page, headers and request id.
+    for my $path ('/no-such-module/', '/no-such-module', '/cgi-bin/login.fcgi', '/static/no-such.css') {
+        my $r = $c->get($path);
+        error_page_ok($r, 404, '页面不存在', '您要找的页面不存在', "GET $path (nginx)");
+        security_headers_ok($r, "GET $path (nginx 404)");
     }
 };
 

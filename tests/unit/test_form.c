@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 /* 退税 (export tax rebate), as a browser percent-encodes it. */
-#define TUISHUI_PCT "%E9%80%80%E7%A8%8E"
+#define TUISHUI_PCT  "%E9%80%80%E7%A8%8E"
 #define TUISHUI_UTF8 "\xE9\x80\x80\xE7\xA8\x8E"
 
 static const struct ts_form_limits small_limits = {
@@ -105,8 +105,9 @@ static void test_chrome_declaration_body(void **state)
 static void test_escapes_and_case(void **state)
 {
     struct ts_kvlist l;
-    assert_status(parse(state, "q=%e9%80%80%E7%a8%8e&eq=a%3Db%26c&pct=100%25", &ts_form_default_limits, &l),
-                  TS_FORM_OK);
+    assert_status(
+        parse(state, "q=%e9%80%80%E7%a8%8e&eq=a%3Db%26c&pct=100%25", &ts_form_default_limits, &l),
+        TS_FORM_OK);
     assert_string_equal(ts_form_get(&l, "q"), TUISHUI_UTF8);
     assert_string_equal(ts_form_get(&l, "eq"), "a=b&c");
     assert_string_equal(ts_form_get(&l, "pct"), "100%");
@@ -145,8 +146,7 @@ static void test_append_to_list(void **state)
     assert_status(ts_form_parse_urlencoded(*state, "c=3", 3, &small_limits, &l), TS_FORM_OK);
     assert_int_equal(l.count, 3);
     assert_string_equal(l.tail->value, "3");
-    assert_status(ts_form_parse_urlencoded(*state, "d=4", 3, &small_limits, &l),
-                  TS_FORM_TOO_LARGE);
+    assert_status(ts_form_parse_urlencoded(*state, "d=4", 3, &small_limits, &l), TS_FORM_TOO_LARGE);
 }
 
 /* ---- urlencoded: limits ---- */
@@ -317,7 +317,8 @@ static void test_utf8_edges(void **state)
 static void test_cookies_browser(void **state)
 {
     struct ts_kvlist l;
-    assert_status(parse_cookies(state, "ts_sid=9f86d081884c7d65; ts_csrf=2c26b46b68ffc68f; lang=zh-CN",
+    assert_status(parse_cookies(state,
+                                "ts_sid=9f86d081884c7d65; ts_csrf=2c26b46b68ffc68f; lang=zh-CN",
                                 &ts_form_cookie_limits, &l),
                   TS_FORM_OK);
     assert_int_equal(l.count, 3);
@@ -332,9 +333,9 @@ static void test_cookies_browser(void **state)
 static void test_cookies_spacing(void **state)
 {
     struct ts_kvlist l;
-    assert_status(parse_cookies(state, " \ta=1;b=2 ;  ;c= x y \t; d=; e==v;", &ts_form_cookie_limits,
-                                &l),
-                  TS_FORM_OK);
+    assert_status(
+        parse_cookies(state, " \ta=1;b=2 ;  ;c= x y \t; d=; e==v;", &ts_form_cookie_limits, &l),
+        TS_FORM_OK);
     assert_int_equal(l.count, 5);
     assert_string_equal(ts_form_get(&l, "a"), "1");
     assert_string_equal(ts_form_get(&l, "b"), "2");
@@ -350,16 +351,16 @@ static void test_cookies_spacing(void **state)
 static void test_cookies_malformed(void **state)
 {
     static const char *const bad[] = {
-        "a=1; b",          /* missing '=' */
-        "flag",            /* missing '=' */
-        "=x",              /* empty name */
-        "a=1; =x",         /* empty name */
-        "a b=1",           /* blank inside a name */
-        "a\t=1",           /* blank ending a name */
-        "a=\xE9\x80\x80",  /* not ASCII */
-        "a=1\x7F",         /* DEL */
-        "a=\x01",          /* control */
-        "a=1\r\nb=2",      /* header splitting */
+        "a=1; b",         /* missing '=' */
+        "flag",           /* missing '=' */
+        "=x",             /* empty name */
+        "a=1; =x",        /* empty name */
+        "a b=1",          /* blank inside a name */
+        "a\t=1",          /* blank ending a name */
+        "a=\xE9\x80\x80", /* not ASCII */
+        "a=1\x7F",        /* DEL */
+        "a=\x01",         /* control */
+        "a=1\r\nb=2",     /* header splitting */
     };
     struct ts_kvlist l;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -377,7 +378,8 @@ static void test_cookies_limits(void **state)
     assert_status(parse_cookies(state, "abcdefgh=1", &small_limits, &l), TS_FORM_OK);
     assert_status(parse_cookies(state, "abcdefghi=1", &small_limits, &l), TS_FORM_TOO_LARGE);
     assert_status(parse_cookies(state, "a=0123456789abcdef", &small_limits, &l), TS_FORM_OK);
-    assert_status(parse_cookies(state, "a=0123456789abcdefg", &small_limits, &l), TS_FORM_TOO_LARGE);
+    assert_status(parse_cookies(state, "a=0123456789abcdefg", &small_limits, &l),
+                  TS_FORM_TOO_LARGE);
     /* Trailing blanks are not part of the value. */
     assert_status(parse_cookies(state, "a=0123456789abcdef  ", &small_limits, &l), TS_FORM_OK);
     assert_status(parse_cookies(state, "a=1; b=2; c=3", &small_limits, &l), TS_FORM_OK);

@@ -22,11 +22,11 @@
 #include <cmocka.h>
 
 #define BOUNDARY "----WebKitFormBoundaryx7Kq2ZpLrT9mYwAb"
-#define CT "multipart/form-data; boundary=" BOUNDARY
-#define XLSX_CT "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define CT       "multipart/form-data; boundary=" BOUNDARY
+#define XLSX_CT  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* 深圳市退税贸易有限公司 and 出口发票.xlsx, as Chrome sends them: raw UTF-8. */
-#define COMPANY "深圳市退税贸易有限公司"
+#define COMPANY      "深圳市退税贸易有限公司"
 #define INVOICE_NAME "出口发票.xlsx"
 
 /* The uploads of every test go here; the group teardown removes the
@@ -77,8 +77,7 @@ static int arena_teardown(void **state)
 
 static void part_field(struct ts_buf *b, const char *name, const char *value, size_t vlen)
 {
-    ts_buf_printf(b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n", BOUNDARY,
-                  name);
+    ts_buf_printf(b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n", BOUNDARY, name);
     ts_buf_add(b, value, vlen);
     ts_buf_adds(b, "\r\n");
 }
@@ -189,7 +188,8 @@ static const char invoice_data[] = "--" BOUNDARY "\r\n"
                                    "\n--" BOUNDARY "\r\n"
                                    "\r--" BOUNDARY "\r\n"
                                    "\r\n-" BOUNDARY "\r\n"
-                                   "\r\n--" "----WebKitFormBoundaryx7Kq2ZpLrT9mYwA"
+                                   "\r\n--"
+                                   "----WebKitFormBoundaryx7Kq2ZpLrT9mYwA"
                                    "\xff\xfe\r\n\r";
 
 static void chrome_body(struct ts_buf *b)
@@ -345,12 +345,12 @@ static void test_filename_verbatim(void **state)
 
 static void test_boundary_param(void **state)
 {
-    static const char b70[] = "0123456789012345678901234567890123456789012345678901234567890123456789";
+    static const char b70[] =
+        "0123456789012345678901234567890123456789012345678901234567890123456789";
     char ct[160];
     assert_string_equal(ts_multipart_boundary(CT, *state), BOUNDARY);
-    assert_string_equal(ts_multipart_boundary("Multipart/Form-Data; BOUNDARY=abc; charset=UTF-8",
-                                              *state),
-                        "abc");
+    assert_string_equal(
+        ts_multipart_boundary("Multipart/Form-Data; BOUNDARY=abc; charset=UTF-8", *state), "abc");
     assert_string_equal(ts_multipart_boundary("multipart/form-data; boundary=\"a b;c\"", *state),
                         "a b;c");
     snprintf(ct, sizeof ct, "multipart/form-data; boundary=%s", b70);
@@ -522,8 +522,8 @@ static void expect_malformed(void **state, const char *body)
     ts_buf_free(&b);
 }
 
-#define CD "Content-Disposition: form-data; "
-#define OPEN "--" BOUNDARY "\r\n"
+#define CD    "Content-Disposition: form-data; "
+#define OPEN  "--" BOUNDARY "\r\n"
 #define CLOSE "\r\n--" BOUNDARY "--\r\n"
 
 /* The body ends before the closing delimiter: finish refuses it. */

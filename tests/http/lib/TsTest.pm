@@ -36,7 +36,8 @@ package TsTest;
 #   worker_pids($module)       its workers (children of the master), sorted
 #   pid_alive($pid)            the process exists and is not a zombie
 #
-# HTML helpers (for this project's templates; values come back decoded):
+# HTML helpers, exported on request (use TsTest qw(:DEFAULT :html)), for
+# this project's templates; values come back decoded:
 #   input_value($html, $name)  value="" of the input named $name (or undef)
 #   textarea_value($html, $name)  text of the textarea named $name (or undef)
 #   selected_value($html, $name)  the selected option of the select $name
@@ -76,8 +77,11 @@ use HTTP::Tiny;
 use Test::More ();
 
 our @EXPORT = qw(base_url var_dir accounts account client login db db_value db_do sql_str
-  create_user sha256_hex ts_mode master_pid worker_pids pid_alive
-  input_value textarea_value selected_value checked_values field_error table_rows page_message);
+  create_user sha256_hex ts_mode master_pid worker_pids pid_alive);
+# The HTML helpers on request: use TsTest qw(:DEFAULT :html);
+our @EXPORT_OK = qw(input_value textarea_value selected_value checked_values field_error
+  table_rows page_message);
+our %EXPORT_TAGS = (html => \@EXPORT_OK);
 
 my $builder = Test::More->builder;
 binmode $builder->$_, ':encoding(UTF-8)' for qw(output failure_output todo_output);

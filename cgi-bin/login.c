@@ -117,7 +117,9 @@ static enum ts_result login_signin(struct ts_ctx *c)
         return TS_FAIL;
     if (res.status != TS_LOGIN_OK)
         return login_refused(c, login_message(res.status));
-    if (ts_session_create(c, res.user_id) < 0)
+    if (ts_session_create(c, res.user_id) < 0 ||
+        ts_audit_append(c->db, res.user_id, res.ent_id, c->request_id, "login.signin", "session",
+                        NULL, c->remote_addr) < 0)
         return TS_FAIL;
     const char *next = ts_arg_str(c, "next");
     if (res.must_change_password)
@@ -131,7 +133,7 @@ static enum ts_result login_signin(struct ts_ctx *c)
 /* POST /login/logout — 退出. */
 static enum ts_result login_logout(struct ts_ctx *c)
 {
-    if (ts_session_destroy(c) < 0)
+    if (ts_audit_log(c, "session", 0, NULL) < 0 || ts_session_destroy(c) < 0)
         return TS_FAIL;
     ts_resp_redirect(c, "/login/");
     return TS_OK;

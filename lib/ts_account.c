@@ -75,7 +75,7 @@ bool ts_account_password_matches(struct ts_db *db, struct ts_arena *a, int64_t u
 }
 
 #define LOGIN_COLUMNS                                                                          \
-    "SELECT u.id, u.status, u.password_hash, u.must_change_password,"                          \
+    "SELECT u.id, u.ent_id, u.status, u.password_hash, u.must_change_password,"                          \
     " (u.locked_until IS NOT NULL AND u.locked_until > NOW()) AS locked,"                      \
     " e.status AS ent_status FROM app_user u LEFT JOIN enterprise e ON e.id = u.ent_id "
 
@@ -155,6 +155,7 @@ void ts_account_login(struct ts_db *db, struct ts_arena *a, const char *login_id
                    TS_ARGS(TS_I64(id)), NULL);
         res->status = TS_LOGIN_OK;
         res->user_id = id;
+        res->ent_id = ts_db_cell_i64(&r, 0, "ent_id");
         res->must_change_password = ts_db_cell_i64(&r, 0, "must_change_password") != 0;
     }
 }

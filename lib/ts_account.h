@@ -25,6 +25,7 @@ enum ts_login_status {
 struct ts_login_result {
     enum ts_login_status status;
     int64_t user_id;
+    int64_t ent_id; /* 0 for portal staff */
     bool must_change_password;
 };
 

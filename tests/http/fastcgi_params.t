@@ -174,6 +174,10 @@ sub program_state { (master_pid($MODULE), [worker_pids($MODULE)]) }
 
 # ---------------------------------------------------------------- before
 
+# Some cases below make libfcgi abort a worker; other test files that assert
+# "no worker died" take the same lock (prove -j).
+my $lock = worker_lock($MODULE);
+
 my ($master, $workers) = program_state();
 ok($master && pid_alive($master), "$MODULE master $master alive");
 # app.workers = 1: the master serves by itself, and a libfcgi abort would end

@@ -312,14 +312,20 @@ subtest 'cookie flags' => sub {
 # ---------------------------------------------------------------- logout
 
 subtest '退出 (POST /login/logout)' => sub {
-    my $c = login('ent-clerk');
+    my $name = "${TAG}o";
+    my $id = create_user($name);
+    my $c = login($name, account('ent-clerk')->{password});
     my $sid = $c->cookie('ts_sid');
+    is(db_value("SELECT COUNT(*) FROM audit_log WHERE user_id = $id AND action = 'login.signin'"), 1,
+        '登录 audited');
     my $r = $c->post('/login/logout', {});
     is($r->{status}, 303, 'logout 303');
     is($r->{location}, '/login/', 'to the login page');
     ok((grep {/^ts_sid=;.*Max-Age=0/} @{ $r->{set_cookies} }), 'cookie deleted');
     is(session_row_count($sid), 0, 'session row deleted');
     refused_at_login_form(with_token($sid), 'the token after logout');
+    is(db_value("SELECT COUNT(*) FROM audit_log WHERE user_id = $id AND action = 'login.logout'"), 1,
+        '退出 audited');
     my $again = $c->get('/login/');
     is($again->{status}, 200, 'the login form is shown again');
 };

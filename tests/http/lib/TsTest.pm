@@ -35,6 +35,10 @@ package TsTest;
 #   master_pid($module)        the program's master pid ($TS_VAR/run/<m>.pid)
 #   worker_pids($module)       its workers (children of the master), sorted
 #   pid_alive($pid)            the process exists and is not a zombie
+#   worker_lock($module)       an exclusive lock (flock in $TS_VAR/tmp) held
+#                              until the returned handle goes out of scope:
+#                              for tests that kill a program's workers on
+#                              purpose or assert that none died (prove -j)
 #
 # HTML helpers, exported on request (use TsTest qw(:DEFAULT :html)), for
 # this project's templates; values come back decoded:
@@ -70,6 +74,7 @@ use utf8;
 
 use Carp qw(croak);
 use Digest::SHA ();
+use Fcntl ();
 use Encode ();
 use Exporter ();
 our @ISA = ('Exporter');
@@ -77,7 +82,7 @@ use HTTP::Tiny;
 use Test::More ();
 
 our @EXPORT = qw(base_url var_dir accounts account client login db db_value db_do sql_str
-  create_user sha256_hex ts_mode master_pid worker_pids pid_alive);
+  create_user sha256_hex ts_mode master_pid worker_pids pid_alive worker_lock);
 # The HTML helpers on request: use TsTest qw(:DEFAULT :html);
 our @EXPORT_OK = qw(input_value textarea_value selected_value checked_values field_error
   table_rows page_message);
@@ -126,6 +131,14 @@ sub pid_alive {
     return 0 unless $pid;
     my ($state) = _stat($pid);
     return defined $state && $state ne 'Z' ? 1 : 0;
+}
+
+sub worker_lock {
+    my ($m) = @_;
+    my $f = var_dir() . "/tmp/http-test-workers-$m.lock";
+    open my $fh, '>>', $f or croak "cannot open $f: $!";
+    flock $fh, Fcntl::LOCK_EX() or croak "flock $f: $!";
+    return $fh;
 }
 
 sub worker_pids {

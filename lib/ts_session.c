@@ -175,7 +175,7 @@ int ts_session_destroy_user(struct ts_ctx *c, int64_t user_id)
 /* Does the logged-in user hold this permission code? */
 bool ts_session_can(struct ts_ctx *c, const char *perm)
 {
-    if (!c->session)
+    if (!c->session || c->session->nperms == 0)
         return false;
     const char *key = perm;
     return bsearch(&key, c->session->perms, c->session->nperms, sizeof(const char *), cmp_str) !=

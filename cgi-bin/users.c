@@ -699,13 +699,29 @@ static enum ts_result password_page(struct ts_ctx *c, const struct user *u)
     return render(c, "重置密码", "users/password.cs");
 }
 
+/* Why this user's password is not reset here, or NULL: not one's own
+ * (修改密码 is for that), nor the 企业管理员 account's, which the 主管税务
+ * 机关 resets (002 §5.1) — a second administrator must not be able to take
+ * the first one's account over. */
+static const char *reset_refused(struct ts_ctx *c, const struct user *u)
+{
+    if (u->id == c->session->user_id)
+        return "不能重置本人的密码，请使用页面右上角的“修改密码”。";
+    if (u->is_ent_admin)
+        return "企业管理员账号的密码须由主管税务机关重置（重置后为银行账号后8位）。";
+    return NULL;
+}
+
 /* GET /users/password?id= — 重置密码. */
 static enum ts_result password_form(struct ts_ctx *c)
 {
     struct user u;
+    const char *why;
     int found = user_load(c, ts_arg_int(c, "id"), &u);
     if (found <= 0)
         return found < 0 ? TS_FAIL : not_found(c);
+    if ((why = reset_refused(c, &u)))
+        return refuse(c, why);
     return password_page(c, &u);
 }
 
@@ -714,12 +730,12 @@ static enum ts_result password_form(struct ts_ctx *c)
 static enum ts_result password_save(struct ts_ctx *c)
 {
     struct user u;
-    const char *err = NULL, *pw = ts_arg_str(c, "password");
+    const char *err = NULL, *why, *pw = ts_arg_str(c, "password");
     int found = user_load(c, ts_arg_int(c, "id"), &u);
     if (found <= 0)
         return found < 0 ? TS_FAIL : not_found(c);
-    if (u.id == c->session->user_id)
-        return refuse(c, "不能重置本人的密码，请使用页面右上角的“修改密码”。");
+    if ((why = reset_refused(c, &u)))
+        return refuse(c, why);
     if (!ts_arg_has_errors(c) &&
         !ts_account_password_ok(ts_perm_scope_from_name(u.scope), pw, &err))
         ts_arg_error(c, "password", err);

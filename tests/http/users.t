@@ -247,6 +247,10 @@ subtest 'nobody disables themself or the 企业管理员 account' => sub {
     $r = $other_admin->post('/users/roles', [id => $sid, roles => $CLERK_ROLE]);
     like(field_error($r->{text}, 'roles') // '', qr/不能取消当前登录用户自己的/, 'nobody drops their own admin role');
     is(user_roles($ADMIN_ID), $ADMIN_ROLE, 'roles unchanged');
+    $r = $other_admin->post('/users/password', {id => $ADMIN_ID, password => 'Take#Over2026'});
+    is($r->{status}, 409, 'nor is its password reset by another administrator');
+    like(page_message($r->{text}), qr/主管税务机关/, 'who does it instead');
+    is($other_admin->get("/users/password?id=$ADMIN_ID")->{status}, 409, '(its 重置密码 page says so too)');
 };
 
 subtest '重置密码: new password forced to change, sessions ended' => sub {

@@ -24,7 +24,7 @@
 #      $BENCH_OUT/bench-<time>.txt; stops and removes the stack.
 #
 # Environment (all optional):
-#   BENCH_WORKERS      worker processes per program      default 4
+#   BENCH_WORKERS      worker processes per program      default 8
 #   BENCH_DURATION     wrk -d                            default 15s
 #   BENCH_WARMUP       an unmeasured wrk run before each default 3s
 #   BENCH_CONNECTIONS  wrk -c                            default 64
@@ -45,7 +45,7 @@ cd "$REPO"
 export B=${B:-build}
 BUILD=$B
 [[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
-WORKERS=${BENCH_WORKERS:-4}
+WORKERS=${BENCH_WORKERS:-8}
 DURATION=${BENCH_DURATION:-15s}
 WARMUP=${BENCH_WARMUP:-3s}
 CONNS=${BENCH_CONNECTIONS:-64}
@@ -326,26 +326,39 @@ run() {
     fi
     log "--- ($name) wrk -c$CONNS -t$THREADS -d$DURATION --latency $url"
     before=$(cpu_snapshot "$program")
+    # `times` in this shell (no subshell): the CPU its children used so far,
+    # so the difference is mostly wrk's own.
+    times >"$WORK/times.before"
     wrk -c"$CONNS" -t"$THREADS" -d"$DURATION" --latency -s "$REPO/bench/wrk.lua" "$url" -- "$@" \
         >"$WORK/$name.out" 2>&1 || { cat "$WORK/$name.out" >&2; die "wrk failed ($name)"; }
+    times >"$WORK/times.after"
     after=$(cpu_snapshot "$program")
     sleep 1
     [[ $name != save ]] || audit_after=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
     tee -a "$RESULTS" <"$WORK/$name.out" | grep -v '^BENCH' | sed -n '/Latency Distribution/,/Requests\/sec/p'
     grep '^BENCH ' "$WORK/$name.out" >"$WORK/$name.bench"
-    python3 -c '
-import sys
-b, a, n = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3])
-print(" ".join(str(round((int(y) - int(x)) * 10000 / max(n, 1))) for x, y in zip(b, a)))
-' "$before" "$after" "$(field "$name" requests)" >"$WORK/$name.cpu"
-    log "server CPU per request (us): nginx, $program, mariadbd = $(cat "$WORK/$name.cpu")"
+    python3 - "$before" "$after" "$(field "$name" requests)" "$WORK/times.before" "$WORK/times.after" \
+        >"$WORK/$name.cpu" <<'EOF'
+import re, sys
+def children_cpu(path):    # second line of `times`: children's user and system time
+    m, s = zip(*re.findall(r"(\d+)m([\d.]+)s", open(path).read().splitlines()[1]))
+    return sum(int(a) * 60 + float(b) for a, b in zip(m, s))
+b, a, n = sys.argv[1].split(), sys.argv[2].split(), max(int(sys.argv[3]), 1)
+us = [round((int(y) - int(x)) * 10000 / n) for x, y in zip(b, a)]
+us.append(round((children_cpu(sys.argv[5]) - children_cpu(sys.argv[4])) * 1e6 / n))
+print(" ".join(map(str, us)))
+EOF
+    log "CPU per request (us): nginx, $program, mariadbd, wrk = $(cat "$WORK/$name.cpu")"
     [[ -z $perf_pid ]] || wait "$perf_pid" || true
 }
 
 # field NAME KEY — a value of a run's BENCH line.
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$WORK/$1.bench"; }
-# cpu NAME — its CPU line as "a / b / c".
+# cpu NAME — its CPU line as "nginx / program / mariadbd / wrk".
 cpu() { sed 's| | / |g' "$WORK/$1.cpu"; }
+# capacity NAME — req/s the machine's CPUs would allow for that CPU per
+# request (all four parts), were nothing else running.
+capacity() { awk -v n="$(nproc)" '{ t = $1 + $2 + $3 + $4; printf "%.0f", t ? n * 1e6 / t : 0 }' "$WORK/$1.cpu"; }
 
 log "tuishui bench $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
 log "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GB, kernel $(uname -r), Debian $(cat /etc/debian_version)"
@@ -374,20 +387,31 @@ ratio=$(python3 -c "print(f'{$(field list rps) / $(field static rps):.3f}')")
 {
     log ""
     log "=== results (c$CONNS t$THREADS d$DURATION, app.workers = $WORKERS)"
-    printf '%-42s %9s %8s %8s  %s\n' "" "req/s" "p50 ms" "p99 ms" "server CPU us/req: nginx / program / mariadbd"
-    printf '%-42s %9s %8s %8s  %s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)" "$(cpu static)"
-    printf '%-42s %9s %8s %8s  %s\n' "(b) list GET $LIST_PATH ($ROWS rows)" "$(field list rps)" "$(field list p50_ms)" "$(field list p99_ms)" "$(cpu list)"
-    printf '%-42s %9s %8s %8s  %s\n' "(c) save POST $SAVE_PATH (+ audit row)" "$(field save rps)" "$(field save p50_ms)" "$(field save p99_ms)" "$(cpu save)"
+    printf '%-40s %8s %7s %7s  %-24s %s\n' "" "req/s" "p50 ms" "p99 ms" "CPU us/req: nginx / prog" "CPU-bound req/s"
+    printf '%-40s %8s %7s %7s  %-24s %s\n' "" "" "" "" "/ mariadbd / wrk" ""
+    printf '%-40s %8s %7s %7s  %-24s %s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)" "$(cpu static)" "$(capacity static)"
+    printf '%-40s %8s %7s %7s  %-24s %s\n' "(b) list GET $LIST_PATH ($ROWS rows)" "$(field list rps)" "$(field list p50_ms)" "$(field list p99_ms)" "$(cpu list)" "$(capacity list)"
+    printf '%-40s %8s %7s %7s  %-24s %s\n' "(c) save POST $SAVE_PATH (+audit)" "$(field save rps)" "$(field save p50_ms)" "$(field save p99_ms)" "$(cpu save)" "$(capacity save)"
     echo "b/a = $ratio (target >= 0.333); p99 of b = $(field list p99_ms) ms (target < 50); saves $(field save rps)/s (target >= 500)"
 } | tee -a "$RESULTS"
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ $PERF == 1 ]]; then
+    # report DATA ARGS... — perf report lines with a percentage.
+    report() {
+        local data=$1
+        shift
+        perf report -i "$data" --no-children --stdio -g none "$@" 2>/dev/null | grep '%' | grep -v '^#'
+    }
     for name in list save; do
+        data=$OUT/perf-$name.data
         log ""
-        log "=== perf ($name): top symbols, all CPUs"
-        perf report -i "$OUT/perf-$name.data" --no-children --sort comm,dso,sym --stdio -g none \
-            2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 40 | tee -a "$RESULTS"
+        log "=== perf ($name): CPU by process, all CPUs (other users of the machine included)"
+        report "$data" --sort comm | head -n 12 | tee -a "$RESULTS"
+        log "=== perf ($name): users.fcgi, top symbols (share of its own samples)"
+        report "$data" --comm users.fcgi --percentage relative --sort dso,sym | head -n 25 | tee -a "$RESULTS"
+        log "=== perf ($name): mariadbd, top symbols (share of its own samples)"
+        report "$data" --comm mariadbd --percentage relative --sort dso,sym | head -n 15 | tee -a "$RESULTS"
     done
 fi
 say "results in $RESULTS"

@@ -171,13 +171,33 @@ static bool is_cookie_space(char c)
     return c == ' ' || c == '\t';
 }
 
+/* Is p..vend (with its '=' at eq) a cookie we can use: a non-empty name
+ * without blanks, printable ASCII throughout? */
+static bool cookie_pair_ok(const char *p, const char *eq, const char *vend)
+{
+    if (!eq || eq == p)
+        return false;
+    for (const char *q = p; q < vend; q++) {
+        unsigned char ch = (unsigned char)*q;
+        if ((ch < 0x21 || ch > 0x7E) && (!is_cookie_space(*q) || q < eq))
+            return false;
+    }
+    return true;
+}
+
 /* The Cookie header: "a=1; b=2".  Cookie values are taken verbatim (we only
- * ever set hex tokens), names and values must be printable ASCII. */
+ * ever set hex tokens and check them where they are used).  A pair that is
+ * not name=value in printable ASCII is skipped, not fatal: any script or
+ * other application on the host can set such a cookie, and it must not
+ * lock users out.  Limits stay hard (413), and a NUL byte refuses the
+ * header (400). */
 enum ts_form_status ts_form_parse_cookies(struct ts_arena *a, const char *header, size_t len,
                                           const struct ts_form_limits *lim, struct ts_kvlist *out)
 {
     if (len > lim->max_total)
         return TS_FORM_TOO_LARGE;
+    if (memchr(header, '\0', len))
+        return TS_FORM_MALFORMED;
     const char *p = header, *end = header + len;
     while (p < end) {
         while (p < end && (is_cookie_space(*p) || *p == ';'))
@@ -187,22 +207,18 @@ enum ts_form_status ts_form_parse_cookies(struct ts_arena *a, const char *header
         const char *eq = memchr(p, '=', (size_t)(stop - p));
         if (p == stop)
             break;
-        if (!eq || eq == p)
-            return TS_FORM_MALFORMED;
         const char *vend = stop;
-        while (vend > eq + 1 && is_cookie_space(vend[-1]))
+        while (eq && vend > eq + 1 && is_cookie_space(vend[-1]))
             vend--;
-        size_t nlen = (size_t)(eq - p), vlen = (size_t)(vend - eq - 1);
+        size_t nlen = (size_t)((eq ? eq : stop) - p), vlen = eq ? (size_t)(vend - eq - 1) : 0;
         if (nlen > lim->max_name || vlen > lim->max_value)
             return TS_FORM_TOO_LARGE;
-        for (const char *q = p; q < vend; q++)
-            if ((unsigned char)*q < 0x21 || (unsigned char)*q > 0x7E)
-                if (!is_cookie_space(*q) || q < eq)
-                    return TS_FORM_MALFORMED;
-        if (out->count >= lim->max_fields)
-            return TS_FORM_TOO_LARGE;
-        ts_form_kv_add(a, out, ts_arena_memdup0(a, p, nlen), ts_arena_memdup0(a, eq + 1, vlen),
-                       vlen);
+        if (cookie_pair_ok(p, eq, vend)) {
+            if (out->count >= lim->max_fields)
+                return TS_FORM_TOO_LARGE;
+            ts_form_kv_add(a, out, ts_arena_memdup0(a, p, nlen),
+                           ts_arena_memdup0(a, eq + 1, vlen), vlen);
+        }
         p = stop;
     }
     return TS_FORM_OK;

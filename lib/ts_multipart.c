@@ -306,6 +306,7 @@ void ts_multipart_cleanup(struct ts_multipart *m)
     m->fd = -1;
     for (struct ts_upload *u = m->files; u; u = u->next)
         unlink(u->path);
+    m->files = m->files_tail = NULL; /* a second call must not unlink a reused name */
     ts_buf_free(&m->pending);
     ts_buf_free(&m->value);
 }

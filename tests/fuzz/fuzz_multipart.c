@@ -39,8 +39,10 @@ static const struct ts_multipart_limits tiny_limits = {
     .max_files = 3,
 };
 
-/* The uploads go here; made once per process, removed at exit. */
-static char tmpdir[] = "/tmp/fuzz_multipart-XXXXXX";
+/* The uploads go here: $TMPDIR (or /tmp)/fuzz_multipart-XXXXXX, made once
+ * per process and removed at exit (a crash leaves it behind, empty or with
+ * the crashing input's uploads). */
+static char tmpdir[4096];
 
 /* One parse of the body: its first failing status and what finish gave. */
 struct outcome {
@@ -66,6 +68,8 @@ static void remove_tmpdir(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+    const char *base = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/fuzz_multipart-XXXXXX", base && *base ? base : "/tmp");
     check(mkdtemp(tmpdir) != NULL, "mkdtemp");
     atexit(remove_tmpdir);
     return 0;

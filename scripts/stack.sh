@@ -29,7 +29,7 @@
 #            default Asia/Shanghai (+08:00): dates in the rebate rules are
 #            Chinese dates whatever the host's zone is
 #
-# Layout of $VAR: docs/conventions-draft.md.  Programs get TUISHUI_CONF=
+# Layout of $VAR: docs/architecture.md.  Programs get TUISHUI_CONF=
 # $VAR/etc/tuishui.hdf and TZ in their environment, stdin on the FastCGI
 # socket, stderr appended to $VAR/log/<m>.log.
 set -euo pipefail
@@ -178,7 +178,7 @@ install_if_changed() {
     fi
 }
 
-# write_config — $VAR/etc/tuishui.hdf (keys: docs/conventions-draft.md).
+# write_config — $VAR/etc/tuishui.hdf (keys: docs/architecture.md).
 write_config() {
     local captcha=1
     [[ $TS_MODE == test ]] && captcha=0

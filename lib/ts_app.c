@@ -6,9 +6,8 @@
  * makes every worker finish the request in flight and exit.  Each worker
  * keeps one MySQL connection and one arena for its whole life.
  *
- * Global state (the only in lib/, besides the read-only config): the
- * worker's stop flag and whether it is idle in accept, for the signal
- * handler; and the master's table of worker pids. */
+ * Global state (the only in lib/, besides the read-only config): the stop
+ * flag the signal handlers set. */
 #include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_config.h"
@@ -22,25 +21,25 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_WORKERS 64
 
 static volatile sig_atomic_t stopping;
-static volatile sig_atomic_t idle_in_accept;
 
-/* SIGTERM in a worker: libfcgi ignores it while blocked in accept (see
- * design.md traps), so tell libfcgi, and if idle wake accept by shutting the
- * listening socket down; a request in flight finishes first. */
+/* SIGTERM in a worker.  A worker is one thread, so the signal lands in
+ * that thread: installed without SA_RESTART it interrupts accept(), and
+ * libfcgi, told by FCGX_ShutdownPending, returns from FCGX_Accept_r instead
+ * of retrying; a request in flight finishes first.  (The listening socket
+ * is shared by every worker: shutting it down, as a multi-threaded program
+ * must — design.md traps — would stop all of them.) */
 static void worker_on_term(int sig)
 {
     (void)sig;
     stopping = 1;
     FCGX_ShutdownPending();
-    if (idle_in_accept)
-        shutdown(0, SHUT_RDWR);
 }
 
 static void master_on_term(int sig)
@@ -191,16 +190,19 @@ static int authorize(struct ts_ctx *c)
     if (perm && !perm[0])
         return 0;
     if (!c->session) {
-        ts_resp_redirect(c, c->method == TS_GET
-                                ? ts_arena_printf(c->arena, "/login/?next=%s", c->path)
-                                : "/login/");
+        const char *here = c->query[0] ? ts_arena_printf(c->arena, "%s?%s", c->path, c->query)
+                                       : c->path;
+        ts_resp_redirect(c, c->method == TS_GET ? ts_arena_printf(c->arena, "/login/?next=%s",
+                                                                  ts_form_encode(c->arena, here))
+                                                : "/login/");
         return -1;
     }
     if (c->session->must_change_password && !(c->action->flags & TS_ALLOW_PW_CHANGE)) {
         ts_resp_redirect(c, "/login/password");
         return -1;
     }
-    if (perm && !ts_session_can(c, perm)) {
+    const struct ts_perm *p = perm ? ts_perm_find(perm) : NULL;
+    if (perm && (!p || !(p->scopes & c->session->scope) || !ts_session_can(c, perm))) {
         ts_log_warn("user %lld lacks %s", (long long)c->session->user_id, perm);
         ts_render_error(c, 403, "您没有使用此功能的权限，请联系本企业的管理员分配角色。");
         return -1;
@@ -235,15 +237,19 @@ static void run_handler(struct ts_ctx *c)
         ts_log_error("handler %s/%s returned no response", c->module->name, c->action->name);
         rc = TS_FAIL;
     }
-    if (rc == TS_OK && c->status == 200 && c->hdf)
-        ts_session_flash_shown(c);
     if (rc == TS_OK && ts_db_commit(c->db) == 0)
-        return;
+        goto shown;
     ts_db_rollback(c->db);
     if (rc == TS_ROLLBACK && c->responded)
-        return;
+        goto shown;
     c->headers = NULL;
     ts_render_error(c, 500, "系统处理出错，本次操作未保存。请稍后重试；如仍出错，请将请求编号告知运维人员。");
+    return;
+shown:
+    /* The page showed the flash message: clear it, outside the handler's
+     * transaction so a rolled-back page does not show it twice. */
+    if (c->hdf && c->content_type && strncmp(c->content_type, "text/html", 9) == 0)
+        ts_session_flash_shown(c);
 }
 
 /* The Chinese message of a refusal made before any handler ran. */
@@ -286,10 +292,11 @@ static int serve_action(struct ts_ctx *c, const struct ts_kvlist *input)
 static const char *read_request_line(struct ts_ctx *c, FCGX_Request *r)
 {
     c->path = param(r, "DOCUMENT_URI", param(r, "SCRIPT_NAME", "/"));
+    c->query = param(r, "QUERY_STRING", "");
     c->remote_addr = param(r, "REMOTE_ADDR", "");
     c->user_agent = param(r, "HTTP_USER_AGENT", "");
     c->cookie_header = FCGX_GetParam("HTTP_COOKIE", r->envp);
-    c->https = strcmp(param(r, "HTTPS", ""), "on") == 0;
+    c->https = strcmp(param(r, "HTTPS", ""), "on") == 0 || ts_config_int("app.https", 0);
     const char *method = param(r, "REQUEST_METHOD", "GET");
     c->method = strcmp(method, "POST") == 0 ? TS_POST : TS_GET;
     return method;
@@ -365,10 +372,17 @@ static int worker(const struct ts_module *m)
     memset(&c, 0, sizeof c);
     c.arena = ts_arena_new(64 * 1024);
     c.db = ts_db_open();
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigaddset(&term, SIGINT);
+    sigprocmask(SIG_BLOCK, &term, NULL);
     while (!stopping) {
-        idle_in_accept = 1;
+        /* SIGTERM is let in only while waiting in accept, so it never
+         * interrupts a request's database or socket calls. */
+        sigprocmask(SIG_UNBLOCK, &term, NULL);
         int rc = FCGX_Accept_r(&req);
-        idle_in_accept = 0;
+        sigprocmask(SIG_BLOCK, &term, NULL);
         if (rc < 0)
             break;
         begin_request(&c, m, &req);
@@ -396,31 +410,60 @@ static pid_t start_worker(const struct ts_module *m)
     return pid;
 }
 
-/* Keep n workers running until SIGTERM; then stop them and wait. */
+/* Re-fork a worker that ended; one that ended within a second of its start
+ * (no database, bad config) is restarted only after a second, so a broken
+ * program does not spin. */
+static void replace_worker(const struct ts_module *m, pid_t *pid, time_t *started, int status)
+{
+    ts_log_warn("worker %d ended (status %d), starting another", (int)*pid, status);
+    if (time(NULL) - *started < 1)
+        sleep(1);
+    *pid = start_worker(m);
+    *started = time(NULL);
+}
+
+/* Stop the workers: SIGTERM, up to 10 s for requests in flight, then
+ * SIGKILL for any still running. */
+static void stop_workers(pid_t *pids, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (pids[i] > 0)
+            kill(pids[i], SIGTERM);
+    for (int tick = 0; tick < 100; tick++) {
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+            return;
+        usleep(100000);
+    }
+    for (int i = 0; i < n; i++)
+        if (pids[i] > 0)
+            kill(pids[i], SIGKILL);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+}
+
+/* Keep n workers running until SIGTERM; then stop them. */
 static int master(const struct ts_module *m, int n)
 {
     pid_t pids[MAX_WORKERS] = {0};
+    time_t started[MAX_WORKERS] = {0};
     on_signal(SIGTERM, master_on_term);
     on_signal(SIGINT, master_on_term);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         pids[i] = start_worker(m);
+        started[i] = time(NULL);
+    }
     while (!stopping) {
         int status;
         pid_t dead = waitpid(-1, &status, 0);
         if (dead < 0)
             continue; /* EINTR: a signal arrived */
         for (int i = 0; i < n && !stopping; i++)
-            if (pids[i] == dead) {
-                ts_log_warn("worker %d ended (status %d), starting another", (int)dead, status);
-                usleep(100000);
-                pids[i] = start_worker(m);
-            }
+            if (pids[i] == dead)
+                replace_worker(m, &pids[i], &started[i], status);
     }
-    for (int i = 0; i < n; i++)
-        if (pids[i] > 0)
-            kill(pids[i], SIGTERM);
-    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-        ;
+    stop_workers(pids, n);
     ts_log_info("%s stopped", m->name);
     return 0;
 }

@@ -104,6 +104,7 @@ struct ts_ctx {
     char request_id[17];
     enum ts_method method;
     const char *path;
+    const char *query; /* QUERY_STRING as sent */
     const char *remote_addr;
     const char *user_agent;
     bool https;

@@ -103,15 +103,19 @@ char *ts_arena_printf(struct ts_arena *a, const char *fmt, ...)
     return s;
 }
 
-/* Release everything but the first block, which the next request reuses. */
+/* Release everything but the first block, which the next request reuses.
+ * Every byte handed out is wiped first: request memory held passwords and
+ * session tokens, and must not linger in a reused or freed block. */
 void ts_arena_reset(struct ts_arena *a)
 {
     struct block *b = a->head;
     while (b->next) {
         struct block *next = b->next;
+        explicit_bzero(b->data, b->used);
         free(b);
         b = next;
     }
+    explicit_bzero(b->data, b->used);
     b->used = 0;
     a->head = b;
     a->total = 0;

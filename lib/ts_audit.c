@@ -6,7 +6,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 /* The fields of one row that the hash covers, as stored. */
 struct audit_row {
@@ -51,15 +50,15 @@ int ts_audit_append(struct ts_db *db, int64_t user_id, int64_t ent_id, const cha
     struct ts_db_rows head;
     char uid[24], eid[24], at[64], hash[65];
     int rc = -1;
-    if (ts_db_query(db, a, "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+    /* The time comes from the database, like every other timestamp, so
+     * the chain does not depend on the clocks or time zones of the hosts
+     * the programs run on. */
+    if (ts_db_query(db, a,
+                    "SELECT last_id, last_hash, DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') AS now"
+                    " FROM audit_head WHERE id = 1 FOR UPDATE",
                     TS_NOARGS, &head) < 0 || head.nrows != 1)
         goto out;
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    localtime_r(&ts.tv_sec, &tm);
-    snprintf(at, sizeof at, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+    snprintf(at, sizeof at, "%s", ts_db_cell(&head, 0, "now"));
     struct audit_row r = {
         .id = ts_db_cell_i64(&head, 0, "last_id") + 1, .at = at,
         .user_id = int_or_null(uid, sizeof uid, user_id), .ent_id = int_or_null(eid, sizeof eid, ent_id),
@@ -116,7 +115,8 @@ static int verify_batch(struct ts_db *db, struct ts_arena *a, int64_t *after_id,
             .detail = ts_db_cell(&r, i, "detail"),
         };
         char hash[65];
-        row_hash(prev, &row, hash);
+        if (row_hash(prev, &row, hash) < 0)
+            return -1;
         if (row.id != *after_id + 1)
             rep->reason = "编号不连续：其前一行被删除", rep->bad_id = row.id;
         else if (strcmp(prev, ts_db_cell(&r, i, "prev_hash")) != 0)
@@ -138,7 +138,12 @@ int ts_audit_verify(struct ts_db *db, struct ts_audit_report *rep)
     char prev[65];
     int64_t after = 0;
     int n, rc = -1;
+    bool own_tx = !ts_db_in_transaction(db);
     memset(rep, 0, sizeof *rep);
+    /* One snapshot for the walk and the head, so rows committed meanwhile
+     * are not taken for a deleted tail. */
+    if (own_tx && ts_db_begin(db) < 0)
+        goto out;
     memset(prev, '0', 64);
     prev[64] = '\0';
     do {
@@ -159,6 +164,8 @@ int ts_audit_verify(struct ts_db *db, struct ts_audit_report *rep)
     }
     rc = 0;
 out:
+    if (own_tx)
+        ts_db_rollback(db);
     ts_arena_free(a);
     return rc;
 }

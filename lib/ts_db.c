@@ -13,13 +13,14 @@
 
 /* A prepared statement remembered by its SQL text. */
 struct cached_stmt {
-    const char *sql; /* the caller's literal: compared by pointer, then text */
+    char *sql; /* our own copy of the text */
     MYSQL_STMT *stmt;
 };
 
 struct ts_db {
     MYSQL *conn;
     bool in_tx;
+    bool tx_aborted; /* the server rolled the transaction back (deadlock...) */
     unsigned last_errno;
     struct cached_stmt cache[STMT_CACHE];
 };
@@ -67,6 +68,7 @@ static void forget_statements(struct ts_db *db)
     for (size_t i = 0; i < STMT_CACHE; i++) {
         if (db->cache[i].stmt)
             mysql_stmt_close(db->cache[i].stmt);
+        free(db->cache[i].sql);
         db->cache[i].stmt = NULL;
         db->cache[i].sql = NULL;
     }
@@ -97,30 +99,48 @@ static bool connection_lost(unsigned err)
     return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST || err == 1927 /* killed */;
 }
 
-/* The cached statement for this SQL text, preparing it on first use. */
+/* FNV-1a of the SQL text: where its statement sits in the cache. */
+static size_t sql_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return (size_t)(h % STMT_CACHE);
+}
+
+/* Prepare a statement into an empty cache slot (which keeps its own copy
+ * of the text, so callers may pass any string). */
+static MYSQL_STMT *prepare_into(struct ts_db *db, struct cached_stmt *c, const char *sql)
+{
+    MYSQL_STMT *st = mysql_stmt_init(db->conn);
+    if (!st || mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+        db->last_errno = st ? mysql_stmt_errno(st) : mysql_errno(db->conn);
+        ts_log_error("db prepare: %s [%s]", st ? mysql_stmt_error(st) : "?", sql);
+        if (st)
+            mysql_stmt_close(st);
+        return NULL;
+    }
+    c->sql = ts_xstrdup(sql);
+    c->stmt = st;
+    return st;
+}
+
+/* The cached statement for this SQL text, preparing it on first use.  A
+ * full cache is emptied and starts over (a program uses far fewer than
+ * STMT_CACHE statements; this only bounds a runaway). */
 static MYSQL_STMT *statement(struct ts_db *db, const char *sql)
 {
-    size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
+    size_t h = sql_hash(sql);
     for (size_t n = 0; n < STMT_CACHE; n++, h = (h + 1) % STMT_CACHE) {
         struct cached_stmt *c = &db->cache[h];
-        if (c->sql && (c->sql == sql || strcmp(c->sql, sql) == 0))
+        if (!c->sql)
+            return prepare_into(db, c, sql);
+        if (strcmp(c->sql, sql) == 0)
             return c->stmt;
-        if (!c->sql) {
-            MYSQL_STMT *st = mysql_stmt_init(db->conn);
-            if (!st || mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
-                db->last_errno = st ? mysql_stmt_errno(st) : mysql_errno(db->conn);
-                ts_log_error("db prepare: %s [%s]", st ? mysql_stmt_error(st) : "?", sql);
-                if (st)
-                    mysql_stmt_close(st);
-                return NULL;
-            }
-            c->sql = sql;
-            c->stmt = st;
-            return st;
-        }
     }
-    ts_log_error("db: statement cache full");
-    return NULL;
+    ts_log_warn("db: statement cache full, emptying it");
+    forget_statements(db);
+    return prepare_into(db, &db->cache[sql_hash(sql)], sql);
 }
 
 /* Bind the typed arguments to the statement's placeholders.  The argument
@@ -158,6 +178,16 @@ static int bind_args(MYSQL_STMT *st, const struct ts_db_arg *args, MYSQL_BIND *b
 
 #define MAX_ARGS 64
 
+/* A deadlock, a lock-wait timeout or a lost connection inside a
+ * transaction means the server has rolled it (or may have rolled it) back:
+ * later statements would run outside it, so the commit must fail. */
+static void note_abort(struct ts_db *db)
+{
+    unsigned e = db->last_errno;
+    if (db->in_tx && (e == TS_DB_ER_LOCK_DEADLOCK || e == 1205 || connection_lost(e)))
+        db->tx_aborted = true;
+}
+
 /* Prepare (cached), bind and execute; reconnect and retry once when the
  * server went away outside a transaction. */
 static MYSQL_STMT *execute(struct ts_db *db, const char *sql, const struct ts_db_arg *args)
@@ -180,6 +210,7 @@ static MYSQL_STMT *execute(struct ts_db *db, const char *sql, const struct ts_db
             db->last_errno = mysql_stmt_errno(st);
             if (!connection_lost(db->last_errno))
                 ts_log_error("db execute: %s [%s]", mysql_stmt_error(st), sql);
+            note_abort(db);
         } else if (db->conn) {
             db->last_errno = db->last_errno ? db->last_errno : mysql_errno(db->conn);
         }
@@ -294,12 +325,18 @@ int ts_db_begin(struct ts_db *db)
             return -1;
     }
     db->in_tx = true;
+    db->tx_aborted = false;
     return 0;
 }
 
 int ts_db_commit(struct ts_db *db)
 {
     db->in_tx = false;
+    if (db->tx_aborted) {
+        ts_log_error("db commit refused: the transaction was rolled back by the server");
+        mysql_rollback(db->conn);
+        return -1;
+    }
     if (mysql_commit(db->conn) != 0) {
         db->last_errno = mysql_errno(db->conn);
         ts_log_error("db commit: %s", mysql_error(db->conn));

@@ -224,6 +224,26 @@ enum ts_form_status ts_form_parse_cookies(struct ts_arena *a, const char *header
     return TS_FORM_OK;
 }
 
+/* Percent-encode a value for a query string: everything but the
+ * unreserved characters and '/' (used for ?next= paths). */
+char *ts_form_encode(struct ts_arena *a, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = ts_arena_alloc(a, strlen(s) * 3 + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* The first value of a name, or NULL. */
 const char *ts_form_get(const struct ts_kvlist *l, const char *name)
 {

@@ -53,5 +53,6 @@ void ts_form_kv_add(struct ts_arena *a, struct ts_kvlist *l, const char *name, c
 const char *ts_form_get(const struct ts_kvlist *l, const char *name);
 size_t ts_form_count(const struct ts_kvlist *l, const char *name);
 bool ts_form_utf8_valid(const char *s, size_t len);
+char *ts_form_encode(struct ts_arena *a, const char *s);
 
 #endif

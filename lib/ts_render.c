@@ -72,16 +72,36 @@ void ts_render_field_error(struct ts_ctx *c, const char *name, const char *messa
     ts_render_set(c, "Form.HasErrors", "1");
 }
 
+/* May this user see this entry in the menu? */
+static bool menu_shows(struct ts_ctx *c, const struct ts_perm *p)
+{
+    return p->url && p->built && (p->scopes & c->session->scope) && ts_session_can(c, p->code);
+}
+
+/* The menu entry of the current page: the longest menu URL that starts the
+ * path (/operator/audit is 审计日志, not 企业管理). */
+static const struct ts_perm *current_entry(struct ts_ctx *c)
+{
+    const struct ts_perm *best = NULL;
+    for (size_t i = 0; i < ts_perm_count; i++) {
+        const struct ts_perm *p = &ts_perm_table[i];
+        size_t n = p->url ? strlen(p->url) : 0;
+        if (n && c->path && strncmp(c->path, p->url, n) == 0 && (!best || n > strlen(best->url)))
+            best = p;
+    }
+    return best;
+}
+
 /* The left menu: every built menu function the user holds, in the module
  * map's order, grouped.  A user without roles gets no menu at all. */
 static void set_menu(struct ts_ctx *c, HDF *hdf)
 {
+    const struct ts_perm *active = current_entry(c);
     const char *group = NULL;
     int g = -1, item = 0;
     for (size_t i = 0; i < ts_perm_count; i++) {
         const struct ts_perm *p = &ts_perm_table[i];
-        if (!p->url || !p->built || !(p->scopes & c->session->scope) ||
-            !ts_session_can(c, p->code))
+        if (!menu_shows(c, p))
             continue;
         if (!group || strcmp(group, p->group) != 0) {
             group = p->group;
@@ -92,7 +112,7 @@ static void set_menu(struct ts_ctx *c, HDF *hdf)
         const char *base = ts_arena_printf(c->arena, "Menu.%d.Items.%d", g, item++);
         hdf_set_value(hdf, ts_arena_printf(c->arena, "%s.Label", base), p->label);
         hdf_set_value(hdf, ts_arena_printf(c->arena, "%s.Url", base), p->url);
-        if (strcmp(p->code, c->module->name) == 0)
+        if (p == active)
             hdf_set_value(hdf, ts_arena_printf(c->arena, "%s.Active", base), "1");
     }
 }
@@ -115,7 +135,9 @@ static void set_page_globals(struct ts_ctx *c, HDF *hdf)
     hdf_set_value(hdf, "User.EntName", s->ent_name ? s->ent_name : "");
     if (s->flash)
         hdf_set_value(hdf, "Flash", s->flash);
-    if (!s->must_change_password)
+    if (s->must_change_password)
+        hdf_set_value(hdf, "User.MustChangePassword", "1");
+    else
         set_menu(c, hdf);
 }
 

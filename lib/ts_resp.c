@@ -24,12 +24,26 @@ void ts_resp_header(struct ts_ctx *c, const char *name, const char *value)
     *tail = h;
 }
 
+/* Is url a path on this site?  Only "/" followed by printable ASCII other
+ * than '\\'; never "//" (another host).  Browsers drop tabs and newlines
+ * from URLs, so "/\t/evil.example" would be "//evil.example": no control
+ * byte, blank or non-ASCII byte is accepted at all. */
+static bool local_path(const char *url)
+{
+    if (url[0] != '/' || url[1] == '/')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == '\\')
+            return false;
+    return true;
+}
+
 /* 303 See Other: after a POST the browser GETs the next page, so a reload
  * never repeats the change.  Only local paths are accepted (no open
- * redirect through a ?next= parameter). */
+ * redirect through a ?next= parameter); anything else goes to "/". */
 int ts_resp_redirect(struct ts_ctx *c, const char *url)
 {
-    if (url[0] != '/' || url[1] == '/' || url[1] == '\\' || strpbrk(url, "\r\n"))
+    if (!local_path(url))
         url = "/";
     c->status = 303;
     ts_resp_header(c, "Location", url);
@@ -99,17 +113,19 @@ void ts_resp_flash(struct ts_ctx *c, const char *message)
 
 static const char *status_text(int status)
 {
-    switch (status) {
-    case 200: return "OK";
-    case 303: return "See Other";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Payload Too Large";
-    case 503: return "Service Unavailable";
-    default: return "Internal Server Error";
-    }
+    static const struct {
+        int status;
+        const char *text;
+    } texts[] = {
+        {200, "OK"},           {303, "See Other"},         {400, "Bad Request"},
+        {403, "Forbidden"},    {404, "Not Found"},         {405, "Method Not Allowed"},
+        {409, "Conflict"},     {413, "Payload Too Large"}, {415, "Unsupported Media Type"},
+        {500, "Internal Server Error"}, {503, "Service Unavailable"},
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (texts[i].status == status)
+            return texts[i].text;
+    return "Internal Server Error";
 }
 
 /* Copy a file to the FastCGI stream in blocks. */
@@ -127,8 +143,8 @@ static int stream_file(FCGX_Stream *out, const char *path)
     return n == 0 ? 0 : -1;
 }
 
-/* One header line.  Formatted here with snprintf: libfcgi's FCGX_FPrintF
- * has its own format parser that does not know %zu. */
+/* One header line, written piecewise: libfcgi's FCGX_FPrintF has its own
+ * format parser that does not know %zu, so nothing here formats through it. */
 static void put_header(FCGX_Stream *out, const char *name, const char *value)
 {
     FCGX_PutS(name, out);
@@ -151,7 +167,7 @@ int ts_resp_write(struct ts_ctx *c, void *fcgx_out)
               "Referrer-Policy: same-origin\r\n"
               "Cache-Control: no-store\r\n"
               "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
-              "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'\r\n",
+              "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'\r\n",
               out);
     if (c->https)
         put_header(out, "Strict-Transport-Security", "max-age=31536000");

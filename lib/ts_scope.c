@@ -5,16 +5,29 @@
 
 #include <string.h>
 
-/* The tenant of the logged-in user: the enterprise, or 0 for portal staff
- * (operators manage staff accounts; officers reach enterprise data only
- * through their jurisdiction's own queries). */
+/* The tenant of the logged-in user: the enterprise, 0 for the operators
+ * (who manage the portal's own staff accounts), and -1 — which matches no
+ * row — for tax and customs officers, who reach enterprise data only
+ * through their jurisdiction's own queries. */
 int64_t ts_scope_tenant(struct ts_ctx *c)
 {
-    return c->session && c->session->scope == TS_SCOPE_ENTERPRISE ? c->session->ent_id : 0;
+    if (!c->session)
+        return -1;
+    if (c->session->scope == TS_SCOPE_ENTERPRISE)
+        return c->session->ent_id;
+    return c->session->scope == TS_SCOPE_OPERATOR ? 0 : -1;
 }
 
-/* Is the placeholder at q the tenant filter ("ent_id = ?" or "ent_key = ?",
- * optionally with a table alias)? */
+static bool ident_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
+}
+
+/* Is the placeholder at q the tenant filter: the whole column name ent_id
+ * or ent_key (optionally alias.), "= ?", and after it only the end of the
+ * statement, AND, ')', ORDER, GROUP, LIMIT or FOR — so "parent_id = ?" or
+ * "ent_id = ? OR ..." never pass for a tenant filter. */
 static bool filter_at(const char *sql, const char *q)
 {
     const char *p = q;
@@ -25,20 +38,49 @@ static bool filter_at(const char *sql, const char *q)
     p--;
     while (p > sql && p[-1] == ' ')
         p--;
-    return (p - sql >= 6 && strncmp(p - 6, "ent_id", 6) == 0) ||
-           (p - sql >= 7 && strncmp(p - 7, "ent_key", 7) == 0);
+    size_t n = p - sql >= 7 && strncmp(p - 7, "ent_key", 7) == 0  ? 7
+               : p - sql >= 6 && strncmp(p - 6, "ent_id", 6) == 0 ? 6
+                                                                   : 0;
+    if (!n || (p - n > sql && ident_char(p[-n - 1])))
+        return false;
+    const char *after = q + 1;
+    while (*after == ' ')
+        after++;
+    static const char *const ok[] = {"AND ", ")", "ORDER ", "GROUP ", "LIMIT ", "FOR "};
+    if (!*after)
+        return true;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strncmp(after, ok[i], strlen(ok[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Does an OR follow at the filter's own level (not inside parentheses)?
+ * "ent_id = ? AND a = ? OR b = ?" would let rows of other tenants through. */
+static bool or_at_top_level(const char *from)
+{
+    int depth = 0;
+    for (const char *p = from; *p; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        else if (depth <= 0 && strncmp(p, " OR ", 4) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* The index of the tenant filter's placeholder, or -1 if the statement has
  * none where it must be: the first placeholder — or, for an UPDATE, whose
  * SET values come before its WHERE, the first placeholder after " WHERE ". */
-static int tenant_index(const char *sql)
+int ts_scope_tenant_index(const char *sql)
 {
     const char *from = sql;
     if (strncmp(sql, "UPDATE ", 7) == 0 && !(from = strstr(sql, " WHERE ")))
         return -1;
     const char *q = strchr(from, '?');
-    if (!q || !filter_at(sql, q))
+    if (!q || !filter_at(sql, q) || or_at_top_level(q))
         return -1;
     int n = 0;
     for (const char *p = sql; p < q; p++)
@@ -50,7 +92,7 @@ static int tenant_index(const char *sql)
 static const struct ts_db_arg *with_tenant(struct ts_ctx *c, const char *sql,
                                            const struct ts_db_arg *args)
 {
-    int at = tenant_index(sql);
+    int at = ts_scope_tenant_index(sql);
     if (!c->session || at < 0) {
         ts_log_error("scope: refused statement without a leading tenant filter [%s]", sql);
         return NULL;

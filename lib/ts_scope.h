@@ -24,6 +24,7 @@
 struct ts_ctx;
 
 int64_t ts_scope_tenant(struct ts_ctx *c);
+int ts_scope_tenant_index(const char *sql);
 int ts_scope_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
                    struct ts_db_rows *out);
 int ts_scope_exec(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,

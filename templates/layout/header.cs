@@ -36,7 +36,8 @@
     </ul>
   </div>
   <?cs /each ?>
-  <?cs if:subcount(Menu) == 0 ?><p class="menu-empty">您尚未被分配角色，暂无可用功能。请联系本企业管理员分配角色。</p><?cs /if ?>
+  <?cs if:User.MustChangePassword ?><p class="menu-empty">请先修改密码，修改后即可使用系统功能。</p>
+  <?cs elif:subcount(Menu) == 0 ?><p class="menu-empty">您尚未被分配角色，暂无可用功能。请联系本企业管理员分配角色。</p><?cs /if ?>
 </nav>
 <main class="content">
 <?cs else ?>

@@ -177,6 +177,14 @@ step('the new user logs in and must change the password first', async () => {
   assert.equal(new URL(page.url()).pathname, '/login/password');
 });
 
+step('while the change is forced the menu does not say the user has no role', async () => {
+  // The menu is empty until the password is changed; the layout must not
+  // tell a user who has a role "您尚未被分配角色" (that sends them to their
+  // administrator for nothing).
+  const text = await page.locator('nav.menu').innerText();
+  assert.doesNotMatch(text, /尚未被分配角色/, `menu says: ${text.trim()}`);
+}, { alone: true });
+
 step('a password that breaks the policy is refused next to the field', async () => {
   await page.fill('#f-old_password', initialPassword);
   await page.fill('#f-new_password', 'abcdefgh');

@@ -125,10 +125,11 @@ export async function login(page, user, password) {
 
 // Steps of one scenario: each is a top-level node:test test (one TAP line
 // each); after a failure the remaining steps are skipped, not failed, so
-// the first failure is the one to read.
+// the first failure is the one to read.  A step with { alone: true } is a
+// side check: its failure is reported but does not skip the steps after it.
 export function steps() {
   let failed = null;
-  return (name, fn) => test(name, async (t) => {
+  return (name, fn, { alone = false } = {}) => test(name, async (t) => {
     if (failed) {
       t.skip(`an earlier step failed: ${failed}`);
       return;
@@ -136,7 +137,7 @@ export function steps() {
     try {
       await fn(t);
     } catch (e) {
-      failed = name;
+      if (!alone) failed = name;
       throw e;
     }
   });

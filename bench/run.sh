@@ -3,9 +3,8 @@
 # with wrk in one run on this machine (docs/performance.md).
 #
 # What it does:
-#   1. starts a private stack (TS_MODE=test scripts/stack.sh start) in a
-#      mktemp folder on a free port, and restarts its programs with
-#      app.workers = $BENCH_WORKERS (stack.sh always writes 2);
+#   1. starts a private stack (TS_MODE=test TS_WORKERS=$BENCH_WORKERS
+#      scripts/stack.sh start) in a mktemp folder on a free port;
 #   2. logs in as the production enterprise's administrator with curl
 #      through the real login form, and seeds users through the real
 #      用户管理 form until /users/ shows a full page of 20 rows;
@@ -112,41 +111,12 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 say "stack in $VAR on port $PORT"
-scripts/stack.sh start </dev/null >"$OUT/stack-start.log" 2>&1 ||
+TS_WORKERS=$WORKERS scripts/stack.sh start </dev/null >"$OUT/stack-start.log" 2>&1 ||
     { tail -n 30 "$OUT/stack-start.log" >&2; die "scripts/stack.sh start failed"; }
 
-# restart_programs — every program again under spawn-fcgi, exactly as
-# stack.sh starts it, but with a copy of the config whose app.workers is
-# $WORKERS.  The pid files stay where stack.sh looks, so its stop still
-# stops them.
-restart_programs() {
-    local conf=$ETC/bench.hdf bin m pid i
-    sed "s/^app\.workers = .*/app.workers = $WORKERS/" "$ETC/tuishui.hdf" >"$conf"
-    grep -q "^app.workers = $WORKERS\$" "$conf" || echo "app.workers = $WORKERS" >>"$conf"
-    for bin in "$BUILD"/bin/*.fcgi; do
-        m=$(basename "$bin" .fcgi)
-        pid=$(cat "$RUN/$m.pid")
-        kill -TERM "$pid"
-        for ((i = 0; i < 100; i++)); do
-            [[ -e /proc/$pid ]] || break
-            sleep 0.1
-        done
-        [[ ! -e /proc/$pid ]] || die "$m (pid $pid) did not stop"
-        rm -f "$RUN/$m.sock" "$RUN/$m.pid"
-        # shellcheck disable=SC2016  # $1/$@ are for the inner sh
-        TUISHUI_CONF=$conf TZ=${TS_TZ:-Asia/Shanghai} spawn-fcgi -s "$RUN/$m.sock" -M 0666 -F 1 \
-            -P "$RUN/$m.pid" -d "$VAR" -- \
-            /bin/sh -c 'log=$1; shift; exec "$@" 2>>"$log"' sh "$VAR/log/$m.log" "$bin" \
-            </dev/null >>"$VAR/log/$m.log" 2>&1 || die "$m: spawn-fcgi failed"
-    done
-    for ((i = 0; i < 50; i++)); do
-        [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/login/") == 200 ]] && return 0
-        sleep 0.1
-    done
-    die "programs did not come back after the restart"
-}
-restart_programs
-say "programs restarted with app.workers = $WORKERS"
+grep -q "^app.workers = $WORKERS\$" "$ETC/tuishui.hdf" ||
+    die "the stack did not take TS_WORKERS=$WORKERS (scripts/stack.sh too old?)"
+say "programs running with app.workers = $WORKERS"
 
 # add_static_location — /bench-static/ → $WORK/static/, with the security
 # headers the programs send, in this stack's nginx only; then reload.
@@ -397,21 +367,23 @@ ratio=$(python3 -c "print(f'{$(field list rps) / $(field static rps):.3f}')")
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ $PERF == 1 ]]; then
-    # report DATA ARGS... — perf report lines with a percentage.
+    # report DATA LINES ARGS... — the first LINES lines with a percentage of
+    # a perf report (written to a file first: head must not cut the pipe).
     report() {
-        local data=$1
-        shift
-        perf report -i "$data" --no-children --stdio -g none "$@" 2>/dev/null | grep '%' | grep -v '^#'
+        local data=$1 lines=$2
+        shift 2
+        perf report -i "$data" --no-children --stdio -g none "$@" >"$WORK/perf.txt" 2>/dev/null || true
+        grep '%' "$WORK/perf.txt" | grep -v '^#' | head -n "$lines" | tee -a "$RESULTS" || true
     }
     for name in list save; do
         data=$OUT/perf-$name.data
         log ""
         log "=== perf ($name): CPU by process, all CPUs (other users of the machine included)"
-        report "$data" --sort comm | head -n 12 | tee -a "$RESULTS"
+        report "$data" 12 --sort comm
         log "=== perf ($name): users.fcgi, top symbols (share of its own samples)"
-        report "$data" --comm users.fcgi --percentage relative --sort dso,sym | head -n 25 | tee -a "$RESULTS"
+        report "$data" 25 --comm users.fcgi --percentage relative --sort dso,sym
         log "=== perf ($name): mariadbd, top symbols (share of its own samples)"
-        report "$data" --comm mariadbd --percentage relative --sort dso,sym | head -n 15 | tee -a "$RESULTS"
+        report "$data" 15 --comm mariadbd --percentage relative --sort dso,sym
     done
 fi
 say "results in $RESULTS"

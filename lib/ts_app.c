@@ -392,6 +392,7 @@ static int worker(const struct ts_module *m)
         ts_log_set_request(NULL);
     }
     ts_db_close(c.db);
+    ts_render_cache_free();
     ts_buf_free(&c.body);
     ts_arena_free(c.arena);
     ts_config_free();

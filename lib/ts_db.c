@@ -36,7 +36,8 @@ static MYSQL *connect_db(void)
     mysql_options(c, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_options(c, MYSQL_INIT_COMMAND,
                   "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
-                  "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone='+08:00'");
+                  "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone='+08:00',"
+                  " group_concat_max_len=65536");
     const char *socket = ts_config_str("db.socket", NULL);
     const char *host = ts_config_str("db.host", socket ? NULL : "127.0.0.1");
     unsigned port = (unsigned)ts_config_int("db.port", 3306);

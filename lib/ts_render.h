@@ -20,5 +20,6 @@ void ts_render_field_error(struct ts_ctx *c, const char *name, const char *messa
 int ts_render(struct ts_ctx *c, const char *template_path);
 int ts_render_error(struct ts_ctx *c, int status, const char *message);
 void ts_render_free(struct ts_ctx *c);
+void ts_render_cache_free(void);
 
 #endif

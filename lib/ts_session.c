@@ -48,22 +48,24 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The permission codes of the user's enabled roles, sorted for lookup. */
-static int load_perms(struct ts_ctx *c, struct ts_session *s)
+/* The permission codes of the user's enabled roles, from the session
+ * query's comma-separated, sorted list (one round trip fewer per request). */
+static void split_perms(struct ts_ctx *c, struct ts_session *s, const char *list)
 {
-    struct ts_db_rows r;
-    if (ts_db_query(c->db, c->arena,
-                    "SELECT DISTINCT rp.perm FROM user_role ur"
-                    " JOIN role ro ON ro.id = ur.role_id AND ro.status = 'normal'"
-                    " JOIN role_perm rp ON rp.role_id = ro.id WHERE ur.user_id = ?",
-                    TS_ARGS(TS_I64(s->user_id)), &r) < 0)
-        return -1;
-    s->perms = ts_arena_alloc(c->arena, (r.nrows + 1) * sizeof *s->perms);
-    for (size_t i = 0; i < r.nrows; i++)
-        s->perms[i] = ts_db_cell_at(&r, i, 0);
-    s->nperms = r.nrows;
+    size_t n = list && *list ? 1 : 0;
+    for (const char *p = list; p && *p; p++)
+        n += *p == ',';
+    s->perms = ts_arena_alloc(c->arena, (n + 1) * sizeof *s->perms);
+    s->nperms = 0;
+    for (const char *p = list; n && p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        s->perms[s->nperms++] = ts_arena_strndup(c->arena, p, len);
+        p = comma ? comma + 1 : NULL;
+    }
+    /* MariaDB's ORDER BY follows the column collation; lookups need strcmp
+     * order. */
     qsort(s->perms, s->nperms, sizeof *s->perms, cmp_str);
-    return 0;
 }
 
 /* Fill the session from its row; an expired one is deleted instead. */
@@ -88,8 +90,7 @@ static int session_from_row(struct ts_ctx *c, const struct ts_db_rows *r, const 
     s->must_change_password = ts_db_cell_i64(r, 0, "must_change_password") != 0;
     s->csrf = ts_db_cell(r, 0, "csrf_token");
     s->flash = ts_db_cell(r, 0, "flash");
-    if (load_perms(c, s) < 0)
-        return -1;
+    split_perms(c, s, ts_db_cell(r, 0, "perms"));
     c->session = s;
     if (ts_db_cell_i64(r, 0, "stale"))
         ts_db_exec(c->db, "UPDATE session SET last_seen = NOW() WHERE token_hash = ?",
@@ -121,7 +122,10 @@ int ts_session_load(struct ts_ctx *c)
                     " (s.last_seen < NOW() - INTERVAL 60 SECOND) AS stale,"
                     " u.scope, u.ent_id, u.tax_bureau_code, u.customs_district_code,"
                     " u.login_name, u.nickname, u.must_change_password, u.status AS user_status,"
-                    " e.name AS ent_name, e.status AS ent_status"
+                    " e.name AS ent_name, e.status AS ent_status,"
+                    " (SELECT GROUP_CONCAT(DISTINCT rp.perm ORDER BY rp.perm SEPARATOR ',')"
+                    "  FROM user_role ur JOIN role ro ON ro.id = ur.role_id AND ro.status = 'normal'"
+                    "  JOIN role_perm rp ON rp.role_id = ro.id WHERE ur.user_id = u.id) AS perms"
                     " FROM session s JOIN app_user u ON u.id = s.user_id"
                     " LEFT JOIN enterprise e ON e.id = u.ent_id WHERE s.token_hash = ?",
                     TS_ARGS(TS_I64(idle), TS_I64(absolute), TS_STR(hash)), &r) < 0)

@@ -45,9 +45,10 @@ for my $role (sort keys %want) {
 }
 
 # A user whose only role is disabled sees no menu and is told why.
-my $id = create_user('menu_norole01', like => 'clerk01', must_change => 0);
+my $login = 'menu_norole' . $$;
+my $id = create_user($login, like => 'clerk01', must_change => 0);
 db_do("DELETE FROM user_role WHERE user_id = $id");
-my $c = login('menu_norole01', account('ent-clerk')->{password});
+my $c = login($login, account('ent-clerk')->{password});
 my $r = $c->get('/workbench/');
 is($r->{status}, 403, 'no role: even the workbench is refused');
 is_deeply(menu_of($r->{text}), {}, 'no role: no menu');

@@ -1,6 +1,6 @@
 /* login — 登录, 退出, 修改密码, 忘记密码.
  *
- * 000 §2.1 / 001 "登录入口": 用户名 + 口令 + 验证码.  002 §2.3: an
+ * 000 §2.1 / 001 "登录入口": 用户名 + 密码 + 验证码.  002 §2.3: an
  * enterprise may log in with its 海关代码, 纳税人识别号 or 统一社会信用代码
  * instead of the login name; its initial password is the last 8 digits of
  * its bank account and must be changed at first login.  002 §5.1: a
@@ -82,9 +82,9 @@ static const char *login_message(enum ts_login_status st)
 {
     switch (st) {
     case TS_LOGIN_BAD:
-        return "用户名或口令错误。";
+        return "用户名或密码错误。";
     case TS_LOGIN_LOCKED:
-        return "连续5次口令错误，账号已锁定，请15分钟后再试。";
+        return "连续5次密码错误，账号已锁定，请15分钟后再试。";
     case TS_LOGIN_DISABLED:
         return "该用户已停用，请联系本企业管理员。";
     case TS_LOGIN_ENT_DISABLED:
@@ -101,8 +101,21 @@ static enum ts_result login_refused(struct ts_ctx *c, const char *message)
     return login_form(c);
 }
 
+/* The 5th wrong password in a row just locked an account: an audit row
+ * (nobody is logged in; the row names the account and where the attempt
+ * came from), so the operator can see accounts under attack. */
+static int audit_lockout(struct ts_ctx *c, const struct ts_login_result *res)
+{
+    return ts_audit_append(c->db, 0, res->ent_id, c->request_id, "login.locked", "app_user",
+                           ts_arena_printf(c->arena, "%lld", (long long)res->user_id),
+                           ts_arena_printf(c->arena, "failures=%d locked_minutes=%d remote_addr=%s",
+                                           TS_ACCOUNT_MAX_FAILURES, TS_ACCOUNT_LOCK_MINUTES,
+                                           c->remote_addr));
+}
+
 /* POST /login/signin — 登录.  Failed attempts are counted and committed
- * (the form is shown again with TS_OK so the count sticks). */
+ * (the form is shown again with TS_OK so the count sticks), and so is the
+ * audit row of a lockout. */
 static enum ts_result login_signin(struct ts_ctx *c)
 {
     struct ts_login_result res;
@@ -113,7 +126,7 @@ static enum ts_result login_signin(struct ts_ctx *c)
         return login_form(c);
     }
     ts_account_login(c->db, c->arena, ts_arg_str(c, "username"), ts_arg_str(c, "password"), &res);
-    if (res.status == TS_LOGIN_ERROR)
+    if (res.status == TS_LOGIN_ERROR || (res.locked_now && audit_lockout(c, &res) < 0))
         return TS_FAIL;
     if (res.status != TS_LOGIN_OK)
         return login_refused(c, login_message(res.status));
@@ -149,8 +162,20 @@ static enum ts_result password_form(struct ts_ctx *c)
     return ts_render(c, "login/password.cs") ? TS_FAIL : TS_OK;
 }
 
+/* After a password change the user's other sessions end — whoever was
+ * logged in with the old password is out — and this browser gets a new
+ * session (new token, new CSRF token).  The message for the next page goes
+ * on that session, now the user's only one. */
+static int restart_sessions(struct ts_ctx *c, int64_t user_id, const char *message)
+{
+    if (ts_session_destroy_user(c, user_id) < 0 || ts_session_create(c, user_id) < 0)
+        return -1;
+    return ts_db_exec(c->db, "UPDATE session SET flash = ? WHERE user_id = ?",
+                      TS_ARGS(TS_STR(message), TS_I64(user_id)), NULL);
+}
+
 /* POST /login/password — check the old password and the policy, store the
- * new one, and lift the forced change. */
+ * new one, lift the forced change, and end the user's other sessions. */
 static enum ts_result password_save(struct ts_ctx *c)
 {
     const char *old_pw = ts_arg_str(c, "old_password");
@@ -159,19 +184,20 @@ static enum ts_result password_save(struct ts_ctx *c)
     if (ts_arg_has_errors(c))
         return password_form(c);
     if (!ts_account_password_matches(c->db, c->arena, c->session->user_id, old_pw))
-        ts_arg_error(c, "old_password", "原口令不正确");
+        ts_arg_error(c, "old_password", "原密码不正确");
     else if (!ts_account_password_ok(c->session->scope, new_pw, &err))
         ts_arg_error(c, "new_password", err);
     else if (strcmp(new_pw, old_pw) == 0)
-        ts_arg_error(c, "new_password", "新口令不能与原口令相同");
+        ts_arg_error(c, "new_password", "新密码不能与原密码相同");
     else if (strcmp(new_pw, ts_arg_str(c, "confirm_password")) != 0)
-        ts_arg_error(c, "confirm_password", "两次输入的新口令不一致");
+        ts_arg_error(c, "confirm_password", "两次输入的新密码不一致");
     if (ts_arg_has_errors(c))
         return password_form(c);
-    if (ts_account_set_password(c->db, c->session->user_id, new_pw, false) < 0 ||
-        ts_audit_log(c, "app_user", c->session->user_id, "password changed") < 0)
+    int64_t user_id = c->session->user_id;
+    if (ts_account_set_password(c->db, user_id, new_pw, false) < 0 ||
+        ts_audit_log(c, "app_user", user_id, "password changed; other sessions ended") < 0 ||
+        restart_sessions(c, user_id, "密码已修改。") < 0)
         return TS_FAIL;
-    ts_resp_flash(c, "口令已修改。");
     ts_resp_redirect(c, "/workbench/");
     return TS_OK;
 }
@@ -190,16 +216,16 @@ static const struct ts_param form_params[] = {
 
 static const struct ts_param signin_params[] = {
     ts_param_str("username", "用户名", TS_REQ, 1, 32),
-    ts_param_str("password", "口令", TS_REQ | TS_SECRET, 1, 128),
+    ts_param_str("password", "密码", TS_REQ | TS_SECRET, 1, 128),
     ts_param_str("captcha", "验证码", 0, 0, 8),
     ts_param_str("next", "跳转页面", 0, 0, 200),
     TS_PARAMS_END,
 };
 
 static const struct ts_param password_params[] = {
-    ts_param_str("old_password", "原口令", TS_REQ | TS_SECRET, 1, 128),
-    ts_param_str("new_password", "新口令", TS_REQ | TS_SECRET, 1, 128),
-    ts_param_str("confirm_password", "确认新口令", TS_REQ | TS_SECRET, 1, 128),
+    ts_param_str("old_password", "原密码", TS_REQ | TS_SECRET, 1, 128),
+    ts_param_str("new_password", "新密码", TS_REQ | TS_SECRET, 1, 128),
+    ts_param_str("confirm_password", "确认新密码", TS_REQ | TS_SECRET, 1, 128),
     TS_PARAMS_END,
 };
 

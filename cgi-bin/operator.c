@@ -16,12 +16,15 @@
 #include "ts_arena.h"
 #include "ts_codes.h"
 #include "ts_enterprise.h"
+#include "ts_ui.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #define PAGE_SIZE  20
 #define AUDIT_ROWS 50
+#define LIST_URL   "/operator/"
+#define NOT_FOUND  "企业不存在。"
 
 static const char *const ent_types[] = {"production", "trading", NULL};
 static const char *const statuses[] = {"normal", "disabled", NULL};
@@ -68,17 +71,14 @@ static enum ts_result ent_list(struct ts_ctx *c)
 {
     const char *q = ts_arg_str(c, "q"), *status = ts_arg_str(c, "status");
     const char *any = like_pattern(c, q, true), *prefix = like_pattern(c, q, false);
-    int64_t page = ts_arg_present(c, "page") ? ts_arg_int(c, "page") : 1;
     struct ts_db_rows count, rows;
+    struct ts_ui_pager pager;
     if (ts_db_query(c->db, c->arena, "SELECT COUNT(*) AS n" LIST_FILTER,
                     TS_ARGS(TS_STR(q), TS_STR(any), TS_STR(prefix), TS_STR(prefix), TS_STR(prefix),
                             TS_STR(status), TS_STR(status)),
                     &count) < 0)
         return TS_FAIL;
-    int64_t total = ts_db_cell_i64(&count, 0, "n");
-    int64_t pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
-    if (page > pages)
-        page = pages;
+    ts_ui_pager(c, ts_db_cell_i64(&count, 0, "n"), PAGE_SIZE, &pager);
     if (ts_db_query(c->db, c->arena,
                     "SELECT e.id, e.name, e.uscc, e.customs_code, e.taxpayer_id, e.ent_type,"
                     " b.name AS bureau_name, e.status,"
@@ -86,18 +86,12 @@ static enum ts_result ent_list(struct ts_ctx *c)
                     " ORDER BY e.id DESC LIMIT ? OFFSET ?",
                     TS_ARGS(TS_STR(q), TS_STR(any), TS_STR(prefix), TS_STR(prefix), TS_STR(prefix),
                             TS_STR(status), TS_STR(status), TS_I64(PAGE_SIZE),
-                            TS_I64((page - 1) * PAGE_SIZE)),
+                            TS_I64(pager.offset)),
                     &rows) < 0)
         return TS_FAIL;
     ts_render_rows(c, "Ents", &rows);
-    ts_render_set_int(c, "Pager.Total", total);
-    ts_render_set_int(c, "Pager.Page", page);
-    ts_render_set_int(c, "Pager.Pages", pages);
-    ts_render_set_int(c, "Pager.Prev", page > 1 ? page - 1 : 0);
-    ts_render_set_int(c, "Pager.Next", page < pages ? page + 1 : 0);
     ts_render_set(c, "CanEdit", ts_session_can(c, "operator.edit") ? "1" : "");
-    ts_render_set(c, "Page.Title", "企业管理");
-    return ts_render(c, "operator/list.cs") ? TS_FAIL : TS_OK;
+    return ts_ui_page(c, "企业管理", "operator/list.cs");
 }
 
 /* ---- 企业管理: 新增 / 修改 ------------------------------------------- */
@@ -191,8 +185,7 @@ static enum ts_result show_form(struct ts_ctx *c, int64_t id, const struct ent_v
         ts_render_set(c, "Ent.customs_code", stored->customs_code);
         ts_render_set(c, "Ent.taxpayer_id", stored->taxpayer_id);
     }
-    ts_render_set(c, "Page.Title", id ? "修改企业" : "新增企业");
-    return ts_render(c, "operator/form.cs") ? TS_FAIL : ok;
+    return ts_ui_page(c, id ? "修改企业" : "新增企业", "operator/form.cs") == TS_OK ? ok : TS_FAIL;
 }
 
 /* GET /operator/new — 新增企业: an empty form. */
@@ -209,12 +202,8 @@ static enum ts_result ent_edit(struct ts_ctx *c)
     struct ent_values v;
     int64_t id = ts_arg_int(c, "id");
     int found = load_enterprise(c, id, false, &r, &v);
-    if (found < 0)
-        return TS_FAIL;
-    if (!found) {
-        ts_render_error(c, 404, "企业不存在。");
-        return TS_ROLLBACK;
-    }
+    if (found <= 0)
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     set_form(c, &v);
     return show_form(c, id, &v, &v, TS_OK);
 }
@@ -371,13 +360,13 @@ static enum ts_result create_enterprise(struct ts_ctx *c, const struct ent_value
                                      " initial_password=bank_account_last8 must_change=1",
                                      v->customs_code, (long long)ent_id)) < 0)
         return TS_FAIL;
-    ts_resp_flash(c, ts_arena_printf(c->arena,
-                                     "保存成功。已创建企业管理员账号，登录名称为 %s（海关编码，"
-                                     "也可用纳税人识别号或统一社会信用代码登录），初始口令为"
-                                     "银行账号后8位，首次登录须修改口令。",
-                                     v->customs_code));
-    ts_resp_redirect(c, "/operator/");
-    return TS_OK;
+    return ts_ui_done(c,
+                      ts_arena_printf(c->arena,
+                                      "保存成功。已创建企业管理员账号，登录名称为 %s（海关编码，"
+                                      "也可用纳税人识别号或统一社会信用代码登录），初始密码为"
+                                      "银行账号后8位，首次登录须修改密码。",
+                                      v->customs_code),
+                      LIST_URL);
 }
 
 /* Append "field: before -> after" when a field changed. */
@@ -427,9 +416,7 @@ static enum ts_result update_enterprise(struct ts_ctx *c, int64_t id, const stru
                     NULL) < 0 ||
          ts_audit_log(c, "enterprise", id, ts_arena_printf(c->arena, "update %s", detail)) < 0))
         return TS_FAIL;
-    ts_resp_flash(c, "保存成功。");
-    ts_resp_redirect(c, "/operator/");
-    return TS_OK;
+    return ts_ui_done(c, "保存成功。", LIST_URL);
 }
 
 /* POST /operator/save — 保存 of 新增 (no id) or 修改 (id).  Any error shows
@@ -442,12 +429,8 @@ static enum ts_result ent_save(struct ts_ctx *c)
     values_from_args(c, &v);
     if (id) {
         int found = load_enterprise(c, id, true, &r, &old);
-        if (found < 0)
-            return TS_FAIL;
-        if (!found) {
-            ts_render_error(c, 404, "企业不存在。");
-            return TS_ROLLBACK;
-        }
+        if (found <= 0)
+            return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     } else if (check_codes(c, &v) < 0) {
         return TS_FAIL;
     }
@@ -472,11 +455,8 @@ static enum ts_result ent_status(struct ts_ctx *c)
         return TS_ROLLBACK;
     }
     int found = load_enterprise(c, id, true, &r, &v);
-    if (found <= 0) {
-        if (found == 0)
-            ts_render_error(c, 404, "企业不存在。");
-        return found < 0 ? TS_FAIL : TS_ROLLBACK;
-    }
+    if (found <= 0)
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     const char *from = ts_db_cell(&r, 0, "status");
     bool disable = strcmp(to, "disabled") == 0;
     if (strcmp(from, to) != 0) {
@@ -491,12 +471,12 @@ static enum ts_result ent_status(struct ts_ctx *c)
                                          (unsigned long long)ended.affected)) < 0)
             return TS_FAIL;
     }
-    ts_resp_flash(
-        c, disable
-               ? ts_arena_printf(c->arena, "企业“%s”已停用，其用户已全部退出且不能再登录。", v.name)
-               : ts_arena_printf(c->arena, "企业“%s”已启用。", v.name));
-    ts_resp_redirect(c, "/operator/");
-    return TS_OK;
+    return ts_ui_done(
+        c,
+        disable
+            ? ts_arena_printf(c->arena, "企业“%s”已停用，其用户已全部退出且不能再登录。", v.name)
+            : ts_arena_printf(c->arena, "企业“%s”已启用。", v.name),
+        LIST_URL);
 }
 
 /* ---- 审计日志 ---------------------------------------------------------- */
@@ -514,8 +494,7 @@ static enum ts_result audit_page(struct ts_ctx *c)
         return TS_FAIL;
     ts_render_rows(c, "Audit", &r);
     ts_render_set_int(c, "AuditLimit", AUDIT_ROWS);
-    ts_render_set(c, "Page.Title", "审计日志");
-    return ts_render(c, "operator/audit.cs") ? TS_FAIL : TS_OK;
+    return ts_ui_page(c, "审计日志", "operator/audit.cs");
 }
 
 /* POST /operator/audit — 校验哈希链: walk the whole chain and show the

@@ -6,6 +6,11 @@
  * be deleted, renamed, disabled or have its 菜单权限 changed (only its 备注).
  * The manual's rule: 菜单权限 must have at least one box checked.
  *
+ * No privilege escalation: a 菜单权限 is granted to a role, or taken from
+ * it, only by someone who holds it; nobody changes the 菜单权限 of a role
+ * they hold themself.  The form greys out what the user may not change; a
+ * request that tries anyway is refused (409).
+ *
  * Tenancy: an enterprise user manages the enterprise's roles; the operator
  * (tenant 0) manages the portal staff's roles, each made for one kind of
  * staff — 税务, 海关 or 运维 — which decides the 菜单权限 it may grant.
@@ -13,8 +18,12 @@
  * tenant's role id answers 404. */
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_ui.h"
 
 #include <string.h>
+
+#define LIST_URL  "/roles/"
+#define NOT_FOUND "角色不存在。"
 
 static const char *const status_choices[] = {"normal", "disabled", NULL};
 static const char *const staff_scopes[] = {"tax", "customs", "operator", NULL};
@@ -27,69 +36,38 @@ struct role {
     const char *status;
     const char *remark;
     bool is_admin;
+    bool held; /* the session's own user holds it */
 };
 
-/* Is the session the operator's (tenant 0, the portal staff's roles)? */
-static bool staff_tenant(struct ts_ctx *c)
+/* Does the session's own user hold this role?  Its 菜单权限 are then not
+ * theirs to change: they would be granting themself.  1 yes, 0 no, -1 on
+ * a database error. */
+static int held_by_me(struct ts_ctx *c, int64_t id)
 {
-    return ts_scope_tenant(c) == 0;
+    struct ts_db_rows r;
+    if (ts_scope_query(c,
+                       "SELECT COUNT(*) AS n FROM role r JOIN user_role ur ON ur.role_id = r.id"
+                       " WHERE r.ent_key = ? AND r.id = ? AND ur.user_id = ?",
+                       TS_ARGS(TS_I64(id), TS_I64(c->session->user_id)), &r) < 0)
+        return -1;
+    return ts_db_cell_i64(&r, 0, "n") > 0;
 }
 
-/* The Chinese name of a role's kind, as the operator's pages show it. */
-static const char *scope_label(const char *scope)
+/* The 菜单权限 the role holds now (column 0). */
+static int stored_perms(struct ts_ctx *c, int64_t id, struct ts_db_rows *r)
 {
-    if (strcmp(scope, "tax") == 0)
-        return "税务";
-    if (strcmp(scope, "customs") == 0)
-        return "海关";
-    if (strcmp(scope, "operator") == 0)
-        return "运维";
-    return "企业";
+    return ts_scope_query(c,
+                          "SELECT rp.perm FROM role r JOIN role_perm rp ON rp.role_id = r.id"
+                          " WHERE r.ent_key = ? AND r.id = ?",
+                          TS_ARGS(TS_I64(id)), r);
 }
 
-/* The page, or the error page with the request id if the template fails. */
-static enum ts_result render(struct ts_ctx *c, const char *title, const char *tpl)
+/* May the session grant this 菜单权限 to a role, or take it away?  Only if
+ * it holds it (ts_perm_first_missing has the rule). */
+static bool can_hand_on(struct ts_ctx *c, const char *code)
 {
-    ts_render_set(c, "Page.Title", title);
-    return ts_render(c, tpl) ? TS_FAIL : TS_OK;
-}
-
-static enum ts_result not_found(struct ts_ctx *c)
-{
-    ts_render_error(c, 404, "角色不存在。");
-    return TS_ROLLBACK;
-}
-
-/* An action the rules forbid: a page with the reason, nothing changed. */
-static enum ts_result refuse(struct ts_ctx *c, const char *reason)
-{
-    c->status = 409;
-    ts_render_set(c, "Refused.Reason", reason);
-    return render(c, "操作被拒绝", "roles/refused.cs") == TS_OK ? TS_ROLLBACK : TS_FAIL;
-}
-
-/* One choice of a radio or checkbox list: list.i.{Value,Label,Key}; Key is
- * the value as the lib echoes a checked box (Checked.<name>.<Key>). */
-static void set_option(struct ts_ctx *c, const char *list, int i, const char *value,
-                       const char *label)
-{
-    char *key = ts_arena_strdup(c->arena, value);
-    for (char *p = key; *p; p++)
-        if (*p == '.')
-            *p = '_';
-    ts_render_set(c, ts_arena_printf(c->arena, "%s.%d.Value", list, i), value);
-    ts_render_set(c, ts_arena_printf(c->arena, "%s.%d.Label", list, i), label);
-    ts_render_set(c, ts_arena_printf(c->arena, "%s.%d.Key", list, i), key);
-}
-
-/* Mark a box as checked, under the name the lib uses for a posted one. */
-static void set_checked(struct ts_ctx *c, const char *name, const char *value)
-{
-    char *key = ts_arena_strdup(c->arena, value);
-    for (char *p = key; *p; p++)
-        if (*p == '.')
-            *p = '_';
-    ts_render_set(c, ts_arena_printf(c->arena, "Checked.%s.%s", name, key), "1");
+    return !ts_perm_first_missing(c->session->perms, c->session->nperms, c->session->scope, &code,
+                                  1);
 }
 
 /* Load one of the tenant's roles: 1 found, 0 not (another tenant's id
@@ -110,7 +88,9 @@ static int role_load(struct ts_ctx *c, int64_t id, struct role *r)
     r->status = ts_db_cell(&rows, 0, "status");
     r->remark = ts_db_cell(&rows, 0, "remark");
     r->is_admin = ts_db_cell_i64(&rows, 0, "is_admin") != 0;
-    return 1;
+    int held = held_by_me(c, r->id);
+    r->held = held > 0;
+    return held < 0 ? -1 : 1;
 }
 
 /* GET /roles/ — 角色列表: every role of the tenant, the default ones first. */
@@ -125,18 +105,28 @@ static enum ts_result role_list(struct ts_ctx *c)
     ts_render_rows(c, "Roles", &r);
     for (size_t i = 0; i < r.nrows; i++)
         ts_render_set(c, ts_arena_printf(c->arena, "Roles.%zu.ScopeLabel", i),
-                      scope_label(ts_db_cell(&r, i, "scope")));
+                      ts_ui_scope_label(ts_db_cell(&r, i, "scope")));
     ts_render_set(c, "Can.Edit", ts_session_can(c, "roles.edit") ? "1" : "");
-    ts_render_set(c, "Tenant.Staff", staff_tenant(c) ? "1" : "");
-    return render(c, "角色管理", "roles/list.cs");
+    ts_render_set(c, "Tenant.Staff", ts_ui_staff_tenant(c) ? "1" : "");
+    return ts_ui_page(c, "角色管理", "roles/list.cs");
+}
+
+/* Is box code of role r's form one the session may not change?  All are
+ * when it holds the role; otherwise the codes it lacks.  The default role's
+ * boxes are all disabled by the template and never posted, so none is
+ * "fixed" (posted as it stands) there. */
+static bool perm_fixed(struct ts_ctx *c, const struct role *r, const char *code)
+{
+    return !r->is_admin && (r->held || !can_hand_on(c, code));
 }
 
 /* The 菜单权限 a role of this kind may grant, grouped by menu group as the
  * left menu shows them.  Modules not built yet are included, so roles can
- * be prepared before the module arrives. */
-static void set_perm_options(struct ts_ctx *c, enum ts_scope scope)
+ * be prepared before the module arrives.  Boxes the session may not change
+ * are greyed out and kept as they are (Role.SomeFixed says some are). */
+static void set_perm_options(struct ts_ctx *c, enum ts_scope scope, const struct role *r)
 {
-    const char *group = NULL;
+    const char *group = NULL, *items = NULL;
     int g = -1, n = 0;
     for (size_t i = 0; i < ts_perm_count; i++) {
         const struct ts_perm *p = &ts_perm_table[i];
@@ -146,8 +136,14 @@ static void set_perm_options(struct ts_ctx *c, enum ts_scope scope)
             group = p->group;
             n = 0;
             ts_render_set(c, ts_arena_printf(c->arena, "Perms.%d.Name", ++g), group);
+            items = ts_arena_printf(c->arena, "Perms.%d.Items", g);
         }
-        set_option(c, ts_arena_printf(c->arena, "Perms.%d.Items", g), n++, p->code, p->label);
+        ts_ui_option(c, items, n, p->code, p->label);
+        if (perm_fixed(c, r, p->code)) {
+            ts_ui_option_fixed(c, items, n);
+            ts_render_set(c, "Role.SomeFixed", "1");
+        }
+        n++;
     }
 }
 
@@ -155,13 +151,10 @@ static void set_perm_options(struct ts_ctx *c, enum ts_scope scope)
 static int check_stored_perms(struct ts_ctx *c, int64_t id)
 {
     struct ts_db_rows r;
-    if (ts_scope_query(c,
-                       "SELECT rp.perm FROM role r JOIN role_perm rp ON rp.role_id = r.id"
-                       " WHERE r.ent_key = ? AND r.id = ?",
-                       TS_ARGS(TS_I64(id)), &r) < 0)
+    if (stored_perms(c, id, &r) < 0)
         return -1;
     for (size_t i = 0; i < r.nrows; i++)
-        set_checked(c, "perms", ts_db_cell_at(&r, i, 0));
+        ts_ui_checked(c, "perms", ts_db_cell_at(&r, i, 0));
     return 0;
 }
 
@@ -172,15 +165,16 @@ static enum ts_result role_form(struct ts_ctx *c, const char *scope, const struc
 {
     if (r->is_admin && check_stored_perms(c, r->id) < 0)
         return TS_FAIL;
-    set_option(c, "Options.Status", 0, "normal", "正常");
-    set_option(c, "Options.Status", 1, "disabled", "停用");
-    set_perm_options(c, ts_perm_scope_from_name(scope));
+    ts_ui_option(c, "Options.Status", 0, "normal", "正常");
+    ts_ui_option(c, "Options.Status", 1, "disabled", "停用");
+    set_perm_options(c, ts_perm_scope_from_name(scope), r);
+    ts_render_set(c, "Role.Held", r->held && !r->is_admin ? "1" : "");
     ts_render_set(c, "Role.Scope", scope);
-    ts_render_set(c, "Role.ScopeLabel", scope_label(scope));
+    ts_render_set(c, "Role.ScopeLabel", ts_ui_scope_label(scope));
     ts_render_set(c, "Role.Name", r->name);
     ts_render_set(c, "Role.Locked", r->is_admin ? "1" : "");
-    ts_render_set(c, "Tenant.Staff", staff_tenant(c) ? "1" : "");
-    return render(c, r->id ? "修改角色" : "新增角色", "roles/form.cs");
+    ts_render_set(c, "Tenant.Staff", ts_ui_staff_tenant(c) ? "1" : "");
+    return ts_ui_page(c, r->id ? "修改角色" : "新增角色", "roles/form.cs");
 }
 
 /* The kind of a new role: an enterprise's roles are enterprise roles; the
@@ -188,7 +182,7 @@ static enum ts_result role_form(struct ts_ctx *c, const char *scope, const struc
 static const char *new_role_scope(struct ts_ctx *c)
 {
     const struct ts_value *v = ts_arg(c, "scope");
-    if (!staff_tenant(c))
+    if (!ts_ui_staff_tenant(c))
         return "enterprise";
     return v && v->present && !v->error ? v->raw : NULL;
 }
@@ -200,7 +194,7 @@ static enum ts_result role_new(struct ts_ctx *c)
     const struct role none = {0};
     const char *scope = new_role_scope(c);
     if (!scope)
-        return render(c, "新增角色", "roles/scope.cs");
+        return ts_ui_page(c, "新增角色", "roles/scope.cs");
     ts_render_set(c, "Form.status", "normal");
     return role_form(c, scope, &none);
 }
@@ -212,7 +206,7 @@ static enum ts_result role_edit(struct ts_ctx *c)
     struct role r;
     int found = role_load(c, ts_arg_int(c, "id"), &r);
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     if (!r.is_admin && check_stored_perms(c, r.id) < 0)
         return TS_FAIL;
     ts_render_set(c, "Form.name", r.name);
@@ -256,6 +250,67 @@ static void check_locked(struct ts_ctx *c, const struct role *old)
         ts_arg_error(c, "perms", why);
     if (ts_arg_present(c, "status") && strcmp(ts_arg_str(c, "status"), "normal") != 0)
         ts_arg_error(c, "status", ts_arena_printf(c->arena, "%s角色不可停用", old->name));
+}
+
+/* Was this 菜单权限 checked? */
+static bool submitted(struct ts_ctx *c, const char *code)
+{
+    const struct ts_value *v = ts_arg(c, "perms");
+    for (size_t i = 0; i < v->count; i++)
+        if (strcmp(v->list[i], code) == 0)
+            return true;
+    return false;
+}
+
+/* Is this code among the rows (column 0) of stored_perms? */
+static bool stored(const struct ts_db_rows *r, const char *code)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (strcmp(ts_db_cell_at(r, i, 0), code) == 0)
+            return true;
+    return false;
+}
+
+/* The first 菜单权限 granted to the role or taken from it (checked, not
+ * stored, or the other way round) that passes the test pass — or NULL.
+ * pass NULL: the first change at all. */
+static const char *first_change(struct ts_ctx *c, const struct ts_db_rows *r,
+                                bool (*pass)(struct ts_ctx *, const char *))
+{
+    const struct ts_value *v = ts_arg(c, "perms");
+    for (size_t i = 0; i < v->count; i++)
+        if (!stored(r, v->list[i]) && (!pass || pass(c, v->list[i])))
+            return v->list[i];
+    for (size_t i = 0; i < r->nrows; i++)
+        if (!submitted(c, ts_db_cell_at(r, i, 0)) && (!pass || pass(c, ts_db_cell_at(r, i, 0))))
+            return ts_db_cell_at(r, i, 0);
+    return NULL;
+}
+
+/* A code the session may not hand on (first_change's test). */
+static bool lacked(struct ts_ctx *c, const char *code)
+{
+    return !can_hand_on(c, code);
+}
+
+/* Why the checked 菜单权限 may not be stored, or NULL in *why: the role is
+ * one the session holds, or a code granted or taken is one it lacks.  The
+ * default role is left to check_locked.  -1 on a database error. */
+static int check_grants(struct ts_ctx *c, const struct role *old, const char **why)
+{
+    struct ts_db_rows r = {0};
+    const char *code;
+    *why = NULL;
+    if (old->is_admin)
+        return 0;
+    if (old->id && stored_perms(c, old->id, &r) < 0)
+        return -1;
+    if (old->held && first_change(c, &r, NULL))
+        *why = "不能修改您本人所持角色的菜单权限，请由其他有权限的管理员修改。";
+    else if ((code = first_change(c, &r, lacked)))
+        *why = ts_arena_printf(c->arena, "不能授予或取消您本人不具备的菜单权限“%s”。",
+                               ts_perm_label(code));
+    return 0;
 }
 
 /* The business rules of the form; errors go next to their fields.
@@ -313,7 +368,9 @@ static int role_update(struct ts_ctx *c, const struct role *old)
 }
 
 /* Replace the role's 菜单权限 with the checked codes (already checked
- * against the table).  The role was found in the tenant by this request. */
+ * against the table and the session's own).  Each row is written only for
+ * a role of the session's tenant: the role id comes through the tenant
+ * filter (the derived table r), so an id from anywhere else writes nothing. */
 static int role_set_perms(struct ts_ctx *c, int64_t id)
 {
     const struct ts_value *v = ts_arg(c, "perms");
@@ -323,8 +380,11 @@ static int role_set_perms(struct ts_ctx *c, int64_t id)
                       TS_ARGS(TS_I64(id)), NULL) < 0)
         return -1;
     for (size_t i = 0; i < v->count; i++)
-        if (ts_db_exec(c->db, "INSERT IGNORE INTO role_perm (role_id, perm) VALUES (?, ?)",
-                       TS_ARGS(TS_I64(id), TS_STR(v->list[i])), NULL) < 0)
+        if (ts_scope_exec(c,
+                          "INSERT IGNORE INTO role_perm (role_id, perm) SELECT r.id, p.perm FROM"
+                          " (SELECT id FROM role WHERE ent_key = ? AND id = ?) r,"
+                          " (SELECT CAST(? AS CHAR(64)) AS perm) p",
+                          TS_ARGS(TS_I64(id), TS_STR(v->list[i])), NULL) < 0)
             return -1;
     return 0;
 }
@@ -349,21 +409,27 @@ static enum ts_result form_again(struct ts_ctx *c, const char *scope, const stru
     return role_form(c, scope, old) == TS_OK ? TS_ROLLBACK : TS_FAIL;
 }
 
-/* POST /roles/save — 确定 on 新增 (no id) or 修改 (id). */
+/* POST /roles/save — 确定 on 新增 (no id) or 修改 (id).  A valid form whose
+ * 菜单权限 change the session may not make is refused (409). */
 static enum ts_result role_save(struct ts_ctx *c)
 {
     struct role old = {0};
+    const char *why;
     int64_t id = ts_arg_int(c, "id");
     int found = id ? role_load(c, id, &old) : 1;
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     const char *scope = id ? old.scope : new_role_scope(c);
     if (!scope)
-        return refuse(c, "请先选择角色适用的人员类别（税务、海关或运维）。");
+        return ts_ui_refuse(c, "请先选择角色适用的人员类别（税务、海关或运维）。");
     if (check_role(c, &old, scope) < 0)
         return TS_FAIL;
     if (ts_arg_has_errors(c))
         return form_again(c, scope, &old);
+    if (check_grants(c, &old, &why) < 0)
+        return TS_FAIL;
+    if (why)
+        return ts_ui_refuse(c, why);
     if ((id ? role_update(c, &old) : role_insert(c, scope, &id)) < 0) {
         if (ts_db_errno(c->db) != TS_DB_ER_DUP_ENTRY)
             return TS_FAIL;
@@ -373,8 +439,7 @@ static enum ts_result role_save(struct ts_ctx *c)
     if ((!old.is_admin && role_set_perms(c, id) < 0) ||
         ts_audit_log(c, "role", id, role_detail(c, &old, scope)) < 0)
         return TS_FAIL;
-    ts_resp_flash(c, "保存成功。");
-    return ts_resp_redirect(c, "/roles/") ? TS_FAIL : TS_OK;
+    return ts_ui_done(c, "保存成功。", LIST_URL);
 }
 
 /* How many users hold the role (a role in use is not deleted under them). */
@@ -396,23 +461,22 @@ static enum ts_result role_delete(struct ts_ctx *c)
     struct role r;
     int found = role_load(c, ts_arg_int(c, "id"), &r);
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     if (r.is_admin)
-        return refuse(c, ts_arena_printf(c->arena, "%s角色为系统默认角色，不可删除", r.name));
+        return ts_ui_refuse(c, ts_arena_printf(c->arena, "%s角色为系统默认角色，不可删除", r.name));
     int64_t users = role_users(c, r.id);
     if (users < 0)
         return TS_FAIL;
     if (users > 0)
-        return refuse(c, ts_arena_printf(c->arena,
-                                         "角色“%s”已分配给 %lld 个用户，不能删除；"
-                                         "请先在用户管理中取消分配。",
-                                         r.name, (long long)users));
+        return ts_ui_refuse(c, ts_arena_printf(c->arena,
+                                               "角色“%s”已分配给 %lld 个用户，不能删除；"
+                                               "请先在用户管理中取消分配。",
+                                               r.name, (long long)users));
     if (ts_scope_exec(c, "DELETE FROM role WHERE ent_key = ? AND id = ?", TS_ARGS(TS_I64(r.id)),
                       NULL) < 0 ||
         ts_audit_log(c, "role", r.id, ts_arena_printf(c->arena, "delete name=%s", r.name)) < 0)
         return TS_FAIL;
-    ts_resp_flash(c, "删除成功。");
-    return ts_resp_redirect(c, "/roles/") ? TS_FAIL : TS_OK;
+    return ts_ui_done(c, "删除成功。", LIST_URL);
 }
 
 static const struct ts_param new_params[] = {

@@ -9,9 +9,14 @@
  *
  * Guard rails: nobody disables themself; the enterprise's 企业管理员 account
  * (created with the enterprise) is never disabled and keeps the 企业管理员
- * role; nobody takes an administrator role away from themself — each would
- * lock the tenant out of 用户管理.  Disabling a user or resetting a password
- * ends that user's sessions.
+ * role — each would lock the tenant out of 用户管理.  Disabling a user or
+ * resetting a password ends that user's sessions.
+ *
+ * No privilege escalation: nobody changes their own roles; a role is given
+ * or taken only by someone who holds every 菜单权限 of it; a password is
+ * reset only by someone who holds every 菜单权限 of its user (else resetting
+ * it would hand over the stronger account).  The forms grey out what the
+ * user may not change; a request that tries anyway is refused (409).
  *
  * Tenancy: an enterprise user manages the enterprise's users; the operator
  * (tenant 0) manages the portal staff — 税务 officers (with their 主管税务局),
@@ -20,10 +25,14 @@
 #include "ts_account.h"
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_ui.h"
 
 #include <string.h>
 
-#define PAGE_SIZE 20
+#define PAGE_SIZE  20
+#define LIST_URL   "/users/"
+#define NOT_FOUND  "用户不存在。"
+#define SELF_ROLES "不能为本人分配角色，请由其他有权限的管理员操作。"
 
 static const char *const status_choices[] = {"normal", "disabled", NULL};
 static const char *const type_choices[] = {"admin", "operator", "officer", NULL};
@@ -43,62 +52,6 @@ struct user {
     const char *customs_district_code;
     bool is_ent_admin;
 };
-
-/* Is the session the operator's (tenant 0: the portal staff)? */
-static bool staff_tenant(struct ts_ctx *c)
-{
-    return ts_scope_tenant(c) == 0;
-}
-
-/* The Chinese name of a user's or role's kind of staff. */
-static const char *scope_label(const char *scope)
-{
-    if (strcmp(scope, "tax") == 0)
-        return "税务";
-    if (strcmp(scope, "customs") == 0)
-        return "海关";
-    if (strcmp(scope, "operator") == 0)
-        return "运维";
-    return "企业";
-}
-
-/* The page, or the error page with the request id if the template fails. */
-static enum ts_result render(struct ts_ctx *c, const char *title, const char *tpl)
-{
-    ts_render_set(c, "Page.Title", title);
-    return ts_render(c, tpl) ? TS_FAIL : TS_OK;
-}
-
-static enum ts_result not_found(struct ts_ctx *c)
-{
-    ts_render_error(c, 404, "用户不存在。");
-    return TS_ROLLBACK;
-}
-
-/* An action the rules forbid: a page with the reason, nothing changed. */
-static enum ts_result refuse(struct ts_ctx *c, const char *reason)
-{
-    c->status = 409;
-    ts_render_set(c, "Refused.Reason", reason);
-    return render(c, "操作被拒绝", "users/refused.cs") == TS_OK ? TS_ROLLBACK : TS_FAIL;
-}
-
-/* After a change: the message on the next page, back to the list. */
-static enum ts_result done(struct ts_ctx *c, const char *message)
-{
-    ts_resp_flash(c, message);
-    return ts_resp_redirect(c, "/users/") ? TS_FAIL : TS_OK;
-}
-
-/* One choice of a select, radio or checkbox list: list.i.{Value,Label,Key}
- * (Key: the name the lib echoes a checked box under). */
-static void set_option(struct ts_ctx *c, const char *list, int i, const char *value,
-                       const char *label)
-{
-    ts_render_set(c, ts_arena_printf(c->arena, "%s.%d.Value", list, i), value);
-    ts_render_set(c, ts_arena_printf(c->arena, "%s.%d.Label", list, i), label);
-    ts_render_set(c, ts_arena_printf(c->arena, "%s.%d.Key", list, i), value);
-}
 
 /* Load one of the tenant's users: 1 found, 0 not (another tenant's id looks
  * the same as a missing one), -1 database error. */
@@ -191,6 +144,88 @@ static bool chosen(struct ts_ctx *c, int64_t role_id)
     return false;
 }
 
+/* ---- who may give what ------------------------------------------- */
+
+/* The first code of rows (column 0) the session may not hand on, or NULL
+ * (ts_perm_first_missing has the rule). */
+static const char *lacked(struct ts_ctx *c, const struct ts_db_rows *r)
+{
+    const char **codes = ts_arena_alloc(c->arena, (r->nrows + 1) * sizeof *codes);
+    for (size_t i = 0; i < r->nrows; i++)
+        codes[i] = ts_db_cell_at(r, i, 0);
+    return ts_perm_first_missing(c->session->perms, c->session->nperms, c->session->scope, codes,
+                                 r->nrows);
+}
+
+/* Why the session may not give or take the role, or NULL in *why: the role
+ * holds a 菜单权限 the session lacks.  -1 on a database error. */
+static int grant_refused(struct ts_ctx *c, int64_t role_id, const char *name, const char **why)
+{
+    struct ts_db_rows r;
+    const char *code;
+    *why = NULL;
+    if (ts_scope_query(c,
+                       "SELECT rp.perm FROM role r JOIN role_perm rp ON rp.role_id = r.id"
+                       " WHERE r.ent_key = ? AND r.id = ?",
+                       TS_ARGS(TS_I64(role_id)), &r) < 0)
+        return -1;
+    if ((code = lacked(c, &r)))
+        *why = ts_arena_printf(c->arena,
+                               "不能分配或取消角色“%s”：该角色含有您本人不具备的菜单权限“%s”。",
+                               name, ts_perm_label(code));
+    return 0;
+}
+
+/* Do the checked roles differ from the held ones (rows of held_roles)? */
+static bool roles_changed(struct ts_ctx *c, const struct ts_db_rows *held)
+{
+    const struct ts_value *v = ts_arg(c, "roles");
+    for (size_t i = 0; i < v->count; i++)
+        if (!holds(held, v->nums[i]))
+            return true;
+    for (size_t i = 0; i < held->nrows; i++)
+        if (!chosen(c, ts_db_cell_i64(held, i, "role_id")))
+            return true;
+    return false;
+}
+
+/* Why the checked roles may not be stored, or NULL in *why: the user is
+ * the session's own (nobody changes their own roles), or a role given or
+ * taken holds a 菜单权限 the session lacks.  u is NULL for a new user,
+ * held its roles now.  Roles not of the tenant are left to check_roles.
+ * -1 on a database error. */
+static int check_grants(struct ts_ctx *c, const struct user *u, const struct ts_db_rows *held,
+                        const char **why)
+{
+    struct ts_db_rows r;
+    *why = NULL;
+    if (u && u->id == c->session->user_id) {
+        *why = roles_changed(c, held) ? SELF_ROLES : NULL;
+        return 0;
+    }
+    if (role_choices(c, u ? u->id : 0, &r) < 0)
+        return -1;
+    for (size_t i = 0; i < r.nrows && !*why; i++) {
+        int64_t id = ts_db_cell_i64(&r, i, "id");
+        if (chosen(c, id) != holds(held, id) &&
+            grant_refused(c, id, ts_db_cell(&r, i, "name"), why) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Every 菜单权限 of every role the user holds (enabled or not: a disabled
+ * role can be enabled again), column 0. */
+static int user_perms(struct ts_ctx *c, int64_t user_id, struct ts_db_rows *r)
+{
+    return ts_scope_query(c,
+                          "SELECT DISTINCT rp.perm FROM app_user u"
+                          " JOIN user_role ur ON ur.user_id = u.id"
+                          " JOIN role_perm rp ON rp.role_id = ur.role_id"
+                          " WHERE u.ent_key = ? AND u.id = ?",
+                          TS_ARGS(TS_I64(user_id)), r);
+}
+
 /* ---- 用户列表 ------------------------------------------------------ */
 
 #define LIST_FILTER                                                                                \
@@ -215,7 +250,7 @@ static int64_t list_count(struct ts_ctx *c)
 
 /* One page of the matching users with the names of their roles: the
  * 企业管理员 account first, then the newest (a user just added is on top). */
-static int list_page(struct ts_ctx *c, int64_t page, struct ts_db_rows *r)
+static int list_page(struct ts_ctx *c, int64_t offset, struct ts_db_rows *r)
 {
     return ts_scope_query(
         c,
@@ -225,19 +260,7 @@ static int list_page(struct ts_ctx *c, int64_t page, struct ts_db_rows *r)
         " JOIN role r ON r.id = ur.role_id WHERE ur.user_id = u.id), '') AS roles"
         " FROM app_user u WHERE u.ent_key = ?" LIST_FILTER
         " ORDER BY u.is_ent_admin DESC, u.id DESC LIMIT ? OFFSET ?",
-        TS_ARGS(LIST_ARGS(c), TS_I64(PAGE_SIZE), TS_I64((page - 1) * PAGE_SIZE)), r);
-}
-
-/* The pager under the list: this page, the page count, the total. */
-static void set_pager(struct ts_ctx *c, int64_t page, int64_t pages, int64_t total)
-{
-    ts_render_set_int(c, "Pager.Page", page);
-    ts_render_set_int(c, "Pager.Pages", pages);
-    ts_render_set_int(c, "Pager.Total", total);
-    if (page > 1)
-        ts_render_set_int(c, "Pager.Prev", page - 1);
-    if (page < pages)
-        ts_render_set_int(c, "Pager.Next", page + 1);
+        TS_ARGS(LIST_ARGS(c), TS_I64(PAGE_SIZE), TS_I64(offset)), r);
 }
 
 /* GET /users/ — 用户列表: the tenant's users matching the query form
@@ -245,43 +268,58 @@ static void set_pager(struct ts_ctx *c, int64_t page, int64_t pages, int64_t tot
 static enum ts_result user_list(struct ts_ctx *c)
 {
     struct ts_db_rows rows;
+    struct ts_ui_pager pager;
     int64_t total = list_count(c);
     if (total < 0)
         return TS_FAIL;
-    int64_t pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
-    int64_t page = ts_arg_present(c, "page") ? ts_arg_int(c, "page") : 1;
-    if (page > pages)
-        page = pages;
-    if (list_page(c, page, &rows) < 0)
+    ts_ui_pager(c, total, PAGE_SIZE, &pager);
+    if (list_page(c, pager.offset, &rows) < 0)
         return TS_FAIL;
     ts_render_rows(c, "Users", &rows);
-    set_pager(c, page, pages, total);
-    set_option(c, "Options.Status", 0, "normal", "正常");
-    set_option(c, "Options.Status", 1, "disabled", "停用");
+    ts_ui_option(c, "Options.Status", 0, "normal", "正常");
+    ts_ui_option(c, "Options.Status", 1, "disabled", "停用");
     ts_render_set(c, "Can.Edit", ts_session_can(c, "users.edit") ? "1" : "");
     ts_render_set(c, "Can.ResetPw", ts_session_can(c, "users.resetpw") ? "1" : "");
-    ts_render_set(c, "Tenant.Staff", staff_tenant(c) ? "1" : "");
-    return render(c, "用户管理", "users/list.cs");
+    ts_render_set(c, "Tenant.Staff", ts_ui_staff_tenant(c) ? "1" : "");
+    return ts_ui_page(c, "用户管理", "users/list.cs");
 }
 
 /* ---- 新增 / 修改 --------------------------------------------------- */
 
-/* 选择角色: the tenant's roles as checkboxes; the operator sees which kind
- * of staff each is for. */
+/* One 选择角色 box: the role's name, the kind of staff it is for (the
+ * operator's page), and why it may not be changed (greyed out).  self: the
+ * user is the session's own, whose roles are all fixed.  -1 on a database
+ * error. */
+static int set_role_option(struct ts_ctx *c, const struct ts_db_rows *r, size_t i, bool self)
+{
+    const char *label = ts_db_cell(r, i, "name"), *why = NULL;
+    if (ts_ui_staff_tenant(c))
+        label = ts_arena_printf(c->arena, "%s（%s）", label,
+                                ts_ui_scope_label(ts_db_cell(r, i, "scope")));
+    if (strcmp(ts_db_cell(r, i, "status"), "normal") != 0)
+        label = ts_arena_printf(c->arena, "%s（已停用）", label);
+    if (!self && grant_refused(c, ts_db_cell_i64(r, i, "id"), label, &why) < 0)
+        return -1;
+    if (why)
+        label = ts_arena_printf(c->arena, "%s（无权分配）", label);
+    ts_ui_option(c, "Options.Roles", (int)i, ts_db_cell(r, i, "id"), label);
+    if (why || self)
+        ts_ui_option_fixed(c, "Options.Roles", (int)i);
+    return 0;
+}
+
+/* 选择角色: the tenant's roles as checkboxes; those the session may not
+ * give or take — and all of its own — greyed out and kept as they are. */
 static int set_role_options(struct ts_ctx *c, int64_t user_id)
 {
     struct ts_db_rows r;
+    bool self = user_id && user_id == c->session->user_id;
     if (role_choices(c, user_id, &r) < 0)
         return -1;
-    for (size_t i = 0; i < r.nrows; i++) {
-        const char *label = ts_db_cell(&r, i, "name");
-        if (staff_tenant(c))
-            label = ts_arena_printf(c->arena, "%s（%s）", label,
-                                    scope_label(ts_db_cell(&r, i, "scope")));
-        if (strcmp(ts_db_cell(&r, i, "status"), "normal") != 0)
-            label = ts_arena_printf(c->arena, "%s（已停用）", label);
-        set_option(c, "Options.Roles", (int)i, ts_db_cell(&r, i, "id"), label);
-    }
+    for (size_t i = 0; i < r.nrows; i++)
+        if (set_role_option(c, &r, i, self) < 0)
+            return -1;
+    ts_render_set(c, "Roles.Self", self ? "1" : "");
     return 0;
 }
 
@@ -296,29 +334,30 @@ static int set_staff_options(struct ts_ctx *c)
                     "SELECT code, name FROM customs_district WHERE status = 'normal' ORDER BY code",
                     TS_NOARGS, &d) < 0)
         return -1;
-    set_option(c, "Options.Scope", 0, "tax", "税务人员");
-    set_option(c, "Options.Scope", 1, "customs", "海关人员");
-    set_option(c, "Options.Scope", 2, "operator", "运维人员");
+    ts_ui_option(c, "Options.Scope", 0, "tax", "税务人员");
+    ts_ui_option(c, "Options.Scope", 1, "customs", "海关人员");
+    ts_ui_option(c, "Options.Scope", 2, "operator", "运维人员");
     for (size_t i = 0; i < b.nrows; i++)
-        set_option(c, "Options.TaxBureau", (int)i, ts_db_cell_at(&b, i, 0),
-                   ts_db_cell_at(&b, i, 1));
+        ts_ui_option(c, "Options.TaxBureau", (int)i, ts_db_cell_at(&b, i, 0),
+                     ts_db_cell_at(&b, i, 1));
     for (size_t i = 0; i < d.nrows; i++)
-        set_option(c, "Options.Customs", (int)i, ts_db_cell_at(&d, i, 0), ts_db_cell_at(&d, i, 1));
+        ts_ui_option(c, "Options.Customs", (int)i, ts_db_cell_at(&d, i, 0),
+                     ts_db_cell_at(&d, i, 1));
     return 0;
 }
 
 /* The 新增 (u NULL) / 修改 form; Form.* holds the values typed or loaded. */
 static enum ts_result user_form(struct ts_ctx *c, const struct user *u)
 {
-    bool staff = staff_tenant(c);
+    bool staff = ts_ui_staff_tenant(c);
     if (set_role_options(c, u ? u->id : 0) < 0 || (staff && set_staff_options(c) < 0))
         return TS_FAIL;
-    set_option(c, "Options.Status", 0, "normal", "正常");
-    set_option(c, "Options.Status", 1, "disabled", "停用");
-    set_option(c, "Options.UserType", 0, "admin", "管理员");
-    set_option(c, "Options.UserType", 1, "operator", "操作员");
+    ts_ui_option(c, "Options.Status", 0, "normal", "正常");
+    ts_ui_option(c, "Options.Status", 1, "disabled", "停用");
+    ts_ui_option(c, "Options.UserType", 0, "admin", "管理员");
+    ts_ui_option(c, "Options.UserType", 1, "operator", "操作员");
     if (staff)
-        set_option(c, "Options.UserType", 2, "officer", "审核人员");
+        ts_ui_option(c, "Options.UserType", 2, "officer", "审核人员");
     ts_render_set(c, "Tenant.Staff", staff ? "1" : "");
     ts_render_set(c, "Account.EntName", staff ? "门户运维" : c->session->ent_name);
     ts_render_set_int(
@@ -329,9 +368,9 @@ static enum ts_result user_form(struct ts_ctx *c, const struct user *u)
         ts_render_set(c, "Account.LoginName", u->login_name);
         ts_render_set(c, "Account.Scope", u->scope);
         ts_render_set(c, "Account.ScopeLabel",
-                      ts_arena_printf(c->arena, "%s人员", scope_label(u->scope)));
+                      ts_arena_printf(c->arena, "%s人员", ts_ui_scope_label(u->scope)));
     }
-    return render(c, u ? "修改用户" : "新增用户", "users/form.cs");
+    return ts_ui_page(c, u ? "修改用户" : "新增用户", "users/form.cs");
 }
 
 /* GET /users/new — 新增用户. */
@@ -359,7 +398,7 @@ static enum ts_result user_edit(struct ts_ctx *c)
     struct user u;
     int found = user_load(c, ts_arg_int(c, "id"), &u);
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     if (check_held_roles(c, u.id) < 0)
         return TS_FAIL;
     ts_render_set(c, "Form.nickname", u.nickname);
@@ -387,7 +426,7 @@ static const char *disable_refused(struct ts_ctx *c, const struct user *u)
 static const char *new_user_scope(struct ts_ctx *c)
 {
     const struct ts_value *v = ts_arg(c, "scope");
-    if (!staff_tenant(c))
+    if (!ts_ui_staff_tenant(c))
         return "enterprise";
     return v && !v->error ? v->raw : "";
 }
@@ -410,7 +449,7 @@ static int check_new(struct ts_ctx *c, const char *scope)
 {
     const char *err = NULL;
     int taken = 0;
-    if (staff_tenant(c) && !ts_arg_present(c, "scope"))
+    if (ts_ui_staff_tenant(c) && !ts_arg_present(c, "scope"))
         ts_arg_error(c, "scope", "请选择人员类别");
     if (!ts_arg_present(c, "login_name"))
         ts_arg_error(c, "login_name", "请填写登录名称");
@@ -454,30 +493,17 @@ static int check_unit(struct ts_ctx *c, const char *scope)
     return ok < 0 ? -1 : 0;
 }
 
-/* Why the user may not lose administrator role i of r (role_choices), or
- * NULL: the 企业管理员 account keeps the 企业管理员 role, and nobody takes
- * an administrator role from themself — either would lock the tenant out. */
-static const char *admin_role_kept(struct ts_ctx *c, const struct user *u,
-                                   const struct ts_db_rows *r, size_t i,
-                                   const struct ts_db_rows *held)
+/* The 企业管理员 account keeps the 企业管理员 role: without it the tenant
+ * could be locked out of 用户管理.  (Nobody changes their own roles at all:
+ * check_grants.) */
+static void check_admin_roles(struct ts_ctx *c, const struct user *u, const struct ts_db_rows *r)
 {
-    const char *name = ts_db_cell(r, i, "name");
-    if (u->is_ent_admin && strcmp(ts_db_cell(r, i, "scope"), "enterprise") == 0)
-        return ts_arena_printf(c->arena, "企业管理员账号必须保留“%s”角色", name);
-    if (u->id == c->session->user_id && holds(held, ts_db_cell_i64(r, i, "id")))
-        return ts_arena_printf(c->arena, "不能取消当前登录用户自己的“%s”角色", name);
-    return NULL;
-}
-
-/* Every administrator role left unchecked may go (see admin_role_kept). */
-static void check_admin_roles(struct ts_ctx *c, const struct user *u, const struct ts_db_rows *r,
-                              const struct ts_db_rows *held)
-{
-    const char *why;
-    for (size_t i = 0; u && i < r->nrows; i++) {
+    for (size_t i = 0; u && u->is_ent_admin && i < r->nrows; i++) {
         if (ts_db_cell_i64(r, i, "is_admin") && !chosen(c, ts_db_cell_i64(r, i, "id")) &&
-            (why = admin_role_kept(c, u, r, i, held))) {
-            ts_arg_error(c, "roles", why);
+            strcmp(ts_db_cell(r, i, "scope"), "enterprise") == 0) {
+            ts_arg_error(c, "roles",
+                         ts_arena_printf(c->arena, "企业管理员账号必须保留“%s”角色",
+                                         ts_db_cell(r, i, "name")));
             return;
         }
     }
@@ -489,12 +515,12 @@ static void check_admin_roles(struct ts_ctx *c, const struct user *u, const stru
 static int check_roles(struct ts_ctx *c, const struct user *u, const char *scope)
 {
     const struct ts_value *v = ts_arg(c, "roles");
-    struct ts_db_rows r, held = {0};
+    struct ts_db_rows r;
     if (v->count == 0) {
         ts_arg_error(c, "roles", "请至少选择一个角色");
         return 0;
     }
-    if (role_choices(c, u ? u->id : 0, &r) < 0 || (u && held_roles(c, u->id, &held) < 0))
+    if (role_choices(c, u ? u->id : 0, &r) < 0)
         return -1;
     for (size_t k = 0; k < v->count; k++) {
         size_t i = 0;
@@ -505,7 +531,7 @@ static int check_roles(struct ts_ctx *c, const struct user *u, const char *scope
             return 0;
         }
     }
-    check_admin_roles(c, u, &r, &held);
+    check_admin_roles(c, u, &r);
     return 0;
 }
 
@@ -516,12 +542,12 @@ static int check_user(struct ts_ctx *c, const struct user *old, const char *scop
     const char *why;
     if (!old && check_new(c, scope) < 0)
         return -1;
-    if (!staff_tenant(c) && strcmp(ts_arg_str(c, "user_type"), "officer") == 0)
+    if (!ts_ui_staff_tenant(c) && strcmp(ts_arg_str(c, "user_type"), "officer") == 0)
         ts_arg_error(c, "user_type", "请选择用户类型");
     if (old && strcmp(ts_arg_str(c, "status"), "disabled") == 0 &&
         strcmp(old->status, "normal") == 0 && (why = disable_refused(c, old)))
         ts_arg_error(c, "status", why);
-    if (staff_tenant(c) && check_unit(c, scope) < 0)
+    if (ts_ui_staff_tenant(c) && check_unit(c, scope) < 0)
         return -1;
     return check_roles(c, old, scope);
 }
@@ -627,21 +653,33 @@ static int user_store(struct ts_ctx *c, const struct user *old, const char *scop
     return set_roles(c, *id);
 }
 
-/* POST /users/save — 确定 on 新增 (no id) or 修改 (id). */
+/* A user to change, with the roles they hold now: 1 found, 0 not the
+ * tenant's, -1 database error. */
+static int load_with_roles(struct ts_ctx *c, int64_t id, struct user *u, struct ts_db_rows *held)
+{
+    int found = user_load(c, id, u);
+    return found == 1 && held_roles(c, id, held) < 0 ? -1 : found;
+}
+
+/* POST /users/save — 确定 on 新增 (no id) or 修改 (id).  A role change the
+ * session may not make is refused before anything else is looked at. */
 static enum ts_result user_save(struct ts_ctx *c)
 {
     struct user loaded;
     const struct user *old = NULL;
     struct ts_db_rows held = {0};
+    const char *why;
     int64_t id = ts_arg_int(c, "id");
     if (id) {
-        int found = user_load(c, id, &loaded);
+        int found = load_with_roles(c, id, &loaded, &held);
         if (found <= 0)
-            return found < 0 ? TS_FAIL : not_found(c);
+            return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
         old = &loaded;
-        if (held_roles(c, id, &held) < 0)
-            return TS_FAIL;
     }
+    if (check_grants(c, old, &held, &why) < 0)
+        return TS_FAIL;
+    if (why)
+        return ts_ui_refuse(c, why);
     const char *scope = old ? old->scope : new_user_scope(c);
     if (check_user(c, old, scope) < 0)
         return TS_FAIL;
@@ -656,7 +694,7 @@ static enum ts_result user_save(struct ts_ctx *c)
     if (end_sessions_if_disabled(c, old, id) < 0 ||
         ts_audit_log(c, "app_user", id, save_detail(c, old, scope, &held)) < 0)
         return TS_FAIL;
-    return done(c, "保存成功。");
+    return ts_ui_done(c, "保存成功。", LIST_URL);
 }
 
 /* ---- 停用 / 启用 --------------------------------------------------- */
@@ -667,23 +705,26 @@ static enum ts_result user_status(struct ts_ctx *c)
     struct user u;
     const char *to = ts_arg_str(c, "status"), *why;
     if (ts_arg_has_errors(c))
-        return refuse(c, "请求参数不正确，请返回用户列表重新操作。");
+        return ts_ui_refuse(c, "请求参数不正确，请返回用户列表重新操作。");
     int found = user_load(c, ts_arg_int(c, "id"), &u);
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     if (strcmp(to, "disabled") == 0 && (why = disable_refused(c, &u)))
-        return refuse(c, why);
+        return ts_ui_refuse(c, why);
     if (strcmp(u.status, to) == 0)
-        return done(c,
-                    strcmp(to, "disabled") == 0 ? "该用户已是停用状态。" : "该用户已是正常状态。");
+        return ts_ui_done(
+            c, strcmp(to, "disabled") == 0 ? "该用户已是停用状态。" : "该用户已是正常状态。",
+            LIST_URL);
     if (ts_scope_exec(c, "UPDATE app_user SET status = ? WHERE ent_key = ? AND id = ?",
                       TS_ARGS(TS_STR(to), TS_I64(u.id)), NULL) < 0 ||
         (strcmp(to, "disabled") == 0 && ts_session_destroy_user(c, u.id) < 0) ||
         ts_audit_log(c, "app_user", u.id,
                      ts_arena_printf(c->arena, "status %s->%s", u.status, to)) < 0)
         return TS_FAIL;
-    return done(c, ts_arena_printf(c->arena, "已%s用户“%s”。",
-                                   strcmp(to, "disabled") == 0 ? "停用" : "启用", u.nickname));
+    return ts_ui_done(c,
+                      ts_arena_printf(c->arena, "已%s用户“%s”。",
+                                      strcmp(to, "disabled") == 0 ? "停用" : "启用", u.nickname),
+                      LIST_URL);
 }
 
 /* ---- 重置密码 ------------------------------------------------------ */
@@ -696,20 +737,31 @@ static enum ts_result password_page(struct ts_ctx *c, const struct user *u)
     ts_render_set(c, "Account.LoginName", u->login_name);
     ts_render_set_int(c, "Password.Min",
                       (int64_t)ts_account_password_min(ts_perm_scope_from_name(u->scope)));
-    return render(c, "重置密码", "users/password.cs");
+    return ts_ui_page(c, "重置密码", "users/password.cs");
 }
 
-/* Why this user's password is not reset here, or NULL: not one's own
- * (修改密码 is for that), nor the 企业管理员 account's, which the 主管税务
- * 机关 resets (002 §5.1) — a second administrator must not be able to take
- * the first one's account over. */
-static const char *reset_refused(struct ts_ctx *c, const struct user *u)
+/* Why this user's password is not reset here, or NULL in *why: not one's
+ * own (修改密码 is for that), nor the 企业管理员 account's, which the 主管
+ * 税务机关 resets (002 §5.1) — a second administrator must not be able to
+ * take the first one's account over — nor that of a user holding a 菜单权限
+ * the session lacks: whoever sets a password can log in with it.  -1 on a
+ * database error. */
+static int reset_refused(struct ts_ctx *c, const struct user *u, const char **why)
 {
+    struct ts_db_rows r;
+    const char *code;
+    *why = NULL;
     if (u->id == c->session->user_id)
-        return "不能重置本人的密码，请使用页面右上角的“修改密码”。";
-    if (u->is_ent_admin)
-        return "企业管理员账号的密码须由主管税务机关重置（重置后为银行账号后8位）。";
-    return NULL;
+        *why = "不能重置本人的密码，请使用页面右上角的“修改密码”。";
+    else if (u->is_ent_admin)
+        *why = "企业管理员账号的密码须由主管税务机关重置（重置后为银行账号后8位）。";
+    else if (user_perms(c, u->id, &r) < 0)
+        return -1;
+    else if ((code = lacked(c, &r)))
+        *why = ts_arena_printf(c->arena,
+                               "不能重置该用户的密码：该用户具有您本人不具备的菜单权限“%s”。",
+                               ts_perm_label(code));
+    return 0;
 }
 
 /* GET /users/password?id= — 重置密码. */
@@ -719,9 +771,11 @@ static enum ts_result password_form(struct ts_ctx *c)
     const char *why;
     int found = user_load(c, ts_arg_int(c, "id"), &u);
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
-    if ((why = reset_refused(c, &u)))
-        return refuse(c, why);
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
+    if (reset_refused(c, &u, &why) < 0)
+        return TS_FAIL;
+    if (why)
+        return ts_ui_refuse(c, why);
     return password_page(c, &u);
 }
 
@@ -733,9 +787,11 @@ static enum ts_result password_save(struct ts_ctx *c)
     const char *err = NULL, *why, *pw = ts_arg_str(c, "password");
     int found = user_load(c, ts_arg_int(c, "id"), &u);
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
-    if ((why = reset_refused(c, &u)))
-        return refuse(c, why);
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
+    if (reset_refused(c, &u, &why) < 0)
+        return TS_FAIL;
+    if (why)
+        return ts_ui_refuse(c, why);
     if (!ts_arg_has_errors(c) &&
         !ts_account_password_ok(ts_perm_scope_from_name(u.scope), pw, &err))
         ts_arg_error(c, "password", err);
@@ -745,7 +801,7 @@ static enum ts_result password_save(struct ts_ctx *c)
         ts_session_destroy_user(c, u.id) < 0 ||
         ts_audit_log(c, "app_user", u.id, "password reset") < 0)
         return TS_FAIL;
-    return done(c, "保存成功。该用户下次登录时须修改密码。");
+    return ts_ui_done(c, "保存成功。该用户下次登录时须修改密码。", LIST_URL);
 }
 
 /* ---- 分配角色 ------------------------------------------------------ */
@@ -758,30 +814,41 @@ static enum ts_result roles_page(struct ts_ctx *c, const struct user *u)
     ts_render_set_int(c, "Account.Id", u->id);
     ts_render_set(c, "Account.Nickname", u->nickname);
     ts_render_set(c, "Account.LoginName", u->login_name);
-    return render(c, "分配角色", "users/roles.cs");
+    return ts_ui_page(c, "分配角色", "users/roles.cs");
 }
 
-/* GET /users/roles?id= — 分配角色: the roles with the user's checked. */
+/* GET /users/roles?id= — 分配角色: the roles with the user's checked.
+ * Not for oneself: nobody changes their own roles. */
 static enum ts_result roles_form(struct ts_ctx *c)
 {
     struct user u;
     int found = user_load(c, ts_arg_int(c, "id"), &u);
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
+    if (u.id == c->session->user_id)
+        return ts_ui_refuse(c, SELF_ROLES);
     if (check_held_roles(c, u.id) < 0)
         return TS_FAIL;
     return roles_page(c, &u);
 }
 
-/* POST /users/roles — 提交: replace the user's roles. */
+/* POST /users/roles — 提交: replace the user's roles; not one's own, and
+ * only roles the session may give or take (check_grants). */
 static enum ts_result roles_save(struct ts_ctx *c)
 {
     struct user u;
     struct ts_db_rows held;
-    int found = user_load(c, ts_arg_int(c, "id"), &u);
+    const char *why;
+    int found = load_with_roles(c, ts_arg_int(c, "id"), &u, &held);
     if (found <= 0)
-        return found < 0 ? TS_FAIL : not_found(c);
-    if (held_roles(c, u.id, &held) < 0 || check_roles(c, &u, u.scope) < 0)
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
+    if (u.id == c->session->user_id)
+        return ts_ui_refuse(c, SELF_ROLES);
+    if (check_grants(c, &u, &held, &why) < 0)
+        return TS_FAIL;
+    if (why)
+        return ts_ui_refuse(c, why);
+    if (check_roles(c, &u, u.scope) < 0)
         return TS_FAIL;
     if (ts_arg_has_errors(c))
         return roles_page(c, &u) == TS_OK ? TS_ROLLBACK : TS_FAIL;
@@ -790,7 +857,7 @@ static enum ts_result roles_save(struct ts_ctx *c)
                      ts_arena_printf(c->arena, "roles %s->%s", id_list(c, &held), chosen_list(c))) <
             0)
         return TS_FAIL;
-    return done(c, "保存成功。");
+    return ts_ui_done(c, "保存成功。", LIST_URL);
 }
 
 static const struct ts_param list_params[] = {

@@ -74,9 +74,9 @@ bool ts_account_password_matches(struct ts_db *db, struct ts_arena *a, int64_t u
     return ts_crypto_password_verify(pw, ts_db_cell_at(&r, 0, 0));
 }
 
-#define LOGIN_COLUMNS                                                                          \
-    "SELECT u.id, u.ent_id, u.status, u.password_hash, u.must_change_password,"                          \
-    " (u.locked_until IS NOT NULL AND u.locked_until > NOW()) AS locked,"                      \
+#define LOGIN_COLUMNS                                                                              \
+    "SELECT u.id, u.ent_id, u.status, u.password_hash, u.must_change_password, u.failed_logins,"   \
+    " (u.locked_until IS NOT NULL AND u.locked_until > NOW()) AS locked,"                          \
     " e.status AS ent_status FROM app_user u LEFT JOIN enterprise e ON e.id = u.ent_id "
 
 /* The account a login id names: a 登录名称, or — for an enterprise's
@@ -98,16 +98,37 @@ static int find_account(struct ts_db *db, struct ts_arena *a, const char *login_
 }
 
 /* Count a failed attempt; the fifth in a row locks the account for 15
- * minutes and starts the count again. */
-static void record_failure(struct ts_db *db, int64_t user_id)
+ * minutes and starts the count again.  failed is the count find_account
+ * read with the row locked FOR UPDATE, so the new values are computed here
+ * rather than by SET expressions that would depend on MariaDB assigning
+ * left to right.  Returns 1 when this failure locked the account, 0 when
+ * it was only counted, -1 on a database error. */
+static int record_failure(struct ts_db *db, int64_t user_id, int64_t failed)
 {
-    ts_db_exec(db,
-               "UPDATE app_user SET failed_logins = failed_logins + 1,"
-               " locked_until = IF(failed_logins >= ?, NOW() + INTERVAL ? MINUTE, locked_until),"
-               " failed_logins = IF(failed_logins >= ?, 0, failed_logins) WHERE id = ?",
-               TS_ARGS(TS_I64(TS_ACCOUNT_MAX_FAILURES), TS_I64(TS_ACCOUNT_LOCK_MINUTES),
-                       TS_I64(TS_ACCOUNT_MAX_FAILURES), TS_I64(user_id)),
-               NULL);
+    if (failed + 1 < TS_ACCOUNT_MAX_FAILURES)
+        return ts_db_exec(db, "UPDATE app_user SET failed_logins = ? WHERE id = ?",
+                          TS_ARGS(TS_I64(failed + 1), TS_I64(user_id)), NULL);
+    if (ts_db_exec(db,
+                   "UPDATE app_user SET failed_logins = 0,"
+                   " locked_until = NOW() + INTERVAL ? MINUTE WHERE id = ?",
+                   TS_ARGS(TS_I64(TS_ACCOUNT_LOCK_MINUTES), TS_I64(user_id)), NULL) < 0)
+        return -1;
+    return 1;
+}
+
+/* A wrong password for a known account: counted, and when it locks the
+ * account, res names the account for the audit row. */
+static void wrong_password(struct ts_db *db, const struct ts_db_rows *r,
+                           struct ts_login_result *res)
+{
+    int64_t id = ts_db_cell_i64(r, 0, "id");
+    int locked = record_failure(db, id, ts_db_cell_i64(r, 0, "failed_logins"));
+    res->status = locked < 0 ? TS_LOGIN_ERROR : TS_LOGIN_BAD;
+    if (locked > 0) {
+        res->locked_now = true;
+        res->user_id = id;
+        res->ent_id = ts_db_cell_i64(r, 0, "ent_id");
+    }
 }
 
 /* A known-good hash to verify against when the user does not exist, so a
@@ -142,8 +163,7 @@ void ts_account_login(struct ts_db *db, struct ts_arena *a, const char *login_id
     if (ts_db_cell_i64(&r, 0, "locked")) {
         res->status = TS_LOGIN_LOCKED;
     } else if (!ts_crypto_password_verify(pw, ts_db_cell(&r, 0, "password_hash"))) {
-        record_failure(db, id);
-        res->status = TS_LOGIN_BAD;
+        wrong_password(db, &r, res);
     } else if (strcmp(ts_db_cell(&r, 0, "status"), "normal") != 0) {
         res->status = TS_LOGIN_DISABLED;
     } else if (ent_status && strcmp(ent_status, "normal") != 0) {

@@ -27,6 +27,8 @@ struct ts_login_result {
     int64_t user_id;
     int64_t ent_id; /* 0 for portal staff */
     bool must_change_password;
+    bool locked_now; /* this failure was the 5th: the account is locked from now
+                        (user_id, ent_id name it, for the audit row login.locked) */
 };
 
 /* A new account; strings are copied into the database, not kept. */

@@ -21,6 +21,34 @@ int ts_enterprise_grant_all(struct ts_db *db, int64_t role_id, unsigned scope)
     return 0;
 }
 
+/* The default roles — every enterprise's 企业管理员 and the portal's
+ * 税务人员, 海关人员, 运维管理员 (role.is_admin) — hold every code open to
+ * their kind.  A module added later brings new codes; without this the default
+ * roles would miss them and nobody could grant them (a code is granted
+ * only by someone who holds it).  Idempotent; *added counts the rows
+ * written.  In the caller's transaction. */
+int ts_enterprise_sync_admin_perms(struct ts_db *db, uint64_t *added)
+{
+    static const enum ts_scope scopes[] = {TS_SCOPE_ENTERPRISE, TS_SCOPE_TAX, TS_SCOPE_CUSTOMS,
+                                           TS_SCOPE_OPERATOR};
+    struct ts_db_result res;
+    *added = 0;
+    for (size_t i = 0; i < ts_perm_count; i++)
+        for (size_t k = 0; k < sizeof scopes / sizeof scopes[0]; k++) {
+            if (!(ts_perm_table[i].scopes & scopes[k]))
+                continue;
+            if (ts_db_exec(
+                    db,
+                    "INSERT IGNORE INTO role_perm (role_id, perm)"
+                    " SELECT id, ? FROM role WHERE is_admin = 1 AND scope = ?",
+                    TS_ARGS(TS_STR(ts_perm_table[i].code), TS_STR(ts_perm_scope_name(scopes[k]))),
+                    &res) < 0)
+                return -1;
+            *added += res.affected;
+        }
+    return 0;
+}
+
 /* Create the enterprise's 企业管理员 role; *role_id gets its id. */
 int ts_enterprise_admin_role(struct ts_db *db, int64_t ent_id, int64_t *role_id)
 {

@@ -31,5 +31,6 @@ int ts_enterprise_create(struct ts_db *db, const struct ts_enterprise *e, int64_
                          int64_t *admin_user_id);
 int ts_enterprise_admin_role(struct ts_db *db, int64_t ent_id, int64_t *role_id);
 int ts_enterprise_grant_all(struct ts_db *db, int64_t role_id, unsigned scope);
+int ts_enterprise_sync_admin_perms(struct ts_db *db, uint64_t *added);
 
 #endif

@@ -1,5 +1,6 @@
 #include "ts_perm.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define ENT TS_SCOPE_ENTERPRISE
@@ -83,6 +84,14 @@ const struct ts_perm *ts_perm_find(const char *code)
     return NULL;
 }
 
+/* The manual's name of a code, for messages ("新增/修改/删除角色"); the
+ * code itself if the table no longer has it. */
+const char *ts_perm_label(const char *code)
+{
+    const struct ts_perm *p = ts_perm_find(code);
+    return p ? p->label : code;
+}
+
 static const struct {
     enum ts_scope scope;
     const char *name;
@@ -108,4 +117,37 @@ const char *ts_perm_scope_name(enum ts_scope scope)
         if (scope_names[i].scope == scope)
             return scope_names[i].name;
     return "";
+}
+
+static int cmp_code(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Must a user of the granter's kind hold this code to hand it on?  Yes for
+ * every code such a user could hold (and for a code not in the table: no
+ * exception for what we do not know).  No for a code their kind can never
+ * hold: the operator prepares the 税务 and 海关 roles and accounts (退税审核,
+ * 海关审核) without doing the officers' work, and cannot give such a role
+ * to themself, as a role only goes to users of its own kind. */
+static bool must_hold(const char *code, enum ts_scope granter)
+{
+    const struct ts_perm *p = ts_perm_find(code);
+    return !p || (p->scopes & granter);
+}
+
+/* The rule against privilege escalation: nobody hands on (grants to a role,
+ * or gives through a role to a user) a permission they do not hold
+ * themself.  held is the granter's codes sorted by strcmp (struct
+ * ts_session.perms); returns the first of codes they lack, NULL if none. */
+const char *ts_perm_first_missing(const char *const *held, size_t nheld, enum ts_scope granter,
+                                  const char *const *codes, size_t ncodes)
+{
+    for (size_t i = 0; i < ncodes; i++) {
+        const char *key = codes[i];
+        if (must_hold(key, granter) &&
+            (!nheld || !bsearch(&key, held, nheld, sizeof *held, cmp_code)))
+            return codes[i];
+    }
+    return NULL;
 }

@@ -32,7 +32,10 @@ extern const struct ts_perm ts_perm_table[];
 extern const size_t ts_perm_count;
 
 const struct ts_perm *ts_perm_find(const char *code);
+const char *ts_perm_label(const char *code);
 enum ts_scope ts_perm_scope_from_name(const char *name);
 const char *ts_perm_scope_name(enum ts_scope scope);
+const char *ts_perm_first_missing(const char *const *held, size_t nheld, enum ts_scope granter,
+                                  const char *const *codes, size_t ncodes);
 
 #endif

@@ -477,6 +477,7 @@ cmd_start() {
     create_database
     apply_migrations
     seed_demo
+    [[ ! -x $B/tools/ts-admin ]] || TUISHUI_CONF=$CONF TZ=$TS_TZ "$B/tools/ts-admin" sync-admin-perms </dev/null || die "ts-admin sync-admin-perms failed"
     local m
     while read -r m; do
         [[ -n $m ]] || continue

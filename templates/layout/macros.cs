@@ -50,8 +50,10 @@
   <?cs if:Form.Err[name] ?><span class="error"><?cs var:Form.Err[name] ?></span><?cs /if ?>
 </div>
 <?cs /def ?>
+<?cs # A choice with Fixed set is one this user may not change: greyed out,
+       and when checked posted as it stands through a hidden input. ?>
 <?cs def:checkboxes(name, options, disabled) ?><span class="checks">
-  <?cs each:o = options ?><label><input type="checkbox" name="<?cs var:name ?>" value="<?cs var:o.Value ?>"<?cs if:Checked[name][o.Key] ?> checked<?cs /if ?><?cs if:disabled ?> disabled<?cs /if ?>> <?cs var:o.Label ?></label><?cs /each ?>
+  <?cs each:o = options ?><?cs if:o.Fixed && Checked[name][o.Key] ?><input type="hidden" name="<?cs var:name ?>" value="<?cs var:o.Value ?>"><?cs /if ?><label><input type="checkbox" name="<?cs var:name ?>" value="<?cs var:o.Value ?>"<?cs if:Checked[name][o.Key] ?> checked<?cs /if ?><?cs if:disabled || o.Fixed ?> disabled<?cs /if ?>> <?cs var:o.Label ?></label><?cs /each ?>
 </span><?cs /def ?>
 <?cs def:field_checks(name, label, required, options) ?>
 <div class="field<?cs if:Form.Err[name] ?> has-error<?cs /if ?>">

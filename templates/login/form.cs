@@ -11,7 +11,7 @@
       <?cs if:Form.Err.username ?><span class="error"><?cs var:Form.Err.username ?></span><?cs /if ?>
     </div>
     <div class="field<?cs if:Form.Err.password ?> has-error<?cs /if ?>">
-      <label for="f-password"><span class="req">*</span>口令</label>
+      <label for="f-password"><span class="req">*</span>密码</label>
       <input type="password" id="f-password" name="password" maxlength="128" class="required" required>
       <?cs if:Form.Err.password ?><span class="error"><?cs var:Form.Err.password ?></span><?cs /if ?>
     </div>
@@ -29,5 +29,5 @@
       <a href="/login/forgot">忘记密码</a>
     </div>
   </form>
-  <p class="note">企业可使用“海关代码”“纳税人识别号”“社会信用代码”作为登录账号，初始口令为银行账号后8位，首次登录须修改口令。</p>
+  <p class="note">企业可使用“海关代码”“纳税人识别号”“社会信用代码”作为登录账号，初始密码为银行账号后8位，首次登录须修改密码。</p>
 </section>

@@ -41,7 +41,7 @@
     <?cs call:code_select("customs_district_code", "主管海关", 0, Districts, "（不填）") ?>
     <?cs call:field_text("bank_name", "开户银行", 1, 100) ?>
     <?cs call:field_text("bank_account", "银行账号", 1, 32) ?>
-    <?cs if:!Form.id ?><p class="hint">企业管理员账号的登录名称为海关编码，初始口令为银行账号后8位，首次登录须修改口令。</p><?cs /if ?>
+    <?cs if:!Form.id ?><p class="hint">企业管理员账号的登录名称为海关编码，初始密码为银行账号后8位，首次登录须修改密码。</p><?cs /if ?>
     <?cs call:field_text("contact", "联系人", 0, 50) ?>
     <?cs call:field_text("phone", "联系电话", 0, 20) ?>
     <div class="actions">

@@ -69,6 +69,6 @@
 </table>
 <nav class="pager" aria-label="分页">
   第 <?cs var:Pager.Page ?> / <?cs var:Pager.Pages ?> 页
-  <?cs if:Pager.Prev > 0 ?><a href="/operator/?q=<?cs var:url_escape(Form.q) ?>&amp;status=<?cs var:url_escape(Form.status) ?>&amp;page=<?cs var:Pager.Prev ?>">上一页</a><?cs /if ?>
-  <?cs if:Pager.Next > 0 ?><a href="/operator/?q=<?cs var:url_escape(Form.q) ?>&amp;status=<?cs var:url_escape(Form.status) ?>&amp;page=<?cs var:Pager.Next ?>">下一页</a><?cs /if ?>
+  <?cs if:Pager.Prev ?><a href="/operator/?q=<?cs var:url_escape(Form.q) ?>&amp;status=<?cs var:url_escape(Form.status) ?>&amp;page=<?cs var:Pager.Prev ?>">上一页</a><?cs /if ?>
+  <?cs if:Pager.Next ?><a href="/operator/?q=<?cs var:url_escape(Form.q) ?>&amp;status=<?cs var:url_escape(Form.status) ?>&amp;page=<?cs var:Pager.Next ?>">下一页</a><?cs /if ?>
 </nav>

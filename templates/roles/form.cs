@@ -2,6 +2,7 @@
 <section class="panel">
   <h1><?cs if:Form.id ?>修改角色<?cs else ?>新增角色<?cs /if ?></h1>
   <?cs if:Role.Locked ?><div class="notice"><?cs var:Role.Name ?>角色为系统默认角色，不可删除；名称、状态和菜单权限不可修改，只能修改备注。</div><?cs /if ?>
+  <?cs if:Role.Held ?><div class="notice">您本人持有此角色，不能修改其菜单权限，请由其他有权限的管理员修改。</div><?cs /if ?>
   <form method="post" action="/roles/save">
     <?cs call:csrf() ?>
     <?cs if:Form.id ?><input type="hidden" name="id" value="<?cs var:Form.id ?>">
@@ -25,6 +26,7 @@
       <?cs /each ?>
       </div>
       <?cs if:Form.Err.perms ?><span class="error"><?cs var:Form.Err.perms ?></span><?cs /if ?>
+      <?cs if:Role.SomeFixed && !Role.Held && !Role.Locked ?><p class="hint">灰色的菜单权限您本人不具备，不能授予或取消。</p><?cs /if ?>
     </div>
     <?cs call:field_textarea("remark", "备注", 500) ?>
     <div class="actions">

@@ -23,6 +23,7 @@
     <?cs /if ?>
     <?cs call:field_text("phone", "手机号", 1, 11) ?>
     <?cs call:field_checks("roles", "选择角色", 1, Options.Roles) ?>
+    <?cs if:Roles.Self ?><p class="hint field-hint">不能修改本人的角色，请由其他有权限的管理员分配。</p><?cs /if ?>
     <?cs call:field_textarea("remark", "备注", 500) ?>
     <div class="actions">
       <button type="submit" class="primary">确定</button>

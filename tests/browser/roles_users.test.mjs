@@ -169,7 +169,7 @@ step('the new user logs in and must change the password first', async () => {
   await login(page, userLogin, initialPassword);
   assert.equal(new URL(page.url()).pathname, '/login/password');
   await page.getByRole('heading', { name: '修改密码' }).waitFor();
-  await page.locator('.notice', { hasText: '初始口令' }).waitFor();
+  await page.locator('.notice', { hasText: '初始密码' }).waitFor();
   assert.equal(await page.locator('nav.menu li a').count(), 0, 'no menu before the change');
   await shot(page, 'forced-password-change');
   // Any other page sends the user back here until the password is changed.
@@ -200,7 +200,7 @@ step('changing the password opens the portal', async () => {
   await page.fill('#f-confirm_password', newPassword);
   await submit(page.getByRole('button', { name: '保存' }));
   assert.notEqual(new URL(page.url()).pathname, '/login/password');
-  await page.locator('.flash', { hasText: '口令已修改' }).waitFor();
+  await page.locator('.flash', { hasText: '密码已修改' }).waitFor();
   await shot(page, 'after-password-change');
 });
 

@@ -16,7 +16,7 @@ use Test::More;
 use TsTest;
 
 my $TAG = sprintf 'L%x%x', $$, time % 65536;    # unique login names per run
-my $MSG_BAD = '用户名或口令错误';
+my $MSG_BAD = '用户名或密码错误';
 my $MSG_LOCKED = '账号已锁定';
 my $MSG_DISABLED = '该用户已停用';
 my $HAS_WORKBENCH = -e var_dir() . '/etc/nginx.d/workbench.conf';
@@ -65,14 +65,14 @@ sub session_row_count {
 
 # ---------------------------------------------------------------- the form
 
-subtest 'login page is Chinese with 用户名 / 口令' => sub {
+subtest 'login page is Chinese with 用户名 / 密码' => sub {
     my $c = client();
     my $r = $c->get('/login/');
     is($r->{status}, 200, 'GET /login/ 200');
     like($r->{headers}{'content-type'}, qr{^text/html; charset=utf-8}i, 'html, utf-8');
     like($r->{text}, qr/<html lang="zh-CN">/, 'lang zh-CN');
     like($r->{text}, qr{<label for="f-username">.*用户名</label>}, '用户名 label');
-    like($r->{text}, qr{<label for="f-password">.*口令</label>}, '口令 label');
+    like($r->{text}, qr{<label for="f-password">.*密码</label>}, '密码 label');
     like($r->{text}, qr{<input type="text" id="f-username" name="username"}, 'username input');
     like($r->{text}, qr{<input type="password" id="f-password" name="password"}, 'password input');
     like($r->{text}, qr{<form method="post" action="/login/signin"}, 'posts to /login/signin');
@@ -155,7 +155,7 @@ subtest 'enterprise admins log in by 海关代码 / 纳税人识别号 / 统一�
 
 # ---------------------------------------------------------------- wrong password
 
-subtest 'wrong password: 用户名或口令错误, no session' => sub {
+subtest 'wrong password: 用户名或密码错误, no session' => sub {
     my $name = "${TAG}w";
     my $id = create_user($name);
     my ($c, $r) = try_login($name, 'Not-the-password-1');
@@ -193,8 +193,21 @@ subtest 'lockout after 5 wrong passwords' => sub {
         is($r->{status}, 200, "wrong password $i: form again");
         like($r->{text}, qr/$MSG_BAD/, "wrong password $i: $MSG_BAD");
         ok(!$c->cookie('ts_sid'), "wrong password $i: no session");
+        next if $i == 5;
+        is(db_value("SELECT failed_logins FROM app_user WHERE id = $id"), $i, "wrong password $i: counted");
+        is(db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'login.locked' AND object_id = '$id'"),
+            0, "wrong password $i: no lockout row yet");
     }
     is(db_value("SELECT locked_until > NOW() FROM app_user WHERE id = $id"), 1, 'locked_until in the future');
+    is(db_value("SELECT failed_logins FROM app_user WHERE id = $id"), 0, 'the count starts again');
+    my @audit = db("SELECT user_id, ent_id, object, detail FROM audit_log WHERE action = 'login.locked'"
+          . " AND object_id = '$id'");
+    is(scalar @audit, 1, 'the lockout is audited (login.locked), once');
+    is($audit[0][0], undef, '... by nobody (no one is logged in)') if @audit;
+    is($audit[0][1], db_value("SELECT ent_id FROM app_user WHERE id = $id"), '... in the account\'s enterprise')
+      if @audit;
+    like($audit[0][3] // '', qr/failures=5 locked_minutes=15 remote_addr=\S/, '... saying why and from where')
+      if @audit;
     my $minutes = db_value("SELECT TIMESTAMPDIFF(MINUTE, NOW(), locked_until) FROM app_user WHERE id = $id");
     ok($minutes >= 14 && $minutes <= 15, "locked for 15 minutes ($minutes)");
 
@@ -348,23 +361,23 @@ subtest '修改密码' => sub {
     my $r = $c->post('/login/password',
         {old_password => 'Wrong-old-1', new_password => $new, confirm_password => $new});
     is($r->{status}, 200, 'wrong old password: form again');
-    like($r->{text}, qr{<div class="field has-error">\s*<label for="f-old_password">.*?</label>\s*<input[^>]*>\s*<span class="error">原口令不正确</span>}s,
-        'error 原口令不正确 next to 原口令');
+    like($r->{text}, qr{<div class="field has-error">\s*<label for="f-old_password">.*?</label>\s*<input[^>]*>\s*<span class="error">原密码不正确</span>}s,
+        'error 原密码不正确 next to 原密码');
     unlike($r->{text}, qr/Wrong-old-1|\Q$new\E/, 'passwords not echoed');
 
     $r = $c->post('/login/password',
         {old_password => $old, new_password => 'abcdefgh', confirm_password => 'abcdefgh'});
     is($r->{status}, 200, 'weak new password (one class): refused');
     like($r->{text}, qr{<label for="f-new_password">.*?<span class="error">密码需包含大写字母、小写字母、数字和其他符号中的至少三类</span>}s,
-        'policy message next to 新口令');
+        'policy message next to 新密码');
     $r = $c->post('/login/password',
         {old_password => $old, new_password => 'Ab1!', confirm_password => 'Ab1!'});
     like($r->{text}, qr{<label for="f-new_password">.*?<span class="error">密码至少8个字符</span>}s,
         'too short: 密码至少8个字符');
     $r = $c->post('/login/password',
         {old_password => $old, new_password => $new, confirm_password => "${new}x"});
-    like($r->{text}, qr{<label for="f-confirm_password">.*?<span class="error">两次输入的新口令不一致</span>}s,
-        'confirmation differs: message next to 确认新口令');
+    like($r->{text}, qr{<label for="f-confirm_password">.*?<span class="error">两次输入的新密码不一致</span>}s,
+        'confirmation differs: message next to 确认新密码');
     is(db_value("SELECT password_hash FROM app_user WHERE id = $id"), $hash0, 'refusals changed nothing');
 
     $r = $c->post('/login/password', {old_password => $old, new_password => $new, confirm_password => $new});
@@ -376,9 +389,9 @@ subtest '修改密码' => sub {
     # The flash message is Chinese: session.flash must hold utf8mb4
     # (schema/003_session_flash_utf8mb4.sql).
     my $next = $HAS_WORKBENCH ? $c->follow($r) : $c->get('/login/password');
-    like($next->{text} // '', qr{<div class="flash" role="status">口令已修改。</div>},
-        'the next page says 口令已修改。');
-    unlike($c->get('/login/password')->{text}, qr/口令已修改/, '... once');
+    like($next->{text} // '', qr{<div class="flash" role="status">密码已修改。</div>},
+        'the next page says 密码已修改。');
+    unlike($c->get('/login/password')->{text}, qr/密码已修改/, '... once');
 
     my ($c2, $r2) = try_login($name, $old);
     like($r2->{text}, qr/$MSG_BAD/, 'the old password no longer works');
@@ -393,6 +406,25 @@ subtest '修改密码' => sub {
     like($r->{text}, qr/密码至少12个字符/, 'officer: 10 characters refused');
 };
 
+subtest '修改密码 ends the user\'s other sessions, and renews this one' => sub {
+    my $name = "${TAG}s";
+    my $id = create_user($name);
+    my $old = account('ent-clerk')->{password};
+    my $new = 'Andere-Sitzung-2026';
+    my $c1 = login($name, $old);
+    my $c2 = login($name, $old);
+    ok(logged_in($c2), 'a second login of the same user works');
+    my $sid1 = $c1->cookie('ts_sid');
+    $c1->get('/login/password');
+    my $r = $c1->post('/login/password', {old_password => $old, new_password => $new, confirm_password => $new});
+    is($r->{status}, 303, 'password changed in the first');
+    refused_at_login_form($c2->get('/login/password'), 'the other session');
+    ok(logged_in($c1), 'the session that changed it goes on');
+    isnt($c1->cookie('ts_sid'), $sid1, '... under a new token');
+    is(session_row_count($sid1), 0, 'the old token is gone');
+    is(db_value("SELECT COUNT(*) FROM session WHERE user_id = $id"), 1, 'one session left: this one');
+};
+
 # ---------------------------------------------------------------- forced change
 
 subtest 'must_change_password=1: redirected to /login/password' => sub {
@@ -404,7 +436,7 @@ subtest 'must_change_password=1: redirected to /login/password' => sub {
     is($r->{location}, '/login/password', 'straight to /login/password');
     $r = $c->get('/login/password');
     is($r->{status}, 200, 'password page reachable');
-    like($r->{text}, qr/请先修改口令再使用系统/, 'it says the change is forced');
+    like($r->{text}, qr/请先修改密码再使用系统/, 'it says the change is forced');
 
     # Every page of every other program sends the user back here.
     my @others = grep { $_ ne 'login' } map { m{/([^/]+)\.conf$} ? $1 : () }
@@ -424,7 +456,7 @@ subtest 'must_change_password=1: redirected to /login/password' => sub {
     is($r->{status}, 303, 'changing the password: 303');
     is(db_value("SELECT must_change_password FROM app_user WHERE id = $id"), 0, 'flag cleared');
     $r = $c->get('/login/password');
-    unlike($r->{text}, qr/请先修改口令再使用系统/, 'no longer forced');
+    unlike($r->{text}, qr/请先修改密码再使用系统/, 'no longer forced');
     for my $m (@others) {
         my $o = $c->get("/$m/");
         isnt($o->{location} // '', '/login/password', "GET /$m/ no longer redirected to the password page");

@@ -268,7 +268,7 @@ subtest 'new admin logs in with 海关编码 + last 8 digits, must change the pa
     is($r->{status}, 303, 'workbench before changing: redirected');
     is($r->{location}, '/login/password', '... to the password form');
     $r = $c->get('/login/password');
-    like($r->{text}, qr/初始口令/, 'the form says why');
+    like($r->{text}, qr/初始密码/, 'the form says why');
     $r = $c->post('/login/password', {old_password => last8($E->{bank_account}),
         new_password => $NEW_PW, confirm_password => $NEW_PW});
     is($r->{status}, 303, 'password changed') or diag $r->{text};
@@ -285,7 +285,7 @@ subtest 'new admin logs in with 海关编码 + last 8 digits, must change the pa
     }
     my ($c3, $r3) = try_login($E->{uscc}, last8($E->{bank_account}));
     is($r3->{status}, 200, 'the initial password no longer works');
-    like($r3->{text}, qr/用户名或口令错误/, '... 用户名或口令错误');
+    like($r3->{text}, qr/用户名或密码错误/, '... 用户名或密码错误');
 };
 
 # ---------------------------------------------------------------- duplicates

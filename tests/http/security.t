@@ -309,7 +309,7 @@ subtest 'echoed input is escaped' => sub {
         my $c = visitor();
         my $r = $c->post('/login/signin', {username => $in, password => 'x'});
         is($r->{status}, 200, "login name \Q$in\E: form shown again");
-        like($r->{text}, qr/用户名或口令错误/, '... refused as an unknown user');
+        like($r->{text}, qr/用户名或密码错误/, '... refused as an unknown user');
         like($r->{text}, qr/name="username" value="\Q$cases{$in}\E"/, '... value escaped');
         unlike($r->{text}, qr/\Q$in\E/, '... never raw');
         ok(!$c->cookie('ts_sid'), '... no session');

@@ -91,7 +91,7 @@ export async function launch(options = {}) {
     locale: 'zh-CN',
     ...options,
   });
-  context.setDefaultTimeout(10000);
+  context.setDefaultTimeout(15000);
   const page = context.pages()[0] || await context.newPage();
   return {
     context,

@@ -1,5 +1,0 @@
-<section class="error-page">
-  <h1>操作被拒绝</h1>
-  <p class="message"><?cs var:Refused.Reason ?></p>
-  <p><a href="/roles/">返回角色管理</a></p>
-</section>

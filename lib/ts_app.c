@@ -224,14 +224,11 @@ static int check_csrf(struct ts_ctx *c, const struct ts_kvlist *input)
     return -1;
 }
 
-/* Run the handler in a transaction: the request commits whole or not at
- * all. */
+/* Run the handler in a transaction (begun at its first write or lock, see
+ * ts_db_begin_lazy): the request commits whole or not at all. */
 static void run_handler(struct ts_ctx *c)
 {
-    if (ts_db_begin(c->db) < 0) {
-        ts_render_error(c, 503, "数据库暂时不可用，请稍后再试。");
-        return;
-    }
+    ts_db_begin_lazy(c->db);
     enum ts_result rc = c->action->handler(c);
     if (rc == TS_OK && !c->responded) {
         ts_log_error("handler %s/%s returned no response", c->module->name, c->action->name);

@@ -8,8 +8,12 @@
 #include <mysql.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define STMT_CACHE 256
+
+struct ts_db;
+static int begin_if_needed(struct ts_db *db, const char *sql);
 
 /* A prepared statement remembered by its SQL text. */
 struct cached_stmt {
@@ -20,6 +24,7 @@ struct cached_stmt {
 struct ts_db {
     MYSQL *conn;
     bool in_tx;
+    bool lazy_tx;    /* start a transaction before the first write (ts_db_begin_lazy) */
     bool tx_aborted; /* the server rolled the transaction back (deadlock...) */
     unsigned last_errno;
     struct cached_stmt cache[STMT_CACHE];
@@ -197,6 +202,8 @@ static MYSQL_STMT *execute(struct ts_db *db, const char *sql, const struct ts_db
     unsigned long lens[MAX_ARGS];
     my_bool nulls[MAX_ARGS];
     long long ints[MAX_ARGS];
+    if (begin_if_needed(db, sql) < 0)
+        return NULL;
     for (int attempt = 0; attempt < 2; attempt++) {
         MYSQL_STMT *st = db->conn ? statement(db, sql) : NULL;
         if (st) {
@@ -330,9 +337,42 @@ int ts_db_begin(struct ts_db *db)
     return 0;
 }
 
+/* The request's transaction, started only when it is needed: before the
+ * first statement that writes or locks (INSERT, UPDATE, DELETE, SELECT ...
+ * FOR UPDATE).  A page that only reads — most GETs — then costs two round
+ * trips fewer, and a request that writes still commits whole or not at
+ * all: everything from its first write or lock to the end is one
+ * transaction. */
+void ts_db_begin_lazy(struct ts_db *db)
+{
+    db->lazy_tx = true;
+    db->tx_aborted = false;
+}
+
+/* Does this statement write or take locks (so it needs the transaction)? */
+static bool writes_or_locks(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '(')
+        sql++;
+    if (strncasecmp(sql, "SELECT", 6) != 0 && strncasecmp(sql, "WITH", 4) != 0)
+        return true;
+    return strstr(sql, "FOR UPDATE") || strstr(sql, "LOCK IN SHARE MODE");
+}
+
+/* Start the lazy transaction if this statement needs it. */
+static int begin_if_needed(struct ts_db *db, const char *sql)
+{
+    if (!db->lazy_tx || db->in_tx || !writes_or_locks(sql))
+        return 0;
+    return ts_db_begin(db);
+}
+
 int ts_db_commit(struct ts_db *db)
 {
-    db->in_tx = false;
+    bool was_in_tx = db->in_tx;
+    db->in_tx = db->lazy_tx = false;
+    if (!was_in_tx)
+        return 0;
     if (db->tx_aborted) {
         ts_log_error("db commit refused: the transaction was rolled back by the server");
         mysql_rollback(db->conn);
@@ -348,8 +388,9 @@ int ts_db_commit(struct ts_db *db)
 
 int ts_db_rollback(struct ts_db *db)
 {
-    db->in_tx = false;
-    if (db->conn && mysql_rollback(db->conn) != 0) {
+    bool was_in_tx = db->in_tx;
+    db->in_tx = db->lazy_tx = false;
+    if (was_in_tx && db->conn && mysql_rollback(db->conn) != 0) {
         ts_log_error("db rollback: %s", mysql_error(db->conn));
         return -1;
     }

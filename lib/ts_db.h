@@ -62,6 +62,7 @@ int ts_db_exec(struct ts_db *db, const char *sql, const struct ts_db_arg *args,
                struct ts_db_result *res);
 
 int ts_db_begin(struct ts_db *db);
+void ts_db_begin_lazy(struct ts_db *db);
 int ts_db_commit(struct ts_db *db);
 int ts_db_rollback(struct ts_db *db);
 bool ts_db_in_transaction(const struct ts_db *db);

@@ -21,7 +21,8 @@
 #   TS_WRAP  command prefix for every program, e.g. "valgrind --log-file=
 #            $VAR/log/valgrind-@MODULE@.%p.log"; @MODULE@ becomes the module
 #            name; split on spaces (no quoting inside)
-#   TS_WORKERS  app.workers, worker processes per program    default 2
+#   TS_WORKERS  app.workers, worker processes per program    default 4 x CPUs
+#               (docs/performance.md: 2 workers left the CPUs idle)
 #   TS_WAIT  seconds to wait for MariaDB / the login page   default 20
 #   TS_STOP_WAIT  seconds a program gets to exit on SIGTERM before SIGKILL
 #            default 10
@@ -41,7 +42,7 @@ TS_MODE=${TS_MODE:-dev}
 B=${B:-build}
 [[ $B == /* ]] || B=$REPO/$B
 TS_WRAP=${TS_WRAP:-}
-TS_WORKERS=${TS_WORKERS:-2}
+TS_WORKERS=${TS_WORKERS:-$(( $(nproc) * 4 ))}
 TS_WAIT=${TS_WAIT:-20}
 TS_STOP_WAIT=${TS_STOP_WAIT:-10}
 TS_TZ=${TS_TZ:-Asia/Shanghai}

@@ -339,8 +339,10 @@ modules() {
 start_program() {
     local m=$1 bin=$B/bin/$1.fcgi pidfile=$RUN/$1.pid
     if running "$pidfile" "$m.fcgi"; then
-        if [[ $bin -nt $pidfile || $CONF -nt $pidfile ]]; then
-            say "$m: binary or config changed, restarting"
+        # Templates count too: each worker keeps its parsed templates.
+        if [[ $bin -nt $pidfile || $CONF -nt $pidfile ||
+              -n $(find "$REPO/templates" -newer "$pidfile" -print -quit) ]]; then
+            say "$m: binary, config or templates changed, restarting"
             stop_pidfile "$m" "$pidfile" "$m.fcgi" TERM "$TS_STOP_WAIT"
         else
             say "$m: already running (pid $(pid_of "$pidfile"))"

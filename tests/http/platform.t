@@ -76,4 +76,20 @@ subtest 'a refused change answers 409 with its reason' => sub {
     like($r->{headers}{'x-request-id'} // '', qr/^[0-9a-f]{16}$/, 'with a request id');
 };
 
+subtest 'programs reconnect when MariaDB drops their connections' => sub {
+    my $c = login('ent-admin-production');
+    is($c->get('/users/')->{status}, 200, 'list page before');
+    # Kill every other client connection: each worker's kept connection.
+    my @ids = map { $_->[0] }
+        db("SELECT id FROM information_schema.processlist"
+           . " WHERE id <> CONNECTION_ID() AND db = 'tuishui'");
+    ok(@ids >= 1, scalar(@ids) . ' program connections to kill');
+    db_do("KILL CONNECTION $_") for @ids;
+    for my $n (1 .. 4) {
+        my $r = $c->get('/users/');
+        is($r->{status}, 200, "list page after the kill ($n)");
+    }
+    like($c->get('/users/')->{text}, qr/用户管理/, 'and it is the real page');
+};
+
 done_testing();

@@ -153,6 +153,21 @@ static void test_param_check(void **state)
     ts_arena_free(a);
 }
 
+/* Downloads with Chinese file names: an ASCII fallback and the RFC 5987
+ * filename* in UTF-8, percent-encoded; quotes and CR/LF cannot get in. */
+static void test_content_disposition(void **state)
+{
+    struct ts_ctx *c = new_ctx(NULL);
+    const char *v = ts_resp_content_disposition(c, "备案目录-2026.zip");
+    assert_string_equal(v, "attachment; filename=\"____________-2026.zip\"; "
+                           "filename*=UTF-8''%E5%A4%87%E6%A1%88%E7%9B%AE%E5%BD%95-2026.zip");
+    v = ts_resp_content_disposition(c, "a\"b\r\nSet-Cookie: x.txt");
+    assert_null(strchr(v, '\r'));
+    assert_null(strchr(v, '\n'));
+    assert_non_null(strstr(v, "filename=\"a_b__Set-Cookie__x.txt\""));
+    free_ctx(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_menu_and_header),
         cmocka_unit_test(test_no_role_no_menu),
         cmocka_unit_test(test_param_check),
+        cmocka_unit_test(test_content_disposition),
     };
     return cmocka_run_group_tests_name("ts_render", tests, setup, teardown);
 }

@@ -361,42 +361,41 @@ static void jurisdiction_cards(struct ts_ctx *c, const struct ts_db_rows *ents, 
     " IFNULL(SUM(ent_type = 'trading'), 0) AS trading,"                                            \
     " IFNULL(SUM(status = 'disabled'), 0) AS disabled FROM enterprise"
 
+/* An officer's jurisdiction: the statements that count its enterprises,
+ * name it and chart its activity.  The SQL differs only in the column that
+ * ties an enterprise to the jurisdiction, and SQL is never assembled at run
+ * time, so each kind spells its statements out. */
+struct jurisdiction {
+    const char *counts_sql;
+    const char *name_sql;
+    const char *days_sql;
+};
+
 /* 税务人员: the enterprises whose 主管税务局 is the officer's bureau. */
-static int tax_desk(struct ts_ctx *c)
-{
-    struct ts_db_rows ents, where, days;
-    const char *code = c->session->tax_bureau_code ? c->session->tax_bureau_code : "";
-    if (ts_db_query(c->db, c->arena, JURISDICTION_COUNTS " WHERE tax_bureau_code = ?",
-                    TS_ARGS(TS_STR(code)), &ents) < 0 ||
-        ts_db_query(c->db, c->arena, "SELECT name FROM tax_bureau WHERE code = ?",
-                    TS_ARGS(TS_STR(code)), &where) < 0 ||
-        ts_db_query(c->db, c->arena,
-                    DAYS_CTE
-                    " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
-                    " WHERE e.tax_bureau_code = ? AND " DAY_RANGE_A
-                    ") AS n FROM days ORDER BY days.d",
-                    TS_ARGS(TS_STR(code)), &days) < 0)
-        return -1;
-    jurisdiction_cards(c, &ents, where.nrows ? ts_db_cell(&where, 0, "name") : code);
-    activity_chart(c, "辖区企业近14天操作量", &days);
-    return 0;
-}
+static const struct jurisdiction tax_bureau = {
+    JURISDICTION_COUNTS " WHERE tax_bureau_code = ?",
+    "SELECT name FROM tax_bureau WHERE code = ?",
+    DAYS_CTE " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
+             " WHERE e.tax_bureau_code = ? AND " DAY_RANGE_A ") AS n FROM days ORDER BY days.d",
+};
 
 /* 海关: the enterprises whose 主管海关 is the officer's customs district. */
-static int customs_desk(struct ts_ctx *c)
+static const struct jurisdiction customs_district = {
+    JURISDICTION_COUNTS " WHERE customs_district_code = ?",
+    "SELECT name FROM customs_district WHERE code = ?",
+    DAYS_CTE " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
+             " WHERE e.customs_district_code = ? AND " DAY_RANGE_A ") AS n FROM days ORDER BY days.d",
+};
+
+/* An officer's desk: the jurisdiction's enterprises as cards and their
+ * 14-day activity as a chart. */
+static int officer_desk(struct ts_ctx *c, const struct jurisdiction *j, const char *code)
 {
     struct ts_db_rows ents, where, days;
-    const char *code = c->session->customs_district_code ? c->session->customs_district_code : "";
-    if (ts_db_query(c->db, c->arena, JURISDICTION_COUNTS " WHERE customs_district_code = ?",
-                    TS_ARGS(TS_STR(code)), &ents) < 0 ||
-        ts_db_query(c->db, c->arena, "SELECT name FROM customs_district WHERE code = ?",
-                    TS_ARGS(TS_STR(code)), &where) < 0 ||
-        ts_db_query(c->db, c->arena,
-                    DAYS_CTE
-                    " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
-                    " WHERE e.customs_district_code = ? AND " DAY_RANGE_A
-                    ") AS n FROM days ORDER BY days.d",
-                    TS_ARGS(TS_STR(code)), &days) < 0)
+    code = code ? code : "";
+    if (ts_db_query(c->db, c->arena, j->counts_sql, TS_ARGS(TS_STR(code)), &ents) < 0 ||
+        ts_db_query(c->db, c->arena, j->name_sql, TS_ARGS(TS_STR(code)), &where) < 0 ||
+        ts_db_query(c->db, c->arena, j->days_sql, TS_ARGS(TS_STR(code)), &days) < 0)
         return -1;
     jurisdiction_cards(c, &ents, where.nrows ? ts_db_cell(&where, 0, "name") : code);
     activity_chart(c, "辖区企业近14天操作量", &days);
@@ -415,10 +414,10 @@ static enum ts_result workbench(struct ts_ctx *c)
         rc = operator_desk(c);
         break;
     case TS_SCOPE_TAX:
-        rc = tax_desk(c);
+        rc = officer_desk(c, &tax_bureau, c->session->tax_bureau_code);
         break;
     case TS_SCOPE_CUSTOMS:
-        rc = customs_desk(c);
+        rc = officer_desk(c, &customs_district, c->session->customs_district_code);
         break;
     default:
         rc = -1;

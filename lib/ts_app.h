@@ -96,7 +96,7 @@ struct ts_ctx {
     const struct ts_module *module;
     const struct ts_action *action;
     struct ts_session *session;
-    const char *anon_csrf; /* double-submit token of a visitor not logged in */
+    const char *anon_csrf; /* CSRF token of a visitor not logged in (cookie = form field) */
     const char *cookie_header;
     struct ts_value *values; /* parallel to action->params */
     int param_errors;

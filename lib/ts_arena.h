@@ -2,7 +2,7 @@
  *
  * Every allocation a request makes comes from its arena and is released at
  * once when the request ends (ts_arena_reset), as nginx's ngx_pool does.
- * Handlers never free anything, so they cannot leak or double-free. */
+ * Handlers never free anything, so they cannot leak or free twice. */
 #ifndef TS_ARENA_H
 #define TS_ARENA_H
 

@@ -187,7 +187,7 @@ bool ts_session_can(struct ts_ctx *c, const char *perm)
 }
 
 /* The CSRF token forms must carry: the session's, or for a visitor the
- * double-submit cookie's (set here when missing).  Error pages made before
+ * cookie-and-field token (set here when missing).  Error pages made before
  * ts_session_load ran (404, 405, 400, 413) read the cookie here, so they do
  * not replace the token of a form the visitor has open in another tab. */
 const char *ts_session_csrf(struct ts_ctx *c)

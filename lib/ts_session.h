@@ -4,7 +4,7 @@
  * their SHA-256, the user, the CSRF token and a flash message.  A session
  * ends after 30 minutes idle or 12 hours in all; login always makes a new
  * one (no fixation).  Cookies are HttpOnly, SameSite=Strict, and Secure
- * over TLS.  Visitors who are not logged in get a double-submit CSRF
+ * over TLS.  Visitors who are not logged in get a cookie-and-field CSRF
  * cookie instead, so the login form is protected too. */
 #ifndef TS_SESSION_H
 #define TS_SESSION_H

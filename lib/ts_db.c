@@ -231,10 +231,65 @@ static MYSQL_STMT *execute(struct ts_db *db, const char *sql, const struct ts_db
     return NULL;
 }
 
+/* Result buffers for one fetch: every column as a string, sized by the
+ * longest value in the stored result (STMT_ATTR_UPDATE_MAX_LENGTH). */
+struct row_buffers {
+    MYSQL_BIND *bind;
+    unsigned long *lens;
+    my_bool *nulls;
+};
+
+/* Column names into out, and the bind array for fetching. */
+static void bind_columns(MYSQL_RES *meta, struct ts_arena *a, struct ts_db_rows *out,
+                         struct row_buffers *rb)
+{
+    size_t nc = out->ncols;
+    MYSQL_FIELD *f = mysql_fetch_fields(meta);
+    rb->bind = ts_arena_zalloc(a, nc * sizeof *rb->bind);
+    rb->lens = ts_arena_zalloc(a, nc * sizeof *rb->lens);
+    rb->nulls = ts_arena_zalloc(a, nc * sizeof *rb->nulls);
+    out->names = ts_arena_alloc(a, nc * sizeof *out->names);
+    for (size_t c = 0; c < nc; c++) {
+        MYSQL_BIND *b = &rb->bind[c];
+        out->names[c] = ts_arena_strdup(a, f[c].name);
+        b->buffer_type = MYSQL_TYPE_STRING;
+        b->buffer_length = (f[c].max_length > 0 ? f[c].max_length : 64) + 1;
+        b->buffer = ts_arena_alloc(a, b->buffer_length);
+        b->length = &rb->lens[c];
+        b->is_null = &rb->nulls[c];
+    }
+}
+
+/* Copy the fetched row r into the arena; a value longer than its buffer
+ * (max_length can be 0 for some types) is fetched again whole. */
+static int copy_row(MYSQL_STMT *st, struct ts_arena *a, struct ts_db_rows *out,
+                    const struct row_buffers *rb, size_t r)
+{
+    size_t nc = out->ncols;
+    for (size_t c = 0; c < nc; c++) {
+        if (rb->nulls[c])
+            continue;
+        unsigned long len = rb->lens[c];
+        char *cell = ts_arena_alloc(a, len + 1);
+        if (len < rb->bind[c].buffer_length) {
+            memcpy(cell, rb->bind[c].buffer, len);
+        } else {
+            MYSQL_BIND one = {.buffer_type = MYSQL_TYPE_STRING, .buffer = cell,
+                              .buffer_length = len + 1};
+            if (mysql_stmt_fetch_column(st, &one, (unsigned)c, 0) != 0)
+                return -1;
+        }
+        cell[len] = '\0';
+        out->cells[r * nc + c] = cell;
+    }
+    return 0;
+}
+
 /* Copy every row of an executed statement into the arena as strings. */
 static int fetch_rows(MYSQL_STMT *st, struct ts_arena *a, struct ts_db_rows *out)
 {
     int rc = -1;
+    struct row_buffers rb;
     MYSQL_RES *meta = mysql_stmt_result_metadata(st);
     if (!meta)
         return -1;
@@ -242,44 +297,16 @@ static int fetch_rows(MYSQL_STMT *st, struct ts_arena *a, struct ts_db_rows *out
     mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
     if (mysql_stmt_store_result(st) != 0)
         goto out_meta;
-    size_t nc = mysql_num_fields(meta), nr = (size_t)mysql_stmt_num_rows(st);
-    MYSQL_FIELD *f = mysql_fetch_fields(meta);
-    MYSQL_BIND *b = ts_arena_zalloc(a, nc * sizeof *b);
-    unsigned long *lens = ts_arena_zalloc(a, nc * sizeof *lens);
-    my_bool *nulls = ts_arena_zalloc(a, nc * sizeof *nulls);
-    out->ncols = nc;
-    out->nrows = nr;
-    out->names = ts_arena_alloc(a, nc * sizeof *out->names);
-    out->cells = ts_arena_zalloc(a, (nr * nc + 1) * sizeof *out->cells);
-    for (size_t c = 0; c < nc; c++) {
-        out->names[c] = ts_arena_strdup(a, f[c].name);
-        b[c].buffer_type = MYSQL_TYPE_STRING;
-        b[c].buffer_length = (f[c].max_length > 0 ? f[c].max_length : 64) + 1;
-        b[c].buffer = ts_arena_alloc(a, b[c].buffer_length);
-        b[c].length = &lens[c];
-        b[c].is_null = &nulls[c];
-    }
-    if (nc && mysql_stmt_bind_result(st, b) != 0)
+    out->ncols = mysql_num_fields(meta);
+    out->nrows = (size_t)mysql_stmt_num_rows(st);
+    out->cells = ts_arena_zalloc(a, (out->nrows * out->ncols + 1) * sizeof *out->cells);
+    bind_columns(meta, a, out, &rb);
+    if (out->ncols && mysql_stmt_bind_result(st, rb.bind) != 0)
         goto out_free;
-    for (size_t r = 0; r < nr; r++) {
+    for (size_t r = 0; r < out->nrows; r++) {
         int f_rc = mysql_stmt_fetch(st);
-        if (f_rc != 0 && f_rc != MYSQL_DATA_TRUNCATED)
+        if ((f_rc != 0 && f_rc != MYSQL_DATA_TRUNCATED) || copy_row(st, a, out, &rb, r) < 0)
             goto out_free;
-        for (size_t c = 0; c < nc; c++) {
-            if (nulls[c])
-                continue;
-            char *cell = ts_arena_alloc(a, lens[c] + 1);
-            if (lens[c] < b[c].buffer_length) {
-                memcpy(cell, b[c].buffer, lens[c]);
-            } else {
-                MYSQL_BIND one = {.buffer_type = MYSQL_TYPE_STRING, .buffer = cell,
-                                  .buffer_length = lens[c] + 1};
-                if (mysql_stmt_fetch_column(st, &one, (unsigned)c, 0) != 0)
-                    goto out_free;
-            }
-            cell[lens[c]] = '\0';
-            out->cells[r * nc + c] = cell;
-        }
     }
     rc = 0;
 out_free:

@@ -196,67 +196,89 @@ static enum ts_form_status end_part(struct ts_multipart *m)
     return TS_FORM_OK;
 }
 
-/* One step of the state machine over the pending bytes.  Returns false when
- * it needs more input. */
-static bool step(struct ts_multipart *m, enum ts_form_status *st)
+/* PREAMBLE or BODY: look for the next delimiter.  Body bytes before it go
+ * to the part; without one, all but the last dlen-1 bytes (which may be
+ * the start of a delimiter) are passed on.  Returns true to step again. */
+static bool step_to_delimiter(struct ts_multipart *m, enum ts_form_status *st)
 {
     struct ts_buf *b = &m->pending;
-    char *hit;
+    char *hit = memmem(b->data, b->len, m->delim, m->dlen);
+    if (!hit) {
+        size_t keep = m->dlen - 1;
+        if (b->len > keep) {
+            if (m->state == BODY)
+                *st = part_data(m, b->data, b->len - keep);
+            consume(m, b->len - keep);
+        }
+        return false;
+    }
+    if (m->state == BODY) {
+        *st = part_data(m, b->data, (size_t)(hit - b->data));
+        if (*st == TS_FORM_OK)
+            *st = end_part(m);
+    }
+    consume(m, (size_t)(hit - b->data) + m->dlen);
+    m->state = AFTER_DELIM;
+    return *st == TS_FORM_OK;
+}
+
+/* AFTER_DELIM: "--" ends the body, CRLF starts the next part's headers. */
+static bool step_after_delimiter(struct ts_multipart *m, enum ts_form_status *st)
+{
+    struct ts_buf *b = &m->pending;
+    if (b->len < 2)
+        return false;
+    if (memcmp(b->data, "--", 2) == 0) {
+        m->state = DONE;
+        b->len = 0;
+        return false;
+    }
+    if (memcmp(b->data, "\r\n", 2) != 0) {
+        *st = TS_FORM_MALFORMED;
+        return false;
+    }
+    consume(m, 2);
+    m->state = HEADERS;
+    return true;
+}
+
+/* HEADERS: wait for the blank line, within max_header, then start the
+ * part. */
+static bool step_headers(struct ts_multipart *m, enum ts_form_status *st)
+{
+    struct ts_buf *b = &m->pending;
+    char *hit = memmem(b->data, b->len, "\r\n\r\n", 4);
+    if (!hit) {
+        /* Up to 3 bytes of the blank line may already be here: a block
+         * of exactly max_header may not fail for where a chunk ends. */
+        if (b->len > m->lim->max_header + 3)
+            *st = TS_FORM_TOO_LARGE;
+        return false;
+    }
+    if ((size_t)(hit - b->data) > m->lim->max_header) {
+        *st = TS_FORM_TOO_LARGE;
+        return false;
+    }
+    *st = start_part(m, b->data, (size_t)(hit - b->data));
+    consume(m, (size_t)(hit - b->data) + 4);
+    m->state = BODY;
+    return *st == TS_FORM_OK;
+}
+
+/* One step of the state machine over the pending bytes.  Returns false when
+ * it needs more input (or failed: *st says). */
+static bool step(struct ts_multipart *m, enum ts_form_status *st)
+{
     switch (m->state) {
     case PREAMBLE:
     case BODY:
-        hit = memmem(b->data, b->len, m->delim, m->dlen);
-        if (!hit) {
-            size_t keep = m->dlen - 1;
-            if (b->len > keep) {
-                if (m->state == BODY)
-                    *st = part_data(m, b->data, b->len - keep);
-                consume(m, b->len - keep);
-            }
-            return false;
-        }
-        if (m->state == BODY) {
-            *st = part_data(m, b->data, (size_t)(hit - b->data));
-            if (*st == TS_FORM_OK)
-                *st = end_part(m);
-        }
-        consume(m, (size_t)(hit - b->data) + m->dlen);
-        m->state = AFTER_DELIM;
-        return *st == TS_FORM_OK;
+        return step_to_delimiter(m, st);
     case AFTER_DELIM:
-        if (b->len < 2)
-            return false;
-        if (memcmp(b->data, "--", 2) == 0) {
-            m->state = DONE;
-            b->len = 0;
-            return false;
-        }
-        if (memcmp(b->data, "\r\n", 2) != 0) {
-            *st = TS_FORM_MALFORMED;
-            return false;
-        }
-        consume(m, 2);
-        m->state = HEADERS;
-        return true;
+        return step_after_delimiter(m, st);
     case HEADERS:
-        hit = memmem(b->data, b->len, "\r\n\r\n", 4);
-        if (!hit) {
-            /* Up to 3 bytes of the blank line may already be here: a block
-             * of exactly max_header may not fail for where a chunk ends. */
-            if (b->len > m->lim->max_header + 3)
-                *st = TS_FORM_TOO_LARGE;
-            return false;
-        }
-        if ((size_t)(hit - b->data) > m->lim->max_header) {
-            *st = TS_FORM_TOO_LARGE;
-            return false;
-        }
-        *st = start_part(m, b->data, (size_t)(hit - b->data));
-        consume(m, (size_t)(hit - b->data) + 4);
-        m->state = BODY;
-        return *st == TS_FORM_OK;
+        return step_headers(m, st);
     case DONE:
-        b->len = 0;
+        m->pending.len = 0;
         return false;
     }
     return false;

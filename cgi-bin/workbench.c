@@ -277,6 +277,7 @@ static int enterprise_desk(struct ts_ctx *c)
                        TS_NOARGS, &days) < 0 ||
         ts_db_query(c->db, c->arena,
                     "SELECT e.name, e.uscc, e.customs_code, e.taxpayer_id, e.ent_type,"
+                    " (SELECT COUNT(*) FROM efiling f WHERE f.ent_id = e.id) AS efiled,"
                     " b.name AS bureau_name, d.name AS district_name, e.contact, e.phone"
                     " FROM enterprise e JOIN tax_bureau b ON b.code = e.tax_bureau_code"
                     " LEFT JOIN customs_district d ON d.code = e.customs_district_code"

@@ -16,7 +16,8 @@ const struct ts_perm ts_perm_table[] = {
     {"workbench", "工作台", "工作台", "/workbench/", ENT | TAX | CUS | OPS, true},
 
     /* 备案单证电子化管理 (000) */
-    {"prearchive", "单证预归档", "单证预归档", "/prearchive/", ENT, false},
+    {"prearchive", "单证预归档", "单证预归档", "/prearchive/", ENT, true},
+    {"prearchive.edit", "单证预归档", "新增业务跟踪号/上传/删除单证", NULL, ENT, true},
     {"declist", "单证采集备案", "生成关单清册", "/declist/", ENT, false},
     {"docupload", "单证采集备案", "上传备案单证", "/docupload/", ENT, false},
     {"doccheck", "单证采集备案", "单证收齐审核", "/doccheck/", ENT, false},
@@ -60,8 +61,9 @@ const struct ts_perm ts_perm_table[] = {
     {"customs", "海关审核", "海关审核", "/customs/", CUS, false},
 
     /* 系统管理 (000 §2.5) */
-    {"efiling", "系统管理", "电子化管理备案", "/efiling/", ENT, false},
-    {"doctypes", "系统管理", "备案单证种类", "/doctypes/", ENT, false},
+    {"efiling", "系统管理", "电子化管理备案", "/efiling/", ENT, true},
+    {"doctypes", "系统管理", "备案单证种类", "/doctypes/", ENT, true},
+    {"doctypes.edit", "系统管理", "新增/修改/删除备案单证种类", NULL, ENT, true},
     {"roles", "系统管理", "角色管理", "/roles/", ENT | OPS, true},
     {"roles.edit", "系统管理", "新增/修改/删除角色", NULL, ENT | OPS, true},
     {"users", "系统管理", "用户管理", "/users/", ENT | OPS, true},

@@ -14,7 +14,20 @@
  *     const char *err;
  *     if (ts_store_put(c->db, u->path, 5 * 1024 * 1024,
  *                      TS_FILE_JPEG | TS_FILE_PDF, &f, &err) < 0)
- *         ts_arg_error(c, "file", err);      // e.g. "文件超过5MB" / "文件不是PDF或JPG"
+ *         ts_arg_error(c, "file", err);
+ *     // err e.g. "文件超过5MB", "文件不是JPG或PDF格式（按内容判断）"
+ *
+ * ts_store_put is ts_store_put_file (the file, durable, no database) then
+ * ts_store_record (the row, in the caller's transaction); the two are
+ * public so tools and tests can store without a database.  A transaction
+ * that rolls back after the file was stored leaves a file without a row;
+ * it is harmless (the next upload of that content finds it) and a sweep
+ * may remove such files, and tmp-* files left by a crash, after a day.
+ *
+ * err is set on every failure: a static string, or one kept in out->msg
+ * (valid as long as out is).  Errors the user caused (too large, empty,
+ * wrong type, damaged, encrypted) say what to do; anything else is logged
+ * with ts_log_error and err is "文件保存失败，请稍后重试".
  */
 #ifndef TS_STORE_H
 #define TS_STORE_H
@@ -37,13 +50,18 @@ struct ts_stored {
     char sha256[65];
     int64_t size;
     enum ts_file_kind kind;
+    char msg[160]; /* room for a composed error message (err may point here) */
 };
 
 enum ts_file_kind ts_store_sniff(const char *path, const char **err);
 int ts_store_put(struct ts_db *db, const char *tmp_path, int64_t max_size, unsigned allowed,
                  struct ts_stored *out, const char **err);
+int ts_store_put_file(const char *tmp_path, int64_t max_size, unsigned allowed,
+                      struct ts_stored *out, const char **err);
+int ts_store_record(struct ts_db *db, const struct ts_stored *f);
 const char *ts_store_path(struct ts_arena *a, const char *sha256);
 const char *ts_store_kind_name(enum ts_file_kind kind);
+enum ts_file_kind ts_store_kind_parse(const char *name);
 const char *ts_store_mime(enum ts_file_kind kind);
 
 #endif

@@ -23,12 +23,13 @@
 #include <stdint.h>
 
 struct ts_xlsx_limits {
-    size_t max_entries;         /* entries in the zip */
-    uint64_t max_uncompressed;  /* of any one entry, and of all together */
-    size_t max_shared_strings;  /* count */
-    size_t max_cell;            /* bytes of one cell's text */
-    size_t max_columns;         /* highest column index + 1 */
-    size_t max_rows;
+    size_t max_entries;        /* entries in the zip */
+    uint64_t max_uncompressed; /* of any one entry, and of all together */
+    size_t max_shared_strings; /* count */
+    size_t max_cell;           /* bytes of one cell's text */
+    size_t max_columns;        /* highest column index + 1 */
+    size_t max_rows;           /* highest row number handed to the callback */
+    uint64_t max_shared_bytes; /* text of all shared strings together; 0: max_uncompressed */
 };
 
 extern const struct ts_xlsx_limits ts_xlsx_default_limits;
@@ -38,10 +39,24 @@ extern const struct ts_xlsx_limits ts_xlsx_default_limits;
  * returned by ts_xlsx_read). */
 typedef int (*ts_xlsx_row_fn)(void *ctx, size_t row, const char *const *cells, size_t ncells);
 
-int ts_xlsx_read(const char *path, const struct ts_xlsx_limits *lim, ts_xlsx_row_fn fn,
-                 void *ctx, const char **err);
+/* Read the first worksheet of the file at path (or of the data..len copy
+ * in memory), calling fn for each row.  lim NULL means the defaults.
+ * Returns 0 when every row was read; -1 when the file is refused, with
+ * *err a Chinese sentence for the user (static; "文件不是有效的xlsx文件",
+ * "文件解压后过大", "表格行数超过限制", "单元格内容过长", ...); or the
+ * callback's non-zero value, with *err NULL, when the callback stopped the
+ * read (return positive values to tell that apart from -1).  Rows whose
+ * cells are all empty are not handed over; cells and their strings are
+ * valid only during the call.  A boolean cell reads "TRUE" or "FALSE";
+ * an error cell as written ("#N/A"). */
+int ts_xlsx_read(const char *path, const struct ts_xlsx_limits *lim, ts_xlsx_row_fn fn, void *ctx,
+                 const char **err);
 int ts_xlsx_read_buffer(const void *data, size_t len, const struct ts_xlsx_limits *lim,
                         ts_xlsx_row_fn fn, void *ctx, const char **err);
+/* An Excel serial day number (1900 date system, fraction ignored: "45658",
+ * "45658.75") as YYYY-MM-DD in out; 60 is Excel's 1900-02-29.  Returns 0,
+ * or -1 with out "" when cell is not a serial day in 1..2958465
+ * (1900-01-01..9999-12-31). */
 int ts_xlsx_serial_date(const char *cell, char out[11]);
 
 #endif

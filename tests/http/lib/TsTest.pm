@@ -58,6 +58,12 @@ package TsTest;
 #                              urlencoded POST; adds _csrf => $c->csrf unless
 #                              the form has _csrf or opt no_csrf => 1;
 #                              opt headers => {...}, raw => $body (sent as is)
+#   post_multipart($path, \@parts [, \%opt])
+#                              multipart/form-data POST (uploads); parts are
+#                              [name => $value] or [name => {filename => $n,
+#                              content => $bytes, type => $mime}]; filename
+#                              and values are Perl strings (sent as UTF-8),
+#                              content is bytes; _csrf added as for post
 #   request($method, $path, \%opt)   any method (opt: headers, content)
 #   follow($res)               GET the response's Location (one hop)
 #   csrf / set_csrf($t)        the _csrf of the last page that had one
@@ -442,6 +448,36 @@ sub post {
         }
         $body = join '&', @enc;
     }
+    return $self->request('POST', $path, {headers => \%h, content => $body});
+}
+
+sub post_multipart {
+    my ($self, $path, $parts, $opt) = @_;
+    $opt ||= {};
+    my @parts = @{ $parts || [] };
+    my %has = map { ($_->[0] => 1) } @parts;
+    if (!$opt->{no_csrf} && !$has{_csrf} && defined $self->{csrf}) {
+        unshift @parts, [_csrf => $self->{csrf}];
+    }
+    my $boundary = '----tstest' . join('', map { int rand 10 } 1 .. 24);
+    my $body = '';
+    for my $p (@parts) {
+        my ($name, $v) = @$p;
+        my $u8 = sub { my $s = shift; utf8::is_utf8($s) ? Encode::encode_utf8($s) : $s };
+        $body .= "--$boundary\r\n";
+        if (ref $v eq 'HASH') {
+            my $fn = $u8->($v->{filename} // '');
+            $fn =~ s/(["\r\n])/sprintf '%%%02X', ord $1/ge;
+            $body .= 'Content-Disposition: form-data; name="' . $u8->($name) . "\"; filename=\"$fn\"\r\n"
+              . 'Content-Type: ' . ($v->{type} // 'application/octet-stream') . "\r\n\r\n"
+              . ($v->{content} // '') . "\r\n";
+        } else {
+            $body .= 'Content-Disposition: form-data; name="' . $u8->($name) . "\"\r\n\r\n"
+              . $u8->($v // '') . "\r\n";
+        }
+    }
+    $body .= "--$boundary--\r\n";
+    my %h = ('Content-Type' => "multipart/form-data; boundary=$boundary", %{ $opt->{headers} || {} });
     return $self->request('POST', $path, {headers => \%h, content => $body});
 }
 

@@ -34,9 +34,10 @@ struct ts_xlsx_limits {
 
 extern const struct ts_xlsx_limits ts_xlsx_default_limits;
 
-/* Called once per row that has at least one cell.  row is the 1-based row
- * number of the sheet.  Return 0 to go on, non-zero to stop (that value is
- * returned by ts_xlsx_read). */
+/* Called once per row that has at least one cell with a value (styled but
+ * empty cells do not count).  row is the 1-based row number of the sheet;
+ * ncells is the highest column with a value + 1.  Return 0 to go on,
+ * non-zero to stop (that value is returned by ts_xlsx_read). */
 typedef int (*ts_xlsx_row_fn)(void *ctx, size_t row, const char *const *cells, size_t ncells);
 
 /* Read the first worksheet of the file at path (or of the data..len copy

@@ -699,6 +699,23 @@ static enum ts_result user_save(struct ts_ctx *c)
 
 /* ---- 停用 / 启用 --------------------------------------------------- */
 
+/* Why the session may not 停用 or 启用 this user, or NULL in *why: the user
+ * holds a 菜单权限 the session lacks (a weaker maintainer must not switch a
+ * stronger one off, as with 重置密码).  -1 on a database error. */
+static int status_change_refused(struct ts_ctx *c, const struct user *u, const char **why)
+{
+    struct ts_db_rows r;
+    const char *code;
+    *why = NULL;
+    if (user_perms(c, u->id, &r) < 0)
+        return -1;
+    if ((code = lacked(c, &r)))
+        *why = ts_arena_printf(c->arena,
+                               "不能停用或启用该用户：该用户具有您本人不具备的菜单权限“%s”。",
+                               ts_perm_label(code));
+    return 0;
+}
+
 /* POST /users/status — 停用 or 启用 from the list (status = the new one). */
 static enum ts_result user_status(struct ts_ctx *c)
 {
@@ -710,6 +727,10 @@ static enum ts_result user_status(struct ts_ctx *c)
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     if (strcmp(to, "disabled") == 0 && (why = disable_refused(c, &u)))
+        return ts_ui_refuse(c, why);
+    if (status_change_refused(c, &u, &why) < 0)
+        return TS_FAIL;
+    if (why)
         return ts_ui_refuse(c, why);
     if (strcmp(u.status, to) == 0)
         return ts_ui_done(

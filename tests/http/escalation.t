@@ -137,6 +137,18 @@ subtest '重置密码 only of a user whose 菜单权限 one holds' => sub {
     is($r->{status}, 303, 'a user within one\'s own 菜单权限 is reset');
 };
 
+subtest '停用 / 启用 only of a user whose 菜单权限 one holds' => sub {
+    $um->get('/users/');
+    my $r = $um->post('/users/status', {id => $admin2, status => 'disabled'});
+    is($r->{status}, 409, 'a stronger user is not switched off');
+    like(page_message($r->{text}), qr/不能停用或启用该用户：该用户具有您本人不具备的菜单权限/, 'with the reason');
+    is(db_value("SELECT status FROM app_user WHERE id = $admin2"), 'normal', 'still normal');
+    $r = $um->post('/users/status', {id => $victim, status => 'disabled'});
+    is($r->{status}, 303, 'a user within one\'s own 菜单权限 is switched off');
+    is(db_value("SELECT status FROM app_user WHERE id = $victim"), 'disabled', 'now disabled');
+    $um->post('/users/status', {id => $victim, status => 'normal'});
+};
+
 # ---------------------------------------------------------------- 角色管理
 
 my $RM = make_role("角色管理员$TAG", qw(workbench roles roles.edit));

@@ -18,9 +18,11 @@ const struct ts_perm ts_perm_table[] = {
     /* 备案单证电子化管理 (000) */
     {"prearchive", "单证预归档", "单证预归档", "/prearchive/", ENT, true},
     {"prearchive.edit", "单证预归档", "新增业务跟踪号/上传/删除单证", NULL, ENT, true},
-    {"declist", "单证采集备案", "生成关单清册", "/declist/", ENT, false},
-    {"docupload", "单证采集备案", "上传备案单证", "/docupload/", ENT, false},
-    {"doccheck", "单证采集备案", "单证收齐审核", "/doccheck/", ENT, false},
+    {"declist", "单证采集备案", "生成关单清册", "/declist/", ENT, true},
+    {"docupload", "单证采集备案", "上传备案单证", "/docupload/", ENT, true},
+    {"docupload.edit", "单证采集备案", "上传/删除备案单证", NULL, ENT, true},
+    {"doccheck", "单证采集备案", "单证收齐审核", "/doccheck/", ENT, true},
+    {"doccheck.edit", "单证采集备案", "收齐/撤销收齐", NULL, ENT, true},
     {"docexport", "单证采集备案", "导出备案目录", "/docexport/", ENT, false},
 
     /* 报关单 (003) */

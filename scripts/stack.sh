@@ -365,6 +365,27 @@ start_program() {
     say "$m: started (pid $(pid_of "$pidfile"))"
 }
 
+# start_worker — the jobs worker build/tools/ts-worker (long work such as
+# large imports): one process, pid file $RUN/worker.pid, stderr appended to
+# $LOG/worker.log; restarted when its binary or the config changed.  SIGTERM
+# lets it finish the job in hand.
+start_worker() {
+    local bin=$B/tools/ts-worker pidfile=$RUN/worker.pid
+    [[ -x $bin ]] || return 0
+    if running "$pidfile" ts-worker; then
+        if [[ $bin -nt $pidfile || $CONF -nt $pidfile ]]; then
+            say "worker: binary or config changed, restarting"
+            stop_pidfile worker "$pidfile" ts-worker TERM "$TS_STOP_WAIT"
+        else
+            say "worker: already running (pid $(pid_of "$pidfile"))"
+            return
+        fi
+    fi
+    TUISHUI_CONF=$CONF TZ=$TS_TZ setsid "$bin" </dev/null >>"$LOG/worker.log" 2>&1 &
+    echo $! >"$pidfile"
+    say "worker: started (pid $!)"
+}
+
 # check_programs — after the wait, every master must still be there.
 check_programs() {
     local m bad=0
@@ -487,6 +508,7 @@ cmd_start() {
         start_program "$m"
     done < <(modules)
     [[ -n $(modules) ]] || say "programs: none built yet in $B/bin"
+    start_worker
     start_nginx
     wait_ready
     check_programs
@@ -501,11 +523,12 @@ cmd_start() {
 cmd_stop() {
     [[ -d $RUN ]] || { say "nothing to stop in $VAR"; return; }
     stop_pidfile nginx "$RUN/nginx.pid" "$ETC/nginx.conf " QUIT 10
+    stop_pidfile worker "$RUN/worker.pid" ts-worker TERM "$TS_STOP_WAIT"
     local f m
     for f in "$RUN"/*.pid; do
         [[ -e $f ]] || continue
         m=$(basename "$f" .pid)
-        [[ $m == nginx || $m == mysqld ]] && continue
+        [[ $m == nginx || $m == mysqld || $m == worker ]] && continue
         stop_pidfile "$m" "$f" "$m.fcgi" TERM "$TS_STOP_WAIT"
         rm -f "$RUN/$m.sock"
     done
@@ -523,10 +546,11 @@ cmd_status() {
     }
     printf 'stack in %s\n' "$VAR"
     show mariadb "$RUN/mysqld.pid" "--datadir=$DATADIR "
+    show worker "$RUN/worker.pid" ts-worker
     for f in "$RUN"/*.pid; do
         [[ -e $f ]] || continue
         m=$(basename "$f" .pid)
-        [[ $m == nginx || $m == mysqld ]] && continue
+        [[ $m == nginx || $m == mysqld || $m == worker ]] && continue
         show "$m" "$f" "$m.fcgi"
     done
     while read -r m; do              # built but never started

@@ -4,6 +4,7 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><?cs var:Page.Title ?> - 出口退税综合服务门户</title>
+<?cs if:Page.Refresh ?><meta http-equiv="refresh" content="<?cs var:Page.Refresh ?>"><?cs /if ?>
 <link rel="stylesheet" href="/static/css/tuishui.css">
 <link rel="stylesheet" href="/static/css/print.css" media="print">
 <script src="/static/js/tuishui.js" defer></script>

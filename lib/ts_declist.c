@@ -1,0 +1,867 @@
+/* ts_declist — the import of a 明细申请表 into the 关单清册 (see ts_declist.h). */
+#include "ts_declist.h"
+
+#include "ts_alloc.h"
+#include "ts_arena.h"
+#include "ts_codes.h"
+#include "ts_config.h"
+#include "ts_db.h"
+#include "ts_log.h"
+#include "ts_money.h"
+#include "ts_store.h"
+#include "ts_xlsx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#define HEADER_SEARCH_ROWS 30 /* the header is within the first rows */
+#define MAX_REASON         400
+
+/* The columns the import reads. */
+enum field {
+    F_SEQ, F_PERIOD, F_LINK, F_INVOICE, F_DECL, F_ITEM, F_DATE, F_HS, F_NAME, F_UNIT, F_QTY,
+    F_FOB, NFIELDS
+};
+
+/* Column names each field is known by in the two tables (after spaces,
+ * '*' and a bracketed unit are dropped). */
+static const char *const aliases[NFIELDS][6] = {
+    [F_SEQ] = {"序号"},
+    [F_PERIOD] = {"所属期", "申报所属期", "所属期间"},
+    [F_LINK] = {"申报关联号", "关联号"},
+    [F_INVOICE] = {"出口发票号", "发票号", "出口发票号码"},
+    [F_DECL] = {"出口报关单号", "报关单号", "海关报关单号", "报关单号码"},
+    [F_ITEM] = {"项号", "商品序号", "报关单项号", "商品项号"},
+    [F_DATE] = {"出口日期"},
+    [F_HS] = {"出口商品代码", "商品代码", "商品编码", "出口商品编码", "商品编号"},
+    [F_NAME] = {"出口商品名称", "商品名称"},
+    [F_UNIT] = {"计量单位", "单位"},
+    [F_QTY] = {"出口数量", "数量"},
+    [F_FOB] = {"美元离岸价", "离岸价美元", "美元离岸价格"},
+};
+
+static const char *const field_label[NFIELDS] = {
+    "序号", "所属期", "申报关联号", "出口发票号", "报关单号", "商品序号", "出口日期",
+    "商品代码", "商品名称", "计量单位", "数量", "美元离岸价",
+};
+
+/* Columns only the 生产企业 table has. */
+static const char *const production_marks[] = {"人民币离岸价", "原币离岸价", "原币代码", "征税率",
+                                               "退税率", "出口销售额乘征退税率之差",
+                                               "出口销售额乘退税率", NULL};
+
+/* Required columns by table. */
+static const enum field required_trading[] = {F_DECL, F_LINK, F_DATE, F_HS, F_FOB};
+static const enum field required_production[] = {F_DECL, F_DATE, F_HS, F_FOB};
+
+/* One data row as read: the cells as uploaded, and what was made of them. */
+struct line {
+    size_t row;
+    const char **cells;
+    size_t ncells;
+    const char *reason; /* NULL: good */
+    char decl_no[19];
+    char date[11];
+    char period[7];
+    const char *link_no, *hs, *name, *unit, *invoice, *qty;
+    int64_t item_no, fob;
+};
+
+/* The state of one read of the sheet. */
+struct reader {
+    struct ts_arena *a;
+    bool keep;          /* keep the rows (import), or only count (probe) */
+    const char *period; /* the form's 所属期, "" when not given */
+    bool have_header;
+    int col[NFIELDS];
+    enum ts_declist_kind kind;
+    const char **header;
+    size_t nheader;
+    struct line *lines;
+    size_t nlines, cap;
+    size_t data_rows;
+    char first_period[7];
+    char err[300];
+};
+
+const char *ts_declist_kind_name(enum ts_declist_kind kind)
+{
+    return kind == TS_DECLIST_PRODUCTION ? "production" : "trading";
+}
+
+const char *ts_declist_kind_label(const char *kind_name)
+{
+    return strcmp(kind_name, "production") == 0 ? "生产企业出口货物劳务免抵退税申请明细表"
+                                                : "外贸企业出口退税出口明细申请表";
+}
+
+/* ---- dates -------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+bool ts_declist_add_days(const char *date, int days, char out[11])
+{
+    int y, m, d;
+    if (!ts_codes_date_parse(date, &y, &m, &d, NULL))
+        return false;
+    civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return true;
+}
+
+bool ts_declist_add_years(const char *date, int years, char out[11])
+{
+    int y, m, d;
+    if (!ts_codes_date_parse(date, &y, &m, &d, NULL))
+        return false;
+    y += years;
+    if (m == 2 && d == 29 && !leap(y))
+        d = 28;
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return true;
+}
+
+int ts_declist_default_years(const char *declared_on)
+{
+    return strcmp(declared_on, "2026-01-01") >= 0 ? 10 : 5;
+}
+
+bool ts_declist_filing_dates(const char *declared_on, int years, char due[11], char retention[11])
+{
+    return ts_declist_add_days(declared_on, TS_DECLIST_DUE_DAYS, due) &&
+           ts_declist_add_years(declared_on, years, retention);
+}
+
+/* ---- the header --------------------------------------------------- */
+
+/* A header cell as compared: no spaces (ASCII, full-width, newlines), no
+ * '*', no bracketed part ("美元离岸价(美元)", "数量（吨）"). */
+static const char *header_key(struct ts_arena *a, const char *s)
+{
+    size_t n = strlen(s), k = 0;
+    char *out = ts_arena_alloc(a, n + 1);
+    int depth = 0;
+    for (size_t i = 0; i < n;) {
+        if (strncmp(s + i, "（", 3) == 0 || s[i] == '(') {
+            depth++;
+            i += s[i] == '(' ? 1 : 3;
+        } else if (strncmp(s + i, "）", 3) == 0 || s[i] == ')') {
+            depth -= depth > 0;
+            i += s[i] == ')' ? 1 : 3;
+        } else if (strncmp(s + i, "　", 3) == 0) {
+            i += 3;
+        } else if (s[i] == ' ' || s[i] == '*' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+            i++;
+        } else {
+            if (!depth)
+                out[k++] = s[i];
+            i++;
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+static int field_of(const char *key)
+{
+    for (int f = 0; f < NFIELDS; f++)
+        for (size_t i = 0; i < 6 && aliases[f][i]; i++)
+            if (strcmp(key, aliases[f][i]) == 0)
+                return f;
+    return -1;
+}
+
+static bool production_mark(const char *key)
+{
+    for (size_t i = 0; production_marks[i]; i++)
+        if (strcmp(key, production_marks[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Is this row the header?  It is when it names 报关单号 and two more of the
+ * known columns.  Sets rd->col, kind and the header cells. */
+static bool try_header(struct reader *rd, const char *const *cells, size_t n)
+{
+    int col[NFIELDS], known = 0;
+    bool production = false;
+    for (int f = 0; f < NFIELDS; f++)
+        col[f] = -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = header_key(rd->a, cells[i]);
+        int f = field_of(key);
+        if (f >= 0 && col[f] < 0) {
+            col[f] = (int)i;
+            known++;
+        }
+        production |= production_mark(key);
+    }
+    if (col[F_DECL] < 0 || known < 3)
+        return false;
+    memcpy(rd->col, col, sizeof col);
+    rd->kind = production ? TS_DECLIST_PRODUCTION : TS_DECLIST_TRADING;
+    rd->header = ts_arena_zalloc(rd->a, (n + 1) * sizeof *rd->header);
+    for (size_t i = 0; i < n; i++)
+        rd->header[i] = ts_arena_strdup(rd->a, cells[i]);
+    rd->nheader = n;
+    rd->have_header = true;
+    return true;
+}
+
+/* The required columns the header lacks, as "报关单号、出口日期"; "" if none. */
+static const char *missing_columns(struct reader *rd, const int *col)
+{
+    const enum field *req = rd->kind == TS_DECLIST_PRODUCTION ? required_production
+                                                               : required_trading;
+    size_t nreq = rd->kind == TS_DECLIST_PRODUCTION
+                      ? sizeof required_production / sizeof *required_production
+                      : sizeof required_trading / sizeof *required_trading;
+    const char *out = "";
+    for (size_t i = 0; i < nreq; i++)
+        if (col[req[i]] < 0)
+            out = ts_arena_printf(rd->a, "%s%s%s", out, out[0] ? "、" : "", field_label[req[i]]);
+    return out;
+}
+
+/* The header of a row without 报关单号 that still names known columns
+ * (so the message can say which required ones are missing). */
+static bool header_without_decl(struct reader *rd, const char *const *cells, size_t n)
+{
+    int col[NFIELDS], known = 0;
+    for (int f = 0; f < NFIELDS; f++)
+        col[f] = -1;
+    for (size_t i = 0; i < n; i++) {
+        int f = field_of(header_key(rd->a, cells[i]));
+        if (f >= 0 && col[f] < 0) {
+            col[f] = (int)i;
+            known++;
+        }
+    }
+    if (known < 3)
+        return false;
+    rd->kind = TS_DECLIST_TRADING;
+    snprintf(rd->err, sizeof rd->err, "缺少必需的列：%s", missing_columns(rd, col));
+    return true;
+}
+
+/* ---- a data row ---------------------------------------------------- */
+
+static const char *cell(const struct reader *rd, const char *const *cells, size_t n, enum field f)
+{
+    int i = rd->col[f];
+    return i >= 0 && (size_t)i < n ? cells[i] : "";
+}
+
+/* s without leading and trailing ASCII spaces (a copy). */
+static const char *trim(struct ts_arena *a, const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return ts_arena_strndup(a, s, n);
+}
+
+/* A whole number as a spreadsheet writes it: "12", "12.0".  -1 if not. */
+static int64_t whole_number(const char *s)
+{
+    int64_t v = 0;
+    size_t i = 0;
+    if (!s[0])
+        return -1;
+    for (; s[i] >= '0' && s[i] <= '9'; i++) {
+        if (v > 100000000)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (i == 0)
+        return -1;
+    if (s[i] == '.')
+        for (i++; s[i] == '0'; i++)
+            ;
+    return s[i] ? -1 : v;
+}
+
+/* 出口日期 as YYYY-MM-DD from YYYY-MM-DD, YYYYMMDD or an Excel serial day. */
+static bool parse_date(const char *s, char out[11])
+{
+    size_t n = strlen(s);
+    if (n == 10 && ts_codes_date_valid(s, NULL)) {
+        memcpy(out, s, 11);
+        return true;
+    }
+    if (n == 8 && whole_number(s) >= 0) {
+        snprintf(out, 11, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+        return ts_codes_date_valid(out, NULL);
+    }
+    if (n >= 1 && n <= 12 && ts_xlsx_serial_date(s, out) == 0)
+        return ts_codes_date_valid(out, NULL);
+    return false;
+}
+
+/* 数量 as DECIMAL(18,4) text, rounded half-up at 4 decimals; NULL if not a
+ * number (no float: the digits are rounded as text via ts_money at 1/100
+ * of a ten-thousandth... kept simple: integer part and 4 decimals). */
+static const char *parse_qty(struct ts_arena *a, const char *s)
+{
+    int64_t ip = 0, frac = 0;
+    size_t i = 0, nd = 0;
+    bool neg = s[0] == '-';
+    if (neg)
+        i++;
+    size_t start = i;
+    for (; s[i] >= '0' && s[i] <= '9'; i++) {
+        if (ip > INT64_C(99999999999999))
+            return NULL;
+        ip = ip * 10 + (s[i] - '0');
+    }
+    if (i == start)
+        return NULL;
+    if (s[i] == '.') {
+        for (i++; s[i] >= '0' && s[i] <= '9'; i++, nd++) {
+            if (nd < 4)
+                frac = frac * 10 + (s[i] - '0');
+            else if (nd == 4 && s[i] >= '5')
+                frac++;
+        }
+    }
+    if (s[i])
+        return NULL;
+    for (; nd < 4; nd++)
+        frac *= 10;
+    if (frac >= 10000) {
+        ip++;
+        frac -= 10000;
+    }
+    return ts_arena_printf(a, "%s%lld.%04lld", neg ? "-" : "", (long long)ip, (long long)frac);
+}
+
+/* Add a reason to the row's reasons ("；" between). */
+static void add_reason(struct ts_arena *a, struct line *ln, const char *why)
+{
+    ln->reason = ln->reason ? ts_arena_printf(a, "%s；%s", ln->reason, why) : why;
+}
+
+/* A text column that must fit its database column (max characters). */
+static const char *text_field(struct reader *rd, struct line *ln, const char *s, size_t max,
+                              const char *label)
+{
+    if (ts_codes_utf8_chars(s) > max) {
+        add_reason(rd->a, ln, ts_arena_printf(rd->a, "%s超过%zu个字", label, max));
+        return NULL;
+    }
+    return s[0] ? s : NULL;
+}
+
+static void check_codes(struct reader *rd, struct line *ln, const char *decl, const char *hs)
+{
+    const char *e;
+    if (!decl[0])
+        add_reason(rd->a, ln, "报关单号不能为空");
+    else if (!ts_codes_decl_no_valid(decl, &e))
+        add_reason(rd->a, ln, "报关单号应为18位数字");
+    else
+        memcpy(ln->decl_no, decl, 19);
+    if (!hs[0])
+        add_reason(rd->a, ln, "商品代码不能为空");
+    else if (!ts_codes_hs_valid(hs, &e))
+        add_reason(rd->a, ln, "商品代码应为10位数字");
+    else
+        ln->hs = hs;
+}
+
+static void check_amounts(struct reader *rd, struct line *ln, const char *date, const char *fob,
+                          const char *qty)
+{
+    const char *e;
+    if (!date[0])
+        add_reason(rd->a, ln, "出口日期不能为空");
+    else if (!parse_date(date, ln->date))
+        add_reason(rd->a, ln, "出口日期格式不正确（应为YYYY-MM-DD或YYYYMMDD）");
+    if (!fob[0])
+        add_reason(rd->a, ln, "美元离岸价不能为空");
+    else if (!ts_money_parse_round(fob, &ln->fob, &e))
+        add_reason(rd->a, ln, "美元离岸价不是有效金额");
+    if (qty[0] && !(ln->qty = parse_qty(rd->a, qty)))
+        add_reason(rd->a, ln, "数量不是有效数字");
+}
+
+/* 所属期 of the row: its cell, else the form's. */
+static void check_period(struct reader *rd, struct line *ln, const char *p)
+{
+    if (!p[0])
+        p = rd->period;
+    if (!p[0])
+        add_reason(rd->a, ln, "所属期为空（表中没有所属期时请在上传时填写所属期）");
+    else if (!ts_codes_period_valid(p, NULL))
+        add_reason(rd->a, ln, "所属期应为YYYYMM");
+    else
+        memcpy(ln->period, p, 7);
+}
+
+/* 申报关联号 and 商品序号.  The 生产企业 table may have no 关联号: the
+ * 报关单号 stands for it; without 项号 the 序号 is the 商品序号. */
+static void check_keys(struct reader *rd, struct line *ln, const char *link, const char *item,
+                       const char *seq)
+{
+    if (!link[0] && rd->kind == TS_DECLIST_PRODUCTION)
+        link = ln->decl_no;
+    if (!link[0])
+        add_reason(rd->a, ln, "申报关联号不能为空");
+    else
+        ln->link_no = text_field(rd, ln, link, 30, "申报关联号");
+    const char *src = item[0] ? item : seq;
+    ln->item_no = whole_number(src);
+    if (ln->item_no < 0 || ln->item_no > 2147483647) {
+        ln->item_no = (int64_t)ln->row;
+        if (src[0])
+            add_reason(rd->a, ln, "商品序号应为整数");
+    }
+}
+
+static struct line *new_line(struct reader *rd)
+{
+    if (rd->nlines == rd->cap) {
+        size_t cap = rd->cap ? rd->cap * 2 : 1024;
+        struct line *n = ts_arena_alloc(rd->a, cap * sizeof *n);
+        if (rd->nlines)
+            memcpy(n, rd->lines, rd->nlines * sizeof *n);
+        rd->lines = n;
+        rd->cap = cap;
+    }
+    struct line *ln = &rd->lines[rd->nlines++];
+    memset(ln, 0, sizeof *ln);
+    return ln;
+}
+
+/* Check one data row and keep it (with its reasons, if any). */
+static void read_line(struct reader *rd, size_t row, const char *const *cells, size_t n)
+{
+    struct line *ln = new_line(rd);
+    struct ts_arena *a = rd->a;
+    ln->row = row;
+    ln->ncells = n;
+    ln->cells = ts_arena_zalloc(a, (n + 1) * sizeof *ln->cells);
+    for (size_t i = 0; i < n; i++)
+        ln->cells[i] = ts_arena_strdup(a, cells[i]);
+    check_codes(rd, ln, trim(a, cell(rd, cells, n, F_DECL)), trim(a, cell(rd, cells, n, F_HS)));
+    check_amounts(rd, ln, trim(a, cell(rd, cells, n, F_DATE)), trim(a, cell(rd, cells, n, F_FOB)),
+                  trim(a, cell(rd, cells, n, F_QTY)));
+    check_period(rd, ln, trim(a, cell(rd, cells, n, F_PERIOD)));
+    check_keys(rd, ln, trim(a, cell(rd, cells, n, F_LINK)), trim(a, cell(rd, cells, n, F_ITEM)),
+               trim(a, cell(rd, cells, n, F_SEQ)));
+    ln->name = text_field(rd, ln, trim(a, cell(rd, cells, n, F_NAME)), 200, "商品名称");
+    ln->unit = text_field(rd, ln, trim(a, cell(rd, cells, n, F_UNIT)), 20, "计量单位");
+    ln->invoice = text_field(rd, ln, trim(a, cell(rd, cells, n, F_INVOICE)), 30, "出口发票号");
+}
+
+/* ts_xlsx_read's callback: the header first, then the data rows. */
+static int on_row(void *ctx, size_t row, const char *const *cells, size_t n)
+{
+    struct reader *rd = ctx;
+    if (!rd->have_header) {
+        if (try_header(rd, cells, n)) {
+            const char *miss = missing_columns(rd, rd->col);
+            if (miss[0]) {
+                snprintf(rd->err, sizeof rd->err, "缺少必需的列：%s", miss);
+                return 1;
+            }
+            return 0;
+        }
+        if (header_without_decl(rd, cells, n))
+            return 1;
+        if (row >= HEADER_SEARCH_ROWS) {
+            snprintf(rd->err, sizeof rd->err,
+                     "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退税申请明细表");
+            return 1;
+        }
+        return 0;
+    }
+    rd->data_rows++;
+    if (!rd->first_period[0]) {
+        const char *p = trim(rd->a, cell(rd, cells, n, F_PERIOD));
+        if (ts_codes_period_valid(p, NULL))
+            memcpy(rd->first_period, p, 7);
+    }
+    if (rd->keep)
+        read_line(rd, row, cells, n);
+    return 0;
+}
+
+/* Read the whole sheet; -1 with rd->err when refused. */
+static int read_sheet(struct reader *rd, const char *path)
+{
+    const char *err = NULL;
+    for (int f = 0; f < NFIELDS; f++)
+        rd->col[f] = -1;
+    int rc = ts_xlsx_read(path, NULL, on_row, rd, &err);
+    if (rc < 0)
+        snprintf(rd->err, sizeof rd->err, "%s", err ? err : "文件不是有效的xlsx文件");
+    else if (rc == 0 && !rd->have_header)
+        snprintf(rd->err, sizeof rd->err,
+                 "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退税申请明细表");
+    else if (rc == 0 && rd->data_rows == 0)
+        snprintf(rd->err, sizeof rd->err, "表中没有数据行");
+    else if (rc == 0)
+        return 0;
+    return -1;
+}
+
+int ts_declist_probe(const char *path, struct ts_declist_probe *out, char *err, size_t errlen)
+{
+    struct reader rd = {.a = ts_arena_new(64 * 1024), .keep = false, .period = ""};
+    int rc = read_sheet(&rd, path);
+    if (rc < 0)
+        snprintf(err, errlen, "%s", rd.err);
+    out->kind = rd.kind;
+    out->data_rows = rd.data_rows;
+    memcpy(out->period, rd.first_period, 7);
+    ts_arena_free(rd.a);
+    return rc;
+}
+
+/* ---- duplicates within the file ------------------------------------ */
+
+static int cmp_key(const void *x, const void *y)
+{
+    const struct line *a = *(const struct line *const *)x, *b = *(const struct line *const *)y;
+    int c = strcmp(a->decl_no, b->decl_no);
+    if (!c)
+        c = strcmp(a->link_no, b->link_no);
+    if (!c)
+        c = a->item_no < b->item_no ? -1 : a->item_no > b->item_no;
+    if (!c)
+        c = a->row < b->row ? -1 : a->row > b->row;
+    return c;
+}
+
+/* A 申报关联号 + 商品序号 of a declaration that an earlier row of the file
+ * has: the later row is an error. */
+static void mark_duplicates(struct reader *rd)
+{
+    struct line **v = ts_arena_alloc(rd->a, (rd->nlines + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < rd->nlines; i++)
+        if (!rd->lines[i].reason)
+            v[n++] = &rd->lines[i];
+    qsort(v, n, sizeof *v, cmp_key);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[i]->decl_no, v[i - 1]->decl_no) == 0 &&
+            strcmp(v[i]->link_no, v[i - 1]->link_no) == 0 && v[i]->item_no == v[i - 1]->item_no)
+            v[i]->reason = ts_arena_printf(rd->a, "申报关联号%s的商品序号%lld重复（同第%zu行）",
+                                           v[i]->link_no, (long long)v[i]->item_no,
+                                           v[i - 1]->row);
+}
+
+/* ---- writing the 关单清册 ------------------------------------------- */
+
+struct importer {
+    struct ts_db *db;
+    struct ts_arena *a;
+    int64_t upload_id, ent_id;
+    char today[11];
+    char period[7];
+    int64_t filing_id;
+    char decl_no[19];
+    int64_t decl_id;
+    size_t ok, bad;
+};
+
+/* 保存期限 years from retention_rule by the 申报日期. */
+static int retention_years(struct importer *im)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(im->db, im->a,
+                    "SELECT years FROM retention_rule WHERE effective_from <= ?"
+                    " ORDER BY effective_from DESC LIMIT 1",
+                    TS_ARGS(TS_STR(im->today)), &r) < 0 ||
+        r.nrows != 1)
+        return ts_declist_default_years(im->today);
+    return (int)ts_db_cell_i64(&r, 0, "years");
+}
+
+/* The period_filing of the 所属期 (created when new).  -1 on error. */
+static int filing_for(struct importer *im, const char *period)
+{
+    struct ts_db_result res;
+    char due[11], keep[11];
+    if (strcmp(im->period, period) == 0)
+        return 0;
+    if (!ts_declist_filing_dates(im->today, retention_years(im), due, keep))
+        return -1;
+    if (ts_db_exec(im->db,
+                   "INSERT INTO period_filing (ent_id, period, declared_on, due_date,"
+                   " retention_until, upload_id) VALUES (?, ?, ?, ?, ?, ?)"
+                   " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+                   TS_ARGS(TS_I64(im->ent_id), TS_STR(period), TS_STR(im->today), TS_STR(due),
+                           TS_STR(keep), TS_I64(im->upload_id)),
+                   &res) < 0)
+        return -1;
+    im->filing_id = (int64_t)res.insert_id;
+    memcpy(im->period, period, 7);
+    return 0;
+}
+
+/* The customs_decl of the line's 报关单号 (created when new). */
+static int decl_for(struct importer *im, const struct line *ln)
+{
+    struct ts_db_result res;
+    if (strcmp(im->decl_no, ln->decl_no) == 0)
+        return 0;
+    if (filing_for(im, ln->period) < 0 ||
+        ts_db_exec(im->db,
+                   "INSERT INTO customs_decl (ent_id, decl_no, period, period_filing_id,"
+                   " export_date, upload_id) VALUES (?, ?, ?, ?, ?, ?)"
+                   " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+                   TS_ARGS(TS_I64(im->ent_id), TS_STR(ln->decl_no), TS_STR(ln->period),
+                           TS_I64(im->filing_id), TS_STR(ln->date), TS_I64(im->upload_id)),
+                   &res) < 0)
+        return -1;
+    im->decl_id = (int64_t)res.insert_id;
+    memcpy(im->decl_no, ln->decl_no, 19);
+    return 0;
+}
+
+/* One good line: its declaration, the line, the declaration's sums.  A
+ * line already in the 关单清册 (an earlier upload) becomes a bad row. */
+static int write_line(struct importer *im, struct line *ln)
+{
+    char fob[TS_MONEY_BUF];
+    ts_money_format(ln->fob, fob, sizeof fob);
+    if (decl_for(im, ln) < 0)
+        return -1;
+    if (ts_db_exec(im->db,
+                   "INSERT INTO customs_decl_line (ent_id, decl_id, link_no, item_no, hs_code,"
+                   " goods_name, unit, quantity, fob_usd, invoice_no, source_row)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   TS_ARGS(TS_I64(im->ent_id), TS_I64(im->decl_id), TS_STR(ln->link_no),
+                           TS_I64(ln->item_no), TS_STR(ln->hs), TS_STR(ln->name),
+                           TS_STR(ln->unit), TS_STR(ln->qty), TS_STR(fob), TS_STR(ln->invoice),
+                           TS_I64(ln->row)),
+                   NULL) < 0) {
+        if (ts_db_errno(im->db) != TS_DB_ER_DUP_ENTRY)
+            return -1;
+        ln->reason = ts_arena_printf(im->a, "申报关联号%s的商品序号%lld已在关单清册中",
+                                     ln->link_no, (long long)ln->item_no);
+        im->bad++;
+        return 0;
+    }
+    im->ok++;
+    return ts_db_exec(im->db,
+                      "UPDATE customs_decl SET fob_usd = fob_usd + CAST(? AS DECIMAL(18,2)),"
+                      " line_count = line_count + 1 WHERE id = ?",
+                      TS_ARGS(TS_STR(fob), TS_I64(im->decl_id)), NULL);
+}
+
+/* Every good line, in batches; each batch its own transaction when
+ * commit_batches. */
+static int write_lines(struct importer *im, struct reader *rd, bool commit_batches,
+                       ts_declist_progress_fn progress, void *ctx)
+{
+    size_t done = 0, total = rd->nlines;
+    for (size_t i = 0; i < rd->nlines;) {
+        if (commit_batches && ts_db_begin(im->db) < 0)
+            return -1;
+        /* a new transaction: cached ids are still right (committed rows) */
+        size_t end = i + TS_DECLIST_BATCH < rd->nlines ? i + TS_DECLIST_BATCH : rd->nlines;
+        for (; i < end; i++)
+            if (!rd->lines[i].reason && write_line(im, &rd->lines[i]) < 0)
+                goto fail;
+        if (commit_batches && ts_db_commit(im->db) < 0)
+            return -1;
+        done = i;
+        if (progress && progress(ctx, (int64_t)done, (int64_t)total) < 0)
+            return -1;
+    }
+    return 0;
+fail:
+    if (commit_batches)
+        ts_db_rollback(im->db);
+    return -1;
+}
+
+/* ---- the errors xlsx ------------------------------------------------ */
+
+/* The bad rows as uploaded, with 原表行号 and 错误原因 after them, into a
+ * temp file then the store.  sha gets its sha256. */
+static int write_errors(struct importer *im, struct reader *rd, char sha[65])
+{
+    const char *tmpdir = ts_config_str("tmp.dir", "/tmp");
+    char *path = ts_arena_printf(im->a, "%s/declist-errors-XXXXXX", tmpdir);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        ts_log_error("declist: mkstemp in %s failed", tmpdir);
+        return -1;
+    }
+    close(fd);
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)tmpdir};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "错误明细") : NULL;
+    if (!ws) {
+        unlink(path);
+        return -1;
+    }
+    size_t nc = rd->nheader;
+    for (size_t i = 0; i < nc; i++)
+        worksheet_write_string(ws, 0, (lxw_col_t)i, rd->header[i], NULL);
+    worksheet_write_string(ws, 0, (lxw_col_t)nc, "原表行号", NULL);
+    worksheet_write_string(ws, 0, (lxw_col_t)nc + 1, "错误原因", NULL);
+    lxw_row_t r = 1;
+    for (size_t k = 0; k < rd->nlines; k++) {
+        const struct line *ln = &rd->lines[k];
+        if (!ln->reason)
+            continue;
+        for (size_t i = 0; i < ln->ncells && i < nc; i++)
+            if (ln->cells[i][0])
+                worksheet_write_string(ws, r, (lxw_col_t)i, ln->cells[i], NULL);
+        worksheet_write_number(ws, r, (lxw_col_t)nc, (int)ln->row, NULL);
+        worksheet_write_string(ws, r, (lxw_col_t)nc + 1, ln->reason, NULL);
+        r++;
+    }
+    if (workbook_close(wb) != LXW_NO_ERROR) {
+        unlink(path);
+        return -1;
+    }
+    struct ts_stored st;
+    const char *err;
+    if (ts_store_put_file(path, INT64_C(200) * 1024 * 1024, TS_FILE_XLSX, &st, &err) < 0 ||
+        ts_store_record(im->db, &st) < 0) {
+        ts_log_error("declist: storing the errors file failed: %s", err ? err : "db");
+        unlink(path);
+        return -1;
+    }
+    unlink(path);
+    memcpy(sha, st.sha256, 65);
+    return 0;
+}
+
+/* ---- the import ----------------------------------------------------- */
+
+static void today(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int mark_upload(struct ts_db *db, int64_t id, const char *status, const char *message)
+{
+    return ts_db_exec(db,
+                      "UPDATE declist_upload SET status = ?, message = LEFT(?, 500),"
+                      " finished_at = IF(? IN ('done', 'failed'), NOW(), NULL) WHERE id = ?",
+                      TS_ARGS(TS_STR(status), TS_STR(message), TS_STR(status), TS_I64(id)),
+                      NULL);
+}
+
+/* The upload's result, and the declarations left without lines removed. */
+static int finish_upload(struct importer *im, struct reader *rd, const char *sha,
+                         const char *message)
+{
+    if (ts_db_exec(im->db,
+                   "DELETE FROM customs_decl WHERE ent_id = ? AND upload_id = ? AND line_count = 0",
+                   TS_ARGS(TS_I64(im->ent_id), TS_I64(im->upload_id)), NULL) < 0)
+        return -1;
+    return ts_db_exec(im->db,
+                      "UPDATE declist_upload SET status = 'done', table_kind = ?, period = ?,"
+                      " rows_total = ?, rows_ok = ?, rows_bad = ?, errors_sha256 = ?,"
+                      " message = LEFT(?, 500), finished_at = NOW() WHERE id = ?",
+                      TS_ARGS(TS_STR(ts_declist_kind_name(rd->kind)),
+                              TS_STR(im->period[0] ? im->period
+                                     : rd->period[0] ? rd->period
+                                     : rd->first_period[0] ? rd->first_period : NULL),
+                              TS_I64(rd->nlines), TS_I64(im->ok), TS_I64(im->bad),
+                              TS_STR(sha[0] ? sha : NULL), TS_STR(message),
+                              TS_I64(im->upload_id)),
+                      NULL);
+}
+
+static int load_upload(struct importer *im, const char **sha, const char **period)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(im->db, im->a,
+                    "SELECT ent_id, sha256, IFNULL(period, '') AS period FROM declist_upload"
+                    " WHERE id = ?",
+                    TS_ARGS(TS_I64(im->upload_id)), &r) < 0 ||
+        r.nrows != 1)
+        return -1;
+    im->ent_id = ts_db_cell_i64(&r, 0, "ent_id");
+    *sha = ts_db_cell(&r, 0, "sha256");
+    *period = ts_db_cell(&r, 0, "period");
+    return 0;
+}
+
+/* The read, the writes and the result, with the arena already made. */
+static int import_with(struct importer *im, struct reader *rd, bool commit_batches,
+                       ts_declist_progress_fn progress, void *ctx, char *msg, size_t msglen)
+{
+    const char *sha, *path;
+    char errors_sha[65] = "";
+    if (load_upload(im, &sha, &rd->period) < 0 || !(path = ts_store_path(im->a, sha)))
+        return -1;
+    if (commit_batches)
+        mark_upload(im->db, im->upload_id, "running", "");
+    if (read_sheet(rd, path) < 0) {
+        snprintf(msg, msglen, "%s", rd->err);
+        return mark_upload(im->db, im->upload_id, "failed", rd->err) < 0 ? -1 : 1;
+    }
+    mark_duplicates(rd);
+    for (size_t i = 0; i < rd->nlines; i++)
+        im->bad += rd->lines[i].reason != NULL;
+    if (write_lines(im, rd, commit_batches, progress, ctx) < 0)
+        return -1;
+    if (im->bad && write_errors(im, rd, errors_sha) < 0)
+        return -1;
+    snprintf(msg, msglen, "导入完成：共%zu行，成功%zu行，错误%zu行。", rd->nlines, im->ok,
+             im->bad);
+    return finish_upload(im, rd, errors_sha, msg) < 0 ? -1 : 0;
+}
+
+int ts_declist_import(struct ts_db *db, int64_t upload_id, bool commit_batches,
+                      ts_declist_progress_fn progress, void *ctx, char *msg, size_t msglen)
+{
+    struct ts_arena *a = ts_arena_new(1024 * 1024);
+    struct importer im = {.db = db, .a = a, .upload_id = upload_id};
+    struct reader rd = {.a = a, .keep = true, .period = ""};
+    today(im.today);
+    int rc = import_with(&im, &rd, commit_batches, progress, ctx, msg, msglen);
+    if (rc < 0) {
+        ts_log_error("declist: import of upload %lld failed", (long long)upload_id);
+        snprintf(msg, msglen, "导入失败，请稍后重试");
+    }
+    ts_arena_free(a);
+    return rc;
+}

@@ -1,0 +1,73 @@
+/* ts_declist — the import of one uploaded 明细申请表 into the 关单清册
+ * (000 §2.4.1 生成关单清册), shared by cgi-bin/declist (small files, in the
+ * request) and tools/ts-worker (large files, as a job).
+ *
+ * The sheet is the 外贸企业出口退税出口明细申请表 or the 生产企业出口货物劳务
+ * 免抵退税申请明细表, as downloaded from the 电子税务局 / 单一窗口.  The
+ * header row is found by its Chinese column names (never by position) and
+ * decides which table it is; a missing required column refuses the whole
+ * file ("缺少必需的列：报关单号、…").  Each data row is checked (报关单号 18
+ * digits, 出口日期 YYYY-MM-DD / YYYYMMDD / Excel serial day, 美元离岸价
+ * rounded half-up at fen, 商品代码 10 digits, 所属期 YYYYMM) and the good
+ * ones become customs_decl (one per 报关单号, fob_usd and line_count summed)
+ * and customs_decl_line (申报关联号 + 商品序号, unique); each 所属期 gets its
+ * period_filing (按所属期备案: 备案期限 = 申报日期 + 15 days, 保存期限 =
+ * 申报日期 + the retention_rule's years).  Bad rows are kept with their row
+ * number and reason and written to an xlsx (the row as uploaded plus
+ * 错误原因), stored in the file store and named by declist_upload.
+ * errors_sha256. */
+#ifndef TS_DECLIST_H
+#define TS_DECLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ts_db;
+
+enum ts_declist_kind { TS_DECLIST_UNKNOWN = 0, TS_DECLIST_TRADING, TS_DECLIST_PRODUCTION };
+
+#define TS_DECLIST_DUE_DAYS 15  /* 备案期限: within 15 days of declaring */
+#define TS_DECLIST_BATCH    1000 /* rows per transaction in a job */
+
+/* declist_upload.table_kind: "trading" / "production"; the label:
+ * 外贸企业出口退税出口明细申请表 / 生产企业出口货物劳务免抵退税申请明细表. */
+const char *ts_declist_kind_name(enum ts_declist_kind kind);
+const char *ts_declist_kind_label(const char *kind_name);
+
+/* What a first read of the file found: the table, the data rows (the rows
+ * under the header) and the first 所属期 in the sheet ("" if none). */
+struct ts_declist_probe {
+    enum ts_declist_kind kind;
+    size_t data_rows;
+    char period[7];
+};
+
+/* Read the file once to find its header and count its rows.  0, or -1 with
+ * err (a Chinese sentence for the user) when the file is refused. */
+int ts_declist_probe(const char *path, struct ts_declist_probe *out, char *err, size_t errlen);
+
+typedef int (*ts_declist_progress_fn)(void *ctx, int64_t done, int64_t total);
+
+/* Import declist_upload row upload_id (its file from the store).  With
+ * commit_batches (the worker) the rows go in transactions of
+ * TS_DECLIST_BATCH and progress(ctx, done, total) is called after each;
+ * without (the request) everything is in the caller's transaction.  The
+ * upload row gets status, counts, table kind, 所属期 and errors_sha256.
+ * Returns 0 done (msg says what was imported), 1 the file was refused (msg
+ * says why; the upload is marked failed), -1 on a system error (logged). */
+int ts_declist_import(struct ts_db *db, int64_t upload_id, bool commit_batches,
+                      ts_declist_progress_fn progress, void *ctx, char *msg, size_t msglen);
+
+/* Date arithmetic of the 按所属期备案 (dates YYYY-MM-DD, Gregorian).  False
+ * when date is not a date. */
+bool ts_declist_add_days(const char *date, int days, char out[11]);
+/* The same day years later; 02-29 becomes 02-28 in a common year. */
+bool ts_declist_add_years(const char *date, int years, char out[11]);
+/* 保存期限 years when the retention_rule table cannot be read: 10 for
+ * declarations since 2026-01-01 (公告2026年第5号), 5 before. */
+int ts_declist_default_years(const char *declared_on);
+/* 备案期限 (declared_on + 15 days) and 保存期限 (declared_on + years). */
+bool ts_declist_filing_dates(const char *declared_on, int years, char due[11], char retention[11]);
+
+#endif

@@ -1,0 +1,96 @@
+/* ts_job — the job table's state changes (see ts_job.h). */
+#include "ts_job.h"
+
+#include "ts_arena.h"
+#include "ts_db.h"
+#include "ts_log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int ts_job_create(struct ts_db *db, int64_t ent_id, const char *kind, int64_t ref_id,
+                  int64_t created_by, int64_t *id)
+{
+    struct ts_db_result res;
+    if (ts_db_exec(db,
+                   "INSERT INTO job (ent_id, kind, ref_id, created_by) VALUES (?, ?, ?, ?)",
+                   TS_ARGS(ent_id > 0 ? TS_I64(ent_id) : TS_NULL, TS_STR(kind),
+                           ref_id > 0 ? TS_I64(ref_id) : TS_NULL,
+                           created_by > 0 ? TS_I64(created_by) : TS_NULL),
+                   &res) < 0)
+        return -1;
+    *id = (int64_t)res.insert_id;
+    return 0;
+}
+
+/* Mark the locked row running; the caller commits. */
+static int mark_running(struct ts_db *db, int64_t id)
+{
+    return ts_db_exec(db,
+                      "UPDATE job SET status = 'running', started_at = NOW(), worker_pid = ?"
+                      " WHERE id = ? AND status = 'queued'",
+                      TS_ARGS(TS_I64(getpid()), TS_I64(id)), NULL);
+}
+
+/* SKIP LOCKED: two workers never wait on, or take, the same job. */
+int ts_job_claim(struct ts_db *db, struct ts_job *job)
+{
+    struct ts_arena *a = ts_arena_new(4096);
+    struct ts_db_rows r;
+    int rc = -1;
+    if (!a || ts_db_begin(db) < 0)
+        goto out;
+    if (ts_db_query(db, a,
+                    "SELECT id, IFNULL(ent_id, 0) AS ent_id, IFNULL(ref_id, 0) AS ref_id,"
+                    " IFNULL(created_by, 0) AS created_by, kind FROM job"
+                    " WHERE status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                    TS_NOARGS, &r) < 0)
+        goto rollback;
+    if (r.nrows == 0) {
+        rc = ts_db_commit(db) < 0 ? -1 : 0;
+        goto out;
+    }
+    *job = (struct ts_job){
+        .id = ts_db_cell_i64(&r, 0, "id"),
+        .ent_id = ts_db_cell_i64(&r, 0, "ent_id"),
+        .ref_id = ts_db_cell_i64(&r, 0, "ref_id"),
+        .created_by = ts_db_cell_i64(&r, 0, "created_by"),
+    };
+    snprintf(job->kind, sizeof job->kind, "%s", ts_db_cell(&r, 0, "kind"));
+    if (mark_running(db, job->id) < 0)
+        goto rollback;
+    rc = ts_db_commit(db) < 0 ? -1 : 1;
+    goto out;
+rollback:
+    ts_db_rollback(db);
+out:
+    if (a)
+        ts_arena_free(a);
+    return rc;
+}
+
+/* Called between batches, outside a transaction: autocommit makes it
+ * visible at once. */
+int ts_job_progress(struct ts_db *db, int64_t id, int64_t done, int64_t total)
+{
+    if (ts_db_exec(db, "UPDATE job SET progress_done = ?, progress_total = ? WHERE id = ?",
+                   TS_ARGS(TS_I64(done), TS_I64(total), TS_I64(id)), NULL) < 0)
+        return -1;
+    return 0;
+}
+
+int ts_job_finish(struct ts_db *db, int64_t id, bool ok, const char *message)
+{
+    if (ts_db_exec(db,
+                   "UPDATE job SET status = ?, message = LEFT(?, 500), finished_at = NOW(),"
+                   " progress_done = IF(? = 'done', progress_total, progress_done)"
+                   " WHERE id = ? AND status = 'running'",
+                   TS_ARGS(TS_STR(ok ? "done" : "failed"), TS_STR(message ? message : ""),
+                           TS_STR(ok ? "done" : "failed"), TS_I64(id)),
+                   NULL) < 0) {
+        ts_log_error("job %lld: recording its end failed", (long long)id);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,62 @@
+<?cs include:"docupload/tabs.cs" ?>
+<section class="panel">
+  <h1>上传备案单证</h1>
+  <?cs call:decl_tabs("/docupload/") ?>
+  <div class="toolbar"><?cs call:decl_query("/docupload/") ?></div>
+  <table class="list decls">
+    <thead>
+      <tr>
+        <th>报关单号</th>
+        <th>所属期</th>
+        <th>出口日期</th>
+        <th>商品行数</th>
+        <th>已上传单证数</th>
+        <th>备案期限</th>
+        <th>保存期限</th>
+        <th>状态</th>
+        <th>操作</th>
+      </tr>
+    </thead>
+    <tbody>
+    <?cs each:d = Decls ?>
+      <tr class="decl" id="decl-<?cs var:d.id ?>">
+        <td><?cs var:d.decl_no ?></td>
+        <td><?cs var:d.period ?></td>
+        <td><?cs var:d.export_date ?></td>
+        <td class="num"><?cs var:d.line_count ?></td>
+        <td class="num"><?cs var:d.ndocs ?></td>
+        <td><?cs call:due_cell(d) ?></td>
+        <td><?cs var:d.retention_until ?></td>
+        <td><?cs var:d.status_label ?></td>
+        <td class="ops"><a href="/docupload/docs?decl=<?cs var:d.id ?>">上传</a></td>
+      </tr>
+    <?cs /each ?>
+    <?cs if:subcount(Decls) == 0 ?><tr><td colspan="9">没有符合条件的报关单。</td></tr><?cs /if ?>
+    </tbody>
+  </table>
+  <?cs call:decl_pager("/docupload/") ?>
+  <h2>按所属期备案</h2>
+  <table class="list periods">
+    <thead>
+      <tr>
+        <th>所属期</th>
+        <th>备案期限</th>
+        <th>保存期限</th>
+        <th>单证数</th>
+        <th>操作</th>
+      </tr>
+    </thead>
+    <tbody>
+    <?cs each:p = Periods ?>
+      <tr class="period" id="period-<?cs var:p.id ?>">
+        <td><?cs var:p.period ?></td>
+        <td><?cs var:p.due_date ?></td>
+        <td><?cs var:p.retention_until ?></td>
+        <td class="num"><?cs var:p.ndocs ?></td>
+        <td class="ops"><a href="/docupload/docs?period=<?cs var:p.id ?>">上传</a></td>
+      </tr>
+    <?cs /each ?>
+    <?cs if:subcount(Periods) == 0 ?><tr><td colspan="5">没有按所属期备案记录。</td></tr><?cs /if ?>
+    </tbody>
+  </table>
+</section>

@@ -1,0 +1,165 @@
+# 单证收齐审核 (000 §2.4.3): 收齐 refused naming the missing required kinds,
+# 收齐 after they are uploaded, 一键收齐 with a mix (per row: the ones that
+# can be are completed, the rest named), 撤销收齐, tabs, 备案期限 marks,
+# tenancy and audit.  Declarations are made with SQL.
+use strict;
+use warnings;
+use utf8;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use TsTest qw(:DEFAULT :html);
+
+my $run = $$ . time;
+# A one-page PDF 1.4 with a line of text (offsets computed).
+sub pdf {
+    my ($text) = @_;
+    my $content = "BT /F1 12 Tf 20 60 Td ($text) Tj ET\n";
+    my @objs = (
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+        '<< /Length ' . length($content) . " >>\nstream\n$content" . 'endstream',
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    );
+    my $out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+    my @off;
+    for my $i (1 .. @objs) {
+        push @off, length $out;
+        $out .= "$i 0 obj\n$objs[$i - 1]\nendobj\n";
+    }
+    my $xref = length $out;
+    $out .= sprintf "xref\n0 %d\n0000000000 65535 f \n", @objs + 1;
+    $out .= sprintf "%010d 00000 n \n", $_ for @off;
+    $out .= sprintf "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", @objs + 1, $xref;
+    return $out;
+}
+
+
+my $c = login('ent-admin-production');
+my $other = login('ent-admin-trading');
+my $login = account('ent-admin-production')->{login};
+my $ent = db_value("SELECT ent_id FROM app_user WHERE login_name = '$login'");
+my $user = db_value("SELECT id FROM app_user WHERE login_name = '$login'");
+my $oent = db_value(q{SELECT ent_id FROM app_user WHERE login_name = '} . account('ent-admin-trading')->{login} . q{'});
+
+# Two 所属期 of this run: one whose 备案期限 is past, one far ahead.
+my $y = 2040 + ($$ + 7) % 60;
+my ($p_late, $p_far) = (sprintf('%04d%02d', $y, 1 + int rand 6), sprintf('%04d%02d', $y, 7 + int rand 6));
+db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until) VALUES"
+    . " ($ent, '$p_late', CURDATE() - INTERVAL 20 DAY, CURDATE() - INTERVAL 5 DAY, '2036-06-30'),"
+    . " ($ent, '$p_far', CURDATE(), CURDATE() + INTERVAL 15 DAY, '2036-07-31')");
+my $base = sprintf '5102%06d%07d', $$ % 1000000, time % 10000000;
+my @no = map { $base . $_ } 1 .. 4;
+for my $i (0 .. 3) {
+    my $p = $i < 2 ? $p_late : $p_far;
+    db_do("INSERT INTO customs_decl (ent_id, decl_no, period, export_date, line_count) VALUES ($ent, '$no[$i]', '$p', '2026-02-01', 1)");
+}
+my @id = map { db_value("SELECT id FROM customs_decl WHERE ent_id = $ent AND decl_no = '$_'") } @no;
+my $ono = $base . '9';
+db_do("INSERT INTO customs_decl (ent_id, decl_no, period) VALUES ($oent, '$ono', '$p_far')");
+my $od = db_value("SELECT id FROM customs_decl WHERE ent_id = $oent AND decl_no = '$ono'");
+
+my %kind = map { $_ => db_value("SELECT id FROM doc_kind WHERE ent_id IS NULL AND name = '$_'") } qw(出口合同 出口货物运输单据 国内运输发票);
+
+# Upload one PDF (made unique) under a kind for a declaration.
+sub upload {
+    my ($decl, $kind) = @_;
+    my $r = $c->post_multipart('/docupload/upload', [[decl => $decl], [doc_kind_id => $kind{$kind}],
+        [files => {filename => "$kind.pdf", content => pdf("$run $decl $kind{$kind}"), type => 'application/pdf'}]]);
+    is($r->{status}, 303, "uploaded $kind for $decl");
+}
+sub status_of { db_value("SELECT status FROM customs_decl WHERE id = $_[0]") }
+sub audits { db_value("SELECT COUNT(*) FROM audit_log WHERE object = 'customs_decl' AND object_id = '$_[0]' AND detail LIKE '$_[1]%'") }
+
+# ---------------------------------------------------------------- the list
+
+{
+    my $clerk = login('ent-clerk');
+    is($clerk->get('/doccheck/')->{status}, 403, 'a user without 单证收齐审核 gets 403');
+}
+my $r = $c->get("/doccheck/?period=$p_late");
+is($r->{status}, 200, 'list');
+like($r->{text}, qr{<input type="checkbox" name="ids" value="$id[0]"}, 'a checkbox per row');
+like($r->{text}, qr{一键收齐}, '【一键收齐】');
+like($r->{text}, qr{name="one" value="$id[0]">收齐</button>}, '【收齐】 per row');
+like($r->{text}, qr{<tr class="decl" id="decl-$id[0]">.*?已超过备案期限}s, 'a past 备案期限 is marked in words');
+like($r->{text}, qr{<td>2036-06-30</td>}, '保存期限 shown');
+like($r->{text}, qr{<td>出口合同、出口货物运输单据</td>}, 'the missing required kinds shown');
+unlike($r->{text}, qr{$ono}, 'never another enterprise\'s declaration');
+$r = $c->get("/doccheck/?period=$p_far");
+unlike($r->{text}, qr{<tr class="decl" id="decl-$id[2]">[^\n]*\n(?:(?!</tr>).)*备案期限}s, 'a 备案期限 15 days ahead is not marked');
+
+# ---------------------------------------------------------------- 收齐 one
+
+$r = $c->post('/doccheck/complete', {one => $id[0]});
+is($r->{status}, 200, '收齐 refused: the list again with the reason');
+like($r->{text}, qr{<li class="refused">报关单 $no[0]：缺少 出口合同、出口货物运输单据</li>}, 'reason names the declaration and the missing kinds');
+is(status_of($id[0]), 'incomplete', 'still 未收齐');
+
+upload($id[0], '出口合同');
+upload($id[0], '国内运输发票');
+$r = $c->post('/doccheck/complete', {one => $id[0]});
+like($r->{text}, qr{报关单 $no[0]：缺少 出口货物运输单据</li>}, 'an optional kind does not count; the one still missing is named');
+
+upload($id[0], '出口货物运输单据');
+$r = $c->post('/doccheck/complete', {one => $id[0]});
+is($r->{status}, 303, '收齐 after the required kinds are there');
+like($c->follow($r)->{text}, qr{已收齐1条报关单}, 'flash');
+is(status_of($id[0]), 'complete', '已收齐');
+is(db_value("SELECT completed_by FROM customs_decl WHERE id = $id[0]"), $user, 'completed_by');
+ok(db_value("SELECT completed_at IS NOT NULL FROM customs_decl WHERE id = $id[0]"), 'completed_at');
+is(audits($id[0], 'status incomplete->complete'), 1, '收齐 audited');
+
+# ---------------------------------------------------------------- tabs
+
+$r = $c->get("/doccheck/?period=$p_late");
+unlike($r->{text}, qr{id="decl-$id[0]"}, '未收齐 tab no longer shows it');
+$r = $c->get("/doccheck/?status=complete&period=$p_late");
+like($r->{text}, qr{id="decl-$id[0]"}, '已收齐 tab shows it');
+unlike($r->{text}, qr{id="decl-$id[1]"}, '已收齐 tab hides the incomplete one');
+like($r->{text}, qr{formaction="/doccheck/reopen" name="id" value="$id[0]">撤销收齐}, '【撤销收齐】 on a complete row');
+unlike($r->{text}, qr{<tr class="decl" id="decl-$id[0]">.*?已超过备案期限.*?</tr>}s, 'a complete one is not marked');
+$r = $c->get("/doccheck/?status=all&period=$p_late");
+like($r->{text}, qr{id="decl-$id[0]".*id="decl-$id[1]"}s, '全部 shows both');
+
+# ---------------------------------------------------------------- 一键收齐 with a mix
+
+upload($id[2], '出口合同');
+upload($id[2], '出口货物运输单据');
+upload($id[3], '出口合同');
+$r = $c->post('/doccheck/complete', [ids => $id[1], ids => $id[2], ids => $id[3], ids => $od]);
+is($r->{status}, 200, '一键收齐 with refusals: the list with the outcome');
+like($r->{text}, qr{已收齐1条}, 'one completed');
+like($r->{text}, qr{报关单 $no[1]：缺少 出口合同、出口货物运输单据}, 'the first refused named');
+like($r->{text}, qr{报关单 $no[3]：缺少 出口货物运输单据}, 'the second refused named');
+like($r->{text}, qr{不存在}, 'another enterprise\'s id is not found');
+is(status_of($id[2]), 'complete', 'the one that could be is 已收齐 (per row)');
+is(status_of($id[1]), 'incomplete', 'refused stays 未收齐');
+is(status_of($id[3]), 'incomplete', 'refused stays 未收齐');
+is(status_of($od), 'incomplete', 'the other enterprise\'s declaration untouched');
+is(audits($id[2], 'status incomplete->complete'), 1, '一键收齐 audited');
+is(audits($id[1], 'status'), 0, 'no audit for a refusal');
+
+$r = $c->post('/doccheck/complete', {});
+like($r->{text}, qr{请勾选要收齐的报关单}, 'nothing checked');
+
+# ---------------------------------------------------------------- 撤销收齐
+
+$r = $c->post('/doccheck/reopen', {id => $id[2]});
+is($r->{status}, 303, '撤销收齐');
+is(status_of($id[2]), 'incomplete', 'back to 未收齐');
+is(db_value("SELECT completed_by IS NULL AND completed_at IS NULL FROM customs_decl WHERE id = $id[2]"), 1, 'completed_by/at cleared');
+is(audits($id[2], 'status complete->incomplete'), 1, '撤销收齐 audited');
+is($c->post('/doccheck/reopen', {id => $id[2]})->{status}, 409, '撤销收齐 of a 未收齐 one: refused');
+
+# ---------------------------------------------------------------- tenancy
+
+is($other->post('/doccheck/reopen', {id => $id[0]})->{status}, 404, 'another enterprise\'s id: 404');
+is(status_of($id[0]), 'complete', 'unchanged');
+$r = $other->post('/doccheck/complete', {one => $id[1]});
+like($r->{text}, qr{不存在}, '收齐 of another enterprise\'s declaration: not found');
+is(status_of($id[1]), 'incomplete', 'unchanged');
+
+done_testing;

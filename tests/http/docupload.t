@@ -1,0 +1,245 @@
+# 上传备案单证 (000 §2.4.2): tabs, 单证种类 list, 上传单证 (all or none,
+# same content recognised), 申报关联号专属单证, 预览, the file URL, 删除,
+# 按所属期备案, tenancy and audit.  The declarations are made here with SQL
+# (the declist import is another module).
+use strict;
+use warnings;
+use utf8;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use TsTest qw(:DEFAULT :html);
+
+# A one-page PDF 1.4 with a line of text (offsets computed).
+sub pdf {
+    my ($text) = @_;
+    my $content = "BT /F1 12 Tf 20 60 Td ($text) Tj ET\n";
+    my @objs = (
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+        '<< /Length ' . length($content) . " >>\nstream\n$content" . 'endstream',
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    );
+    my $out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+    my @off;
+    for my $i (1 .. @objs) {
+        push @off, length $out;
+        $out .= "$i 0 obj\n$objs[$i - 1]\nendobj\n";
+    }
+    my $xref = length $out;
+    $out .= sprintf "xref\n0 %d\n0000000000 65535 f \n", @objs + 1;
+    $out .= sprintf "%010d 00000 n \n", $_ for @off;
+    $out .= sprintf "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", @objs + 1, $xref;
+    return $out;
+}
+
+# A 16x16 JPEG (white, a red circle).
+my $JPEG = pack 'H*', join '', qw(
+  ffd8ffe000104a46494600010100000100010000ffdb0043000d090a0b0a080d0b0a0b0e0e0d0f13201513121213271c
+  1e17202e2931302e292d2c333a4a3e333646372c2d405741464c4e525352323e5a615a50604a51524fffdb0043010e0e
+  0e131113261515264f352d354f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f
+  4f4f4f4f4f4f4f4f4f4f4f4f4f4fffc00011080010001003012200021101031101ffc4001f0000010501010101010100
+  000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d010203000411051221
+  31410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a
+  434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a9293949596979899
+  9aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1
+  f2f3f4f5f6f7f8f9faffc4001f0100030101010101010101010000000000000102030405060708090a0bffc400b51100
+  020102040403040705040400010277000102031104052131061241510761711322328108144291a1b1c109233352f015
+  6272d10a162434e125f11718191a262728292a35363738393a434445464748494a535455565758595a63646566676869
+  6a737475767778797a82838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4
+  c5c6c7c8c9cad2d3d4d5d6d7d8d9dae2e3e4e5e6e7e8e9eaf2f3f4f5f6f7f8f9faffda000c03010002110311003f00f4
+  4b89e569cdada1413050eef2292b1a9240e01049241e32318249e8096f3cab38b5bb28662a5d1e35216450403c124820
+  91c64e72083d402e2095673756810cc5423a48c42c8a09239009041279c1ce4823a105bc12b4e2eaec2098294448d895
+  8d4904f2402492073818c000752675b9bfbbcbe5f8dffaf95bccffd9);
+
+my $run = $$ . time;
+my $PDF = pdf("Contract $run");
+my $PDF2 = pdf("Bill of lading $run");
+my $EXE = "MZ\x90\x00" . ("\x00" x 60) . 'This program cannot be run in DOS mode.' . ("\x00" x 100);
+
+sub part { my ($name, $bytes, $type) = @_; return [files => {filename => $name, content => $bytes, type => $type // 'application/pdf'}] }
+
+my $c = login('ent-admin-production');
+my $other = login('ent-admin-trading');
+my $ent = db_value(q{SELECT ent_id FROM app_user WHERE login_name = '} . account('ent-admin-production')->{login} . q{'});
+my $user = db_value(q{SELECT id FROM app_user WHERE login_name = '} . account('ent-admin-production')->{login} . q{'});
+my $oent = db_value(q{SELECT ent_id FROM app_user WHERE login_name = '} . account('ent-admin-trading')->{login} . q{'});
+
+# ---------------------------------------------------------------- data
+
+# A 所属期 of this run (years 2040–2099 are no one else's), its 按所属期备案
+# with a 备案期限 2 days ahead, and three declarations.
+my $period = sprintf '%04d%02d', 2040 + $$ % 60, 1 + int rand 12;
+db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+    . " VALUES ($ent, '$period', CURDATE(), CURDATE() + INTERVAL 2 DAY, '2036-12-31')");
+my $pf = db_value("SELECT id FROM period_filing WHERE ent_id = $ent AND period = '$period'");
+my $dn = sprintf '5101%06d%08d', $$ % 1000000, time % 100000000;
+my ($no1, $no2, $no3) = map { substr($dn, 0, 17) . $_ } 1 .. 3;
+for my $no ($no1, $no2, $no3) {
+    db_do("INSERT INTO customs_decl (ent_id, decl_no, period, period_filing_id, export_date, line_count)"
+        . " VALUES ($ent, '$no', '$period', $pf, '2026-01-10', 2)");
+}
+my ($d1, $d2, $d3) = map { db_value("SELECT id FROM customs_decl WHERE ent_id = $ent AND decl_no = '$_'") } $no1, $no2, $no3;
+db_do("UPDATE customs_decl SET status = 'complete', completed_by = $user, completed_at = NOW() WHERE id = $d3");
+db_do("INSERT INTO customs_decl_line (ent_id, decl_id, link_no, item_no, goods_name) VALUES"
+    . " ($ent, $d1, 'GL$run', 1, '棉制针织T恤'), ($ent, $d1, 'GL$run', 2, '涤纶外套')");
+my $line1 = db_value("SELECT id FROM customs_decl_line WHERE decl_id = $d1 AND item_no = 1");
+
+# Another enterprise's declaration.
+db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+    . " VALUES ($oent, '$period', CURDATE(), CURDATE() + INTERVAL 10 DAY, '2036-12-31')");
+my $ono = substr($dn, 0, 17) . '9';
+db_do("INSERT INTO customs_decl (ent_id, decl_no, period, export_date) VALUES ($oent, '$ono', '$period', '2026-01-11')");
+my $od = db_value("SELECT id FROM customs_decl WHERE decl_no = '$ono' AND ent_id = $oent");
+
+my $contract = db_value(q{SELECT id FROM doc_kind WHERE ent_id IS NULL AND name = '出口合同'});
+my $transport = db_value(q{SELECT id FROM doc_kind WHERE ent_id IS NULL AND name = '出口货物运输单据'});
+my $trading_kind = db_value(q{SELECT id FROM doc_kind WHERE ent_id IS NULL AND name = '外贸企业购货合同'});
+
+sub ndocs { db_value("SELECT COUNT(*) FROM decl_document WHERE $_[0]") }
+
+# ---------------------------------------------------------------- permissions and the list
+
+{
+    my $clerk = login('ent-clerk');
+    is($clerk->get('/docupload/')->{status}, 403, 'a user without 上传备案单证 gets 403');
+    like($c->get('/workbench/')->{text}, qr{<a href="/docupload/">上传备案单证</a>}, 'the menu has 上传备案单证');
+}
+
+my $r = $c->get("/docupload/?period=$period");
+is($r->{status}, 200, 'list page');
+for my $h (qw(报关单号 所属期 出口日期 商品行数 已上传单证数 状态 操作)) {
+    like($r->{text}, qr{<th>$h</th>}, "list column $h");
+}
+like($r->{text}, qr{href="/docupload/\?status=incomplete" class="current"}, '未收齐 is the default tab');
+like($r->{text}, qr{<td>$no1</td>}, '未收齐 tab shows an incomplete declaration');
+unlike($r->{text}, qr{<td>$no3</td>}, '未收齐 tab hides a complete one');
+unlike($r->{text}, qr{<td>$ono</td>}, 'never another enterprise\'s declaration');
+like($r->{text}, qr{href="/docupload/docs\?decl=$d1">上传</a>}, '【上传】 on the row');
+like($r->{text}, qr{距备案期限还有2天}, 'a 备案期限 2 days ahead is marked in words');
+like($r->{text}, qr{<td>2036-12-31</td>}, '保存期限 shown');
+like($r->{text}, qr{href="/docupload/docs\?period=$pf">上传</a>}, '按所属期备案 row with 【上传】');
+$r = $c->get("/docupload/?status=complete&period=$period");
+like($r->{text}, qr{<td>$no3</td>}, '已收齐 tab shows the complete one');
+unlike($r->{text}, qr{<td>$no1</td>}, '已收齐 tab hides incomplete ones');
+$r = $c->get("/docupload/?status=all&period=$period");
+like($r->{text}, qr{<td>$no1</td>.*<td>$no3</td>}s, '全部 shows both');
+$r = $c->get("/docupload/?status=all&decl_no=$no2");
+like($r->{text}, qr{<td>$no2</td>}, 'query by 报关单号');
+unlike($r->{text}, qr{<td>$no1</td>}, 'query by 报关单号 narrows');
+is($c->get('/docupload/?period=2026')->{status}, 400, 'a 所属期 that is not YYYYMM: 400');
+
+# ---------------------------------------------------------------- 单证种类 page and 上传单证
+
+$r = $c->get("/docupload/docs?decl=$d1");
+is($r->{status}, 200, '单证种类 page');
+like($r->{text}, qr{<tr class="kind" data-kind="$contract">\s*<td>出口合同</td>\s*<td>是</td>\s*<td class="num">0</td>}, '出口合同: 必须, 0 files');
+unlike($r->{text}, qr{data-kind="$trading_kind"}, 'a kind of trading enterprises is not offered to a production one');
+like($r->{text}, qr{<input type="file" name="files" multiple}, 'multi-file input');
+like($r->{text}, qr{添加申报关联号专属单证}, '【添加申报关联号专属单证】');
+like($r->{text}, qr{href="/docupload/preview\?decl=$d1"}, '【预览】');
+
+$r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract],
+    part('合同.pdf', $PDF), part('病毒.pdf', $EXE)]);
+is($r->{status}, 200, 'a bad file: the page again');
+like($r->{text}, qr{第2个文件 病毒\.pdf：}, 'the bad file is named with its reason');
+like($r->{text}, qr{本次选择的文件均未保存}, 'all or none said');
+is(ndocs("decl_id = $d1"), 0, 'nothing stored from a refused upload');
+
+$r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract],
+    part('合同.pdf', $PDF), part('合同附件.jpg', $JPEG, 'image/jpeg')]);
+is($r->{status}, 303, 'upload of two files');
+like($c->follow($r)->{text}, qr{上传成功2个文件}, 'flash says 2 stored');
+is(ndocs("decl_id = $d1 AND doc_kind_id = $contract AND line_id IS NULL"), 2, 'two rows');
+is(db_value("SELECT kind FROM decl_document WHERE decl_id = $d1 AND file_name = '合同附件.jpg'"), 'jpeg', 'type by content');
+
+$r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract], part('again.pdf', $PDF)]);
+is($r->{status}, 303, 'the same content again');
+like($c->follow($r)->{text}, qr{已上传过相同文件，未重复保存}, 'recognised');
+is(ndocs("decl_id = $d1 AND doc_kind_id = $contract"), 2, 'not stored twice');
+
+$r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $trading_kind], part('x.pdf', $PDF2)]);
+is($r->{status}, 404, 'a kind that does not apply: refused');
+
+# ---------------------------------------------------------------- 专属单证
+
+$r = $c->get("/docupload/lines?decl=$d1");
+is($r->{status}, 200, '专属单证 page');
+like($r->{text}, qr{<td><a href="/docupload/lines\?decl=$d1&amp;line=$line1">GL$run</a></td>\s*<td class="num">1</td>\s*<td>棉制针织T恤</td>}, '商品列表: 申报关联号, 商品序号, 商品名称');
+$r = $c->get("/docupload/lines?decl=$d1&line=$line1");
+like($r->{text}, qr{<input type="hidden" name="line" value="$line1">}, 'choosing a line shows its kinds with 【上传单证】');
+$r = $c->post_multipart('/docupload/upload', [[decl => $d1], [line => $line1], [doc_kind_id => $transport], part('提单.pdf', $PDF2)]);
+is($r->{status}, 303, '专属单证 uploaded');
+like($r->{location}, qr{/docupload/lines\?decl=$d1&line=$line1}, 'back to the line');
+is(ndocs("decl_id = $d1 AND line_id = $line1 AND doc_kind_id = $transport"), 1, 'decl_document with line_id');
+$r = $c->get("/docupload/docs?decl=$d1");
+like($r->{text}, qr{data-kind="$transport">.*?专属单证（1）}s, 'the kind shows 【专属单证】 with its count');
+my $oline = do {
+    db_do("INSERT INTO customs_decl_line (ent_id, decl_id, link_no, item_no) VALUES ($ent, $d2, 'GX$run', 1)");
+    db_value("SELECT id FROM customs_decl_line WHERE decl_id = $d2");
+};
+is($c->post_multipart('/docupload/upload', [[decl => $d1], [line => $oline], [doc_kind_id => $transport], part('x.pdf', $PDF)])->{status},
+    404, 'a line of another declaration: 404');
+
+# ---------------------------------------------------------------- 预览 and the file
+
+my $fid = db_value("SELECT id FROM decl_document WHERE decl_id = $d1 AND file_name = '合同.pdf'");
+my $jid = db_value("SELECT id FROM decl_document WHERE decl_id = $d1 AND file_name = '合同附件.jpg'");
+$r = $c->get("/docupload/preview?decl=$d1");
+is($r->{status}, 200, '预览 page');
+like($r->{text}, qr{<summary class="folder">出口合同（2）</summary>}, 'folder per kind with its count');
+like($r->{text}, qr{<summary class="folder">出口货物运输单据（1）</summary>}, '专属单证 in its kind folder');
+like($r->{text}, qr{href="/docupload/preview\?decl=$d1&amp;file=$jid"}, 'folder links ?file=');
+$r = $c->get("/docupload/preview?decl=$d1&file=$jid");
+like($r->{text}, qr{<img class="doc-image" src="/docupload/file\?id=$jid"}, 'an image is shown inline');
+$r = $c->get("/docupload/preview?decl=$d1&file=$fid");
+like($r->{text}, qr{href="/docupload/file\?id=$fid" target="_blank"}, 'a PDF opens in a new tab');
+$r = $c->get("/docupload/file?id=$fid");
+is($r->{status}, 200, 'file URL');
+is($r->{content}, $PDF, 'the same bytes');
+like($r->{headers}{'content-type'}, qr{application/pdf}, 'PDF mime');
+like($r->{headers}{'content-disposition'}, qr{^inline}, 'inline');
+is($c->get("/docupload/file?id=$jid")->{content}, $JPEG, 'the JPEG\'s bytes');
+
+# ---------------------------------------------------------------- tenancy
+
+is($other->get("/docupload/file?id=$fid")->{status}, 404, 'another enterprise\'s file: 404');
+is($other->get("/docupload/docs?decl=$d1")->{status}, 404, 'another enterprise\'s declaration: 404');
+is($other->get("/docupload/preview?decl=$d1")->{status}, 404, 'another enterprise\'s preview: 404');
+is($c->get("/docupload/docs?decl=$od")->{status}, 404, 'and the other way round');
+$other->get("/docupload/docs?decl=$od");
+is($other->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract], part('x.pdf', $PDF2)])->{status},
+    404, 'upload to another enterprise\'s declaration: 404');
+is($other->post('/docupload/delete', {id => $fid})->{status}, 404, 'delete of another enterprise\'s file: 404');
+is(ndocs("decl_id = $d1"), 3, 'nothing changed by the other enterprise');
+
+# ---------------------------------------------------------------- 按所属期备案
+
+$r = $c->get("/docupload/docs?period=$pf");
+is($r->{status}, 200, '按所属期备案 单证种类 page');
+like($r->{text}, qr{<input type="hidden" name="period" value="$pf">}, 'its upload forms name the period');
+$r = $c->post_multipart('/docupload/upload', [[period => $pf], [doc_kind_id => $transport], part('运费发票.pdf', $PDF2)]);
+is($r->{status}, 303, 'uploaded for the period');
+is(ndocs("period_filing_id = $pf AND decl_id IS NULL"), 1, 'a period_filing document');
+$r = $c->get("/docupload/?period=$period");
+like($r->{text}, qr{<tr class="period" id="period-$pf">.*?<td class="num">1</td>}s, 'the period row counts it');
+like($c->get("/docupload/preview?period=$pf")->{text}, qr{运费发票\.pdf}, 'period preview lists it');
+
+# ---------------------------------------------------------------- 删除 and audit
+
+$r = $c->post('/docupload/delete', {id => $jid});
+is($r->{status}, 303, '删除');
+is(ndocs("id = $jid"), 0, 'row gone');
+my $pid = db_value("SELECT id FROM decl_document WHERE period_filing_id = $pf");
+db_do("INSERT INTO decl_document (ent_id, decl_id, doc_kind_id, sha256, file_name, size, kind, uploaded_by)"
+    . " SELECT ent_id, $d3, doc_kind_id, sha256, file_name, size, kind, uploaded_by FROM decl_document WHERE id = $fid");
+my $cfid = db_value("SELECT id FROM decl_document WHERE decl_id = $d3");
+is($c->post('/docupload/delete', {id => $cfid})->{status}, 409, 'a file of a 已收齐 declaration cannot be deleted');
+is(ndocs("id = $cfid"), 1, 'still there');
+is(db_value("SELECT COUNT(*) FROM audit_log WHERE object = 'decl_document' AND object_id = '$fid' AND detail LIKE 'upload%'"), 1, 'upload audited');
+is(db_value("SELECT COUNT(*) FROM audit_log WHERE object = 'decl_document' AND object_id = '$jid' AND detail LIKE 'delete%'"), 1, 'delete audited');
+is(db_value("SELECT COUNT(*) FROM audit_log WHERE object = 'decl_document' AND object_id = '$pid'"), 1, 'period upload audited');
+
+done_testing;

@@ -12,7 +12,7 @@
   <form method="post" action="/doccheck/complete" class="check">
     <input type="hidden" name="_csrf" value="<?cs var:CSRF ?>">
     <input type="hidden" name="status" value="<?cs var:Tab ?>">
-    <?cs if:Can.Edit ?><div class="actions"><button type="submit" class="primary">一键收齐</button></div><?cs /if ?>
+    <?cs if:Can.Edit ?><div class="toolbar"><button type="submit" class="primary">一键收齐</button></div><?cs /if ?>
     <table class="list decls">
       <thead>
         <tr>

@@ -23,7 +23,7 @@ WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
              -Ilib $(CS_CFLAGS) $(DB_CFLAGS)
-LIBS    := -lfcgi $(DB_LIBS) $(CS_LIBS) -lcrypto -lqpdf -lzip -lexpat -lxlsxwriter -lpthread
+LIBS    := -lfcgi $(DB_LIBS) $(CS_LIBS) -lcrypto -lqpdf -lhpdf -lzip -lexpat -lxlsxwriter -lpthread
 LDFLAGS ?=
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))

@@ -226,7 +226,7 @@ static enum ts_result upload_save(struct ts_ctx *c)
             return TS_FAIL;
         return ts_ui_done(c, "文件较大，已转入后台导入，请稍候查看结果。", view);
     }
-    int rc = ts_declist_import(c->db, id, false, NULL, NULL, msg, sizeof msg);
+    int rc = ts_declist_import(c->db, id, NULL, NULL, msg, sizeof msg);
     if (rc < 0)
         return TS_FAIL;
     if (rc > 0)

@@ -5,7 +5,11 @@
  * panel.
  *
  *   enterprise  本企业用户数, 角色数, 今日操作; the enterprise's audit-log
- *               activity per day over the last 14 days
+ *               activity per day over the last 14 days; for a user of
+ *               上传备案单证 or 单证收齐审核: 关单清册 未收齐 / 已收齐 and the
+ *               备案期限临近 panel (未收齐 declarations whose 所属期's
+ *               备案期限 is within TS_DOCS_DUE_WARN_DAYS days or past, with
+ *               the required 单证种类 each still lacks, lib/ts_docs)
  *   operator    企业数 (生产/外贸/停用), 用户数 by scope, 今日登录;
  *               enterprises by 主管税务局; activity over the whole portal
  *   tax         enterprises whose 主管税务局 is the officer's (生产/外贸)
@@ -18,10 +22,12 @@
  * the page needs no script and every label is escaped like any value. */
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_docs.h"
 
 #include <string.h>
 
 #define BUREAU_BARS 10
+#define DUE_SHOWN   20 /* declarations listed in 备案期限临近; the count says the rest */
 #define LABEL_CHARS 16 /* longer category names are cut, full name in <title> */
 
 /* ---- charts (SVG geometry, integer user units) ------------------------ */
@@ -241,6 +247,67 @@ static void card(struct ts_ctx *c, int *n, const char *key, const char *label, i
 
 /* ---- one section per kind of user ---------------------------------- */
 
+/* 关单清册 cards: the enterprise's declarations 未收齐 and 已收齐. */
+static int decl_cards(struct ts_ctx *c, int *n)
+{
+    struct ts_db_rows r;
+    if (ts_scope_query(c,
+                       "SELECT IFNULL(SUM(status = 'incomplete'), 0) AS incomplete,"
+                       " IFNULL(SUM(status = 'complete'), 0) AS complete"
+                       " FROM customs_decl WHERE ent_id = ?",
+                       TS_NOARGS, &r) < 0)
+        return -1;
+    card(c, n, "decl-incomplete", "关单清册 未收齐", ts_db_cell_i64(&r, 0, "incomplete"),
+         "单证尚未收齐的报关单");
+    card(c, n, "decl-complete", "关单清册 已收齐", ts_db_cell_i64(&r, 0, "complete"),
+         "已审核收齐的报关单");
+    return 0;
+}
+
+/* The enterprise's 未收齐 declarations whose 所属期's 备案期限 is at most
+ * ? days away or already past (after "SELECT ..."). */
+#define DUE_NEAR                                                                                   \
+    " FROM customs_decl d JOIN period_filing f ON f.ent_id = d.ent_id AND f.period = d.period"     \
+    " WHERE d.ent_id = ? AND d.status = 'incomplete'"                                              \
+    " AND f.due_date <= CURDATE() + INTERVAL ? DAY"
+
+/* 备案期限临近: those declarations, most urgent first, each with the
+ * required kinds it lacks (Due.<i>.missing) and the note on its deadline
+ * (Due.<i>.due_note); Due.Total counts them all, Due.Shown says whether
+ * the panel is shown at all (the user may upload or check documents). */
+static int due_panel(struct ts_ctx *c)
+{
+    struct ts_db_rows r, n;
+    if (ts_scope_query(c, "SELECT COUNT(*) AS n" DUE_NEAR,
+                       TS_ARGS(TS_I64(TS_DOCS_DUE_WARN_DAYS)), &n) < 0 ||
+        ts_scope_query(c,
+                       "SELECT d.id, d.decl_no, d.period, d.status, CAST(f.due_date AS CHAR) AS due_date,"
+                       " DATEDIFF(f.due_date, CURDATE()) AS due_days" DUE_NEAR
+                       " ORDER BY f.due_date, d.decl_no LIMIT ?",
+                       TS_ARGS(TS_I64(TS_DOCS_DUE_WARN_DAYS), TS_I64(DUE_SHOWN)), &r) < 0)
+        return -1;
+    ts_render_set(c, "Due.Shown", "1");
+    ts_render_set_int(c, "Due.WarnDays", TS_DOCS_DUE_WARN_DAYS);
+    ts_render_set_int(c, "Due.Total", ts_db_cell_i64(&n, 0, "n"));
+    ts_docs_render_decls(c, "Due.List", &r);
+    for (size_t i = 0; i < r.nrows; i++) {
+        const char *missing;
+        if (ts_docs_missing(c, ts_db_cell_i64(&r, i, "id"), &missing) < 0)
+            return -1;
+        ts_render_set(c, ts_arena_printf(c->arena, "Due.List.%zu.missing", i), missing);
+    }
+    return 0;
+}
+
+/* What an enterprise user with 上传备案单证 or 单证收齐审核 sees of the
+ * 关单清册: the cards after *n, and the 备案期限临近 panel. */
+static int decl_desk(struct ts_ctx *c, int *n)
+{
+    if (!ts_session_can(c, "docupload") && !ts_session_can(c, "doccheck"))
+        return 0;
+    return decl_cards(c, n) < 0 || due_panel(c) < 0 ? -1 : 0;
+}
+
 /* 企业's cards: its users, its roles and today's audit rows (today's
  * operations by its users). */
 static int enterprise_cards(struct ts_ctx *c)
@@ -262,7 +329,7 @@ static int enterprise_cards(struct ts_ctx *c)
                          (long long)ts_db_cell_i64(&users, 0, "active")));
     card(c, &n, "roles", "角色数", ts_db_cell_i64(&roles, 0, "n"), NULL);
     card(c, &n, "today", "今日操作", ts_db_cell_i64(&today, 0, "n"), "本企业今天的操作记录");
-    return 0;
+    return decl_desk(c, &n);
 }
 
 /* 企业: the cards, its activity, and the 信息区 (the enterprise's basic

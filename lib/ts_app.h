@@ -114,6 +114,7 @@ struct ts_ctx {
     struct ts_header *headers;
     struct ts_buf body;
     const char *send_file; /* stream this file as the body */
+    bool send_file_unlink; /* send_file is a temp export: remove it once written out */
     bool responded;
 };
 

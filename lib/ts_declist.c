@@ -598,6 +598,7 @@ struct importer {
     char decl_no[19];
     int64_t decl_id;
     size_t ok, bad;
+    const char *reason; /* why the import failed, for the page; NULL: generic */
 };
 
 /* 保存期限 years from retention_rule by the 申报日期. */
@@ -686,31 +687,29 @@ static int write_line(struct importer *im, struct line *ln)
                       TS_ARGS(TS_STR(fob), TS_I64(im->decl_id)), NULL);
 }
 
-/* Every good line, in batches; each batch its own transaction when
- * commit_batches. */
-static int write_lines(struct importer *im, struct reader *rd, bool commit_batches,
-                       ts_declist_progress_fn progress, void *ctx)
+/* Every good line, in the caller's transaction; progress every
+ * TS_DECLIST_PROGRESS rows.  -1 with im->reason naming the row when a
+ * write fails; TS_DECLIST_STOPPED when progress says stop. */
+static int write_lines(struct importer *im, struct reader *rd, ts_declist_progress_fn progress,
+                       void *ctx)
 {
-    size_t done = 0, total = rd->nlines;
-    for (size_t i = 0; i < rd->nlines;) {
-        if (commit_batches && ts_db_begin(im->db) < 0)
+    size_t total = rd->nlines;
+    for (size_t i = 0; i < total; i++) {
+        struct line *ln = &rd->lines[i];
+        if (!ln->reason && write_line(im, ln) < 0) {
+            im->reason = ts_arena_printf(im->a,
+                                         "第%zu行写入关单清册失败，本次导入已全部撤销，"
+                                         "关单清册中没有该文件的任何数据。请稍后重新上传",
+                                         ln->row);
             return -1;
-        /* a new transaction: cached ids are still right (committed rows) */
-        size_t end = i + TS_DECLIST_BATCH < rd->nlines ? i + TS_DECLIST_BATCH : rd->nlines;
-        for (; i < end; i++)
-            if (!rd->lines[i].reason && write_line(im, &rd->lines[i]) < 0)
-                goto fail;
-        if (commit_batches && ts_db_commit(im->db) < 0)
-            return -1;
-        done = i;
-        if (progress && progress(ctx, (int64_t)done, (int64_t)total) < 0)
-            return -1;
+        }
+        if (progress && (i + 1) % TS_DECLIST_PROGRESS == 0 && i + 1 < total &&
+            progress(ctx, (int64_t)(i + 1), (int64_t)total) != 0)
+            return TS_DECLIST_STOPPED;
     }
+    if (progress && progress(ctx, (int64_t)total, (int64_t)total) != 0)
+        return TS_DECLIST_STOPPED;
     return 0;
-fail:
-    if (commit_batches)
-        ts_db_rollback(im->db);
-    return -1;
 }
 
 /* ---- the errors xlsx ------------------------------------------------ */
@@ -787,6 +786,12 @@ static int mark_upload(struct ts_db *db, int64_t id, const char *status, const c
                       NULL);
 }
 
+int ts_declist_set_status(struct ts_db *db, int64_t upload_id, const char *status,
+                          const char *message)
+{
+    return mark_upload(db, upload_id, status, message ? message : "") < 0 ? -1 : 0;
+}
+
 /* The upload's result, and the declarations left without lines removed. */
 static int finish_upload(struct importer *im, struct reader *rd, const char *sha,
                          const char *message)
@@ -825,24 +830,24 @@ static int load_upload(struct importer *im, const char **sha, const char **perio
 }
 
 /* The read, the writes and the result, with the arena already made. */
-static int import_with(struct importer *im, struct reader *rd, bool commit_batches,
-                       ts_declist_progress_fn progress, void *ctx, char *msg, size_t msglen)
+static int import_with(struct importer *im, struct reader *rd, ts_declist_progress_fn progress,
+                       void *ctx, char *msg, size_t msglen)
 {
     const char *sha, *path;
     char errors_sha[65] = "";
+    int rc;
     if (load_upload(im, &sha, &rd->period) < 0 || !(path = ts_store_path(im->a, sha)))
         return -1;
-    if (commit_batches)
-        mark_upload(im->db, im->upload_id, "running", "");
     if (read_sheet(rd, path) < 0) {
         snprintf(msg, msglen, "%s", rd->err);
-        return mark_upload(im->db, im->upload_id, "failed", rd->err) < 0 ? -1 : 1;
+        return mark_upload(im->db, im->upload_id, "failed", rd->err) < 0 ? -1
+                                                                          : TS_DECLIST_REFUSED;
     }
     mark_duplicates(rd);
     for (size_t i = 0; i < rd->nlines; i++)
         im->bad += rd->lines[i].reason != NULL;
-    if (write_lines(im, rd, commit_batches, progress, ctx) < 0)
-        return -1;
+    if ((rc = write_lines(im, rd, progress, ctx)) != 0)
+        return rc;
     if (im->bad && write_errors(im, rd, errors_sha) < 0)
         return -1;
     snprintf(msg, msglen, "导入完成：共%zu行，成功%zu行，错误%zu行。", rd->nlines, im->ok,
@@ -850,17 +855,20 @@ static int import_with(struct importer *im, struct reader *rd, bool commit_batch
     return finish_upload(im, rd, errors_sha, msg) < 0 ? -1 : 0;
 }
 
-int ts_declist_import(struct ts_db *db, int64_t upload_id, bool commit_batches,
-                      ts_declist_progress_fn progress, void *ctx, char *msg, size_t msglen)
+int ts_declist_import(struct ts_db *db, int64_t upload_id, ts_declist_progress_fn progress,
+                      void *ctx, char *msg, size_t msglen)
 {
     struct ts_arena *a = ts_arena_new(1024 * 1024);
     struct importer im = {.db = db, .a = a, .upload_id = upload_id};
     struct reader rd = {.a = a, .keep = true, .period = ""};
     today(im.today);
-    int rc = import_with(&im, &rd, commit_batches, progress, ctx, msg, msglen);
+    int rc = import_with(&im, &rd, progress, ctx, msg, msglen);
     if (rc < 0) {
-        ts_log_error("declist: import of upload %lld failed", (long long)upload_id);
-        snprintf(msg, msglen, "导入失败，请稍后重试");
+        ts_log_error("declist: import of upload %lld failed%s%s", (long long)upload_id,
+                     im.reason ? ": " : "", im.reason ? im.reason : "");
+        snprintf(msg, msglen, "%s", im.reason ? im.reason : "导入失败，请稍后重试");
+    } else if (rc == TS_DECLIST_STOPPED) {
+        snprintf(msg, msglen, "导入已中断，将重新排队导入");
     }
     ts_arena_free(a);
     return rc;

@@ -28,7 +28,7 @@ struct ts_db;
 enum ts_declist_kind { TS_DECLIST_UNKNOWN = 0, TS_DECLIST_TRADING, TS_DECLIST_PRODUCTION };
 
 #define TS_DECLIST_DUE_DAYS 15  /* 备案期限: within 15 days of declaring */
-#define TS_DECLIST_BATCH    1000 /* rows per transaction in a job */
+#define TS_DECLIST_PROGRESS 1000 /* rows between progress reports */
 
 /* declist_upload.table_kind: "trading" / "production"; the label:
  * 外贸企业出口退税出口明细申请表 / 生产企业出口货物劳务免抵退税申请明细表. */
@@ -47,17 +47,34 @@ struct ts_declist_probe {
  * err (a Chinese sentence for the user) when the file is refused. */
 int ts_declist_probe(const char *path, struct ts_declist_probe *out, char *err, size_t errlen);
 
+/* Called every TS_DECLIST_PROGRESS rows with the rows written so far; it
+ * must write through a connection of its own (the import's transaction is
+ * still open).  Non-zero stops the import (TS_DECLIST_STOPPED). */
 typedef int (*ts_declist_progress_fn)(void *ctx, int64_t done, int64_t total);
 
-/* Import declist_upload row upload_id (its file from the store).  With
- * commit_batches (the worker) the rows go in transactions of
- * TS_DECLIST_BATCH and progress(ctx, done, total) is called after each;
- * without (the request) everything is in the caller's transaction.  The
- * upload row gets status, counts, table kind, 所属期 and errors_sha256.
- * Returns 0 done (msg says what was imported), 1 the file was refused (msg
- * says why; the upload is marked failed), -1 on a system error (logged). */
-int ts_declist_import(struct ts_db *db, int64_t upload_id, bool commit_batches,
-                      ts_declist_progress_fn progress, void *ctx, char *msg, size_t msglen);
+/* ts_declist_import's results besides 0 (done) and -1 (system error). */
+#define TS_DECLIST_REFUSED 1 /* the file was refused; msg says why */
+#define TS_DECLIST_STOPPED 2 /* progress asked to stop (the worker's SIGTERM) */
+
+/* Import declist_upload row upload_id (its file from the store) in the
+ * caller's transaction, all or nothing: the rows, customs_decl,
+ * customs_decl_line, period_filing and the upload's final status are
+ * written there, so the caller's COMMIT makes the import visible at once
+ * and a ROLLBACK leaves nothing of it (the request's transaction, or the
+ * worker's one transaction per job).  progress may be NULL.  Returns 0 done
+ * (msg says what was imported), TS_DECLIST_REFUSED (the upload is marked
+ * failed in the transaction; msg says why), TS_DECLIST_STOPPED, or -1 on a
+ * system error (logged; msg is the Chinese reason for the page, naming the
+ * row when a row's write failed).  On anything but 0 the caller rolls
+ * back. */
+int ts_declist_import(struct ts_db *db, int64_t upload_id, ts_declist_progress_fn progress,
+                      void *ctx, char *msg, size_t msglen);
+
+/* Set the upload's status (queued, running, failed) and message outside
+ * the import: the worker marks it running before, and failed or queued
+ * after rolling an import back.  -1 on a database error. */
+int ts_declist_set_status(struct ts_db *db, int64_t upload_id, const char *status,
+                          const char *message);
 
 /* Date arithmetic of the 按所属期备案 (dates YYYY-MM-DD, Gregorian).  False
  * when date is not a date. */

@@ -13,8 +13,7 @@ int ts_job_create(struct ts_db *db, int64_t ent_id, const char *kind, int64_t re
                   int64_t created_by, int64_t *id)
 {
     struct ts_db_result res;
-    if (ts_db_exec(db,
-                   "INSERT INTO job (ent_id, kind, ref_id, created_by) VALUES (?, ?, ?, ?)",
+    if (ts_db_exec(db, "INSERT INTO job (ent_id, kind, ref_id, created_by) VALUES (?, ?, ?, ?)",
                    TS_ARGS(ent_id > 0 ? TS_I64(ent_id) : TS_NULL, TS_STR(kind),
                            ref_id > 0 ? TS_I64(ref_id) : TS_NULL,
                            created_by > 0 ? TS_I64(created_by) : TS_NULL),
@@ -33,7 +32,54 @@ static int mark_running(struct ts_db *db, int64_t id)
                       TS_ARGS(TS_I64(getpid()), TS_I64(id)), NULL);
 }
 
-/* SKIP LOCKED: two workers never wait on, or take, the same job. */
+/* GET_LOCK on the claiming session; 1 held, 0 another session holds it
+ * (the dead worker's session not yet ended), -1 error. */
+static int take_lock(struct ts_db *db, struct ts_arena *a, int64_t id)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(db, a, "SELECT IFNULL(GET_LOCK(CONCAT('ts_job_', ?), 0), 0) AS got",
+                    TS_ARGS(TS_I64(id)), &r) < 0 ||
+        r.nrows != 1)
+        return -1;
+    return ts_db_cell_i64(&r, 0, "got") == 1;
+}
+
+void ts_job_release(struct ts_db *db, int64_t id)
+{
+    struct ts_arena *a = ts_arena_new(1024);
+    struct ts_db_rows r;
+    if (a && ts_db_query(db, a, "SELECT RELEASE_LOCK(CONCAT('ts_job_', ?)) AS r",
+                         TS_ARGS(TS_I64(id)), &r) < 0)
+        ts_log_error("job %lld: releasing its lock failed", (long long)id);
+    if (a)
+        ts_arena_free(a);
+}
+
+int ts_job_recover(struct ts_db *db)
+{
+    struct ts_db_result res;
+    if (ts_db_exec(db,
+                   "UPDATE job SET status = 'queued', worker_pid = NULL, started_at = NULL,"
+                   " progress_done = 0 WHERE status = 'running'"
+                   " AND IS_FREE_LOCK(CONCAT('ts_job_', id)) = 1",
+                   TS_NOARGS, &res) < 0)
+        return -1;
+    return (int)res.affected;
+}
+
+int ts_job_requeue(struct ts_db *db, int64_t id)
+{
+    return ts_db_exec(db,
+                      "UPDATE job SET status = 'queued', worker_pid = NULL, started_at = NULL,"
+                      " progress_done = 0 WHERE id = ? AND status = 'running' AND worker_pid = ?",
+                      TS_ARGS(TS_I64(id), TS_I64(getpid())), NULL) < 0
+               ? -1
+               : 0;
+}
+
+/* SKIP LOCKED: two workers never wait on, or take, the same job.  The
+ * named lock is taken before the claim commits, so ts_job_recover (which
+ * waits for the row) never sees the job running with its lock free. */
 int ts_job_claim(struct ts_db *db, struct ts_job *job)
 {
     struct ts_arena *a = ts_arena_new(4096);
@@ -58,8 +104,16 @@ int ts_job_claim(struct ts_db *db, struct ts_job *job)
         .created_by = ts_db_cell_i64(&r, 0, "created_by"),
     };
     snprintf(job->kind, sizeof job->kind, "%s", ts_db_cell(&r, 0, "kind"));
-    if (mark_running(db, job->id) < 0)
+    int locked = take_lock(db, a, job->id);
+    if (locked <= 0) {
+        ts_db_rollback(db);
+        rc = locked < 0 ? -1 : 0;
+        goto out;
+    }
+    if (mark_running(db, job->id) < 0) {
+        ts_job_release(db, job->id);
         goto rollback;
+    }
     rc = ts_db_commit(db) < 0 ? -1 : 1;
     goto out;
 rollback:
@@ -70,8 +124,8 @@ out:
     return rc;
 }
 
-/* Called between batches, outside a transaction: autocommit makes it
- * visible at once. */
+/* Called while the job runs, on a connection outside any transaction:
+ * autocommit makes it visible at once. */
 int ts_job_progress(struct ts_db *db, int64_t id, int64_t done, int64_t total)
 {
     if (ts_db_exec(db, "UPDATE job SET progress_done = ?, progress_total = ? WHERE id = ?",
@@ -85,9 +139,9 @@ int ts_job_finish(struct ts_db *db, int64_t id, bool ok, const char *message)
     if (ts_db_exec(db,
                    "UPDATE job SET status = ?, message = LEFT(?, 500), finished_at = NOW(),"
                    " progress_done = IF(? = 'done', progress_total, progress_done)"
-                   " WHERE id = ? AND status = 'running'",
+                   " WHERE id = ? AND status = 'running' AND worker_pid = ?",
                    TS_ARGS(TS_STR(ok ? "done" : "failed"), TS_STR(message ? message : ""),
-                           TS_STR(ok ? "done" : "failed"), TS_I64(id)),
+                           TS_STR(ok ? "done" : "failed"), TS_I64(id), TS_I64(getpid())),
                    NULL) < 0) {
         ts_log_error("job %lld: recording its end failed", (long long)id);
         return -1;

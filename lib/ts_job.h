@@ -6,9 +6,18 @@
  * the page can show a progress bar.  States: queued → running → done |
  * failed; nothing else moves a job.
  *
- * ts_job_claim and ts_job_progress run in their own short transactions
- * (the worker's connection, no request around it): progress is committed
- * at once and visible to the page while the job runs. */
+ * ts_job_claim runs in its own short transaction; ts_job_progress is
+ * meant for a second connection of the worker, in autocommit, so progress
+ * is visible to the page while the job's own transaction is still open.
+ *
+ * Recovery: the claiming connection holds the MariaDB named lock
+ * "ts_job_<id>" (GET_LOCK) for as long as it runs the job.  The server
+ * releases a named lock when its session ends, so a worker that died (kill
+ * -9, crash, lost host) leaves a running job whose lock is free, whichever
+ * host it ran on; ts_job_recover puts such jobs back to queued.  Its open
+ * transaction was rolled back by the server in the same moment, so the
+ * job starts again from nothing.  A worker that hangs while connected is
+ * ended by the server's wait_timeout, with the same effect. */
 #ifndef TS_JOB_H
 #define TS_JOB_H
 
@@ -29,12 +38,23 @@ struct ts_job {
  * database error. */
 int ts_job_create(struct ts_db *db, int64_t ent_id, const char *kind, int64_t ref_id,
                   int64_t created_by, int64_t *id);
-/* Take the oldest queued job, marked running with this process's pid.
- * 1 taken, 0 none queued, -1 database error. */
+/* Take the oldest queued job, marked running with this process's pid, and
+ * its named lock (held by db's session until ts_job_release).  1 taken, 0
+ * none queued, -1 database error. */
 int ts_job_claim(struct ts_db *db, struct ts_job *job);
+/* Let go of the job's named lock once the job is finished or requeued. */
+void ts_job_release(struct ts_db *db, int64_t id);
+/* Put back to queued every running job whose worker is gone (its named lock
+ * is free).  The number of jobs requeued, or -1 on a database error. */
+int ts_job_recover(struct ts_db *db);
+/* This worker gives the job back (stopping): queued again, progress reset. */
+int ts_job_requeue(struct ts_db *db, int64_t id);
 /* done of total units finished; committed at once. */
 int ts_job_progress(struct ts_db *db, int64_t id, int64_t done, int64_t total);
-/* The job's end: done or failed, with a Chinese message for the page. */
+/* The job's end: done or failed, with a Chinese message for the page.  Only
+ * while this process holds it (status running, worker_pid ours); a worker
+ * may call it inside the job's transaction so the end commits with the
+ * work. */
 int ts_job_finish(struct ts_db *db, int64_t id, bool ok, const char *message);
 
 #endif

@@ -23,7 +23,7 @@ const struct ts_perm ts_perm_table[] = {
     {"docupload.edit", "单证采集备案", "上传/删除备案单证", NULL, ENT, true},
     {"doccheck", "单证采集备案", "单证收齐审核", "/doccheck/", ENT, true},
     {"doccheck.edit", "单证采集备案", "收齐/撤销收齐", NULL, ENT, true},
-    {"docexport", "单证采集备案", "导出备案目录", "/docexport/", ENT, false},
+    {"docexport", "单证采集备案", "导出备案目录", "/docexport/", ENT, true},
 
     /* 报关单 (003) */
     {"decl", "报关单", "报关单查询下载", "/decl/", ENT, false},

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Log a ClearSilver error (never shown to the user: its text holds paths)
  * and release it. */
@@ -251,6 +252,11 @@ void ts_render_cache_free(void)
  * text if even the template fails. */
 int ts_render_error(struct ts_ctx *c, int status, const char *message)
 {
+    /* An error replaces whatever the handler prepared, a file included. */
+    if (c->send_file && c->send_file_unlink)
+        unlink(c->send_file);
+    c->send_file = NULL;
+    c->send_file_unlink = false;
     c->status = status;
     ts_render_set(c, "Page.Title", "出错了");
     ts_render_set(c, "Error.Message", message);

@@ -179,8 +179,12 @@ int ts_resp_write(struct ts_ctx *c, void *fcgx_out)
         put_header(out, "Content-Length", line);
     }
     FCGX_PutS("\r\n", out);
-    if (c->send_file)
-        return stream_file(out, c->send_file);
+    if (c->send_file) {
+        int rc = stream_file(out, c->send_file);
+        if (c->send_file_unlink)
+            unlink(c->send_file); /* a temp export: gone whether or not it all went out */
+        return rc;
+    }
     if (c->body.len)
         FCGX_PutStr(c->body.data, (int)c->body.len, out);
     return 0;

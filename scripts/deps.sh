@@ -27,7 +27,7 @@ PACKAGES=(
     libcmocka-dev
     chromium spawn-fcgi nginx-light curl wrk fonts-wqy-zenhei
     clang libclang-rt-14-dev
-    python3-openpyxl
+    python3-openpyxl poppler-utils
     nodejs npm
     valgrind perl
 )

@@ -4,10 +4,21 @@
  *   TUISHUI_CONF=$VAR/etc/tuishui.hdf ts-worker
  *
  * Started by scripts/stack.sh (pid file $VAR/run/worker.pid, stderr to
- * $VAR/log/worker.log).  Idle, it looks for work every 200 ms.  SIGTERM or
- * SIGINT lets the job in hand finish, then the worker exits 0.  A handler
- * returns 0 (done) or non-zero (failed) with a Chinese message for the page;
- * several workers may run at once (ts_job_claim skips locked rows). */
+ * $VAR/log/worker.log).  Idle, it looks for work every 200 ms.  Several
+ * workers may run at once (ts_job_claim skips locked rows).
+ *
+ * A job runs in ONE transaction on the worker's first connection, together
+ * with the job's end (done): a job is all done or not done at all, never
+ * half-written.  Progress, and the failure or requeue after a rollback,
+ * go through a second connection in autocommit, so the page sees the
+ * progress while the job's transaction is open.
+ *
+ * Recovery (lib/ts_job.h): at start and every RECOVER_S seconds the worker
+ * puts back to queued the running jobs whose worker died.  SIGTERM or
+ * SIGINT stops the job in hand at its next progress report: its
+ * transaction is rolled back and the job queued again for the next worker
+ * (or the one after a restart); a job past its last report finishes.  Then
+ * the worker exits 0. */
 #include "ts_config.h"
 #include "ts_db.h"
 #include "ts_declist.h"
@@ -21,10 +32,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#define IDLE_NS  (200L * 1000 * 1000)
-#define MSG_SIZE 500
+#define IDLE_NS   (200L * 1000 * 1000)
+#define RECOVER_S 5
+#define MSG_SIZE  500
 
-typedef int (*job_fn)(struct ts_db *db, const struct ts_job *job, char *msg, size_t n);
+/* What a job's handler says: done (the caller records the end and
+ * commits), failed (rolled back, failed with msg), stopped (rolled back,
+ * queued again). */
+enum job_rc { JOB_DONE, JOB_FAILED, JOB_STOPPED };
+
+/* The worker's two connections: db runs the job's transaction, pdb writes
+ * progress and outcomes in autocommit. */
+struct conns {
+    struct ts_db *db, *pdb;
+};
+
+struct job_kind {
+    const char *kind;
+    enum job_rc (*run)(const struct conns *cn, const struct ts_job *job, char *msg, size_t n);
+    /* after the rollback: the job's own rows say failed (or queued) */
+    void (*undo)(const struct conns *cn, const struct ts_job *job, enum job_rc rc, const char *msg);
+};
 
 static volatile sig_atomic_t stopping;
 
@@ -35,79 +63,146 @@ static void on_term(int sig)
 }
 
 struct progress_ctx {
-    struct ts_db *db;
+    struct ts_db *pdb;
     int64_t job_id;
 };
 
+/* Progress through the second connection; non-zero asks the job to stop. */
 static int report_progress(void *ctx, int64_t done, int64_t total)
 {
     struct progress_ctx *p = ctx;
-    return ts_job_progress(p->db, p->job_id, done, total);
+    if (ts_job_progress(p->pdb, p->job_id, done, total) < 0)
+        ts_log_error("worker: job %lld: progress not recorded", (long long)p->job_id);
+    return stopping ? 1 : 0;
 }
 
-/* declist.import: 生成关单清册 of a large upload (lib/ts_declist). */
-static int run_declist_import(struct ts_db *db, const struct ts_job *job, char *msg, size_t n)
+/* declist.import: 生成关单清册 of a large upload (lib/ts_declist), in the
+ * job's transaction. */
+static enum job_rc run_declist_import(const struct conns *cn, const struct ts_job *job, char *msg,
+                                      size_t n)
 {
-    struct progress_ctx p = {db, job->id};
-    return ts_declist_import(db, job->ref_id, true, report_progress, &p, msg, n) == 0 ? 0 : -1;
+    struct progress_ctx p = {cn->pdb, job->id};
+    ts_declist_set_status(cn->pdb, job->ref_id, "running", "");
+    int rc = ts_declist_import(cn->db, job->ref_id, report_progress, &p, msg, n);
+    if (rc == 0)
+        return JOB_DONE;
+    return rc == TS_DECLIST_STOPPED ? JOB_STOPPED : JOB_FAILED;
 }
 
-static const struct {
-    const char *kind;
-    job_fn run;
-} handlers[] = {
-    {"declist.import", run_declist_import},
+/* The upload says failed with the reason, or queued when stopped. */
+static void undo_declist_import(const struct conns *cn, const struct ts_job *job, enum job_rc rc,
+                                const char *msg)
+{
+    if (ts_declist_set_status(cn->pdb, job->ref_id, rc == JOB_STOPPED ? "queued" : "failed", msg) <
+        0)
+        ts_log_error("worker: upload %lld: status not recorded", (long long)job->ref_id);
+}
+
+static const struct job_kind kinds[] = {
+    {"declist.import", run_declist_import, undo_declist_import},
 };
 
+static const struct job_kind *kind_of(const struct ts_job *job)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i].kind, job->kind) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+/* The handler in the job's transaction, with the job's end in it when
+ * done.  Returns what happened; msg says it in Chinese. */
+static enum job_rc run_in_transaction(const struct conns *cn, const struct job_kind *k,
+                                      const struct ts_job *job, char *msg, size_t n)
+{
+    if (ts_db_begin(cn->db) < 0) {
+        snprintf(msg, n, "任务未能开始，请稍后重试");
+        return JOB_FAILED;
+    }
+    enum job_rc rc = k->run(cn, job, msg, n);
+    if (rc == JOB_DONE &&
+        (ts_job_finish(cn->db, job->id, true, msg) < 0 || ts_db_commit(cn->db) < 0)) {
+        snprintf(msg, n, "保存导入结果失败，本次导入已全部撤销，请稍后重试");
+        rc = JOB_FAILED;
+    }
+    if (ts_db_in_transaction(cn->db))
+        ts_db_rollback(cn->db);
+    return rc;
+}
+
 /* Run one claimed job by its kind and record its end. */
-static void run_job(struct ts_db *db, const struct ts_job *job)
+static void run_job(const struct conns *cn, const struct ts_job *job)
 {
     char msg[MSG_SIZE] = "";
-    int rc = -1;
-    size_t i;
-    for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-        if (strcmp(handlers[i].kind, job->kind) == 0)
-            break;
-    if (i == sizeof handlers / sizeof handlers[0]) {
+    enum job_rc rc = JOB_FAILED;
+    const struct job_kind *k = kind_of(job);
+    if (!k) {
         ts_log_error("worker: job %lld has unknown kind %s", (long long)job->id, job->kind);
         snprintf(msg, sizeof msg, "未知的任务类型");
     } else {
         ts_log_info("worker: job %lld %s started", (long long)job->id, job->kind);
-        rc = handlers[i].run(db, job, msg, sizeof msg);
+        rc = run_in_transaction(cn, k, job, msg, sizeof msg);
     }
-    if (ts_db_in_transaction(db))
-        ts_db_rollback(db);
-    ts_job_finish(db, job->id, rc == 0, msg);
-    ts_log_info("worker: job %lld %s: %s", (long long)job->id, rc == 0 ? "done" : "failed", msg);
+    if (rc != JOB_DONE && k)
+        k->undo(cn, job, rc, msg);
+    if (rc == JOB_STOPPED)
+        ts_job_requeue(cn->pdb, job->id);
+    else if (rc == JOB_FAILED)
+        ts_job_finish(cn->pdb, job->id, false, msg);
+    ts_job_release(cn->db, job->id);
+    ts_log_info("worker: job %lld %s: %s", (long long)job->id,
+                rc == JOB_DONE      ? "done"
+                : rc == JOB_STOPPED ? "requeued"
+                                    : "failed",
+                msg);
+}
+
+/* Running jobs of dead workers back to queued; now and then. */
+static void recover(struct ts_db *pdb, time_t *last)
+{
+    time_t now = time(NULL);
+    if (*last && now - *last < RECOVER_S)
+        return;
+    *last = now;
+    int n = ts_job_recover(pdb);
+    if (n > 0)
+        ts_log_info("worker: %d job(s) of a worker that died queued again", n);
 }
 
 int main(void)
 {
     struct sigaction sa = {.sa_handler = on_term};
+    struct conns cn;
+    time_t last_recover = 0;
     if (ts_config_load(getenv("TUISHUI_CONF")) < 0) {
         fprintf(stderr, "usage: TUISHUI_CONF=... ts-worker\n");
         return 2;
     }
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    struct ts_db *db = ts_db_open();
-    if (!db) {
+    cn.db = ts_db_open();
+    cn.pdb = cn.db ? ts_db_open() : NULL;
+    if (!cn.pdb) {
         ts_log_error("worker: cannot connect to the database");
+        if (cn.db)
+            ts_db_close(cn.db);
         return 1;
     }
     ts_log_info("worker: started (pid %d)", (int)getpid());
     while (!stopping) {
         struct ts_job job;
-        int got = ts_job_claim(db, &job);
+        recover(cn.pdb, &last_recover);
+        int got = ts_job_claim(cn.db, &job);
         if (got > 0) {
-            run_job(db, &job);
+            run_job(&cn, &job);
             continue;
         }
         struct timespec ts = {0, got < 0 ? IDLE_NS * 5 : IDLE_NS};
         nanosleep(&ts, NULL);
     }
     ts_log_info("worker: stopping");
-    ts_db_close(db);
+    ts_db_close(cn.pdb);
+    ts_db_close(cn.db);
     ts_config_free();
     return 0;
 }

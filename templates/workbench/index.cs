@@ -14,6 +14,33 @@
 <?cs /each ?>
 </div>
 
+<?cs if:Due.Shown ?>
+<h2>备案期限临近</h2>
+<div class="panel" id="due-soon">
+<?cs if:Due.Total > 0 ?>
+  <p class="hint">以下 <?cs var:Due.Total ?> 份报关单的单证未收齐，其所属期的备案期限在<?cs var:Due.WarnDays ?>天内或已超过，请尽快上传备案单证。</p>
+  <table class="list">
+    <thead><tr><th>报关单号</th><th>所属期</th><th>备案期限</th><th>期限提示</th><th>缺少的必备单证</th><th>操作</th></tr></thead>
+    <tbody>
+    <?cs each:d = Due.List ?>
+      <tr>
+        <td><?cs var:d.decl_no ?></td>
+        <td><?cs var:d.period ?></td>
+        <td><?cs var:d.due_date ?></td>
+        <td><span class="due-note"><?cs var:d.due_note ?></span></td>
+        <td><?cs if:d.missing ?><?cs var:d.missing ?><?cs else ?>必备单证已齐，待审核收齐<?cs /if ?></td>
+        <td><a href="/docupload/docs?decl=<?cs var:d.id ?>">上传备案单证</a></td>
+      </tr>
+    <?cs /each ?>
+    </tbody>
+  </table>
+  <?cs if:Due.Total > subcount(Due.List) ?><p class="hint">仅列出最紧急的 <?cs var:subcount(Due.List) ?> 份，<a href="/docupload/">查看全部</a>。</p><?cs /if ?>
+<?cs else ?>
+  <p>没有备案期限临近的未收齐报关单。</p>
+<?cs /if ?>
+</div>
+<?cs /if ?>
+
 <h2>统计分析</h2>
 <div class="chart">
 <?cs if:Bureaus.W ?>

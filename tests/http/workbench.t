@@ -150,6 +150,93 @@ subtest 'a clerk with the workbench permission sees the same counts' => sub {
     card_matches($r->{text}, 'users', @{ $n{users} }, 'clerk');
 };
 
+subtest '备案期限临近 and the 关单清册 cards (trading enterprise)' => sub {
+    my $c = login('ent-admin-trading');
+    my $ent = db_value("SELECT ent_id FROM app_user WHERE login_name = '" . account('ent-admin-trading')->{login} . "'");
+    # Three 所属期 of this run (years 21xx: no other test uses them): past
+    # due, due in 2 days, due in 10 days; a declaration in each, and one
+    # 已收齐 declaration in the past-due period.
+    my $y = sprintf '21%02d', $$ % 100;
+    my @p = map { sprintf '%s%02d', $y, $_ } 1 .. 3;
+    db_do("DELETE d FROM customs_decl d WHERE d.ent_id = $ent AND d.period IN ('$p[0]', '$p[1]', '$p[2]')");
+    db_do("DELETE FROM period_filing WHERE ent_id = $ent AND period IN ('$p[0]', '$p[1]', '$p[2]')");
+    my %due = ($p[0] => -2, $p[1] => 2, $p[2] => 10);
+    for my $per (@p) {
+        db_do("INSERT INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+            . " VALUES ($ent, '$per', CURDATE() - INTERVAL 15 DAY, CURDATE() + INTERVAL $due{$per} DAY, CURDATE() + INTERVAL 10 YEAR)");
+    }
+    my $n = sprintf '%06d', ($$ * 31 + time) % 1000000;
+    my %no = (past => "59$n" . '0000000001', soon => "59$n" . '0000000002',
+              later => "59$n" . '0000000003', done => "59$n" . '0000000004');
+    my %per = (past => $p[0], soon => $p[1], later => $p[2], done => $p[0]);
+    for my $k (sort keys %no) {
+        db_do("INSERT INTO customs_decl (ent_id, decl_no, period, status) VALUES ($ent, '$no{$k}', '$per{$k}', '"
+            . ($k eq 'done' ? 'complete' : 'incomplete') . "')");
+    }
+    my %id = map { $_ => db_value("SELECT id FROM customs_decl WHERE ent_id = $ent AND decl_no = '$no{$_}'") } keys %no;
+    my $missing = db_value(
+        "SELECT GROUP_CONCAT(k.name ORDER BY k.ent_key, k.sort_order, k.id SEPARATOR '、')"
+        . " FROM (SELECT e.id AS ent_id, IFNULL(f.ent_type, e.ent_type) AS ent_type FROM enterprise e"
+        . " LEFT JOIN efiling f ON f.ent_id = e.id) t JOIN doc_kind k ON k.ent_id = t.ent_id"
+        . " OR (k.ent_id IS NULL AND k.applies_to IN ('all', t.ent_type))"
+        . " WHERE t.ent_id = $ent AND k.status = 'normal' AND k.required = 1"
+        . " AND (k.effective_from IS NULL OR k.effective_from <= CURDATE())"
+        . " AND (k.effective_to IS NULL OR k.effective_to >= CURDATE())");
+    ok($missing, "the enterprise has required kinds ($missing)");
+
+    my %q = (incomplete => "SELECT COUNT(*) FROM customs_decl WHERE ent_id = $ent AND status = 'incomplete'",
+             complete => "SELECT COUNT(*) FROM customs_decl WHERE ent_id = $ent AND status = 'complete'");
+    my ($r, %m) = page_and_counts($c, %q);
+    page_ok($r, 'trading admin');
+    card_matches($r->{text}, 'decl-incomplete', @{ $m{incomplete} }, '关单清册 未收齐');
+    card_matches($r->{text}, 'decl-complete', @{ $m{complete} }, '关单清册 已收齐');
+    like($r->{text}, qr{关单清册 未收齐}, 'card label 关单清册 未收齐');
+    my ($panel) = $r->{text} =~ m{<h2>备案期限临近</h2>\s*(<div class="panel" id="due-soon">.*?</div>)}s;
+    ok($panel, 'panel 备案期限临近') or return;
+    # The row of a declaration in the panel, as its cells' texts.
+    my $row = sub {
+        my ($decl) = @_;
+        my ($tr) = $panel =~ m{(<tr>\s*<td>\Q$decl\E</td>.*?</tr>)}s or return;
+        return [map { s/<[^>]+>//gr =~ s/^\s+|\s+$//gr } $tr =~ m{<td>(.*?)</td>}gs];
+    };
+    my $past = $row->($no{past});
+    ok($past, 'past-due declaration listed') and do {
+        is($past->[1], $p[0], '  its 所属期');
+        is($past->[2], db_value("SELECT CAST(CURDATE() - INTERVAL 2 DAY AS CHAR)"), '  its 备案期限');
+        is($past->[3], '已超过备案期限', '  marked past due');
+        is($past->[4], $missing, '  the required kinds it lacks');
+        is($past->[5], '上传备案单证', '  a link to upload');
+    };
+    like($panel, qr{<a href="/docupload/docs\?decl=$id{past}">}, 'link to /docupload/docs?decl=<id>');
+    my $soon = $row->($no{soon});
+    ok($soon && $soon->[3] eq '距备案期限还有2天', 'declaration due in 2 days listed with the days left');
+    ok(!$row->($no{later}), 'due in 10 days: not listed');
+    ok(!$row->($no{done}), '已收齐: not listed');
+    my $total = db_value("SELECT COUNT(*) FROM customs_decl d JOIN period_filing f ON f.ent_id = d.ent_id AND f.period = d.period"
+        . " WHERE d.ent_id = $ent AND d.status = 'incomplete' AND f.due_date <= CURDATE() + INTERVAL 3 DAY");
+    like($panel, qr{以下 $total 份报关单}, "count of declarations near or past ($total)");
+
+    my $other = login('ent-admin-production');
+    $r = $other->get('/workbench/');
+    unlike($r->{text}, qr{\Q$no{past}\E}, "another enterprise's panel does not list them");
+
+    db_do("DELETE FROM customs_decl WHERE ent_id = $ent AND decl_no IN ('" . join("', '", values %no) . "')");
+    db_do("DELETE FROM period_filing WHERE ent_id = $ent AND period IN ('$p[0]', '$p[1]', '$p[2]')");
+};
+
+subtest 'a user without 上传备案单证 / 单证收齐审核 sees no 关单清册 panel' => sub {
+    my $c = login('ent-clerk');
+    my $uid = db_value("SELECT id FROM app_user WHERE login_name = 'clerk01'");
+    my $has = db_value("SELECT COUNT(*) FROM user_role ur JOIN role_perm rp ON rp.role_id = ur.role_id"
+        . " WHERE ur.user_id = $uid AND rp.perm IN ('docupload', 'doccheck')");
+    my $r = $c->get('/workbench/');
+    if ($has) {
+        like($r->{text}, qr{<h2>备案期限临近</h2>}, 'clerk holds a document permission: panel shown');
+    } else {
+        unlike($r->{text}, qr{备案期限临近|card-decl-incomplete}, 'clerk: no panel, no 关单清册 cards');
+    }
+};
+
 # ---------------------------------------------------------------- operator
 
 subtest 'operator: enterprises, users by scope, 今日登录, both charts' => sub {

@@ -1,0 +1,421 @@
+/* docexport — 导出备案目录 (000 §2.4.4).
+ *
+ * A query form (报关单号, 所属期, 状态 未收齐 / 已收齐 / 全部) over the
+ * 关单清册 and the matching declarations (报关单号, 所属期, 出口日期, 单证数,
+ * 状态), with four outputs of the same query:
+ *   【导出ZIP】  every document of the matching declarations in folders
+ *               <报关单号>/<单证种类>/<file name> plus 备案目录.xlsx at the root;
+ *   【导出PDF】  one declaration only: a generated 备案单证目录 page, each
+ *               image as a page, then the pages of each uploaded PDF;
+ *   【导出表格】 the 备案目录 as .xlsx, one row per document, declarations
+ *               without documents as rows too;
+ *   【打印单证】 one declaration only: a print page of the catalog with each
+ *               image full-width (PDFs are printed from 【导出PDF】).
+ * "Only one declaration" is the manual's rule (导出的PDF文件必须唯一报关单下
+ * 的文件); a query matching more or none is answered with the reason.
+ *
+ * The files are built by lib/ts_export in temp files under tmp.dir and
+ * streamed out by ts_resp_send_file, then removed (send_file_unlink):
+ * memory stays flat however large the ZIP.  Rows are read in batches of
+ * declarations, each batch in its own arena, so 100k catalog rows do not
+ * pile up in the request arena.  Documents are those filed for a
+ * declaration (its 申报关联号专属单证 included); 按所属期备案 documents
+ * belong to no one declaration and are not exported here.
+ *
+ * Nothing here changes data: every action is a GET.  Tenancy: every query
+ * is bound to the session's enterprise (ts_scope), so another enterprise's
+ * declaration or file id answers 404. */
+#include "ts_app.h"
+#include "ts_arena.h"
+#include "ts_config.h"
+#include "ts_docs.h"
+#include "ts_export.h"
+#include "ts_log.h"
+#include "ts_store.h"
+#include "ts_ui.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE_SIZE      20
+#define BATCH_DECLS    500
+#define ONE_PDF        "导出PDF须唯一报关单，请输入报关单号查询"
+#define ONE_PRINT      "打印单证须唯一报关单，请输入报关单号查询"
+#define NONE_MATCH     "没有符合条件的报关单，未导出。"
+#define FILE_NOT_FOUND "单证文件不存在。"
+#define MIME_XLSX      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static const char *const status_choices[] = {"incomplete", "complete", "all", NULL};
+
+/* The query form as a ts_docs filter; 全部 unless chosen. */
+static struct ts_docs_filter query_filter(struct ts_ctx *c)
+{
+    return (struct ts_docs_filter){
+        .status = ts_arg_present(c, "status") ? ts_arg_str(c, "status") : "all",
+        .decl_no = ts_arg_str(c, "decl_no"),
+        .period = ts_arg(c, "period")->error ? "" : ts_arg_str(c, "period"),
+    };
+}
+
+/* The list page, with a refusal of an export above it when reason is set. */
+static enum ts_result list_page(struct ts_ctx *c, const char *reason)
+{
+    struct ts_docs_filter f = query_filter(c);
+    struct ts_db_rows decls;
+    struct ts_ui_pager pager;
+    int64_t total = ts_docs_decl_count(c, &f);
+    if (total < 0)
+        return TS_FAIL;
+    ts_ui_pager(c, total, PAGE_SIZE, &pager);
+    if (ts_docs_decl_page(c, &f, PAGE_SIZE, pager.offset, &decls) < 0)
+        return TS_FAIL;
+    ts_docs_render_decls(c, "Decls", &decls);
+    ts_render_set(c, "Tab", f.status);
+    if (reason)
+        ts_render_set(c, "Refusal", reason);
+    return ts_ui_page(c, "导出备案目录", "docexport/list.cs");
+}
+
+/* GET /docexport/ — 导出备案目录. */
+static enum ts_result decl_list(struct ts_ctx *c)
+{
+    return list_page(c, NULL);
+}
+
+/* ---- reading the documents ------------------------------------------ */
+
+/* The documents of a batch of matching declarations after 报关单号 after,
+ * with the declarations without documents (doc_id 0).  Bound to the
+ * session's tenant (ts_scope_tenant) but read into the batch's own arena,
+ * which ts_scope_query cannot do. */
+static int batch_query(struct ts_ctx *c, struct ts_arena *a, const struct ts_docs_filter *f,
+                       const char *after, struct ts_db_rows *out)
+{
+    return ts_db_query(
+        c->db, a,
+        "SELECT d.id AS decl_id, d.decl_no, d.period, d.export_date,"
+        " IFNULL(x.id, 0) AS doc_id, IFNULL(k.name, '') AS kind_name,"
+        " IFNULL(x.file_name, '') AS file_name, IFNULL(x.size, 0) AS size,"
+        " IFNULL(x.uploaded_at, '') AS uploaded_at, IFNULL(x.sha256, '') AS sha256,"
+        " IFNULL(x.kind, '') AS kind"
+        " FROM (SELECT id, ent_id, decl_no, period, IFNULL(export_date, '') AS export_date"
+        " FROM customs_decl WHERE ent_id = ? AND (? = 'all' OR status = ?)"
+        " AND (? = '' OR INSTR(decl_no, ?) > 0) AND (? = '' OR period = ?) AND decl_no > ?"
+        " ORDER BY decl_no LIMIT ?) d"
+        " LEFT JOIN decl_document x ON x.ent_id = d.ent_id AND x.decl_id = d.id"
+        " LEFT JOIN doc_kind k ON k.id = x.doc_kind_id"
+        " ORDER BY d.decl_no, k.ent_key, k.sort_order, k.id, x.id",
+        TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_STR(f->status), TS_STR(f->status),
+                TS_STR(f->decl_no), TS_STR(f->decl_no), TS_STR(f->period), TS_STR(f->period),
+                TS_STR(after), TS_I64(BATCH_DECLS)),
+        out);
+}
+
+/* Row i of a document query as a ts_export_doc; path is the stored file
+ * (NULL for a declaration without documents). */
+static struct ts_export_doc row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i)
+{
+    bool doc = ts_db_cell_i64(r, i, "doc_id") != 0;
+    return (struct ts_export_doc){
+        .decl_no = ts_db_cell(r, i, "decl_no"),
+        .period = ts_db_cell(r, i, "period"),
+        .export_date = ts_db_cell(r, i, "export_date"),
+        .kind_name = ts_db_cell(r, i, "kind_name"),
+        .file_name = ts_db_cell(r, i, "file_name"),
+        .uploaded_at = ts_db_cell(r, i, "uploaded_at"),
+        .sha256 = ts_db_cell(r, i, "sha256"),
+        .file_kind = ts_db_cell(r, i, "kind"),
+        .path = doc ? ts_store_path(a, ts_db_cell(r, i, "sha256")) : NULL,
+        .size = ts_db_cell_i64(r, i, "size"),
+    };
+}
+
+typedef int (*doc_fn)(void *ctx, const struct ts_export_doc *d);
+
+/* Call fn for every document of the matching declarations (and once for
+ * each declaration without any), in 报关单号 order, batch by batch.
+ * Returns the number of declarations, -1 on error (fn's or the
+ * database's). */
+static int64_t each_doc(struct ts_ctx *c, const struct ts_docs_filter *f, doc_fn fn, void *ctx)
+{
+    struct ts_arena *a = ts_arena_new(1 << 20);
+    struct ts_db_rows r;
+    char after[32] = "";
+    int64_t ndecls = 0, in_batch;
+    do {
+        ts_arena_reset(a);
+        in_batch = 0;
+        if (batch_query(c, a, f, after, &r) < 0)
+            goto fail;
+        for (size_t i = 0; i < r.nrows; i++) {
+            struct ts_export_doc d = row_doc(a, &r, i);
+            if (strcmp(d.decl_no, after) != 0)
+                in_batch++;
+            snprintf(after, sizeof after, "%s", d.decl_no);
+            if (fn(ctx, &d) < 0)
+                goto fail;
+        }
+        ndecls += in_batch;
+    } while (in_batch == BATCH_DECLS);
+    ts_arena_free(a);
+    return ndecls;
+fail:
+    ts_arena_free(a);
+    return -1;
+}
+
+/* A fresh temp file name in tmp.dir ending in suffix; NULL on error. */
+static char *temp_path(struct ts_ctx *c, const char *suffix)
+{
+    char *p = ts_arena_printf(c->arena, "%s/export-XXXXXX%s",
+                              ts_config_str("tmp.dir", "/tmp"), suffix);
+    int fd = mkstemps(p, (int)strlen(suffix));
+    if (fd < 0) {
+        ts_log_error("docexport: cannot create %s", p);
+        return NULL;
+    }
+    close(fd);
+    return p;
+}
+
+/* "备案目录-20260115.zip" */
+static const char *download_name(struct ts_ctx *c, const char *ext)
+{
+    char day[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(day, sizeof day, "%Y%m%d", localtime_r(&now, &tm));
+    return ts_arena_printf(c->arena, "备案目录-%s.%s", day, ext);
+}
+
+/* Send the temp file at path and remove it once sent. */
+static enum ts_result send_temp(struct ts_ctx *c, const char *mime, const char *path,
+                                const char *name)
+{
+    ts_resp_send_file(c, mime, path, name);
+    c->send_file_unlink = true;
+    return TS_OK;
+}
+
+/* ---- 导出ZIP --------------------------------------------------------- */
+
+struct zip_job {
+    struct ts_export_zip *zip;
+    struct ts_export_xlsx *cat;
+};
+
+/* One document into the ZIP and its catalog row. */
+static int zip_one(void *ctx, const struct ts_export_doc *d)
+{
+    struct zip_job *j = ctx;
+    const char *in_zip = NULL;
+    if (d->path && access(d->path, R_OK) != 0) {
+        ts_log_error("docexport: stored file %s of %s is missing", d->sha256, d->decl_no);
+        return -1;
+    }
+    if (d->path && !(in_zip = ts_export_zip_add(j->zip, d)))
+        return -1;
+    return ts_export_xlsx_add(j->cat, d, in_zip);
+}
+
+/* GET /docexport/zip — 【导出ZIP】 of the query. */
+static enum ts_result export_zip(struct ts_ctx *c)
+{
+    struct ts_docs_filter f = query_filter(c);
+    char *zpath = temp_path(c, ".zip"), *cpath = temp_path(c, ".xlsx");
+    struct zip_job j = {NULL, NULL};
+    enum ts_result rc = TS_FAIL;
+    bool sent = false;
+    int64_t n;
+    if (!zpath || !cpath || !(j.zip = ts_export_zip_open(zpath)) ||
+        !(j.cat = ts_export_xlsx_open(cpath, ts_config_str("tmp.dir", "/tmp"), TS_EXPORT_IN_ZIP)))
+        goto out;
+    n = each_doc(c, &f, zip_one, &j);
+    if (ts_export_xlsx_close(j.cat) < 0 || n < 0) {
+        j.cat = NULL;
+        goto out;
+    }
+    j.cat = NULL;
+    if (n == 0) {
+        rc = list_page(c, NONE_MATCH);
+        goto out;
+    }
+    if (ts_export_zip_add_file(j.zip, "备案目录.xlsx", cpath, true) < 0)
+        goto out;
+    int closed = ts_export_zip_close(j.zip);
+    j.zip = NULL;
+    if (closed == 0) {
+        rc = send_temp(c, "application/zip", zpath, download_name(c, "zip"));
+        sent = true;
+    }
+out:
+    if (j.cat)
+        ts_export_xlsx_close(j.cat);
+    if (j.zip)
+        ts_export_zip_discard(j.zip);
+    if (cpath)
+        unlink(cpath);
+    if (zpath && !sent)
+        unlink(zpath);
+    return rc;
+}
+
+/* ---- 导出表格 -------------------------------------------------------- */
+
+static int table_one(void *ctx, const struct ts_export_doc *d)
+{
+    return ts_export_xlsx_add(ctx, d, NULL);
+}
+
+/* GET /docexport/table — 【导出表格】: the 备案目录 of the query as .xlsx. */
+static enum ts_result export_table(struct ts_ctx *c)
+{
+    struct ts_docs_filter f = query_filter(c);
+    char *path = temp_path(c, ".xlsx");
+    struct ts_export_xlsx *x;
+    if (!path)
+        return TS_FAIL;
+    if (!(x = ts_export_xlsx_open(path, ts_config_str("tmp.dir", "/tmp"), TS_EXPORT_TABLE))) {
+        unlink(path);
+        return TS_FAIL;
+    }
+    int64_t n = each_doc(c, &f, table_one, x);
+    if (ts_export_xlsx_close(x) < 0 || n <= 0) {
+        unlink(path);
+        return n == 0 ? list_page(c, NONE_MATCH) : TS_FAIL;
+    }
+    return send_temp(c, MIME_XLSX, path, download_name(c, "xlsx"));
+}
+
+/* ---- one declaration: 导出PDF, 打印单证 ------------------------------ */
+
+/* The one declaration the query matches: 1 found (*id), 0 not exactly
+ * one, -1 error. */
+static int only_decl(struct ts_ctx *c, int64_t *id)
+{
+    struct ts_docs_filter f = query_filter(c);
+    struct ts_db_rows r;
+    int64_t n = ts_docs_decl_count(c, &f);
+    if (n != 1)
+        return n < 0 ? -1 : 0;
+    if (ts_docs_decl_page(c, &f, 1, 0, &r) < 0 || r.nrows != 1)
+        return -1;
+    *id = ts_db_cell_i64(&r, 0, "id");
+    return 1;
+}
+
+/* The declaration's documents as the batch query's columns (one row with
+ * doc_id 0 when it has none), in catalog order. */
+static int decl_docs(struct ts_ctx *c, int64_t decl_id, struct ts_db_rows *out)
+{
+    return ts_scope_query(
+        c,
+        "SELECT d.id AS decl_id, d.decl_no, d.period, IFNULL(d.export_date, '') AS export_date,"
+        " IFNULL(x.id, 0) AS doc_id, IFNULL(k.name, '') AS kind_name,"
+        " IFNULL(x.file_name, '') AS file_name, IFNULL(x.size, 0) AS size,"
+        " IFNULL(x.uploaded_at, '') AS uploaded_at, IFNULL(x.sha256, '') AS sha256,"
+        " IFNULL(x.kind, '') AS kind"
+        " FROM customs_decl d LEFT JOIN decl_document x ON x.ent_id = d.ent_id"
+        " AND x.decl_id = d.id LEFT JOIN doc_kind k ON k.id = x.doc_kind_id"
+        " WHERE d.ent_id = ? AND d.id = ?"
+        " ORDER BY k.ent_key, k.sort_order, k.id, x.id",
+        TS_ARGS(TS_I64(decl_id)), out);
+}
+
+/* GET /docexport/pdf — 【导出PDF】 of the one declaration queried. */
+static enum ts_result export_pdf(struct ts_ctx *c)
+{
+    int64_t id;
+    struct ts_db_rows r;
+    const char *err;
+    int found = only_decl(c, &id);
+    if (found <= 0)
+        return found < 0 ? TS_FAIL : list_page(c, ONE_PDF);
+    if (decl_docs(c, id, &r) < 0)
+        return TS_FAIL;
+    struct ts_export_doc *docs = ts_arena_alloc(c->arena, r.nrows * sizeof *docs);
+    for (size_t i = 0; i < r.nrows; i++)
+        docs[i] = row_doc(c->arena, &r, i);
+    char *path = temp_path(c, ".pdf");
+    if (!path)
+        return TS_FAIL;
+    if (ts_export_pdf(path, ts_config_str("tmp.dir", "/tmp"), docs, r.nrows, &err) < 0) {
+        unlink(path);
+        return list_page(c, ts_arena_printf(c->arena, "%s，请联系运维人员（请求编号 %s）。", err,
+                                            c->request_id));
+    }
+    return send_temp(c, "application/pdf", path,
+                     ts_arena_printf(c->arena, "备案单证-%s.pdf", docs[0].decl_no));
+}
+
+/* GET /docexport/print — 【打印单证】 of the one declaration queried. */
+static enum ts_result print_page(struct ts_ctx *c)
+{
+    int64_t id;
+    struct ts_db_rows r;
+    int found = only_decl(c, &id);
+    if (found <= 0)
+        return found < 0 ? TS_FAIL : list_page(c, ONE_PRINT);
+    if (decl_docs(c, id, &r) < 0)
+        return TS_FAIL;
+    ts_render_set(c, "Decl.decl_no", ts_db_cell(&r, 0, "decl_no"));
+    ts_render_set(c, "Decl.period", ts_db_cell(&r, 0, "period"));
+    ts_render_set(c, "Decl.export_date", ts_db_cell(&r, 0, "export_date"));
+    if (ts_db_cell_i64(&r, 0, "doc_id") != 0)
+        ts_render_rows(c, "Docs", &r);
+    return ts_ui_page(c, "打印单证", "docexport/print.cs");
+}
+
+/* GET /docexport/file?id= — an image of the print page, inline. */
+static enum ts_result file_view(struct ts_ctx *c)
+{
+    struct ts_db_rows r;
+    if (ts_scope_query(c, "SELECT sha256, kind FROM decl_document WHERE ent_id = ? AND id = ?"
+                          " AND decl_id IS NOT NULL",
+                       TS_ARGS(TS_I64(ts_arg_int(c, "id"))), &r) < 0)
+        return TS_FAIL;
+    if (r.nrows != 1)
+        return ts_ui_not_found(c, FILE_NOT_FOUND);
+    const char *path = ts_store_path(c->arena, ts_db_cell(&r, 0, "sha256"));
+    if (!path || access(path, R_OK) != 0) {
+        ts_log_error("docexport: stored file %s is missing", ts_db_cell(&r, 0, "sha256"));
+        return TS_FAIL;
+    }
+    ts_resp_send_file(c, ts_store_mime(ts_store_kind_parse(ts_db_cell(&r, 0, "kind"))), path,
+                      NULL);
+    return TS_OK;
+}
+
+static const struct ts_param query_params[] = {
+    ts_param_enum("status", "状态", 0, status_choices),
+    ts_param_str("decl_no", "报关单号", 0, 0, 18),
+    ts_param_code("period", "所属期", 0, TS_CODE_PERIOD),
+    ts_param_int("page", "页码", 0, 1, 1000000),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param file_params[] = {
+    ts_param_int("id", "单证文件", TS_REQ, 1, INT64_MAX),
+    TS_PARAMS_END,
+};
+
+static const struct ts_action actions[] = {
+    {"", TS_GET, "docexport", query_params, decl_list, 0},
+    {"zip", TS_GET, "docexport", query_params, export_zip, 0},
+    {"pdf", TS_GET, "docexport", query_params, export_pdf, 0},
+    {"table", TS_GET, "docexport", query_params, export_table, 0},
+    {"print", TS_GET, "docexport", query_params, print_page, 0},
+    {"file", TS_GET, "docexport", file_params, file_view, 0},
+    {NULL, 0, NULL, NULL, NULL, 0},
+};
+
+static const struct ts_module module = {"docexport", "导出备案目录", actions};
+
+int main(void)
+{
+    return ts_app_main(&module);
+}

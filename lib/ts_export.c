@@ -1,0 +1,547 @@
+/* ts_export — ZIP, xlsx and PDF files of 导出备案目录; see ts_export.h. */
+#include "ts_export.h"
+
+#include "ts_log.h"
+
+#include <hpdf.h>
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+#include <zip.h>
+
+#define NAME_MAX_BYTES 180 /* of one path component in the ZIP (UTF-8 bytes) */
+
+/* ---- safe names ----------------------------------------------------- */
+
+/* Length of the valid UTF-8 character at s (1–4), 0 if s starts none. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+                                : (s[0] & 0xf8) == 0xf0                        ? 4
+                                                                               : 0;
+    if (n == 2 && s[0] < 0xc2)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* An uploaded file name (or 报关单号, 单证种类) as one safe component of a
+ * path in the ZIP: no '/' or '\\', no control characters, none of the
+ * characters Windows refuses (:*?"<>|), no ".." (every second dot of a run
+ * becomes '_'), no leading dot, invalid UTF-8 bytes replaced; Chinese is
+ * kept.  Cut at NAME_MAX_BYTES on a character boundary (keeping the
+ * extension would be nicer; names that long are rare).  "" becomes "_".
+ * Returns the length written to out (cap ≥ 2). */
+size_t ts_export_safe_name(const char *name, char *out, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    size_t o = 0, limit = cap - 1 < NAME_MAX_BYTES ? cap - 1 : NAME_MAX_BYTES;
+    while (*p) {
+        size_t n = utf8_len(p);
+        bool bad = n == 0 || *p < 0x20 || *p == 0x7f || (n == 1 && strchr("/\\:*?\"<>|", *p)) ||
+                   (*p == '.' && (o == 0 || out[o - 1] == '.'));
+        if (n == 0)
+            n = 1;
+        if (o + (bad ? 1 : n) > limit)
+            break;
+        if (bad)
+            out[o++] = '_';
+        else
+            for (size_t i = 0; i < n; i++)
+                out[o++] = (char)p[i];
+        p += n;
+    }
+    if (o == 0)
+        out[o++] = '_';
+    out[o] = '\0';
+    return o;
+}
+
+/* ---- xlsx catalog --------------------------------------------------- */
+
+struct ts_export_xlsx {
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+    lxw_format *head;
+    enum ts_export_layout layout;
+    lxw_row_t row;
+};
+
+static const char *const table_cols[] = {"报关单号", "所属期",   "出口日期", "单证种类",
+                                         "文件名",   "大小（字节）", "上传时间", "SHA-256"};
+static const double table_widths[] = {21, 9, 12, 22, 36, 13, 20, 66}; /* lint:allow xlsx column widths */
+static const char *const zip_cols[] = {"报关单号",     "单证种类", "文件名", "ZIP内路径",
+                                       "大小（字节）", "上传时间", "SHA-256"};
+static const double zip_widths[] = {21, 22, 36, 60, 13, 20, 66}; /* lint:allow xlsx column widths */
+
+/* Start a catalog workbook at path, rows streamed through tmpdir
+ * (constant_memory: only the current row is in memory).  NULL on error
+ * (logged). */
+struct ts_export_xlsx *ts_export_xlsx_open(const char *path, const char *tmpdir,
+                                           enum ts_export_layout layout)
+{
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)tmpdir};
+    struct ts_export_xlsx *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    x->layout = layout;
+    x->wb = workbook_new_opt(path, &opt);
+    if (!x->wb || !(x->ws = workbook_add_worksheet(x->wb, "备案目录"))) {
+        ts_log_error("ts_export: cannot start workbook %s", path);
+        if (x->wb)
+            workbook_close(x->wb);
+        free(x);
+        return NULL;
+    }
+    x->head = workbook_add_format(x->wb);
+    format_set_bold(x->head);
+    const char *const *cols = layout == TS_EXPORT_TABLE ? table_cols : zip_cols;
+    const double *w = layout == TS_EXPORT_TABLE ? table_widths : zip_widths; /* lint:allow */
+    size_t n = layout == TS_EXPORT_TABLE ? 8 : 7;
+    for (size_t i = 0; i < n; i++) {
+        worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, w[i], NULL);
+        worksheet_write_string(x->ws, 0, (lxw_col_t)i, cols[i], x->head);
+    }
+    x->row = 1;
+    return x;
+}
+
+/* A string cell; "" is left blank (libxlsxwriter would write a blank). */
+static lxw_error put(struct ts_export_xlsx *x, lxw_col_t col, const char *s)
+{
+    return s && *s ? worksheet_write_string(x->ws, x->row, col, s, NULL) : LXW_NO_ERROR;
+}
+
+/* One row of the catalog: a document, or a declaration without documents
+ * (d->path NULL: the document columns are empty).  zip_path: where the
+ * file is in the ZIP (TS_EXPORT_IN_ZIP), else ignored.  -1 when the sheet
+ * is full or the temp file fails. */
+int ts_export_xlsx_add(struct ts_export_xlsx *x, const struct ts_export_doc *d,
+                       const char *zip_path)
+{
+    lxw_error e = LXW_NO_ERROR;
+    bool doc = d->path != NULL;
+    if (x->row >= LXW_ROW_MAX)
+        return -1;
+    if (x->layout == TS_EXPORT_TABLE) {
+        e |= put(x, 0, d->decl_no);
+        e |= put(x, 1, d->period);
+        e |= put(x, 2, d->export_date);
+        e |= put(x, 3, doc ? d->kind_name : "");
+        e |= put(x, 4, doc ? d->file_name : "（无单证）");
+        if (doc)
+            e |= worksheet_write_number(x->ws, x->row, 5, d->size, NULL);
+        e |= put(x, 6, doc ? d->uploaded_at : "");
+        e |= put(x, 7, doc ? d->sha256 : "");
+    } else {
+        e |= put(x, 0, d->decl_no);
+        e |= put(x, 1, doc ? d->kind_name : "");
+        e |= put(x, 2, doc ? d->file_name : "（无单证）");
+        e |= put(x, 3, doc ? zip_path : "");
+        if (doc)
+            e |= worksheet_write_number(x->ws, x->row, 4, d->size, NULL);
+        e |= put(x, 5, doc ? d->uploaded_at : "");
+        e |= put(x, 6, doc ? d->sha256 : "");
+    }
+    x->row++;
+    return e == LXW_NO_ERROR ? 0 : -1;
+}
+
+/* Write the workbook out and free x.  -1 on error (logged). */
+int ts_export_xlsx_close(struct ts_export_xlsx *x)
+{
+    lxw_error e = workbook_close(x->wb);
+    free(x);
+    if (e != LXW_NO_ERROR) {
+        ts_log_error("ts_export: workbook_close: %s", lxw_strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- ZIP ------------------------------------------------------------ */
+
+struct ts_export_zip {
+    zip_t *za;
+    char name[4 * NAME_MAX_BYTES]; /* the last entry's path */
+};
+
+/* Start a ZIP at path (replaced if there).  NULL on error (logged). */
+struct ts_export_zip *ts_export_zip_open(const char *path)
+{
+    int err = 0;
+    struct ts_export_zip *z = calloc(1, sizeof *z);
+    if (!z)
+        return NULL;
+    z->za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+    if (!z->za) {
+        ts_log_error("ts_export: zip_open %s failed (%d)", path, err);
+        free(z);
+        return NULL;
+    }
+    return z;
+}
+
+/* Add the file at src_path as name, read from disk only when the archive
+ * is written (ts_export_zip_close).  compress: deflate, else store. */
+int ts_export_zip_add_file(struct ts_export_zip *z, const char *name, const char *src_path,
+                           bool compress)
+{
+    zip_source_t *src = zip_source_file(z->za, src_path, 0, 0);
+    if (!src)
+        goto fail;
+    zip_int64_t i = zip_file_add(z->za, name, src, ZIP_FL_ENC_UTF_8);
+    if (i < 0) {
+        zip_source_free(src);
+        goto fail;
+    }
+    if (zip_set_file_compression(z->za, (zip_uint64_t)i, compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+                                 0) < 0)
+        goto fail;
+    return 0;
+fail:
+    ts_log_error("ts_export: zip add %s: %s", name, zip_strerror(z->za));
+    return -1;
+}
+
+/* "dir/stem(k).ext" for the k-th file of the same name in dir. */
+static void numbered(char *out, size_t cap, const char *dir, const char *file, int k)
+{
+    const char *dot = strrchr(file, '.');
+    int stem = dot && dot != file ? (int)(dot - file) : (int)strlen(file);
+    snprintf(out, cap, "%s/%.*s(%d)%s", dir, stem, file, k, dot && dot != file ? dot : "");
+}
+
+/* Add a document as <报关单号>/<单证种类>/<safe file name>, the name
+ * numbered "(2)", "(3)"... when the folder has it already.  Returns the
+ * path in the ZIP (valid until the next add), NULL on error. */
+const char *ts_export_zip_add(struct ts_export_zip *z, const struct ts_export_doc *d)
+{
+    char decl[NAME_MAX_BYTES + 1], kind[NAME_MAX_BYTES + 1], file[NAME_MAX_BYTES + 1];
+    char dir[2 * NAME_MAX_BYTES + 2];
+    ts_export_safe_name(d->decl_no, decl, sizeof decl);
+    ts_export_safe_name(d->kind_name, kind, sizeof kind);
+    ts_export_safe_name(d->file_name, file, sizeof file);
+    snprintf(dir, sizeof dir, "%s/%s", decl, kind);
+    snprintf(z->name, sizeof z->name, "%s/%s", dir, file);
+    for (int k = 2; zip_name_locate(z->za, z->name, ZIP_FL_ENC_UTF_8) >= 0; k++)
+        numbered(z->name, sizeof z->name, dir, file, k);
+    return ts_export_zip_add_file(z, z->name, d->path, false) < 0 ? NULL : z->name;
+}
+
+/* Write the archive (this is where the files are read and copied) and
+ * free z.  -1 on error (logged; the target is not left behind). */
+int ts_export_zip_close(struct ts_export_zip *z)
+{
+    int rc = zip_close(z->za);
+    if (rc < 0) {
+        ts_log_error("ts_export: zip_close: %s", zip_strerror(z->za));
+        zip_discard(z->za);
+    }
+    free(z);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Give up an archive being built: nothing is written. */
+void ts_export_zip_discard(struct ts_export_zip *z)
+{
+    zip_discard(z->za);
+    free(z);
+}
+
+/* ---- PDF ------------------------------------------------------------ */
+
+#define FONT_PATH "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+#define A4_W      595
+#define A4_H      842
+#define MARGIN    40
+#define LEAD      11 /* line height of the table */
+
+struct pdfgen {
+    HPDF_Doc pdf;
+    HPDF_Font font;
+    HPDF_Page page;
+    HPDF_REAL y; /* where the next line goes */
+    HPDF_STATUS error;
+    HPDF_STATUS detail;
+};
+
+/* libharu's error callback: keep the first error; the caller checks it. */
+static void pdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+    struct pdfgen *g = user;
+    if (!g->error) {
+        g->error = error_no;
+        g->detail = detail_no;
+    }
+}
+
+/* A new A4 page of the catalog. */
+static void pdf_new_page(struct pdfgen *g)
+{
+    g->page = HPDF_AddPage(g->pdf);
+    HPDF_Page_SetSize(g->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+    g->y = A4_H - MARGIN;
+}
+
+static void pdf_text(struct pdfgen *g, HPDF_REAL x, HPDF_REAL y, HPDF_REAL size, const char *s)
+{
+    HPDF_Page_BeginText(g->page);
+    HPDF_Page_SetFontAndSize(g->page, g->font, size);
+    HPDF_Page_TextOut(g->page, x, y, s);
+    HPDF_Page_EndText(g->page);
+}
+
+/* Cut s into lines no wider than width at the page's current font and
+ * size, by characters (Chinese has no spaces; SHA-256 neither), and at
+ * each newline: at most
+ * max lines into lines[], each a copy in buf.  Returns the line count. */
+static int pdf_wrap(struct pdfgen *g, const char *s, HPDF_REAL width, char *buf, size_t cap,
+                    const char **lines, int max)
+{
+    int n = 0;
+    size_t o = 0, start = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    lines[n++] = buf;
+    buf[0] = '\0';
+    while (*p && o + 5 < cap) {
+        size_t k = utf8_len(p) ? utf8_len(p) : 1;
+        if (*p == '\n' && n < max) { /* a forced break */
+            buf[o] = '\0';
+            start = ++o;
+            buf[o] = '\0';
+            lines[n++] = buf + start;
+            p++;
+            continue;
+        }
+        memcpy(buf + o, p, k);
+        buf[o + k] = '\0';
+        if (o > start && HPDF_Page_TextWidth(g->page, buf + start) > width) {
+            if (n == max)
+                break;
+            buf[o] = '\0';
+            start = ++o;
+            memcpy(buf + o, p, k);
+            buf[o + k] = '\0';
+            lines[n++] = buf + start;
+        }
+        o += k;
+        p += k;
+    }
+    return n;
+}
+
+struct cat_col {
+    HPDF_REAL x, w, size;
+};
+
+static const struct cat_col cat_cols[] = {
+    {MARGIN, 24, 8},        {MARGIN + 24, 86, 8},  {MARGIN + 110, 150, 8},
+    {MARGIN + 260, 70, 8},  {MARGIN + 330, 150, 7}, {MARGIN + 480, 35, 8},
+};
+#define NCOLS (sizeof cat_cols / sizeof cat_cols[0])
+
+/* One row of the catalog table with its cells wrapped; a new page when it
+ * does not fit. */
+static void pdf_row(struct pdfgen *g, const char *const cells[NCOLS], bool head)
+{
+    char bufs[NCOLS][1024];
+    const char *lines[NCOLS][6];
+    int n[NCOLS], rows = 1;
+    for (size_t i = 0; i < NCOLS; i++) {
+        HPDF_Page_SetFontAndSize(g->page, g->font, cat_cols[i].size);
+        n[i] = pdf_wrap(g, cells[i], cat_cols[i].w - 4, bufs[i], sizeof bufs[i], lines[i], 6);
+        rows = n[i] > rows ? n[i] : rows;
+    }
+    HPDF_REAL h = (HPDF_REAL)(rows * LEAD + 4);
+    if (g->y - h < MARGIN) {
+        pdf_new_page(g);
+        if (!head) {
+            /* the header again on each page would need the cells here; a
+             * thin rule marks the continuation instead */
+            HPDF_Page_MoveTo(g->page, MARGIN, g->y + 2);
+            HPDF_Page_LineTo(g->page, A4_W - MARGIN, g->y + 2);
+            HPDF_Page_Stroke(g->page);
+        }
+    }
+    for (size_t i = 0; i < NCOLS; i++)
+        for (int k = 0; k < n[i]; k++)
+            pdf_text(g, cat_cols[i].x + 2, g->y - (HPDF_REAL)((k + 1) * LEAD) + 2, cat_cols[i].size,
+                     lines[i][k]);
+    HPDF_Page_Rectangle(g->page, MARGIN, g->y - h, A4_W - 2 * MARGIN, h);
+    HPDF_Page_Stroke(g->page);
+    g->y -= h;
+}
+
+/* The 备案单证目录 page(s): title, the declaration, the table. */
+static void pdf_catalog(struct pdfgen *g, const struct ts_export_doc *docs, size_t n,
+                        const int *pages)
+{
+    char line[256], num[32], cnt[32], when[64];
+    pdf_new_page(g);
+    HPDF_Page_SetLineWidth(g->page, 0.5f);
+    pdf_text(g, A4_W / 2 - 54, g->y - 18, 18, "备案单证目录");
+    g->y -= 48;
+    snprintf(line, sizeof line, "报关单号：%s    所属期：%s    出口日期：%s", docs[0].decl_no,
+             docs[0].period, docs[0].export_date);
+    pdf_text(g, MARGIN, g->y, 10, line);
+    g->y -= 14;
+    const char *head[NCOLS] = {"序号", "单证种类", "文件名", "上传时间", "SHA-256", "页数"};
+    pdf_row(g, head, true);
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (!docs[i].path)
+            continue;
+        snprintf(num, sizeof num, "%zu", ++k);
+        snprintf(cnt, sizeof cnt, "%d", pages[i]);
+        snprintf(when, sizeof when, "%s", docs[i].uploaded_at);
+        char *sp = strchr(when, ' ');
+        if (sp)
+            *sp = '\n'; /* date and time on two lines */
+        const char *cells[NCOLS] = {num, docs[i].kind_name, docs[i].file_name, when,
+                                    docs[i].sha256, cnt};
+        pdf_row(g, cells, false);
+    }
+    if (n == 1 && !docs[0].path) {
+        const char *cells[NCOLS] = {"", "", "（无单证）", "", "", ""};
+        pdf_row(g, cells, false);
+    }
+}
+
+/* An image document as one A4 page, scaled to fit inside the margins with
+ * its proportions kept. */
+static void pdf_image_page(struct pdfgen *g, const struct ts_export_doc *d)
+{
+    bool png = strcmp(d->file_kind, "png") == 0;
+    HPDF_Image img = png ? HPDF_LoadPngImageFromFile(g->pdf, d->path)
+                         : HPDF_LoadJpegImageFromFile(g->pdf, d->path);
+    if (!img)
+        return; /* g->error is set */
+    pdf_new_page(g);
+    HPDF_REAL iw = (HPDF_REAL)HPDF_Image_GetWidth(img), ih = (HPDF_REAL)HPDF_Image_GetHeight(img);
+    HPDF_REAL bw = A4_W - 2 * 20, bh = A4_H - 2 * 20;
+    HPDF_REAL s = bw / iw < bh / ih ? bw / iw : bh / ih;
+    HPDF_Page_DrawImage(g->page, img, (A4_W - iw * s) / 2, (A4_H - ih * s) / 2, iw * s, ih * s);
+}
+
+/* Open each PDF document with qpdf for its pages (kept open: the pages
+ * are copied from it at the end); pages[i] for images is 1. */
+static int open_pdfs(const struct ts_export_doc *docs, size_t n, qpdf_data *src, int *pages,
+                     const char **err)
+{
+    for (size_t i = 0; i < n; i++) {
+        pages[i] = docs[i].path ? 1 : 0;
+        if (!docs[i].path || strcmp(docs[i].file_kind, "pdf") != 0)
+            continue;
+        src[i] = qpdf_init();
+        qpdf_set_suppress_warnings(src[i], QPDF_TRUE);
+        if ((qpdf_read(src[i], docs[i].path, NULL) & QPDF_ERRORS) ||
+            (pages[i] = qpdf_get_num_pages(src[i])) < 0) {
+            ts_log_error("ts_export: qpdf cannot read %s (%s)", docs[i].path, docs[i].file_name);
+            *err = "有PDF单证无法读取，未能合并";
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The catalog and the image pages with libharu, into path. */
+static int haru_part(const char *path, const struct ts_export_doc *docs, size_t n,
+                     const int *pages, const char **err)
+{
+    struct pdfgen g = {0};
+    int rc = -1;
+    g.pdf = HPDF_New(pdf_error, &g);
+    if (!g.pdf)
+        goto out;
+    HPDF_SetCompressionMode(g.pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(g.pdf);
+    HPDF_SetCurrentEncoder(g.pdf, "UTF-8");
+    const char *fname = HPDF_LoadTTFontFromFile2(g.pdf, FONT_PATH, 0, HPDF_TRUE);
+    if (!fname || !(g.font = HPDF_GetFont(g.pdf, fname, "UTF-8")))
+        goto out;
+    pdf_catalog(&g, docs, n, pages);
+    for (size_t i = 0; i < n && !g.error; i++)
+        if (docs[i].path && strcmp(docs[i].file_kind, "pdf") != 0)
+            pdf_image_page(&g, &docs[i]);
+    if (!g.error && HPDF_SaveToFile(g.pdf, path) == HPDF_OK && !g.error)
+        rc = 0;
+out:
+    if (rc < 0) {
+        ts_log_error("ts_export: libharu error 0x%04X detail %u", (unsigned)g.error,
+                     (unsigned)g.detail);
+        *err = "PDF生成失败";
+    }
+    if (g.pdf)
+        HPDF_Free(g.pdf);
+    return rc;
+}
+
+/* Append every page of the PDF documents (src[i]) to the generated
+ * catalog at cat_path, writing out_path.  qpdf, because libharu can only
+ * draw, not import pages of another PDF. */
+static int qpdf_part(const char *cat_path, const char *out_path, size_t n, qpdf_data *src,
+                     const int *pages, const char **err)
+{
+    int rc = -1;
+    qpdf_data q = qpdf_init();
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    if (qpdf_read(q, cat_path, NULL) & QPDF_ERRORS)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; src[i] && k < pages[i]; k++)
+            if (qpdf_add_page(q, src[i], qpdf_get_page_n(src[i], (size_t)k), QPDF_FALSE) &
+                QPDF_ERRORS)
+                goto out;
+    if (qpdf_init_write(q, out_path) & QPDF_ERRORS)
+        goto out;
+    qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    if (qpdf_write(q) & QPDF_ERRORS)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0) {
+        if (qpdf_has_error(q))
+            ts_log_error("ts_export: qpdf: %s", qpdf_get_error_full_text(q, qpdf_get_error(q)));
+        *err = "PDF合并失败";
+    }
+    qpdf_cleanup(&q);
+    return rc;
+}
+
+/* One declaration's documents (docs[0..n), all of the same declaration;
+ * one entry with path NULL when it has none) as one PDF at out_path: the
+ * 备案单证目录 (title, 报关单号, 所属期, 出口日期, a table of 单证种类, 文件名,
+ * 上传时间, SHA-256, 页数), each JPEG/PNG as a page of its own, then the
+ * pages of each PDF.  A temp file in tmpdir holds the generated part.
+ * err: a Chinese reason on failure (details logged). */
+int ts_export_pdf(const char *out_path, const char *tmpdir, const struct ts_export_doc *docs,
+                  size_t n, const char **err)
+{
+    int rc = -1, fd = -1;
+    char cat[4096];
+    qpdf_data *src = calloc(n, sizeof *src);
+    int *pages = calloc(n, sizeof *pages);
+    snprintf(cat, sizeof cat, "%s/export-cat-XXXXXX", tmpdir);
+    *err = "PDF生成失败";
+    if (!src || !pages || n == 0 || (fd = mkstemp(cat)) < 0)
+        goto out;
+    close(fd);
+    if (open_pdfs(docs, n, src, pages, err) < 0 || haru_part(cat, docs, n, pages, err) < 0 ||
+        qpdf_part(cat, out_path, n, src, pages, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (fd >= 0)
+        unlink(cat);
+    for (size_t i = 0; src && i < n; i++)
+        if (src[i])
+            qpdf_cleanup(&src[i]);
+    free(src);
+    free(pages);
+    return rc;
+}

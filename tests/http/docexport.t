@@ -1,0 +1,218 @@
+# 导出备案目录 (000 §2.4.4): the query list, 【导出ZIP】 (folders by 报关单号
+# and 单证种类, safe and numbered names, the bytes as uploaded, 备案目录.xlsx),
+# 【导出PDF】 (one declaration only: catalog page + images + the uploaded
+# PDFs' pages), 【导出表格】 (xlsx, declarations without documents as rows),
+# 【打印单证】, tenancy.  Documents go in through the real docupload upload;
+# one row is added by SQL to give a hostile file name.
+use strict;
+use warnings;
+use utf8;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use File::Temp qw(tempdir);
+use Test::More;
+use TsTest qw(:DEFAULT :html);
+
+# A one-page PDF 1.4 with a line of text (offsets computed).
+sub pdf {
+    my ($text) = @_;
+    my $content = "BT /F1 12 Tf 20 60 Td ($text) Tj ET\n";
+    my @objs = (
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+        '<< /Length ' . length($content) . " >>\nstream\n$content" . 'endstream',
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    );
+    my $out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+    my @off;
+    for my $i (1 .. @objs) {
+        push @off, length $out;
+        $out .= "$i 0 obj\n$objs[$i - 1]\nendobj\n";
+    }
+    my $xref = length $out;
+    $out .= sprintf "xref\n0 %d\n0000000000 65535 f \n", @objs + 1;
+    $out .= sprintf "%010d 00000 n \n", $_ for @off;
+    $out .= sprintf "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", @objs + 1, $xref;
+    return $out;
+}
+
+# A 16x16 JPEG.
+my $JPEG = pack 'H*', join '', qw(
+  ffd8ffe000104a46494600010100000100010000ffdb0043000d090a0b0a080d0b0a0b0e0e0d0f13201513121213271c
+  1e17202e2931302e292d2c333a4a3e333646372c2d405741464c4e525352323e5a615a50604a51524fffdb0043010e0e
+  0e131113261515264f352d354f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f
+  4f4f4f4f4f4f4f4f4f4f4f4f4f4fffc00011080010001003012200021101031101ffc4001f0000010501010101010100
+  000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d010203000411051221
+  31410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a
+  434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a9293949596979899
+  9aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1
+  f2f3f4f5f6f7f8f9faffc4001f0100030101010101010101010000000000000102030405060708090a0bffc400b51100
+  020102040403040705040400010277000102031104052131061241510761711322328108144291a1b1c109233352f015
+  6272d10a162434e125f11718191a262728292a35363738393a434445464748494a535455565758595a63646566676869
+  6a737475767778797a82838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4
+  c5c6c7c8c9cad2d3d4d5d6d7d8d9dae2e3e4e5e6e7e8e9eaf2f3f4f5f6f7f8f9faffda000c03010002110311003f00f4
+  4b89e569cdada1413050eef2292b1a9240e01049241e32318249e8096f3cab38b5bb28662a5d1e35216450403c124820
+  91c64e72083d402e2095673756810cc5423a48c42c8a09239009041279c1ce4823a105bc12b4e2eaec2098294448d895
+  8d4904f2402492073818c000752675b9bfbbcbe5f8dffaf95bccffd9);
+
+my $run = $$ . time;
+my ($PDF1, $PDF2, $PDF3) = map { pdf("Doc $_ $run") } 1 .. 3;
+my $tmp = tempdir(CLEANUP => 1);
+my $PY = '/usr/bin/python3';
+
+sub part { my ($name, $bytes, $type) = @_; return [files => {filename => $name, content => $bytes, type => $type // 'application/pdf'}] }
+sub save { my ($name, $bytes) = @_; my $p = "$tmp/$name"; open my $fh, '>:raw', $p or die; print $fh $bytes; close $fh; return $p }
+sub run_py { my ($code, @args) = @_; open my $fh, '-|', $PY, '-c', $code, @args or die; local $/; my $o = <$fh>; close $fh; return Encode::decode('UTF-8', $o // '') }
+
+my $c = login('ent-admin-production');
+my $other = login('ent-admin-trading');
+my $login = account('ent-admin-production')->{login};
+my $ent = db_value(qq{SELECT ent_id FROM app_user WHERE login_name = '$login'});
+my $user = db_value(qq{SELECT id FROM app_user WHERE login_name = '$login'});
+
+# ---------------------------------------------------------------- data
+
+my $period = sprintf '%04d%02d', 2040 + $$ % 60, 1 + int rand 12;
+db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+    . " VALUES ($ent, '$period', CURDATE(), CURDATE() + INTERVAL 10 DAY, '2036-12-31')");
+my $pf = db_value("SELECT id FROM period_filing WHERE ent_id = $ent AND period = '$period'");
+my $prefix = sprintf '5102%06d%07d', $$ % 1000000, time % 10000000;    # 17 digits
+my ($no1, $no2) = map { $prefix . $_ } 1, 2;
+for my $no ($no1, $no2) {
+    db_do("INSERT INTO customs_decl (ent_id, decl_no, period, period_filing_id, export_date, line_count)"
+        . " VALUES ($ent, '$no', '$period', $pf, '2026-01-10', 1)");
+}
+my ($d1, $d2) = map { db_value("SELECT id FROM customs_decl WHERE ent_id = $ent AND decl_no = '$_'") } $no1, $no2;
+db_do("UPDATE customs_decl SET status = 'complete', completed_by = $user, completed_at = NOW() WHERE id = $d2");
+my $contract = db_value(q{SELECT id FROM doc_kind WHERE ent_id IS NULL AND name = '出口合同'});
+my $transport = db_value(q{SELECT id FROM doc_kind WHERE ent_id IS NULL AND name = '出口货物运输单据'});
+
+my $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract],
+    part('合同.pdf', $PDF1), part('合同附件.jpg', $JPEG, 'image/jpeg')]);
+is($r->{status}, 303, 'upload contract + image through docupload');
+$r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $transport],
+    part('提单.pdf', $PDF2), part('提单.pdf', $PDF3)]);
+is($r->{status}, 303, 'upload two different files of the same name');
+# A hostile name, as an older import could have stored it.
+my $sha1 = sha256_hex($PDF1);
+db_do("INSERT INTO decl_document (ent_id, decl_id, doc_kind_id, sha256, file_name, size, kind, uploaded_by)"
+    . " VALUES ($ent, $d1, $transport, '$sha1', '../..\\\\x/\x01evil.pdf', " . length($PDF1) . ", 'pdf', $user)");
+is(db_value("SELECT COUNT(*) FROM decl_document WHERE decl_id = $d1"), 5, 'five documents on the first declaration');
+
+# ---------------------------------------------------------------- the page
+
+{
+    my $clerk = login('ent-clerk');
+    is($clerk->get('/docexport/')->{status}, 403, 'a user without 导出备案目录 gets 403');
+    like($c->get('/workbench/')->{text}, qr{<a href="/docexport/">导出备案目录</a>}, 'the menu has 导出备案目录');
+}
+$r = $c->get("/docexport/?decl_no=$prefix");
+is($r->{status}, 200, 'list page');
+for my $h (qw(报关单号 所属期 出口日期 单证数 状态)) {
+    like($r->{text}, qr{<th>$h</th>}, "column $h");
+}
+like($r->{text}, qr{<td>$no1</td>\s*<td>$period</td>\s*<td>2026-01-10</td>\s*<td class="num">5</td>\s*<td>未收齐</td>}, 'row of the first declaration');
+like($r->{text}, qr{<td>$no2</td>.*?<td>已收齐</td>}s, '全部 by default: the complete one too');
+like($r->{text}, qr{formaction="/docexport/$_"}, "button $_") for qw(zip pdf table print);
+$r = $c->get("/docexport/?decl_no=$prefix&status=complete");
+unlike($r->{text}, qr{<td>$no1</td>}, '已收齐 narrows');
+is($c->get('/docexport/?period=20261')->{status}, 400, 'a bad 所属期: 400');
+
+# ---------------------------------------------------------------- 导出ZIP
+
+$r = $c->get("/docexport/zip?decl_no=$prefix&status=all");
+is($r->{status}, 200, 'ZIP export');
+is($r->{headers}{'content-type'}, 'application/zip', 'as application/zip');
+like($r->{headers}{'content-disposition'}, qr{filename\*=UTF-8''%E5%A4%87%E6%A1%88%E7%9B%AE%E5%BD%95-\d{8}\.zip}, 'named 备案目录-<date>.zip (RFC 5987)');
+my $zip = save('out.zip', $r->{content});
+my %entries = map { my ($n, $h) = split /\t/; ($n => $h) } split /\n/, run_py(
+    'import sys,zipfile,hashlib
+z=zipfile.ZipFile(sys.argv[1])
+for i in z.infolist(): sys.stdout.buffer.write((i.filename+"\t"+hashlib.sha256(z.read(i)).hexdigest()+"\n").encode())', $zip);
+is($entries{"$no1/出口合同/合同.pdf"}, sha256_hex($PDF1), 'contract PDF in <报关单号>/<单证种类>/, bytes as uploaded');
+is($entries{"$no1/出口合同/合同附件.jpg"}, sha256_hex($JPEG), 'the image, bytes as uploaded');
+is($entries{"$no1/出口货物运输单据/提单.pdf"}, sha256_hex($PDF2), 'first 提单.pdf');
+is($entries{"$no1/出口货物运输单据/提单(2).pdf"}, sha256_hex($PDF3), 'the second of the same name numbered');
+my @evil = grep { m{^\Q$no1\E/出口货物运输单据/} && !/提单/ } keys %entries;
+is(scalar @evil, 1, 'the hostile name is one entry in its folder');
+unlike($evil[0] // '', qr{\.\.|\\|[\x00-\x1f]}, "no .., backslash or control char: $evil[0]") ;
+is(scalar(grep { m{/} && !m{^\Q$no1\E/} } keys %entries), 0, 'nothing outside the declaration folders');
+ok(exists $entries{'备案目录.xlsx'}, '备案目录.xlsx at the root');
+unlike(join(',', keys %entries), qr{$no2}, 'a declaration without documents has no folder');
+my $xl = "$tmp/cat.xlsx";
+run_py('import sys,zipfile; open(sys.argv[2],"wb").write(zipfile.ZipFile(sys.argv[1]).read("备案目录.xlsx"))', $zip, $xl);
+my $XL = 'import sys,openpyxl
+ws=openpyxl.load_workbook(sys.argv[1],read_only=True).active
+for row in ws.iter_rows(values_only=True): sys.stdout.buffer.write(("\t".join("" if v is None else str(v) for v in row)+"\n").encode())';
+my @cat = split /\n/, run_py($XL, $xl);
+is($cat[0], join("\t", qw(报关单号 单证种类 文件名 ZIP内路径 大小（字节） 上传时间 SHA-256)), 'catalog header');
+my $want = quotemeta join "\t", $no1, '出口合同', '合同.pdf', "$no1/出口合同/合同.pdf", length($PDF1);
+ok((grep { /^$want\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\t$sha1$/ } @cat), 'catalog row: 报关单号, 单证种类, 文件名, path, 大小, 上传时间, SHA-256');
+ok((grep { /^$no2\t\t（无单证）/ } @cat), 'the declaration without documents is a row');
+is(scalar @cat, 7, 'header + 5 documents + 1 empty declaration');
+is(scalar(grep { /^export-/ } do { opendir my $dh, var_dir() . '/tmp' or die; readdir $dh }), 0, 'temp files removed after sending');
+
+$r = $c->get("/docexport/zip?decl_no=9999999999999999&status=all");
+like($r->{text}, qr{没有符合条件的报关单，未导出}, 'ZIP of nothing: refused with the reason');
+
+# ---------------------------------------------------------------- 导出PDF
+
+$r = $c->get("/docexport/pdf?decl_no=$prefix&status=all");
+is($r->{status}, 200, 'PDF of two declarations: the page again');
+like($r->{text}, qr{导出PDF须唯一报关单，请输入报关单号查询}, 'with the manual\'s rule');
+$r = $c->get("/docexport/pdf?decl_no=$no1");
+is($r->{status}, 200, 'PDF of one declaration');
+is($r->{headers}{'content-type'}, 'application/pdf', 'as application/pdf');
+SKIP: {
+    skip 'poppler-utils not installed', 3 unless -x '/usr/bin/pdfinfo';
+    my $p = save('out.pdf', $r->{content});
+    my ($pages) = `pdfinfo $p` =~ /^Pages:\s+(\d+)/m;
+    is($pages, 1 + 1 + 4, 'pages: 1 catalog + 1 image + 4 uploaded PDFs of one page');
+    my $text = Encode::decode('UTF-8', scalar `pdftotext -q -layout $p -`);
+    like($text, qr{备案单证目录}, 'catalog title');
+    like($text, qr{$no1}, 'the 报关单号 on the catalog');
+    like($text, qr{Doc 3 $run}, 'an uploaded PDF\'s page is in');
+}
+$r = $c->get("/docexport/pdf?decl_no=$no2");
+is($r->{status}, 200, 'PDF of a declaration without documents: the catalog alone');
+
+# ---------------------------------------------------------------- 导出表格
+
+$r = $c->get("/docexport/table?decl_no=$prefix&status=all");
+is($r->{status}, 200, 'xlsx export');
+like($r->{headers}{'content-type'}, qr{spreadsheetml}, 'as xlsx');
+my @rows = split /\n/, run_py($XL, save('table.xlsx', $r->{content}));
+is($rows[0], join("\t", qw(报关单号 所属期 出口日期 单证种类 文件名 大小（字节） 上传时间 SHA-256)), 'table header');
+is(scalar @rows, 7, 'one row per document, plus the declaration without');
+ok((grep { /^$no1\t$period\t2026-01-10\t出口合同\t合同附件\.jpg\t${\ length $JPEG}\t\S+ \S+\t${\ sha256_hex($JPEG)}$/ } @rows), 'a document row');
+ok((grep { /^$no2\t$period\t2026-01-10\t\t（无单证）/ } @rows), 'the declaration without documents');
+
+# ---------------------------------------------------------------- 打印单证
+
+$r = $c->get("/docexport/print?decl_no=$prefix&status=all");
+like($r->{text}, qr{打印单证须唯一报关单，请输入报关单号查询}, 'print of two: refused');
+$r = $c->get("/docexport/print?decl_no=$no1");
+is($r->{status}, 200, 'print page');
+like($r->{text}, qr{<span class="decl-no">$no1</span>}, 'the 报关单号');
+like($r->{text}, qr{<img class="doc-image" src="/docexport/file\?id=(\d+)"}, 'the image');
+my ($img) = $r->{text} =~ m{src="/docexport/file\?id=(\d+)"};
+like($r->{text}, qr{PDF单证请通过【导出PDF】导出后打印}, 'PDFs noted');
+$r = $c->get("/docexport/file?id=$img");
+is($r->{status}, 200, 'the image URL');
+is(sha256_hex($r->{content}), sha256_hex($JPEG), 'the image bytes');
+
+# ---------------------------------------------------------------- tenancy
+
+is($other->get("/docexport/file?id=$img")->{status}, 404, 'another enterprise\'s file id: 404');
+$r = $other->get("/docexport/pdf?decl_no=$no1");
+like($r->{text}, qr{导出PDF须唯一报关单}, 'another enterprise\'s 报关单号 matches nothing');
+$r = $other->get("/docexport/zip?decl_no=$no1");
+like($r->{text}, qr{没有符合条件的报关单}, 'nor for the ZIP');
+$r = $other->get("/docexport/print?decl_no=$no1");
+unlike($r->{text}, qr{$no1</span>}, 'nor for printing');
+
+is(scalar(grep { /^export-/ } do { opendir my $dh, var_dir() . '/tmp' or die; readdir $dh }), 0, 'no temp file left by any export or refusal');
+
+done_testing;

@@ -380,14 +380,7 @@ static enum ts_result file_view(struct ts_ctx *c)
         return TS_FAIL;
     if (r.nrows != 1)
         return ts_ui_not_found(c, FILE_NOT_FOUND);
-    const char *path = ts_store_path(c->arena, ts_db_cell(&r, 0, "sha256"));
-    if (!path || access(path, R_OK) != 0) {
-        ts_log_error("docexport: stored file %s is missing", ts_db_cell(&r, 0, "sha256"));
-        return TS_FAIL;
-    }
-    ts_resp_send_file(c, ts_store_mime(ts_store_kind_parse(ts_db_cell(&r, 0, "kind"))), path,
-                      NULL);
-    return TS_OK;
+    return ts_ui_send_stored(c, ts_db_cell(&r, 0, "sha256"), ts_db_cell(&r, 0, "kind"), NULL);
 }
 
 static const struct ts_param query_params[] = {

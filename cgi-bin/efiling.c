@@ -338,19 +338,8 @@ static enum ts_result filing_form(struct ts_ctx *c)
         return TS_FAIL;
     if (r.nrows != 1)
         return ts_ui_not_found(c, "尚未上传备案申请表。");
-    const char *path = ts_store_path(c->arena, ts_db_cell(&r, 0, "form_sha256"));
-    if (!path || access(path, R_OK) != 0) {
-        ts_log_error("efiling: the stored 备案申请表 %s is missing from the store",
-                     ts_db_cell(&r, 0, "form_sha256"));
-        return TS_FAIL;
-    }
-    const char *disposition = ts_resp_content_disposition(c, ts_db_cell(&r, 0, "form_name"));
-    ts_resp_send_file(c, ts_store_mime(ts_store_kind_parse(ts_db_cell(&r, 0, "kind"))), path, NULL);
-    /* shown in the browser, under its own name when saved from there: the
-     * attachment header's parameters after "inline" */
-    ts_resp_header(c, "Content-Disposition",
-                   ts_arena_printf(c->arena, "inline%s", disposition + strlen("attachment")));
-    return TS_OK;
+    return ts_ui_send_stored(c, ts_db_cell(&r, 0, "form_sha256"), ts_db_cell(&r, 0, "kind"),
+                             ts_db_cell(&r, 0, "form_name"));
 }
 
 /* The 备案单证保存期限 in force today (retention_rule), for the

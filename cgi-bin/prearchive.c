@@ -575,20 +575,8 @@ static enum ts_result file_view(struct ts_ctx *c)
     int found = file_load(c, ts_arg_int(c, "id"), &r);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, FILE_NOT_FOUND);
-    const char *path = ts_store_path(c->arena, ts_db_cell(&r, 0, "sha256"));
-    if (!path || access(path, R_OK) != 0) {
-        ts_log_error("prearchive: stored file %s of prearchive_file %s is missing",
-                     ts_db_cell(&r, 0, "sha256"), ts_db_cell(&r, 0, "id"));
-        return TS_FAIL;
-    }
-    const char *disp = ts_resp_content_disposition(c, ts_db_cell(&r, 0, "file_name"));
-    if (ts_resp_send_file(c, ts_store_mime(ts_store_kind_parse(ts_db_cell(&r, 0, "kind"))), path,
-                          NULL) < 0)
-        return TS_FAIL;
-    /* shown in the browser, not saved: "attachment; ..." becomes "inline; ..." */
-    ts_resp_header(c, "Content-Disposition",
-                   ts_arena_printf(c->arena, "inline%s", disp + strlen("attachment")));
-    return TS_OK;
+    return ts_ui_send_stored(c, ts_db_cell(&r, 0, "sha256"), ts_db_cell(&r, 0, "kind"),
+                             ts_db_cell(&r, 0, "file_name"));
 }
 
 /* POST /prearchive/delete — 删除 of one file; back to where it was. */

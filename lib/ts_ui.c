@@ -1,3 +1,6 @@
+#include <unistd.h>
+#include "ts_log.h"
+#include "ts_store.h"
 #include "ts_ui.h"
 #include "ts_arena.h"
 
@@ -113,4 +116,27 @@ void ts_ui_pager(struct ts_ctx *c, int64_t total, int64_t page_size, struct ts_u
         ts_render_set_int(c, "Pager.Prev", p->page - 1);
     if (p->page < p->pages)
         ts_render_set_int(c, "Pager.Next", p->page + 1);
+}
+
+/* 查看 / 预览 of a stored document: its file by sha256, sent inline (shown
+ * in the browser, saved under its own name from there) with the mime of
+ * the kind the store found by content — never the name's.  kind is the
+ * stored_file.kind text; file_name is display only (NULL: no name).  A
+ * missing store file is an operations fault: logged, 500. */
+enum ts_result ts_ui_send_stored(struct ts_ctx *c, const char *sha256, const char *kind,
+                                 const char *file_name)
+{
+    const char *path = ts_store_path(c->arena, sha256);
+    if (!path || access(path, R_OK) != 0) {
+        ts_log_error("stored file %s is missing from the store", sha256 ? sha256 : "(null)");
+        return TS_FAIL;
+    }
+    if (ts_resp_send_file(c, ts_store_mime(ts_store_kind_parse(kind)), path, NULL) < 0)
+        return TS_FAIL;
+    if (file_name) {
+        const char *disp = ts_resp_content_disposition(c, file_name);
+        ts_resp_header(c, "Content-Disposition",
+                       ts_arena_printf(c->arena, "inline%s", disp + strlen("attachment")));
+    }
+    return TS_OK;
 }

@@ -30,5 +30,7 @@ void ts_ui_option(struct ts_ctx *c, const char *list, int i, const char *value, 
 void ts_ui_option_fixed(struct ts_ctx *c, const char *list, int i);
 void ts_ui_checked(struct ts_ctx *c, const char *name, const char *value);
 void ts_ui_pager(struct ts_ctx *c, int64_t total, int64_t page_size, struct ts_ui_pager *p);
+enum ts_result ts_ui_send_stored(struct ts_ctx *c, const char *sha256, const char *kind,
+                                 const char *file_name);
 
 #endif

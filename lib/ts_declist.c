@@ -3,6 +3,7 @@
 
 #include "ts_alloc.h"
 #include "ts_arena.h"
+#include "ts_buf.h"
 #include "ts_codes.h"
 #include "ts_config.h"
 #include "ts_db.h"
@@ -588,15 +589,55 @@ static void mark_duplicates(struct reader *rd)
 
 /* ---- writing the 关单清册 ------------------------------------------- */
 
+/* How the 关单清册 is written (performance; the result is the same as one
+ * INSERT per declaration and line, one UPDATE of the sums per line):
+ *
+ * - the declarations are gathered in memory first (a hash by 报关单号, in
+ *   the order the file first names them, with the sums of their good
+ *   lines), and each 所属期's period_filing made as the file needs it;
+ * - then the declarations go in BATCH at a time, with their sums, and the
+ *   lines BATCH at a time.  ts_db binds at most 64 arguments, so a batch
+ *   travels as ONE argument: a JSON array that the server unpacks with
+ *   JSON_TABLE.  The SQL text is a fixed literal; data is only ever in the
+ *   bound JSON (built by json_str, which escapes every string);
+ * - a batch of lines the server refuses (a line already in the 关单清册 from
+ *   an earlier upload, or any other statement error) is written again line
+ *   by line, as before, so a duplicate becomes a bad row and its amount is
+ *   taken off its declaration's sums, and a failure names its row.  Errors
+ *   that roll the whole transaction back (deadlock, lock wait timeout, a lost
+ *   connection) fail the import at once. */
+#define BATCH 500
+
+/* A declaration of the file: the values of its first good line, the sums of
+ * its good lines. */
+struct decl {
+    const struct line *first;
+    int64_t filing_id;
+    int64_t fob;
+    int64_t lines;
+};
+
+/* A 所属期's period_filing. */
+struct filing {
+    char period[7];
+    int64_t id;
+};
+
 struct importer {
     struct ts_db *db;
     struct ts_arena *a;
     int64_t upload_id, ent_id;
     char today[11];
-    char period[7];
-    int64_t filing_id;
-    char decl_no[19];
-    int64_t decl_id;
+    char period[7]; /* the 所属期 of the last declaration started (the upload's) */
+    int years;      /* 保存期限 years; 0 until read */
+    struct filing *filings;
+    size_t nfilings, capfilings;
+    struct decl *decls; /* in the order the file first names them */
+    size_t ndecls;
+    struct decl **slots; /* hash by 报关单号 */
+    size_t nslots;
+    struct decl **line_decl; /* each line's declaration (NULL: bad line) */
+    size_t decls_done;       /* decls[0, decls_done) are written */
     size_t ok, bad;
     const char *reason; /* why the import failed, for the page; NULL: generic */
 };
@@ -614,14 +655,17 @@ static int retention_years(struct importer *im)
     return (int)ts_db_cell_i64(&r, 0, "years");
 }
 
-/* The period_filing of the 所属期 (created when new).  -1 on error. */
-static int filing_for(struct importer *im, const char *period)
+/* The period_filing id of the 所属期 (created when new).  -1 on error. */
+static int64_t filing_for(struct importer *im, const char *period)
 {
     struct ts_db_result res;
     char due[11], keep[11];
-    if (strcmp(im->period, period) == 0)
-        return 0;
-    if (!ts_declist_filing_dates(im->today, retention_years(im), due, keep))
+    for (size_t i = 0; i < im->nfilings; i++)
+        if (strcmp(im->filings[i].period, period) == 0)
+            return im->filings[i].id;
+    if (!im->years)
+        im->years = retention_years(im);
+    if (!ts_declist_filing_dates(im->today, im->years, due, keep))
         return -1;
     if (ts_db_exec(im->db,
                    "INSERT INTO period_filing (ent_id, period, declared_on, due_date,"
@@ -631,60 +675,285 @@ static int filing_for(struct importer *im, const char *period)
                            TS_STR(keep), TS_I64(im->upload_id)),
                    &res) < 0)
         return -1;
-    im->filing_id = (int64_t)res.insert_id;
-    memcpy(im->period, period, 7);
-    return 0;
+    if (im->nfilings == im->capfilings) {
+        size_t cap = im->capfilings ? im->capfilings * 2 : 16;
+        struct filing *n = ts_arena_alloc(im->a, cap * sizeof *n);
+        if (im->nfilings)
+            memcpy(n, im->filings, im->nfilings * sizeof *n);
+        im->filings = n;
+        im->capfilings = cap;
+    }
+    struct filing *f = &im->filings[im->nfilings++];
+    memcpy(f->period, period, 7);
+    f->id = (int64_t)res.insert_id;
+    return f->id;
 }
 
-/* The customs_decl of the line's 报关单号 (created when new). */
-static int decl_for(struct importer *im, const struct line *ln)
+/* The declaration of 报关单号 no in the hash, or the empty slot for it. */
+static struct decl **decl_slot(struct importer *im, const char *no)
 {
-    struct ts_db_result res;
-    if (strcmp(im->decl_no, ln->decl_no) == 0)
-        return 0;
-    if (filing_for(im, ln->period) < 0 ||
-        ts_db_exec(im->db,
-                   "INSERT INTO customs_decl (ent_id, decl_no, period, period_filing_id,"
-                   " export_date, upload_id) VALUES (?, ?, ?, ?, ?, ?)"
-                   " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
-                   TS_ARGS(TS_I64(im->ent_id), TS_STR(ln->decl_no), TS_STR(ln->period),
-                           TS_I64(im->filing_id), TS_STR(ln->date), TS_I64(im->upload_id)),
-                   &res) < 0)
-        return -1;
-    im->decl_id = (int64_t)res.insert_id;
-    memcpy(im->decl_no, ln->decl_no, 19);
+    uint64_t h = 1469598103934665603u;
+    for (const char *p = no; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    size_t i = (size_t)h & (im->nslots - 1);
+    while (im->slots[i] && strcmp(im->slots[i]->first->decl_no, no) != 0)
+        i = (i + 1) & (im->nslots - 1);
+    return &im->slots[i];
+}
+
+/* The declarations of the good lines with their sums, and the period_filing
+ * of each 所属期 that starts a declaration's run of lines (in file order, as
+ * one write per line made them).  -1 with im->reason naming the row. */
+static int gather_decls(struct importer *im, struct reader *rd)
+{
+    size_t n = rd->nlines;
+    im->nslots = 1024;
+    while (im->nslots < 2 * n)
+        im->nslots *= 2;
+    im->slots = ts_arena_zalloc(im->a, im->nslots * sizeof *im->slots);
+    im->decls = ts_arena_alloc(im->a, (n + 1) * sizeof *im->decls);
+    im->line_decl = ts_arena_zalloc(im->a, (n + 1) * sizeof *im->line_decl);
+    struct decl *cur = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct line *ln = &rd->lines[i];
+        if (ln->reason)
+            continue;
+        if (!cur || strcmp(cur->first->decl_no, ln->decl_no) != 0) {
+            int64_t filing = filing_for(im, ln->period);
+            if (filing < 0) {
+                im->reason = ts_arena_printf(im->a,
+                                             "第%zu行写入关单清册失败，本次导入已全部撤销，"
+                                             "关单清册中没有该文件的任何数据。请稍后重新上传",
+                                             ln->row);
+                return -1;
+            }
+            memcpy(im->period, ln->period, 7);
+            struct decl **slot = decl_slot(im, ln->decl_no);
+            if (!*slot) {
+                struct decl *d = &im->decls[im->ndecls++];
+                *d = (struct decl){.first = ln, .filing_id = filing};
+                *slot = d;
+            }
+            cur = *slot;
+        }
+        cur->fob += ln->fob;
+        cur->lines++;
+        im->line_decl[i] = cur;
+    }
     return 0;
 }
 
-/* One good line: its declaration, the line, the declaration's sums.  A
- * line already in the 关单清册 (an earlier upload) becomes a bad row. */
-static int write_line(struct importer *im, struct line *ln)
+/* s as a JSON string. */
+static void json_str(struct ts_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    ts_buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            ts_buf_addc(b, '\\');
+            ts_buf_addc(b, (char)*p);
+        } else if (*p < 0x20) {
+            char u[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+            ts_buf_add(b, u, sizeof u);
+        } else {
+            ts_buf_addc(b, (char)*p);
+        }
+    }
+    ts_buf_addc(b, '"');
+}
+
+/* A JSON array's next value: a string, or null for NULL. */
+static void json_val(struct ts_buf *b, const char *v)
+{
+    ts_buf_addc(b, ',');
+    if (v)
+        json_str(b, v);
+    else
+        ts_buf_adds(b, "null");
+}
+
+static void json_int(struct ts_buf *b, int64_t v)
+{
+    char num[24];
+    int n = snprintf(num, sizeof num, ",%lld", (long long)v);
+    ts_buf_add(b, num, (size_t)n);
+}
+
+/* Errors after which nothing more may run in the transaction: the server
+ * rolled it back (deadlock, lock wait timeout) or the connection is gone
+ * (client errors are 2000 and up). */
+static bool tx_lost(unsigned err)
+{
+    return err == TS_DB_ER_LOCK_DEADLOCK || err == 1205 || err >= 2000;
+}
+
+/* Declarations [from, to) with their sums in one statement; a declaration
+ * already in the 关单清册 keeps its values and gets the sums added. */
+static int insert_decls(struct importer *im, size_t from, size_t to, struct ts_buf *json)
+{
+    ts_buf_reset(json);
+    ts_buf_addc(json, '[');
+    for (size_t k = from; k < to; k++) {
+        const struct decl *d = &im->decls[k];
+        char fob[TS_MONEY_BUF];
+        ts_money_format(d->fob, fob, sizeof fob);
+        ts_buf_adds(json, k > from ? ",[" : "[");
+        json_str(json, d->first->decl_no);
+        json_val(json, d->first->period);
+        json_int(json, d->filing_id);
+        json_val(json, d->first->date);
+        json_val(json, fob);
+        json_int(json, d->lines);
+        ts_buf_addc(json, ']');
+    }
+    ts_buf_addc(json, ']');
+    return ts_db_exec(im->db,
+                      "INSERT INTO customs_decl (ent_id, decl_no, period, period_filing_id,"
+                      " export_date, upload_id, fob_usd, line_count)"
+                      " SELECT ?, j.d_no, j.d_period, j.d_filing, j.d_date, ?, j.d_fob, j.d_lines"
+                      " FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+                      "   d_no VARCHAR(18) PATH '$[0]', d_period VARCHAR(6) PATH '$[1]',"
+                      "   d_filing BIGINT PATH '$[2]', d_date VARCHAR(10) PATH '$[3]',"
+                      "   d_fob VARCHAR(32) PATH '$[4]', d_lines BIGINT PATH '$[5]')) AS j"
+                      " ON DUPLICATE KEY UPDATE"
+                      " fob_usd = customs_decl.fob_usd + VALUES(fob_usd),"
+                      " line_count = customs_decl.line_count + VALUES(line_count)",
+                      TS_ARGS(TS_I64(im->ent_id), TS_I64(im->upload_id),
+                              TS_STR(ts_buf_cstr(json))),
+                      NULL);
+}
+
+/* The declarations not written yet up to decls[upto - 1], BATCH at a time;
+ * a batch refused is written again one declaration at a time to name the
+ * row that fails. */
+static int write_decls(struct importer *im, size_t upto, struct ts_buf *json)
+{
+    for (size_t from = im->decls_done; from < upto; from += BATCH) {
+        size_t to = from + BATCH < upto ? from + BATCH : upto;
+        if (insert_decls(im, from, to, json) == 0)
+            continue;
+        size_t k = from;
+        if (!tx_lost(ts_db_errno(im->db)))
+            while (k < to && insert_decls(im, k, k + 1, json) == 0)
+                k++;
+        im->reason = ts_arena_printf(im->a,
+                                     "第%zu行写入关单清册失败，本次导入已全部撤销，"
+                                     "关单清册中没有该文件的任何数据。请稍后重新上传",
+                                     im->decls[k < to ? k : from].first->row);
+        return -1;
+    }
+    im->decls_done = upto > im->decls_done ? upto : im->decls_done;
+    return 0;
+}
+
+/* The good lines among lines [from, to) (or just line `one` when it is not
+ * SIZE_MAX) in one statement; *n gets how many were sent. */
+static int insert_lines(struct importer *im, struct reader *rd, size_t from, size_t to,
+                        struct ts_buf *json, size_t *n, struct ts_db_result *res)
+{
+    *n = 0;
+    ts_buf_reset(json);
+    ts_buf_addc(json, '[');
+    for (size_t i = from; i < to; i++) {
+        const struct line *ln = &rd->lines[i];
+        if (ln->reason)
+            continue;
+        char fob[TS_MONEY_BUF];
+        ts_money_format(ln->fob, fob, sizeof fob);
+        ts_buf_adds(json, (*n)++ ? ",[" : "[");
+        json_str(json, ln->decl_no);
+        json_val(json, ln->link_no);
+        json_int(json, ln->item_no);
+        json_val(json, ln->hs);
+        json_val(json, ln->name);
+        json_val(json, ln->unit);
+        json_val(json, ln->qty);
+        json_val(json, fob);
+        json_val(json, ln->invoice);
+        json_int(json, (int64_t)ln->row);
+        ts_buf_addc(json, ']');
+    }
+    ts_buf_addc(json, ']');
+    if (!*n)
+        return 0;
+    return ts_db_exec(im->db,
+                      "INSERT INTO customs_decl_line (ent_id, decl_id, link_no, item_no, hs_code,"
+                      " goods_name, unit, quantity, fob_usd, invoice_no, source_row)"
+                      " SELECT d.ent_id, d.id, j.l_link, j.l_item, j.l_hs, j.l_name, j.l_unit,"
+                      " j.l_qty, j.l_fob, j.l_invoice, j.l_row"
+                      " FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+                      "   l_ord FOR ORDINALITY, l_decl VARCHAR(18) PATH '$[0]',"
+                      "   l_link VARCHAR(30) PATH '$[1]', l_item BIGINT PATH '$[2]',"
+                      "   l_hs VARCHAR(10) PATH '$[3]', l_name VARCHAR(200) PATH '$[4]',"
+                      "   l_unit VARCHAR(20) PATH '$[5]', l_qty VARCHAR(32) PATH '$[6]',"
+                      "   l_fob VARCHAR(32) PATH '$[7]', l_invoice VARCHAR(30) PATH '$[8]',"
+                      "   l_row BIGINT PATH '$[9]')) AS j"
+                      " JOIN customs_decl d ON d.ent_id = ?"
+                      " AND d.decl_no = CONVERT(j.l_decl USING ascii)"
+                      " ORDER BY j.l_ord",
+                      TS_ARGS(TS_STR(ts_buf_cstr(json)), TS_I64(im->ent_id)), res);
+}
+
+/* A line the 关单清册 already has (an earlier upload): a bad row, and its
+ * amount off its declaration's sums. */
+static int line_duplicate(struct importer *im, struct line *ln)
 {
     char fob[TS_MONEY_BUF];
     ts_money_format(ln->fob, fob, sizeof fob);
-    if (decl_for(im, ln) < 0)
-        return -1;
-    if (ts_db_exec(im->db,
-                   "INSERT INTO customs_decl_line (ent_id, decl_id, link_no, item_no, hs_code,"
-                   " goods_name, unit, quantity, fob_usd, invoice_no, source_row)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   TS_ARGS(TS_I64(im->ent_id), TS_I64(im->decl_id), TS_STR(ln->link_no),
-                           TS_I64(ln->item_no), TS_STR(ln->hs), TS_STR(ln->name),
-                           TS_STR(ln->unit), TS_STR(ln->qty), TS_STR(fob), TS_STR(ln->invoice),
-                           TS_I64(ln->row)),
-                   NULL) < 0) {
-        if (ts_db_errno(im->db) != TS_DB_ER_DUP_ENTRY)
+    ln->reason = ts_arena_printf(im->a, "申报关联号%s的商品序号%lld已在关单清册中", ln->link_no,
+                                 (long long)ln->item_no);
+    im->bad++;
+    return ts_db_exec(im->db,
+                      "UPDATE customs_decl SET fob_usd = fob_usd - CAST(? AS DECIMAL(18,2)),"
+                      " line_count = line_count - 1 WHERE ent_id = ? AND decl_no = ?",
+                      TS_ARGS(TS_STR(fob), TS_I64(im->ent_id), TS_STR(ln->decl_no)), NULL);
+}
+
+/* Lines [from, to) one at a time (a batch was refused).  -1 with the index
+ * of the line that failed in *failed. */
+static int write_lines_one_by_one(struct importer *im, struct reader *rd, size_t from, size_t to,
+                                  struct ts_buf *json, size_t *failed)
+{
+    struct ts_db_result res;
+    size_t n;
+    for (size_t i = from; i < to; i++) {
+        struct line *ln = &rd->lines[i];
+        if (ln->reason)
+            continue;
+        *failed = i;
+        if (insert_lines(im, rd, i, i + 1, json, &n, &res) == 0) {
+            if (res.affected != 1)
+                return -1;
+            im->ok++;
+        } else if (ts_db_errno(im->db) != TS_DB_ER_DUP_ENTRY || line_duplicate(im, ln) < 0) {
             return -1;
-        ln->reason = ts_arena_printf(im->a, "申报关联号%s的商品序号%lld已在关单清册中",
-                                     ln->link_no, (long long)ln->item_no);
-        im->bad++;
+        }
+    }
+    return 0;
+}
+
+/* Lines [from, to): one statement, or line by line when it is refused.
+ * -1 with *failed the index of a line to name. */
+static int write_chunk(struct importer *im, struct reader *rd, size_t from, size_t to,
+                       struct ts_buf *json, size_t *failed)
+{
+    struct ts_db_result res;
+    size_t n;
+    *failed = from;
+    for (size_t i = from; i < to; i++)
+        if (!rd->lines[i].reason) {
+            *failed = i;
+            break;
+        }
+    if (insert_lines(im, rd, from, to, json, &n, &res) == 0) {
+        if (n && res.affected != n)
+            return -1;
+        im->ok += n;
         return 0;
     }
-    im->ok++;
-    return ts_db_exec(im->db,
-                      "UPDATE customs_decl SET fob_usd = fob_usd + CAST(? AS DECIMAL(18,2)),"
-                      " line_count = line_count + 1 WHERE id = ?",
-                      TS_ARGS(TS_STR(fob), TS_I64(im->decl_id)), NULL);
+    if (tx_lost(ts_db_errno(im->db)))
+        return -1;
+    return write_lines_one_by_one(im, rd, from, to, json, failed);
 }
 
 /* Every good line, in the caller's transaction; progress every
@@ -693,23 +962,40 @@ static int write_line(struct importer *im, struct line *ln)
 static int write_lines(struct importer *im, struct reader *rd, ts_declist_progress_fn progress,
                        void *ctx)
 {
-    size_t total = rd->nlines;
-    for (size_t i = 0; i < total; i++) {
-        struct line *ln = &rd->lines[i];
-        if (!ln->reason && write_line(im, ln) < 0) {
+    size_t total = rd->nlines, failed = 0;
+    struct ts_buf json = {0};
+    int rc = 0;
+    if (gather_decls(im, rd) < 0)
+        return -1;
+    /* chunks end on multiples of TS_DECLIST_PROGRESS, where progress is
+     * told; each chunk's new declarations are written just before it (as
+     * one write per line did: a declaration another session holds stops the
+     * import at its first line, with the progress before it reported) */
+    for (size_t from = 0; from < total && rc == 0;) {
+        size_t to = from + BATCH < total ? from + BATCH : total, upto = im->decls_done;
+        if (to / TS_DECLIST_PROGRESS > from / TS_DECLIST_PROGRESS)
+            to = to / TS_DECLIST_PROGRESS * TS_DECLIST_PROGRESS;
+        for (size_t i = from; i < to; i++)
+            if (im->line_decl[i] && (size_t)(im->line_decl[i] - im->decls) >= upto)
+                upto = (size_t)(im->line_decl[i] - im->decls) + 1;
+        if (write_decls(im, upto, &json) < 0) {
+            rc = -1;
+        } else if (write_chunk(im, rd, from, to, &json, &failed) < 0) {
             im->reason = ts_arena_printf(im->a,
                                          "第%zu行写入关单清册失败，本次导入已全部撤销，"
                                          "关单清册中没有该文件的任何数据。请稍后重新上传",
-                                         ln->row);
-            return -1;
+                                         rd->lines[failed].row);
+            rc = -1;
+        } else if (progress && to % TS_DECLIST_PROGRESS == 0 && to < total &&
+                   progress(ctx, (int64_t)to, (int64_t)total) != 0) {
+            rc = TS_DECLIST_STOPPED;
         }
-        if (progress && (i + 1) % TS_DECLIST_PROGRESS == 0 && i + 1 < total &&
-            progress(ctx, (int64_t)(i + 1), (int64_t)total) != 0)
-            return TS_DECLIST_STOPPED;
+        from = to;
     }
-    if (progress && progress(ctx, (int64_t)total, (int64_t)total) != 0)
+    ts_buf_free(&json);
+    if (rc == 0 && progress && progress(ctx, (int64_t)total, (int64_t)total) != 0)
         return TS_DECLIST_STOPPED;
-    return 0;
+    return rc;
 }
 
 /* ---- the errors xlsx ------------------------------------------------ */

@@ -4,18 +4,27 @@
 //   生成关单清册 (a 外贸企业出口退税出口明细申请表 of 200 rows, made here with
 //   /usr/bin/python3 + openpyxl through tests/data/declist/xlsx.py into a
 //   temp file) → 上传备案单证 for one declaration (a PDF for every required
-//   单证种类) → 单证收齐审核: 【收齐】 on a declaration without documents is
-//   refused with the kinds it lacks named, then 【收齐】 on the one with every
-//   required kind is accepted.  The 工作台 then counts it as 已收齐.
+//   单证种类, the first of two pages, plus a JPEG drawn on a canvas for an
+//   optional kind) → 单证收齐审核: 【收齐】 on a declaration without documents
+//   is refused with the kinds it lacks named, then 【收齐】 on the one with
+//   every required kind is accepted.  The 工作台 then counts it as 已收齐.
+//   → 导出备案目录 (through the left menu, the completed declaration queried
+//   by 报关单号): 【导出PDF】 of many declarations refused; 【导出ZIP】 saved
+//   and opened (<报关单号>/<单证种类>/<file> per uploaded document, each
+//   byte for byte, and 备案目录.xlsx at the root, read back); 【导出PDF】
+//   (pdfinfo: 1 catalog page + the uploaded PDFs' pages, counted with
+//   pdfinfo, + 1 per image; pdftotext: the 报关单号 and every document's
+//   marker); 【导出表格】 read back with openpyxl; 【打印单证】 (the catalog,
+//   the image shown, a note for each PDF).
 // Screenshots of each step go to tests/browser/screenshots/filing-flow-*.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
-import { BASE, demoAccounts, launch, login, shooter, steps } from './lib/browser.mjs';
+import { BASE, demoAccounts, download, launch, login, shooter, steps } from './lib/browser.mjs';
 
 const step = steps();
 const shot = shooter('filing-flow');
@@ -29,15 +38,18 @@ const period = '202511';
 const ROWS = 200;
 const DECLS = 80;
 
-// A one-page PDF with a line of text, xref offsets computed.
-function pdf(text) {
+// A PDF of `pages` pages (1 unless told), each with a line of ASCII text,
+// xref offsets computed.
+function pdf(text, pages = 1) {
   const content = `BT /F1 12 Tf 20 60 Td (${text}) Tj ET\n`;
+  const kids = Array.from({ length: pages }, (_, i) => `${5 + i} 0 R`).join(' ');
   const objs = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-    `<< /Length ${content.length} >>\nstream\n${content}endstream`,
+    `<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${content.length} >>\nstream\n${content}endstream`,
+    ...Array.from({ length: pages }, () =>
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>'),
   ];
   let out = '%PDF-1.4\n';
   const offsets = [];
@@ -76,6 +88,52 @@ let dir;
 let sheet;
 const scriptErrors = [];
 const hasOpenpyxl = spawnSync(PY, ['-c', 'import openpyxl']).status === 0;
+// What the upload step filed for declNo(1): { kind, file, type: 'pdf' | 'jpeg', marker, bytes }.
+const uploaded = [];
+
+// A program's stdout (it must succeed).
+function sh(cmd, args, input) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', input });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.status} ${r.stderr}`);
+  return r.stdout;
+}
+
+// The page count of a PDF file, by pdfinfo.
+function pdfPages(path) {
+  const m = /^Pages:\s+(\d+)$/m.exec(sh('pdfinfo', [path]));
+  assert.ok(m, `pdfinfo ${path}: no page count`);
+  return Number(m[1]);
+}
+
+// The rows of the first sheet of an xlsx (a file, or member of a ZIP) as
+// arrays of strings, read with openpyxl.
+function xlsxRows(path, member = '') {
+  const code = `
+import io, json, sys, zipfile, openpyxl
+path, member = sys.argv[1], sys.argv[2]
+src = io.BytesIO(zipfile.ZipFile(path).read(member)) if member else path
+ws = openpyxl.load_workbook(src, read_only=True).worksheets[0]
+print(json.dumps([["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False))
+`;
+  return JSON.parse(sh(PY, ['-c', code, path, member]));
+}
+
+// A small JPEG drawn on a canvas in the browser.
+async function jpeg(text) {
+  const url = await page.evaluate((t) => {
+    const c = document.createElement('canvas');
+    c.width = 320;
+    c.height = 200;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, 320, 200);
+    g.fillStyle = '#036';
+    g.font = '24px sans-serif';
+    g.fillText(t, 20, 100);
+    return c.toDataURL('image/jpeg', 0.9);
+  }, text);
+  return Buffer.from(url.split(',')[1], 'base64');
+}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tuishui-filing-'));
@@ -142,7 +200,7 @@ step('生成关单清册: a 200-row 明细申请表 made with openpyxl', async (
   await shot(page, 'declist-result');
 });
 
-step('上传备案单证: a PDF for every required kind of one declaration', async () => {
+step('上传备案单证: a PDF for every required kind of one declaration, a JPEG for another', async () => {
   await go(menuLink('上传备案单证'));
   await page.fill('#q-decl', declNo(1));
   await go(page.getByRole('button', { name: '查询' }));
@@ -159,11 +217,24 @@ step('上传备案单证: a PDF for every required kind of one declaration', asy
     const kind = page.locator('table.kinds tr.kind').filter({ has: page.locator('td:nth-child(2)', { hasText: /^是$/ }) }).nth(i);
     const name = (await kind.locator('td').first().innerText()).trim();
     names.push(name);
-    await kind.locator('input[type=file]').setInputFiles({ name: `${name}.pdf`, mimeType: 'application/pdf', buffer: pdf(`${name} ${run}`) });
+    // The first one of two pages, so that the PDF export's count says more.
+    const marker = `doc${i + 1}-${run}`;
+    const bytes = pdf(marker, i === 0 ? 2 : 1);
+    uploaded.push({ kind: name, file: `${name}.pdf`, type: 'pdf', marker, bytes });
+    await kind.locator('input[type=file]').setInputFiles({ name: `${name}.pdf`, mimeType: 'application/pdf', buffer: bytes });
     const status = await go(kind.getByRole('button', { name: '上传单证' }));
     assert.equal(status, 200, `upload of ${name}`);
     assert.equal(await page.locator('.upload-errors').count(), 0, `upload of ${name} refused`);
   }
+  // A JPEG for the first optional kind (the first required one when there is none).
+  const optional = page.locator('table.kinds tr.kind').filter({ has: page.locator('td:nth-child(2)', { hasText: /^否$/ }) });
+  const target = (await optional.count()) > 0 ? optional.first() : required.first();
+  const kindName = (await target.locator('td').first().innerText()).trim();
+  const image = await jpeg(`photo ${run}`);
+  uploaded.push({ kind: kindName, file: `照片-${run}.jpg`, type: 'jpeg', bytes: image });
+  await target.locator('input[type=file]').setInputFiles({ name: `照片-${run}.jpg`, mimeType: 'image/jpeg', buffer: image });
+  assert.equal(await go(target.getByRole('button', { name: '上传单证' })), 200, `upload of the JPEG for ${kindName}`);
+  assert.equal(await page.locator('.upload-errors').count(), 0, `upload of the JPEG for ${kindName} refused`);
   for (const name of names) {
     const kind = page.locator('table.kinds tr.kind').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${name}$`) }) });
     assert.ok(Number((await kind.locator('td.num').innerText()).trim()) >= 1, `${name}: a file`);
@@ -212,6 +283,111 @@ step('工作台 counts it under 关单清册 已收齐', async () => {
   assert.ok(incomplete >= DECLS - 1, `未收齐 ${incomplete}`);
   await page.locator('#due-soon').waitFor();
   await shot(page, 'workbench');
+});
+
+// ---- 导出备案目录 ----------------------------------------------------------
+
+step('导出备案目录: through the left menu, the completed declaration queried by 报关单号', async () => {
+  await go(menuLink('导出备案目录'));
+  assert.equal(new URL(page.url()).pathname, '/docexport/');
+  // 导出PDF of a query matching many declarations is refused with the reason.
+  await page.fill('#q-decl', `5102${run}`);
+  await page.selectOption('#q-status', 'all');
+  await go(page.getByRole('button', { name: '导出PDF' }));
+  assert.match(await page.locator('.refusal').innerText(), /导出PDF须唯一报关单/);
+  await shot(page, 'docexport-pdf-refused');
+  await page.fill('#q-decl', declNo(1));
+  await page.selectOption('#q-status', 'complete');
+  await go(page.getByRole('button', { name: '查询', exact: true }));
+  const rows = page.locator('table.decls tr.decl');
+  assert.equal(await rows.count(), 1, 'one declaration');
+  const cells = (await rows.first().locator('td').allInnerTexts()).map((t) => t.trim());
+  assert.equal(cells[0], declNo(1));
+  assert.equal(cells[1], period);
+  assert.equal(Number(cells[3]), uploaded.length, '单证数');
+  assert.equal(cells[4], '已收齐');
+  await shot(page, 'docexport-query');
+});
+
+step('导出ZIP: <报关单号>/<单证种类>/<file> for every uploaded document and 备案目录.xlsx', async () => {
+  const { path, name } = await download(page, page.getByRole('button', { name: '导出ZIP' }), dir);
+  assert.match(name, /^备案目录-\d{8}\.zip$/);
+  const entries = JSON.parse(sh(PY, ['-c', 'import json, sys, zipfile; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist(), ensure_ascii=False))', path]))
+    .filter((e) => !e.endsWith('/'));
+  const expected = [...uploaded.map((u) => `${declNo(1)}/${u.kind}/${u.file}`), '备案目录.xlsx'];
+  assert.deepEqual([...entries].sort(), [...expected].sort(), `entries: ${entries.join(', ')}`);
+  for (const u of uploaded) {
+    const r = spawnSync(PY, ['-c', 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))',
+      path, `${declNo(1)}/${u.kind}/${u.file}`]);
+    assert.equal(r.status, 0, String(r.stderr));
+    assert.ok(Buffer.compare(r.stdout, u.bytes) === 0, `${u.file}: the bytes uploaded`);
+  }
+  if (hasOpenpyxl) {
+    const rows = xlsxRows(path, '备案目录.xlsx');
+    assert.equal(rows[0][0], '报关单号');
+    for (const u of uploaded) {
+      assert.ok(rows.some((r) => r.includes(declNo(1)) && r.includes(u.kind) && r.includes(u.file)
+        && r.includes(`${declNo(1)}/${u.kind}/${u.file}`)), `catalog row of ${u.file}: ${JSON.stringify(rows)}`);
+    }
+  }
+});
+
+step('导出PDF: the catalog page, then every document\'s pages', async () => {
+  const { path, name } = await download(page, page.getByRole('button', { name: '导出PDF' }), dir);
+  assert.equal(name, `备案单证-${declNo(1)}.pdf`);
+  let docPages = 0;
+  for (const u of uploaded) {
+    if (u.type === 'pdf') {
+      const f = join(dir, `uploaded-${u.marker}.pdf`);
+      writeFileSync(f, u.bytes);
+      docPages += pdfPages(f);
+    } else {
+      docPages += 1;
+    }
+  }
+  assert.equal(pdfPages(path), 1 + docPages, `1 catalog page + ${docPages} pages of documents`);
+  const text = sh('pdftotext', ['-q', path, '-']);
+  assert.ok(text.includes(declNo(1)), 'the 报关单号 in the PDF');
+  for (const u of uploaded.filter((x) => x.type === 'pdf')) {
+    assert.ok(text.includes(u.marker), `the pages of ${u.file}`);
+  }
+  // The catalog page is the first one and names every document.
+  const first = sh('pdftotext', ['-q', '-f', '1', '-l', '1', path, '-']);
+  assert.ok(first.includes(declNo(1)));
+  for (const u of uploaded) assert.ok(first.includes(u.file), `catalog lists ${u.file}`);
+});
+
+step('导出表格: the catalog as xlsx, read back with openpyxl', async (t) => {
+  const { path, name } = await download(page, page.getByRole('button', { name: '导出表格' }), dir);
+  assert.match(name, /^备案目录-\d{8}\.xlsx$/);
+  assert.equal(readFileSync(path).subarray(0, 2).toString('latin1'), 'PK');
+  if (!hasOpenpyxl) {
+    t.skip('openpyxl not available under /usr/bin/python3');
+    return;
+  }
+  const rows = xlsxRows(path);
+  assert.deepEqual(rows[0].slice(0, 4), ['报关单号', '所属期', '出口日期', '单证种类']);
+  const mine = rows.slice(1).filter((r) => r[0] === declNo(1));
+  assert.equal(mine.length, uploaded.length, `one row per document: ${JSON.stringify(mine)}`);
+  for (const u of uploaded) {
+    assert.ok(mine.some((r) => r[1] === period && r[3] === u.kind && r.includes(u.file)), `row of ${u.kind} ${u.file}`);
+  }
+});
+
+step('打印单证: the catalog, the image shown, PDFs pointed to 导出PDF', async () => {
+  await go(page.getByRole('button', { name: '打印单证' }));
+  assert.equal(new URL(page.url()).pathname, '/docexport/print');
+  assert.equal((await page.locator('.decl-no').innerText()).trim(), declNo(1));
+  const catalog = page.locator('table.catalog tbody tr');
+  assert.equal(await catalog.count(), uploaded.length);
+  const catalogText = await page.locator('table.catalog').innerText();
+  for (const u of uploaded) assert.ok(catalogText.includes(u.kind) && catalogText.includes(u.file), `catalog: ${u.file}`);
+  const images = page.locator('img.doc-image');
+  assert.equal(await images.count(), uploaded.filter((u) => u.type === 'jpeg').length);
+  await images.first().evaluate((img) => (img.complete ? null : new Promise((ok) => { img.onload = ok; img.onerror = ok; })));
+  assert.ok(await images.first().evaluate((img) => img.naturalWidth) > 0, 'the image loads');
+  assert.equal(await page.locator('.pdf-note').count(), uploaded.filter((u) => u.type === 'pdf').length);
+  await shot(page, 'docexport-print');
 });
 
 step('no script errors on any page', async () => {

@@ -143,6 +143,16 @@ export function steps() {
   });
 }
 
+// Click locator and save the download it starts in dir (under the name the
+// server suggested); { path, name }.
+export async function download(page, locator, dir) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+  const name = dl.suggestedFilename();
+  const path = join(dir, name);
+  await dl.saveAs(path);
+  return { path, name };
+}
+
 // The labels of the left menu, in order.
 export async function menuLabels(page) {
   return page.locator('nav.menu li a').allInnerTexts();

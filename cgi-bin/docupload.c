@@ -26,6 +26,7 @@
 #include "ts_log.h"
 #include "ts_multipart.h"
 #include "ts_store.h"
+#include "ts_upload.h"
 #include "ts_ui.h"
 
 #include <stdint.h>
@@ -349,39 +350,6 @@ static enum ts_result lines_page(struct ts_ctx *c)
 
 /* ---- 上传单证 (POST) ------------------------------------------------ */
 
-/* The upload's files in the order sent; an empty file box is no file. */
-static struct ts_upload **chosen_files(struct ts_ctx *c, size_t *n)
-{
-    struct ts_upload **list;
-    size_t k = 0;
-    *n = 0;
-    for (struct ts_upload *u = c->uploads; u; u = u->next)
-        *n += strcmp(u->field, FILE_FIELD) == 0 && (u->filename[0] || u->size > 0);
-    list = ts_arena_zalloc(c->arena, (*n + 1) * sizeof *list);
-    for (struct ts_upload *u = c->uploads; u; u = u->next)
-        if (strcmp(u->field, FILE_FIELD) == 0 && (u->filename[0] || u->size > 0))
-            list[k++] = u;
-    return list;
-}
-
-/* s cut to at most max UTF-8 characters; "…" marks a cut when mark is set. */
-static const char *cut_chars(struct ts_ctx *c, const char *s, size_t max, bool mark)
-{
-    size_t chars = 0, i = 0;
-    for (; s[i]; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > max)
-            break;
-    if (!s[i])
-        return s;
-    return mark ? ts_arena_printf(c->arena, "%.*s…", (int)i, s) : ts_arena_strndup(c->arena, s, i);
-}
-
-/* The name as shown and kept: the browser's, cut to NAME_MAX_CHARS. */
-static const char *display_name(struct ts_ctx *c, const struct ts_upload *u)
-{
-    return u->filename[0] ? cut_chars(c, u->filename, NAME_MAX_CHARS, false) : "未命名文件";
-}
-
 /* The chosen kind's name if it applies to the enterprise, else NULL. */
 static const char *kind_name(struct ts_ctx *c, int64_t kind)
 {
@@ -394,29 +362,20 @@ static const char *kind_name(struct ts_ctx *c, int64_t kind)
     return NULL;
 }
 
-/* Put every file in the store (size, then type by content; no row yet);
- * each problem becomes a line Upload.Errors.<n> naming the file.  Returns
- * the number of problems.  A file stored for an upload then refused stays
- * without a row; the store's sweep removes it. */
-static size_t store_files(struct ts_ctx *c, struct ts_upload **files, size_t nfiles,
-                          struct ts_stored *out)
+/* Put every file in the store (lib/ts_upload: size, then type by content;
+ * no row yet); each problem becomes a line Upload.Errors.<n> naming the
+ * file.  Returns the number of problems. */
+static size_t store_files(struct ts_ctx *c, struct ts_upload_batch *b)
 {
-    size_t nerr = 0;
-    const char *err;
-    if (nfiles == 0)
-        ts_render_set(c, ts_arena_printf(c->arena, "Upload.Errors.%zu", nerr++),
-                      "请选择要上传的单证文件");
-    for (size_t i = 0; i < nfiles; i++)
-        if (ts_store_put_file(files[i]->path, MAX_FILE_BYTES, TS_FILE_JPEG | TS_FILE_PDF, &out[i],
-                              &err) < 0)
-            ts_render_set(c, ts_arena_printf(c->arena, "Upload.Errors.%zu", nerr++),
-                          ts_arena_printf(c->arena, "第%zu个文件 %s：%s", i + 1,
-                                          display_name(c, files[i]),
-                                          err ? err : "文件保存失败，请稍后重试"));
-    if (nerr && nfiles > 1)
+    if (b->n == 0) {
+        ts_upload_error(c, b, "请选择要上传的单证文件");
+        return 1;
+    }
+    size_t bad = ts_upload_store_all(c, b, MAX_FILE_BYTES, TS_FILE_JPEG | TS_FILE_PDF);
+    if (bad && b->n > 1)
         ts_render_set(c, "Upload.Summary",
                       "有文件未能上传，本次选择的文件均未保存，请处理后重新选择。");
-    return nerr;
+    return bad;
 }
 
 /* Is this content already filed under the kind for the target (and line)? */
@@ -469,10 +428,9 @@ struct upload_result {
 /* Record one stored file for the target, unless the same content is there
  * under the kind already (before, or twice in this upload). */
 static int record_one(struct ts_ctx *c, const struct target *t, int64_t line, int64_t kind,
-                      size_t i, const struct ts_upload *u, const struct ts_stored *s,
+                      size_t i, const char *name, const struct ts_stored *s,
                       struct upload_result *res)
 {
-    const char *name = display_name(c, u);
     int there;
     if (ts_store_record(c->db, s) < 0 || (there = already_there(c, t, line, kind, s->sha256)) < 0)
         return -1;
@@ -493,7 +451,7 @@ static const char *upload_message(struct ts_ctx *c, const char *kind,
         res->stored == 0
             ? ts_arena_printf(c->arena, "没有新的文件需要保存。%s", res->notes)
             : ts_arena_printf(c->arena, "“%s”上传成功%zu个文件。%s", kind, res->stored, res->notes);
-    return cut_chars(c, m, FLASH_MAX_CHARS, true);
+    return ts_upload_cut(c, m, FLASH_MAX_CHARS, true);
 }
 
 /* Where the upload came from and goes back to. */
@@ -522,7 +480,7 @@ static enum ts_result upload_save(struct ts_ctx *c)
     struct target t;
     struct upload_result res = {0, ""};
     const char *label, *kind;
-    size_t nfiles;
+    struct ts_upload_batch b;
     int64_t line = ts_arg_int(c, "line"), kind_id = ts_arg_int(c, "doc_kind_id");
     int found = target_load(c, true, &t);
     if (found <= 0 || (line && !t.decl_id))
@@ -531,12 +489,11 @@ static enum ts_result upload_save(struct ts_ctx *c)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, LINE_NOT_FOUND);
     if (!(kind = kind_name(c, kind_id)))
         return ts_ui_not_found(c, "单证种类不存在。");
-    struct ts_upload **files = chosen_files(c, &nfiles);
-    struct ts_stored *stored = ts_arena_zalloc(c->arena, (nfiles + 1) * sizeof *stored);
-    if (store_files(c, files, nfiles, stored) > 0)
+    ts_upload_collect(c, FILE_FIELD, NAME_MAX_CHARS, &b);
+    if (store_files(c, &b) > 0)
         return upload_again(c, &t, line, kind);
-    for (size_t i = 0; i < nfiles; i++)
-        if (record_one(c, &t, line, kind_id, i, files[i], &stored[i], &res) < 0)
+    for (size_t i = 0; i < b.n; i++)
+        if (record_one(c, &t, line, kind_id, i, b.names[i], &b.stored[i], &res) < 0)
             return TS_FAIL;
     return ts_ui_done(c, upload_message(c, kind, &res), back_url(c, &t, line));
 }

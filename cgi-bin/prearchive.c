@@ -23,6 +23,7 @@
 #include "ts_log.h"
 #include "ts_multipart.h"
 #include "ts_store.h"
+#include "ts_upload.h"
 #include "ts_ui.h"
 
 #include <stdint.h>
@@ -379,51 +380,6 @@ static enum ts_result upload_form(struct ts_ctx *c)
     return upload_page(c, &it, &kinds);
 }
 
-/* The upload's files, in the order sent; a file box left empty (no name, no
- * bytes) is no file.  *n gets their number. */
-static struct ts_upload **chosen_files(struct ts_ctx *c, size_t *n)
-{
-    struct ts_upload **list;
-    size_t k = 0;
-    *n = 0;
-    for (struct ts_upload *u = c->uploads; u; u = u->next)
-        *n += strcmp(u->field, FILE_FIELD) == 0 && (u->filename[0] || u->size > 0);
-    list = ts_arena_zalloc(c->arena, (*n + 1) * sizeof *list);
-    for (struct ts_upload *u = c->uploads; u; u = u->next)
-        if (strcmp(u->field, FILE_FIELD) == 0 && (u->filename[0] || u->size > 0))
-            list[k++] = u;
-    return list;
-}
-
-/* s cut to at most max characters (s is UTF-8: a character is never cut
- * in two); "…" marks a cut when mark is set. */
-static const char *cut_chars(struct ts_ctx *c, const char *s, size_t max, bool mark)
-{
-    size_t chars = 0, i = 0;
-    for (; s[i]; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > max)
-            break;
-    if (!s[i])
-        return s;
-    return mark ? ts_arena_printf(c->arena, "%.*s…", (int)i, s) : ts_arena_strndup(c->arena, s, i);
-}
-
-/* The name as shown and kept: the browser's, cut to NAME_MAX_CHARS
- * characters (multipart has already checked it is UTF-8). */
-static const char *display_name(struct ts_ctx *c, const struct ts_upload *u)
-{
-    return u->filename[0] ? cut_chars(c, u->filename, NAME_MAX_CHARS, false) : "未命名文件";
-}
-
-/* One file's problem on the page: "第2个文件 xxx.pdf：PDF文件已损坏或不完整"
- * (Upload.Errors.<n>). */
-static void file_error(struct ts_ctx *c, size_t *nerr, size_t i, const struct ts_upload *u,
-                       const char *why)
-{
-    ts_render_set(c, ts_arena_printf(c->arena, "Upload.Errors.%zu", (*nerr)++),
-                  ts_arena_printf(c->arena, "第%zu个文件 %s：%s", i + 1, display_name(c, u), why));
-}
-
 /* Is the chosen 单证种类 one that applies to the enterprise? */
 static bool kind_offered(struct ts_ctx *c, const struct ts_db_rows *kinds)
 {
@@ -434,29 +390,22 @@ static bool kind_offered(struct ts_ctx *c, const struct ts_db_rows *kinds)
     return false;
 }
 
-/* Check the 单证种类 and put every file in the store (ts_store_put_file:
- * size, then the type by content; no row yet).  Problems go on the page,
- * one line per file.  Returns the number of problems.  A file stored here
- * whose upload is then refused stays without a row: harmless, the store's
- * sweep removes it (lib/ts_store.h). */
+/* Check the 单证种类 and put every file in the store (lib/ts_upload: size,
+ * then the type by content; no row yet).  Problems go on the page, one line
+ * per file.  Returns the number of problems. */
 static size_t store_files(struct ts_ctx *c, const struct ts_db_rows *kinds,
-                          struct ts_upload **files, size_t nfiles, struct ts_stored *out)
+                          struct ts_upload_batch *b)
 {
-    size_t nerr = 0;
-    const char *err;
     if (!ts_arg(c, "doc_kind_id")->error && !kind_offered(c, kinds))
         ts_arg_error(c, "doc_kind_id", "请选择单证种类");
-    if (nfiles == 0)
+    if (b->n == 0)
         ts_arg_error(c, FILE_FIELD, "请选择要上传的单证文件");
-    for (size_t i = 0; i < nfiles; i++)
-        if (ts_store_put_file(files[i]->path, MAX_FILE_BYTES, TS_FILE_JPEG | TS_FILE_PDF, &out[i],
-                              &err) < 0)
-            file_error(c, &nerr, i, files[i], err ? err : "文件保存失败，请稍后重试");
-    if (nerr)
+    size_t bad = ts_upload_store_all(c, b, MAX_FILE_BYTES, TS_FILE_JPEG | TS_FILE_PDF);
+    if (bad)
         ts_arg_error(c, FILE_FIELD,
-                     nfiles > 1 ? "有文件未能上传，本次选择的文件均未保存，请处理后重新选择"
-                                : "文件未能上传，未保存");
-    return nerr + (ts_arg_has_errors(c) ? 1 : 0);
+                     b->n > 1 ? "有文件未能上传，本次选择的文件均未保存，请处理后重新选择"
+                              : "文件未能上传，未保存");
+    return bad + (ts_arg_has_errors(c) ? 1 : 0);
 }
 
 /* Is this content already on the item under the kind?  -1 on a database
@@ -501,10 +450,8 @@ struct upload_result {
  * is there under the kind already (uploaded before, or twice in this
  * upload).  -1 on a database error. */
 static int record_one(struct ts_ctx *c, int64_t item_id, int64_t kind, size_t i,
-                      const struct ts_upload *u, const struct ts_stored *s,
-                      struct upload_result *res)
+                      const char *name, const struct ts_stored *s, struct upload_result *res)
 {
-    const char *name = display_name(c, u);
     int there;
     if (ts_store_record(c->db, s) < 0 || (there = already_there(c, item_id, kind, s->sha256)) < 0)
         return -1;
@@ -526,7 +473,7 @@ static const char *upload_message(struct ts_ctx *c, const struct upload_result *
         res->stored == 0
             ? ts_arena_printf(c->arena, "没有新的文件需要保存。%s", res->notes)
             : ts_arena_printf(c->arena, "上传成功%zu个文件。%s", res->stored, res->notes);
-    return cut_chars(c, m, FLASH_MAX_CHARS, true);
+    return ts_upload_cut(c, m, FLASH_MAX_CHARS, true);
 }
 
 /* POST /prearchive/upload — 【上传】: the chosen files under the chosen
@@ -537,18 +484,18 @@ static enum ts_result upload_save(struct ts_ctx *c)
     struct item it;
     struct ts_db_rows kinds;
     struct upload_result res = {0, ""};
-    size_t nfiles;
+    struct ts_upload_batch b;
     int found = item_load(c, ts_arg_int(c, "id"), true, &it);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, ITEM_NOT_FOUND);
     if (kinds_query(c, &kinds) < 0)
         return TS_FAIL;
-    struct ts_upload **files = chosen_files(c, &nfiles);
-    struct ts_stored *stored = ts_arena_zalloc(c->arena, (nfiles + 1) * sizeof *stored);
-    if (store_files(c, &kinds, files, nfiles, stored) > 0)
+    ts_upload_collect(c, FILE_FIELD, NAME_MAX_CHARS, &b);
+    if (store_files(c, &kinds, &b) > 0)
         return upload_page(c, &it, &kinds) == TS_OK ? TS_ROLLBACK : TS_FAIL;
-    for (size_t i = 0; i < nfiles; i++)
-        if (record_one(c, it.id, ts_arg_int(c, "doc_kind_id"), i, files[i], &stored[i], &res) < 0)
+    for (size_t i = 0; i < b.n; i++)
+        if (record_one(c, it.id, ts_arg_int(c, "doc_kind_id"), i, b.names[i], &b.stored[i],
+                       &res) < 0)
             return TS_FAIL;
     return ts_ui_done(c, upload_message(c, &res),
                       ts_arena_printf(c->arena, LIST_URL "?open=%lld", (long long)it.id));

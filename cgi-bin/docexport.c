@@ -19,17 +19,28 @@
  * memory stays flat however large the ZIP.  Rows are read in batches of
  * declarations, each batch in its own arena, so 100k catalog rows do not
  * pile up in the request arena.  Documents are those filed for a
- * declaration (its 申报关联号专属单证 included); 按所属期备案 documents
- * belong to no one declaration and are not exported here.
+ * declaration (its 申报关联号专属单证 included) and the 按所属期备案
+ * documents of the declarations' periods (ZIP: <所属期>/<单证种类>/...).
  *
- * Nothing here changes data: every action is a GET.  Tenancy: every query
- * is bound to the session's enterprise (ts_scope), so another enterprise's
- * declaration or file id answers 404. */
+ * A ZIP whose documents total more than export.zip_job_bytes (default
+ * ZIP_JOB_BYTES, 50 MB) is not made in the request (design.md: long work
+ * never blocks a request): the query goes into a docexport_job row with a
+ * job (kind docexport.zip) that tools/ts-worker runs with the same
+ * lib/ts_export code, and the answer is a redirect to /docexport/job, a
+ * progress bar refreshed every 2 s, then a 下载 link.  The worker keeps
+ * the ZIP in <tmp.dir>/docexport/ for TS_EXPORT_JOB_KEEP_HOURS (24 h);
+ * /docexport/download refuses it after, and the next export job removes
+ * it.  The only writes here are that row, its job and its audit row.
+ *
+ * Every action is a GET.  Tenancy: every query is bound to the session's
+ * enterprise (ts_scope), so another enterprise's declaration, file id or
+ * export job answers 404. */
 #include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_config.h"
 #include "ts_docs.h"
 #include "ts_export.h"
+#include "ts_job.h"
 #include "ts_log.h"
 #include "ts_store.h"
 #include "ts_ui.h"
@@ -47,6 +58,10 @@
 #define ONE_PRINT      "打印单证须唯一报关单，请输入报关单号查询"
 #define NONE_MATCH     "没有符合条件的报关单，未导出。"
 #define FILE_NOT_FOUND "单证文件不存在。"
+#define ZIP_JOB_BYTES  (50LL * 1024 * 1024) /* export.zip_job_bytes: a larger ZIP is a job */
+#define JOB_KIND       "docexport.zip"
+#define JOB_NOT_FOUND  "导出任务不存在。"
+#define JOB_EXPIRED    "导出的ZIP已超过保留期限被删除，请重新导出。"
 #define MIME_XLSX      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static const char *const status_choices[] = {"incomplete", "complete", "all", NULL};
@@ -88,84 +103,17 @@ static enum ts_result decl_list(struct ts_ctx *c)
 
 /* ---- reading the documents ------------------------------------------ */
 
-/* The documents of a batch of matching declarations after 报关单号 after,
- * with the declarations without documents (doc_id 0).  Bound to the
- * session's tenant (ts_scope_tenant) but read into the batch's own arena,
- * which ts_scope_query cannot do. */
-static int batch_query(struct ts_ctx *c, struct ts_arena *a, const struct ts_docs_filter *f,
-                       const char *after, struct ts_db_rows *out)
+/* The query form as lib/ts_export's query, bound to the session's
+ * enterprise (ts_scope_tenant): another enterprise's rows never match. */
+static struct ts_export_query export_query(struct ts_ctx *c)
 {
-    return ts_db_query(
-        c->db, a,
-        "SELECT d.id AS decl_id, d.decl_no, d.period, d.export_date,"
-        " IFNULL(x.id, 0) AS doc_id, IFNULL(k.name, '') AS kind_name,"
-        " IFNULL(x.file_name, '') AS file_name, IFNULL(x.size, 0) AS size,"
-        " IFNULL(x.uploaded_at, '') AS uploaded_at, IFNULL(x.sha256, '') AS sha256,"
-        " IFNULL(x.kind, '') AS kind"
-        " FROM (SELECT id, ent_id, decl_no, period, IFNULL(export_date, '') AS export_date"
-        " FROM customs_decl WHERE ent_id = ? AND (? = 'all' OR status = ?)"
-        " AND (? = '' OR INSTR(decl_no, ?) > 0) AND (? = '' OR period = ?) AND decl_no > ?"
-        " ORDER BY decl_no LIMIT ?) d"
-        " LEFT JOIN decl_document x ON x.ent_id = d.ent_id AND x.decl_id = d.id"
-        " LEFT JOIN doc_kind k ON k.id = x.doc_kind_id"
-        " ORDER BY d.decl_no, k.ent_key, k.sort_order, k.id, x.id",
-        TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_STR(f->status), TS_STR(f->status),
-                TS_STR(f->decl_no), TS_STR(f->decl_no), TS_STR(f->period), TS_STR(f->period),
-                TS_STR(after), TS_I64(BATCH_DECLS)),
-        out);
-}
-
-/* Row i of a document query as a ts_export_doc; path is the stored file
- * (NULL for a declaration without documents). */
-static struct ts_export_doc row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i)
-{
-    bool doc = ts_db_cell_i64(r, i, "doc_id") != 0;
-    return (struct ts_export_doc){
-        .decl_no = ts_db_cell(r, i, "decl_no"),
-        .period = ts_db_cell(r, i, "period"),
-        .export_date = ts_db_cell(r, i, "export_date"),
-        .kind_name = ts_db_cell(r, i, "kind_name"),
-        .file_name = ts_db_cell(r, i, "file_name"),
-        .uploaded_at = ts_db_cell(r, i, "uploaded_at"),
-        .sha256 = ts_db_cell(r, i, "sha256"),
-        .file_kind = ts_db_cell(r, i, "kind"),
-        .path = doc ? ts_store_path(a, ts_db_cell(r, i, "sha256")) : NULL,
-        .size = ts_db_cell_i64(r, i, "size"),
+    struct ts_docs_filter f = query_filter(c);
+    return (struct ts_export_query){
+        .ent_id = ts_scope_tenant(c),
+        .status = f.status,
+        .decl_no = f.decl_no,
+        .period = f.period,
     };
-}
-
-typedef int (*doc_fn)(void *ctx, const struct ts_export_doc *d);
-
-/* Call fn for every document of the matching declarations (and once for
- * each declaration without any), in 报关单号 order, batch by batch.
- * Returns the number of declarations, -1 on error (fn's or the
- * database's). */
-static int64_t each_doc(struct ts_ctx *c, const struct ts_docs_filter *f, doc_fn fn, void *ctx)
-{
-    struct ts_arena *a = ts_arena_new(1 << 20);
-    struct ts_db_rows r;
-    char after[32] = "";
-    int64_t ndecls = 0, in_batch;
-    do {
-        ts_arena_reset(a);
-        in_batch = 0;
-        if (batch_query(c, a, f, after, &r) < 0)
-            goto fail;
-        for (size_t i = 0; i < r.nrows; i++) {
-            struct ts_export_doc d = row_doc(a, &r, i);
-            if (strcmp(d.decl_no, after) != 0)
-                in_batch++;
-            snprintf(after, sizeof after, "%s", d.decl_no);
-            if (fn(ctx, &d) < 0)
-                goto fail;
-        }
-        ndecls += in_batch;
-    } while (in_batch == BATCH_DECLS);
-    ts_arena_free(a);
-    return ndecls;
-fail:
-    ts_arena_free(a);
-    return -1;
 }
 
 /* A fresh temp file name in tmp.dir ending in suffix; NULL on error. */
@@ -203,65 +151,117 @@ static enum ts_result send_temp(struct ts_ctx *c, const char *mime, const char *
 
 /* ---- 导出ZIP --------------------------------------------------------- */
 
-struct zip_job {
-    struct ts_export_zip *zip;
-    struct ts_export_xlsx *cat;
-};
-
-/* One document into the ZIP and its catalog row. */
-static int zip_one(void *ctx, const struct ts_export_doc *d)
+/* A large ZIP as a job for tools/ts-worker (kind docexport.zip): the
+ * query in a docexport_job row, the job, and the job's page. */
+static enum ts_result zip_as_job(struct ts_ctx *c, const struct ts_export_query *q,
+                                 int64_t ndocs, int64_t bytes)
 {
-    struct zip_job *j = ctx;
-    const char *in_zip = NULL;
-    if (d->path && access(d->path, R_OK) != 0) {
-        ts_log_error("docexport: stored file %s of %s is missing", d->sha256, d->decl_no);
-        return -1;
-    }
-    if (d->path && !(in_zip = ts_export_zip_add(j->zip, d)))
-        return -1;
-    return ts_export_xlsx_add(j->cat, d, in_zip);
+    struct ts_db_result res;
+    int64_t job_id;
+    if (ts_db_exec(c->db,
+                   "INSERT INTO docexport_job (ent_id, status_filter, decl_no, period, doc_count,"
+                   " total_bytes, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   TS_ARGS(TS_I64(q->ent_id), TS_STR(q->status), TS_STR(q->decl_no),
+                           TS_STR(q->period), TS_I64(ndocs), TS_I64(bytes),
+                           TS_I64(c->session->user_id)),
+                   &res) < 0)
+        return TS_FAIL;
+    int64_t id = (int64_t)res.insert_id;
+    if (ts_job_create(c->db, q->ent_id, JOB_KIND, id, c->session->user_id, &job_id) < 0 ||
+        ts_scope_exec(c, "UPDATE docexport_job SET job_id = ? WHERE ent_id = ? AND id = ?",
+                      TS_ARGS(TS_I64(job_id), TS_I64(id)), NULL) < 0 ||
+        ts_audit_log(c, "docexport_job", id,
+                     ts_arena_printf(c->arena, "zip job docs=%lld bytes=%lld", (long long)ndocs,
+                                     (long long)bytes)) < 0)
+        return TS_FAIL;
+    ts_resp_redirect(c, ts_arena_printf(c->arena, "/docexport/job?id=%lld", (long long)id));
+    return TS_OK;
 }
 
-/* GET /docexport/zip — 【导出ZIP】 of the query. */
+/* GET /docexport/zip — 【导出ZIP】 of the query: in the request, or as a
+ * job when its documents total more than export.zip_job_bytes. */
 static enum ts_result export_zip(struct ts_ctx *c)
 {
-    struct ts_docs_filter f = query_filter(c);
-    char *zpath = temp_path(c, ".zip"), *cpath = temp_path(c, ".xlsx");
-    struct zip_job j = {NULL, NULL};
-    enum ts_result rc = TS_FAIL;
-    bool sent = false;
-    int64_t n;
-    if (!zpath || !cpath || !(j.zip = ts_export_zip_open(zpath)) ||
-        !(j.cat = ts_export_xlsx_open(cpath, ts_config_str("tmp.dir", "/tmp"), TS_EXPORT_IN_ZIP)))
-        goto out;
-    n = each_doc(c, &f, zip_one, &j);
-    if (ts_export_xlsx_close(j.cat) < 0 || n < 0) {
-        j.cat = NULL;
-        goto out;
+    struct ts_export_query q = export_query(c);
+    int64_t ndocs, bytes;
+    if (ts_export_totals(c->db, &q, &ndocs, &bytes) < 0)
+        return TS_FAIL;
+    if (q.ent_id > 0 && bytes > ts_config_int("export.zip_job_bytes", ZIP_JOB_BYTES))
+        return zip_as_job(c, &q, ndocs, bytes);
+    char *zpath = temp_path(c, ".zip");
+    if (!zpath)
+        return TS_FAIL;
+    int64_t n = ts_export_zip_query(c->db, &q, zpath, ts_config_str("tmp.dir", "/tmp"), NULL, NULL);
+    if (n <= 0)
+        return n == 0 ? list_page(c, NONE_MATCH) : TS_FAIL;
+    return send_temp(c, "application/zip", zpath, download_name(c, "zip"));
+}
+
+/* The export job id of the session's enterprise, with its job: 1, 0 not
+ * found, -1 error. */
+static int job_load(struct ts_ctx *c, struct ts_db_rows *r)
+{
+    if (ts_scope_query(
+            c,
+            "SELECT e.id, e.status_filter, e.decl_no, e.period, e.doc_count, e.total_bytes,"
+            " e.created_at, IFNULL(e.zip_bytes, 0) AS zip_bytes,"
+            " IFNULL(e.decl_count, 0) AS decl_count, IFNULL(e.expires_at, '') AS expires_at,"
+            " IF(e.expires_at IS NOT NULL AND e.expires_at <= NOW(), 1, 0) AS expired,"
+            " IFNULL(j.status, 'failed') AS status, IFNULL(j.progress_done, 0) AS done,"
+            " IFNULL(j.progress_total, 0) AS total, IFNULL(j.message, '') AS message"
+            " FROM docexport_job e LEFT JOIN job j ON j.id = e.job_id"
+            " WHERE e.ent_id = ? AND e.id = ?",
+            TS_ARGS(TS_I64(ts_arg_int(c, "id"))), r) < 0)
+        return -1;
+    return r->nrows == 1;
+}
+
+/* GET /docexport/job?id= — the ZIP job: a progress bar refreshed every
+ * 2 s while it runs, then the 下载 link (kept TS_EXPORT_JOB_KEEP_HOURS hours). */
+static enum ts_result job_view(struct ts_ctx *c)
+{
+    struct ts_db_rows r;
+    int found = job_load(c, &r);
+    if (found <= 0)
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, JOB_NOT_FOUND);
+    ts_render_rows(c, "Export", &r);
+    const char *status = ts_db_cell(&r, 0, "status");
+    if (strcmp(status, "queued") == 0 || strcmp(status, "running") == 0) {
+        int64_t done = ts_db_cell_i64(&r, 0, "done"), total = ts_db_cell_i64(&r, 0, "total");
+        ts_render_set(c, "Job.Running", "1");
+        ts_render_set(c, "Page.Refresh", "2"); /* the layout's <meta http-equiv="refresh"> */
+        ts_render_set_int(c, "Job.Done", done);
+        ts_render_set_int(c, "Job.Total", total > 0 ? total : 1);
+        ts_render_set_int(c, "Job.Percent", total > 0 ? done * 100 / total : 0);
+    } else if (strcmp(status, "done") == 0) {
+        ts_render_set(c, "Job.Finished", "1");
+        ts_render_set_int(c, "Job.KeepHours", TS_EXPORT_JOB_KEEP_HOURS);
     }
-    j.cat = NULL;
-    if (n == 0) {
-        rc = list_page(c, NONE_MATCH);
-        goto out;
+    return ts_ui_page(c, "导出ZIP", "docexport/job.cs");
+}
+
+/* GET /docexport/download?id= — the finished ZIP of a job, as often as
+ * wanted until it expires. */
+static enum ts_result job_download(struct ts_ctx *c)
+{
+    struct ts_db_rows r;
+    char path[4096];
+    int found = job_load(c, &r);
+    if (found <= 0)
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, JOB_NOT_FOUND);
+    if (strcmp(ts_db_cell(&r, 0, "status"), "done") != 0)
+        return ts_ui_not_found(c, "ZIP尚未生成完毕。");
+    if (ts_db_cell_i64(&r, 0, "expired"))
+        return ts_ui_not_found(c, JOB_EXPIRED);
+    if (ts_export_job_file(ts_db_cell_i64(&r, 0, "id"), path, sizeof path) < 0 ||
+        access(path, R_OK) != 0) {
+        ts_log_warn("docexport: ZIP of export job %s is gone", ts_db_cell(&r, 0, "id"));
+        return ts_ui_not_found(c, JOB_EXPIRED);
     }
-    if (ts_export_zip_add_file(j.zip, "备案目录.xlsx", cpath, true) < 0)
-        goto out;
-    int closed = ts_export_zip_close(j.zip);
-    j.zip = NULL;
-    if (closed == 0) {
-        rc = send_temp(c, "application/zip", zpath, download_name(c, "zip"));
-        sent = true;
-    }
-out:
-    if (j.cat)
-        ts_export_xlsx_close(j.cat);
-    if (j.zip)
-        ts_export_zip_discard(j.zip);
-    if (cpath)
-        unlink(cpath);
-    if (zpath && !sent)
-        unlink(zpath);
-    return rc;
+    return ts_resp_send_file(c, "application/zip", ts_arena_strdup(c->arena, path),
+                             download_name(c, "zip")) < 0
+               ? TS_FAIL
+               : TS_OK;
 }
 
 /* ---- 导出表格 -------------------------------------------------------- */
@@ -274,7 +274,6 @@ static int table_one(void *ctx, const struct ts_export_doc *d)
 /* GET /docexport/table — 【导出表格】: the 备案目录 of the query as .xlsx. */
 static enum ts_result export_table(struct ts_ctx *c)
 {
-    struct ts_docs_filter f = query_filter(c);
     char *path = temp_path(c, ".xlsx");
     struct ts_export_xlsx *x;
     if (!path)
@@ -283,7 +282,8 @@ static enum ts_result export_table(struct ts_ctx *c)
         unlink(path);
         return TS_FAIL;
     }
-    int64_t n = each_doc(c, &f, table_one, x);
+    struct ts_export_query q = export_query(c);
+    int64_t n = ts_export_each(c->db, &q, table_one, x);
     if (ts_export_xlsx_close(x) < 0 || n <= 0) {
         unlink(path);
         return n == 0 ? list_page(c, NONE_MATCH) : TS_FAIL;
@@ -306,6 +306,25 @@ static int only_decl(struct ts_ctx *c, int64_t *id)
         return -1;
     *id = ts_db_cell_i64(&r, 0, "id");
     return 1;
+}
+
+/* Row i of decl_docs as a ts_export_doc; path is the stored file (NULL for
+ * a declaration without documents). */
+static struct ts_export_doc row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i)
+{
+    bool doc = ts_db_cell_i64(r, i, "doc_id") != 0;
+    return (struct ts_export_doc){
+        .decl_no = ts_db_cell(r, i, "decl_no"),
+        .period = ts_db_cell(r, i, "period"),
+        .export_date = ts_db_cell(r, i, "export_date"),
+        .kind_name = ts_db_cell(r, i, "kind_name"),
+        .file_name = ts_db_cell(r, i, "file_name"),
+        .uploaded_at = ts_db_cell(r, i, "uploaded_at"),
+        .sha256 = ts_db_cell(r, i, "sha256"),
+        .file_kind = ts_db_cell(r, i, "kind"),
+        .path = doc ? ts_store_path(a, ts_db_cell(r, i, "sha256")) : NULL,
+        .size = ts_db_cell_i64(r, i, "size"),
+    };
 }
 
 /* The declaration's documents as the batch query's columns (one row with
@@ -396,6 +415,11 @@ static const struct ts_param file_params[] = {
     TS_PARAMS_END,
 };
 
+static const struct ts_param job_params[] = {
+    ts_param_int("id", "导出任务", TS_REQ, 1, INT64_MAX),
+    TS_PARAMS_END,
+};
+
 static const struct ts_action actions[] = {
     {"", TS_GET, "docexport", query_params, decl_list, 0},
     {"zip", TS_GET, "docexport", query_params, export_zip, 0},
@@ -403,6 +427,8 @@ static const struct ts_action actions[] = {
     {"table", TS_GET, "docexport", query_params, export_table, 0},
     {"print", TS_GET, "docexport", query_params, print_page, 0},
     {"file", TS_GET, "docexport", file_params, file_view, 0},
+    {"job", TS_GET, "docexport", job_params, job_view, 0},
+    {"download", TS_GET, "docexport", job_params, job_download, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

@@ -1,13 +1,19 @@
 /* ts_export — ZIP, xlsx and PDF files of 导出备案目录; see ts_export.h. */
 #include "ts_export.h"
 
+#include "ts_arena.h"
+#include "ts_config.h"
+#include "ts_db.h"
 #include "ts_log.h"
+#include "ts_store.h"
 
 #include <hpdf.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 #include <zip.h>
@@ -139,7 +145,9 @@ int ts_export_xlsx_add(struct ts_export_xlsx *x, const struct ts_export_doc *d,
         e |= put(x, 6, doc ? d->uploaded_at : "");
         e |= put(x, 7, doc ? d->sha256 : "");
     } else {
-        e |= put(x, 0, d->decl_no);
+        char label[64];
+        snprintf(label, sizeof label, "（按所属期备案 %s）", d->period ? d->period : "");
+        e |= put(x, 0, d->decl_no[0] ? d->decl_no : label);
         e |= put(x, 1, doc ? d->kind_name : "");
         e |= put(x, 2, doc ? d->file_name : "（无单证）");
         e |= put(x, 3, doc ? zip_path : "");
@@ -169,6 +177,11 @@ int ts_export_xlsx_close(struct ts_export_xlsx *x)
 struct ts_export_zip {
     zip_t *za;
     char name[4 * NAME_MAX_BYTES]; /* the last entry's path */
+    ts_export_progress_fn progress;
+    void *progress_ctx;
+    int64_t total;
+    int64_t last_done;
+    bool cancel; /* progress asked to stop */
 };
 
 /* Start a ZIP at path (replaced if there).  NULL on error (logged). */
@@ -217,14 +230,15 @@ static void numbered(char *out, size_t cap, const char *dir, const char *file, i
     snprintf(out, cap, "%s/%.*s(%d)%s", dir, stem, file, k, dot && dot != file ? dot : "");
 }
 
-/* Add a document as <报关单号>/<单证种类>/<safe file name>, the name
+/* Add a document as <报关单号>/<单证种类>/<safe file name> (a document of
+ * an 按所属期备案 record, decl_no "": <所属期>/<单证种类>/...), the name
  * numbered "(2)", "(3)"... when the folder has it already.  Returns the
  * path in the ZIP (valid until the next add), NULL on error. */
 const char *ts_export_zip_add(struct ts_export_zip *z, const struct ts_export_doc *d)
 {
     char decl[NAME_MAX_BYTES + 1], kind[NAME_MAX_BYTES + 1], file[NAME_MAX_BYTES + 1];
     char dir[2 * NAME_MAX_BYTES + 2];
-    ts_export_safe_name(d->decl_no, decl, sizeof decl);
+    ts_export_safe_name(d->decl_no[0] ? d->decl_no : d->period, decl, sizeof decl);
     ts_export_safe_name(d->kind_name, kind, sizeof kind);
     ts_export_safe_name(d->file_name, file, sizeof file);
     snprintf(dir, sizeof dir, "%s/%s", decl, kind);
@@ -245,6 +259,36 @@ int ts_export_zip_close(struct ts_export_zip *z)
     }
     free(z);
     return rc < 0 ? -1 : 0;
+}
+
+/* libzip's progress while writing: fraction of the archive written. */
+static void zip_progress_cb(zip_t *za, double fraction, void *ud) /* lint:allow libzip fraction */
+{
+    (void)za;
+    struct ts_export_zip *z = ud;
+    int64_t done = (int64_t)(fraction * (double)z->total); /* lint:allow libzip fraction */
+    if (done == z->last_done && fraction < 1)
+        return;
+    z->last_done = done;
+    if (z->progress(z->progress_ctx, done, z->total) != 0)
+        z->cancel = true;
+}
+
+static int zip_cancel_cb(zip_t *za, void *ud)
+{
+    (void)za;
+    return ((struct ts_export_zip *)ud)->cancel ? 1 : 0;
+}
+
+void ts_export_zip_progress(struct ts_export_zip *z, int64_t total, ts_export_progress_fn fn,
+                            void *ctx)
+{
+    z->progress = fn;
+    z->progress_ctx = ctx;
+    z->total = total > 0 ? total : 1;
+    z->last_done = -1;
+    zip_register_progress_callback_with_state(z->za, 0.001, zip_progress_cb, NULL, z); /* lint:allow libzip precision */
+    zip_register_cancel_callback_with_state(z->za, zip_cancel_cb, NULL, z);
 }
 
 /* Give up an archive being built: nothing is written. */
@@ -544,4 +588,248 @@ out:
     free(src);
     free(pages);
     return rc;
+}
+
+/* ---- the query of 导出备案目录 ---------------------------------------- */
+
+#define BATCH_DECLS 500
+
+/* The matching declarations, as SQL after "FROM customs_decl d WHERE ",
+ * with its 7 arguments (args_of). */
+#define DECL_FILTER                                                                              \
+    "d.ent_id = ? AND (? = 'all' OR d.status = ?) AND (? = '' OR INSTR(d.decl_no, ?) > 0)"       \
+    " AND (? = '' OR d.period = ?)"
+#define FILTER_ARGS(q)                                                                           \
+    TS_I64((q)->ent_id), TS_STR((q)->status), TS_STR((q)->status), TS_STR((q)->decl_no),         \
+        TS_STR((q)->decl_no), TS_STR((q)->period), TS_STR((q)->period)
+
+/* The documents' columns, x the document, k its kind. */
+#define DOC_COLS                                                                                 \
+    " IFNULL(x.id, 0) AS doc_id, IFNULL(k.name, '') AS kind_name,"                               \
+    " IFNULL(x.file_name, '') AS file_name, IFNULL(x.size, 0) AS size,"                          \
+    " IFNULL(x.uploaded_at, '') AS uploaded_at, IFNULL(x.sha256, '') AS sha256,"                 \
+    " IFNULL(x.kind, '') AS kind"
+
+int ts_export_totals(struct ts_db *db, const struct ts_export_query *q, int64_t *ndocs,
+                     int64_t *bytes)
+{
+    struct ts_arena *a = ts_arena_new(4096);
+    struct ts_db_rows r;
+    int rc = -1;
+    if (!a)
+        return -1;
+    if (ts_db_query(db, a,
+                    "SELECT COUNT(*) AS n, IFNULL(SUM(x.size), 0) AS bytes FROM decl_document x"
+                    " WHERE x.ent_id = ? AND (x.decl_id IN (SELECT d.id FROM customs_decl d"
+                    " WHERE " DECL_FILTER ") OR (x.decl_id IS NULL AND x.period_filing_id IN"
+                    " (SELECT d.period_filing_id FROM customs_decl d WHERE " DECL_FILTER ")))",
+                    TS_ARGS(TS_I64(q->ent_id), FILTER_ARGS(q), FILTER_ARGS(q)), &r) == 0 &&
+        r.nrows == 1) {
+        *ndocs = ts_db_cell_i64(&r, 0, "n");
+        *bytes = ts_db_cell_i64(&r, 0, "bytes");
+        rc = 0;
+    }
+    ts_arena_free(a);
+    return rc;
+}
+
+/* Row i of a document query as a ts_export_doc; path is the stored file
+ * (NULL for a declaration without documents). */
+static struct ts_export_doc row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i)
+{
+    bool doc = ts_db_cell_i64(r, i, "doc_id") != 0;
+    return (struct ts_export_doc){
+        .decl_no = ts_db_cell(r, i, "decl_no"),
+        .period = ts_db_cell(r, i, "period"),
+        .export_date = ts_db_cell(r, i, "export_date"),
+        .kind_name = ts_db_cell(r, i, "kind_name"),
+        .file_name = ts_db_cell(r, i, "file_name"),
+        .uploaded_at = ts_db_cell(r, i, "uploaded_at"),
+        .sha256 = ts_db_cell(r, i, "sha256"),
+        .file_kind = ts_db_cell(r, i, "kind"),
+        .path = doc ? ts_store_path(a, ts_db_cell(r, i, "sha256")) : NULL,
+        .size = ts_db_cell_i64(r, i, "size"),
+    };
+}
+
+/* The documents of the next batch of matching declarations after 报关单号
+ * after, with the declarations without documents (doc_id 0). */
+static int decl_batch(struct ts_db *db, struct ts_arena *a, const struct ts_export_query *q,
+                      const char *after, struct ts_db_rows *out)
+{
+    return ts_db_query(
+        db, a,
+        "SELECT d.id AS decl_id, d.decl_no, d.period, d.export_date," DOC_COLS
+        " FROM (SELECT d.id, d.ent_id, d.decl_no, d.period,"
+        " IFNULL(d.export_date, '') AS export_date FROM customs_decl d WHERE " DECL_FILTER
+        " AND d.decl_no > ? ORDER BY d.decl_no LIMIT ?) d"
+        " LEFT JOIN decl_document x ON x.ent_id = d.ent_id AND x.decl_id = d.id"
+        " LEFT JOIN doc_kind k ON k.id = x.doc_kind_id"
+        " ORDER BY d.decl_no, k.ent_key, k.sort_order, k.id, x.id",
+        TS_ARGS(FILTER_ARGS(q), TS_STR(after), TS_I64(BATCH_DECLS)), out);
+}
+
+/* The 按所属期备案 documents of the matching declarations' period filings,
+ * one filing at a time. */
+static int period_docs(struct ts_db *db, struct ts_arena *a, const struct ts_export_query *q,
+                       ts_export_doc_fn fn, void *ctx)
+{
+    struct ts_db_rows f, r;
+    if (ts_db_query(db, a,
+                    "SELECT f.id FROM period_filing f WHERE f.ent_id = ? AND f.id IN"
+                    " (SELECT d.period_filing_id FROM customs_decl d WHERE " DECL_FILTER ")"
+                    " ORDER BY f.period",
+                    TS_ARGS(TS_I64(q->ent_id), FILTER_ARGS(q)), &f) < 0)
+        return -1;
+    struct ts_arena *b = ts_arena_new(1 << 20);
+    if (!b)
+        return -1;
+    for (size_t i = 0; i < f.nrows; i++) {
+        ts_arena_reset(b);
+        if (ts_db_query(db, b,
+                        "SELECT '' AS decl_no, f.period, '' AS export_date," DOC_COLS
+                        " FROM decl_document x JOIN period_filing f ON f.id = x.period_filing_id"
+                        " JOIN doc_kind k ON k.id = x.doc_kind_id"
+                        " WHERE x.ent_id = ? AND x.period_filing_id = ? AND x.decl_id IS NULL"
+                        " ORDER BY k.ent_key, k.sort_order, k.id, x.id",
+                        TS_ARGS(TS_I64(q->ent_id), TS_I64(ts_db_cell_i64(&f, i, "id"))),
+                        &r) < 0)
+            goto fail;
+        for (size_t j = 0; j < r.nrows; j++) {
+            struct ts_export_doc d = row_doc(b, &r, j);
+            if (fn(ctx, &d) < 0)
+                goto fail;
+        }
+    }
+    ts_arena_free(b);
+    return 0;
+fail:
+    ts_arena_free(b);
+    return -1;
+}
+
+int64_t ts_export_each(struct ts_db *db, const struct ts_export_query *q, ts_export_doc_fn fn,
+                       void *ctx)
+{
+    struct ts_arena *a = ts_arena_new(1 << 20);
+    struct ts_db_rows r;
+    char after[32] = "";
+    int64_t ndecls = 0, in_batch;
+    if (!a)
+        return -1;
+    do {
+        ts_arena_reset(a);
+        in_batch = 0;
+        if (decl_batch(db, a, q, after, &r) < 0)
+            goto fail;
+        for (size_t i = 0; i < r.nrows; i++) {
+            struct ts_export_doc d = row_doc(a, &r, i);
+            if (strcmp(d.decl_no, after) != 0)
+                in_batch++;
+            snprintf(after, sizeof after, "%s", d.decl_no);
+            if (fn(ctx, &d) < 0)
+                goto fail;
+        }
+        ndecls += in_batch;
+    } while (in_batch == BATCH_DECLS);
+    ts_arena_reset(a);
+    if (ndecls > 0 && period_docs(db, a, q, fn, ctx) < 0)
+        goto fail;
+    ts_arena_free(a);
+    return ndecls;
+fail:
+    ts_arena_free(a);
+    return -1;
+}
+
+struct zip_build {
+    struct ts_export_zip *zip;
+    struct ts_export_xlsx *cat;
+    ts_export_progress_fn progress;
+    void *ctx;
+    int64_t ndocs;
+    bool stopped;
+};
+
+/* One document into the ZIP and its catalog row. */
+static int zip_one(void *ctx, const struct ts_export_doc *d)
+{
+    struct zip_build *j = ctx;
+    const char *in_zip = NULL;
+    if (d->path && access(d->path, R_OK) != 0) {
+        ts_log_error("ts_export: stored file %s of %s%s is missing", d->sha256, d->decl_no,
+                     d->period);
+        return -1;
+    }
+    if (d->path && !(in_zip = ts_export_zip_add(j->zip, d)))
+        return -1;
+    if (d->path)
+        j->ndocs++;
+    return ts_export_xlsx_add(j->cat, d, in_zip);
+}
+
+/* The caller's progress, remembering a request to stop. */
+static int build_progress(void *ctx, int64_t done, int64_t total)
+{
+    struct zip_build *j = ctx;
+    if (j->progress(j->ctx, done, total) != 0)
+        j->stopped = true;
+    return j->stopped;
+}
+
+int64_t ts_export_zip_query(struct ts_db *db, const struct ts_export_query *q,
+                            const char *zip_path, const char *tmpdir,
+                            ts_export_progress_fn progress, void *ctx)
+{
+    struct zip_build j = {.progress = progress, .ctx = ctx};
+    char cpath[4096];
+    int64_t n = -1;
+    int fd;
+    snprintf(cpath, sizeof cpath, "%s/export-XXXXXX.xlsx", tmpdir);
+    if ((fd = mkstemps(cpath, 5)) < 0) {
+        ts_log_error("ts_export: cannot create %s", cpath);
+        return -1;
+    }
+    close(fd);
+    if (!(j.zip = ts_export_zip_open(zip_path)) ||
+        !(j.cat = ts_export_xlsx_open(cpath, tmpdir, TS_EXPORT_IN_ZIP)))
+        goto out;
+    n = ts_export_each(db, q, zip_one, &j);
+    int closed = ts_export_xlsx_close(j.cat);
+    j.cat = NULL;
+    if (n <= 0 || closed < 0) {
+        n = closed < 0 ? -1 : n;
+        goto out;
+    }
+    if (ts_export_zip_add_file(j.zip, "备案目录.xlsx", cpath, true) < 0) {
+        n = -1;
+        goto out;
+    }
+    if (progress)
+        ts_export_zip_progress(j.zip, j.ndocs + 1, build_progress, &j);
+    closed = ts_export_zip_close(j.zip);
+    j.zip = NULL;
+    if (closed < 0)
+        n = j.stopped ? TS_EXPORT_STOPPED : -1;
+out:
+    if (j.cat)
+        ts_export_xlsx_close(j.cat);
+    if (j.zip)
+        ts_export_zip_discard(j.zip);
+    unlink(cpath);
+    if (n <= 0)
+        unlink(zip_path);
+    return n;
+}
+
+int ts_export_job_file(int64_t id, char *out, size_t cap)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/docexport", ts_config_str("tmp.dir", "/tmp"));
+    if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+        ts_log_error("ts_export: cannot make %s", dir);
+        return -1;
+    }
+    int k = snprintf(out, cap, "%s/job-%lld.zip", dir, (long long)id);
+    return k < 0 || (size_t)k >= cap ? -1 : 0;
 }

@@ -57,9 +57,65 @@ int ts_export_zip_add_file(struct ts_export_zip *z, const char *name, const char
 int ts_export_zip_close(struct ts_export_zip *z);
 void ts_export_zip_discard(struct ts_export_zip *z);
 
+/* Report the writing of the archive (ts_export_zip_close): done of total
+ * documents, as libzip reads them.  A non-zero return from fn cancels the
+ * close (the archive is not written). */
+typedef int (*ts_export_progress_fn)(void *ctx, int64_t done, int64_t total);
+void ts_export_zip_progress(struct ts_export_zip *z, int64_t total, ts_export_progress_fn fn,
+                            void *ctx);
+
 size_t ts_export_safe_name(const char *name, char *out, size_t cap);
 
 int ts_export_pdf(const char *out_path, const char *tmpdir, const struct ts_export_doc *docs,
                   size_t n, const char **err);
+
+/* ---- the query of 导出备案目录 (cgi-bin/docexport and the worker) ---- */
+
+struct ts_db;
+
+/* The matching declarations: the enterprise's, status "incomplete" /
+ * "complete" / "all", 报关单号 containing decl_no ("" any), 所属期 period
+ * ("" any).  Their documents are the declarations' own (申报关联号专属单证
+ * included) and those of the 按所属期备案 records (period_filing) the
+ * declarations belong to; the latter have decl_no "" and go in the ZIP
+ * under <所属期>/<单证种类>/. */
+struct ts_export_query {
+    int64_t ent_id;
+    const char *status;
+    const char *decl_no;
+    const char *period;
+};
+
+typedef int (*ts_export_doc_fn)(void *ctx, const struct ts_export_doc *d);
+
+/* Number and total size (sum of decl_document.size) of the query's
+ * documents.  -1 on a database error. */
+int ts_export_totals(struct ts_db *db, const struct ts_export_query *q, int64_t *ndocs,
+                     int64_t *bytes);
+/* fn for every document of the matching declarations (and once for each
+ * declaration without any), in 报关单号 order, batch by batch in an arena
+ * of its own; then for the 按所属期备案 documents, by 所属期.  The number
+ * of declarations, -1 on error (fn's or the database's). */
+int64_t ts_export_each(struct ts_db *db, const struct ts_export_query *q, ts_export_doc_fn fn,
+                       void *ctx);
+
+#define TS_EXPORT_STOPPED (-2)
+/* 【导出ZIP】: the ZIP of the query at zip_path with 备案目录.xlsx at its
+ * root (temp files in tmpdir).  progress (may be NULL) as for
+ * ts_export_zip_progress.  The number of declarations (0: none matched,
+ * nothing written), -1 on error, TS_EXPORT_STOPPED when progress asked to
+ * stop; zip_path is left only on success. */
+int64_t ts_export_zip_query(struct ts_db *db, const struct ts_export_query *q,
+                            const char *zip_path, const char *tmpdir,
+                            ts_export_progress_fn progress, void *ctx);
+
+/* A job's ZIP is kept this long after it is made (docexport_job.expires_at,
+ * set by tools/ts-worker); downloads are refused after, and the worker
+ * removes expired ZIPs when it runs the next docexport.zip job. */
+#define TS_EXPORT_JOB_KEEP_HOURS 24
+
+/* Where the ZIP of export job id (docexport_job.id) is kept:
+ * <tmp.dir>/docexport/job-<id>.zip; the directory is made if missing. */
+int ts_export_job_file(int64_t id, char *out, size_t cap);
 
 #endif

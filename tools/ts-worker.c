@@ -19,17 +19,21 @@
  * transaction is rolled back and the job queued again for the next worker
  * (or the one after a restart); a job past its last report finishes.  Then
  * the worker exits 0. */
+#include "ts_arena.h"
 #include "ts_config.h"
 #include "ts_db.h"
 #include "ts_declist.h"
+#include "ts_export.h"
 #include "ts_job.h"
 #include "ts_log.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define IDLE_NS   (200L * 1000 * 1000)
@@ -98,8 +102,108 @@ static void undo_declist_import(const struct conns *cn, const struct ts_job *job
         ts_log_error("worker: upload %lld: status not recorded", (long long)job->ref_id);
 }
 
+/* Remove the ZIPs of export jobs past their expires_at (any enterprise's),
+ * in autocommit: not undone with the job. */
+static void remove_expired_exports(struct ts_db *pdb)
+{
+    struct ts_arena *a = ts_arena_new(16384);
+    struct ts_db_rows r;
+    char path[PATH_MAX];
+    if (!a)
+        return;
+    if (ts_db_query(pdb, a,
+                    "SELECT id FROM docexport_job WHERE removed_at IS NULL"
+                    " AND expires_at <= NOW() ORDER BY id LIMIT 100",
+                    TS_NOARGS, &r) == 0)
+        for (size_t i = 0; i < r.nrows; i++) {
+            int64_t id = ts_db_cell_i64(&r, i, "id");
+            if (ts_export_job_file(id, path, sizeof path) == 0)
+                unlink(path);
+            ts_db_exec(pdb, "UPDATE docexport_job SET removed_at = NOW() WHERE id = ?",
+                       TS_ARGS(TS_I64(id)), NULL);
+        }
+    ts_arena_free(a);
+}
+
+/* docexport.zip: 【导出ZIP】 of a large query (cgi-bin/docexport) with
+ * lib/ts_export, the code of a ZIP made in the request, into
+ * <tmp.dir>/docexport/job-<id>.zip (kept TS_EXPORT_JOB_KEEP_HOURS hours).
+ * The ZIP is written as .part and renamed when whole. */
+static enum job_rc run_docexport_zip(const struct conns *cn, const struct ts_job *job, char *msg,
+                                     size_t n)
+{
+    struct progress_ctx p = {cn->pdb, job->id};
+    struct ts_arena *a = ts_arena_new(16384);
+    struct ts_db_rows r;
+    char path[PATH_MAX], part[PATH_MAX + 8];
+    enum job_rc rc = JOB_FAILED;
+    snprintf(msg, n, "生成ZIP失败，请稍后重新导出");
+    remove_expired_exports(cn->pdb);
+    if (!a || ts_export_job_file(job->ref_id, path, sizeof path) < 0)
+        goto out;
+    snprintf(part, sizeof part, "%s.part", path);
+    if (ts_db_query(cn->db, a,
+                    "SELECT ent_id, status_filter, decl_no, period FROM docexport_job"
+                    " WHERE ent_id = ? AND id = ?",
+                    TS_ARGS(TS_I64(job->ent_id), TS_I64(job->ref_id)), &r) < 0)
+        goto out;
+    if (r.nrows != 1) {
+        snprintf(msg, n, "导出任务不存在");
+        goto out;
+    }
+    struct ts_export_query q = {
+        .ent_id = ts_db_cell_i64(&r, 0, "ent_id"),
+        .status = ts_db_cell(&r, 0, "status_filter"),
+        .decl_no = ts_db_cell(&r, 0, "decl_no"),
+        .period = ts_db_cell(&r, 0, "period"),
+    };
+    int64_t ndecls = ts_export_zip_query(cn->db, &q, part, ts_config_str("tmp.dir", "/tmp"),
+                                         report_progress, &p);
+    if (ndecls == TS_EXPORT_STOPPED) {
+        rc = JOB_STOPPED;
+        goto out;
+    }
+    if (ndecls == 0)
+        snprintf(msg, n, "没有符合条件的报关单，未导出");
+    if (ndecls <= 0)
+        goto out;
+    struct stat st;
+    if (stat(part, &st) < 0 || rename(part, path) < 0) {
+        ts_log_error("worker: export job %lld: cannot keep %s", (long long)job->ref_id, path);
+        goto out;
+    }
+    if (ts_db_exec(cn->db,
+                   "UPDATE docexport_job SET decl_count = ?, zip_bytes = ?,"
+                   " expires_at = NOW() + INTERVAL ? HOUR WHERE id = ?",
+                   TS_ARGS(TS_I64(ndecls), TS_I64((int64_t)st.st_size),
+                           TS_I64(TS_EXPORT_JOB_KEEP_HOURS), TS_I64(job->ref_id)),
+                   NULL) < 0) {
+        unlink(path);
+        goto out;
+    }
+    snprintf(msg, n, "ZIP已生成：%lld 个报关单", (long long)ndecls);
+    rc = JOB_DONE;
+out:
+    if (rc != JOB_DONE)
+        unlink(part);
+    if (a)
+        ts_arena_free(a);
+    return rc;
+}
+
+/* Nothing of a failed or stopped export is kept (the job says why). */
+static void undo_docexport_zip(const struct conns *cn, const struct ts_job *job, enum job_rc rc,
+                               const char *msg)
+{
+    char path[PATH_MAX];
+    (void)cn, (void)rc, (void)msg;
+    if (ts_export_job_file(job->ref_id, path, sizeof path) == 0)
+        unlink(path);
+}
+
 static const struct job_kind kinds[] = {
     {"declist.import", run_declist_import, undo_declist_import},
+    {"docexport.zip", run_docexport_zip, undo_docexport_zip},
 };
 
 static const struct job_kind *kind_of(const struct ts_job *job)

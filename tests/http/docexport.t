@@ -11,6 +11,7 @@ use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use File::Temp qw(tempdir);
+use Time::HiRes qw(sleep time);
 use Test::More;
 use TsTest qw(:DEFAULT :html);
 
@@ -212,6 +213,148 @@ $r = $other->get("/docexport/zip?decl_no=$no1");
 like($r->{text}, qr{没有符合条件的报关单}, 'nor for the ZIP');
 $r = $other->get("/docexport/print?decl_no=$no1");
 unlike($r->{text}, qr{$no1</span>}, 'nor for printing');
+
+# ---------------------------------------------------------------- 按所属期备案 in the exports
+
+sub zip_entries {
+    my ($bytes, $name) = @_;
+    my $p = save($name, $bytes);
+    return map { my ($n, $h) = split /\t/; ($n => $h) } split /\n/, run_py(
+        'import sys,zipfile,hashlib
+z=zipfile.ZipFile(sys.argv[1])
+for i in z.infolist(): sys.stdout.buffer.write((i.filename+"\t"+hashlib.sha256(z.read(i)).hexdigest()+"\n").encode())', $p);
+}
+sub zip_catalog {
+    my ($bytes, $name) = @_;
+    my $p = save($name, $bytes);
+    run_py('import sys,zipfile; open(sys.argv[2],"wb").write(zipfile.ZipFile(sys.argv[1]).read("备案目录.xlsx"))', $p, "$p.xlsx");
+    return split /\n/, run_py($XL, "$p.xlsx");
+}
+
+my $PDF4 = pdf("Freight $run");
+$r = $c->post_multipart('/docupload/upload', [[period => $pf], [doc_kind_id => $transport], part('运费发票.pdf', $PDF4)]);
+is($r->{status}, 303, 'a 按所属期备案 document through docupload');
+$r = $c->get("/docexport/zip?decl_no=$prefix&period=$period&status=all");
+is($r->{status}, 200, 'ZIP of the 所属期');
+%entries = zip_entries($r->{content}, 'period.zip');
+is($entries{"$period/出口货物运输单据/运费发票.pdf"}, sha256_hex($PDF4), 'the 按所属期备案 document under <所属期>/<单证种类>/');
+is($entries{"$no1/出口合同/合同.pdf"}, sha256_hex($PDF1), 'the declarations\' documents as before');
+@cat = zip_catalog($r->{content}, 'period-cat.zip');
+$want = quotemeta join "\t", "（按所属期备案 $period）", '出口货物运输单据', '运费发票.pdf', "$period/出口货物运输单据/运费发票.pdf", length($PDF4);
+ok((grep { /^$want\t\S+ \S+\t${\ sha256_hex($PDF4)}$/ } @cat), '备案目录.xlsx lists it with its path');
+$r = $c->get("/docexport/zip?decl_no=$prefix&status=all");
+%entries = zip_entries($r->{content}, 'decls.zip');
+ok(exists $entries{"$period/出口货物运输单据/运费发票.pdf"}, 'also when the query names no 所属期: the period of its declarations');
+$r = $c->get("/docexport/table?decl_no=$prefix&period=$period&status=all");
+@rows = split /\n/, run_py($XL, save('period-table.xlsx', $r->{content}));
+ok((grep { /^\t$period\t\t出口货物运输单据\t运费发票\.pdf\t${\ length $PDF4}\t/ } @rows), '导出表格 lists it under its 所属期');
+$r = $c->get("/docexport/zip?decl_no=$prefix&period=$period&status=complete");
+%entries = zip_entries($r->{content}, 'complete.zip');
+ok(exists $entries{"$period/出口货物运输单据/运费发票.pdf"}, '已收齐 of the period: its 按所属期备案 documents too');
+like($other->get("/docexport/zip?period=$period&status=all")->{text}, qr{没有符合条件的报关单}, 'not for another enterprise');
+
+# ---------------------------------------------------------------- 导出ZIP as a job
+
+# One stored file of 5 000 000 bytes referenced 12 times (content-addressed
+# store): 60 MB of documents, over the 50 MB of export.zip_job_bytes.
+sub padded_pdf {
+    my ($text, $padlen) = @_;
+    my $content = "BT /F1 12 Tf 20 60 Td ($text) Tj ET\n" . (' ' x $padlen);
+    my @objs = ('<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+        '<< /Length ' . length($content) . " >>\nstream\n$content" . 'endstream',
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+    my $out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+    my @off;
+    for my $i (1 .. @objs) { push @off, length $out; $out .= "$i 0 obj\n$objs[$i - 1]\nendobj\n" }
+    my $xref = length $out;
+    $out .= sprintf "xref\n0 %d\n0000000000 65535 f \n", @objs + 1;
+    $out .= sprintf "%010d 00000 n \n", $_ for @off;
+    $out .= sprintf "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", @objs + 1, $xref;
+    return $out;
+}
+my $BIG = padded_pdf("Big $run", 4_999_000);
+$BIG = padded_pdf("Big $run", 4_999_000 + 5_000_000 - length $BIG);
+is(length $BIG, 5_000_000, 'a PDF of 5 000 000 bytes');
+my $period2 = sprintf '%04d%02d', 2100 + $$ % 60, 1 + int rand 12;
+db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+    . " VALUES ($ent, '$period2', CURDATE(), CURDATE() + INTERVAL 10 DAY, '2036-12-31')");
+my $pf2 = db_value("SELECT id FROM period_filing WHERE ent_id = $ent AND period = '$period2'");
+my $prefix2 = sprintf '5103%06d%07d', $$ % 1000000, time % 10000000;
+my $no3 = $prefix2 . '1';
+db_do("INSERT INTO customs_decl (ent_id, decl_no, period, period_filing_id, export_date, line_count)"
+    . " VALUES ($ent, '$no3', '$period2', $pf2, '2026-02-10', 1)");
+my $d3 = db_value("SELECT id FROM customs_decl WHERE ent_id = $ent AND decl_no = '$no3'");
+$r = $c->post_multipart('/docupload/upload', [[decl => $d3], [doc_kind_id => $contract], part('大合同.pdf', $BIG)]);
+is($r->{status}, 303, 'a 5 MB document through docupload');
+my $big_sha = sha256_hex($BIG);
+db_do("INSERT INTO decl_document (ent_id, decl_id, doc_kind_id, sha256, file_name, size, kind, uploaded_by)"
+    . " VALUES ($ent, $d3, $contract, '$big_sha', '大合同.pdf', " . length($BIG) . ", 'pdf', $user)") for 1 .. 11;
+db_do("INSERT INTO decl_document (ent_id, period_filing_id, doc_kind_id, sha256, file_name, size, kind, uploaded_by)"
+    . " VALUES ($ent, $pf2, $transport, '" . sha256_hex($PDF2) . "', '月结运费.pdf', " . length($PDF2) . ", 'pdf', $user)");
+is(db_value("SELECT SUM(size) FROM decl_document WHERE decl_id = $d3"), 60_000_000, '60 MB of documents');
+
+# Hold the named locks of the next job ids so the worker leaves the job
+# queued for a few seconds: the page is seen with its progress bar.
+my $max_job = db_value('SELECT IFNULL(MAX(id), 0) FROM job');
+my $sock = var_dir() . '/run/mysqld.sock';
+my $locks = join ', ', map { "GET_LOCK('ts_job_" . ($max_job + $_) . "', 0)" } 1 .. 40;
+open my $holder, '-|', 'mariadb', '--no-defaults', "--socket=$sock", '--user=root', '-N', '-B', 'tuishui',
+    '-e', "SELECT $locks; SELECT SLEEP(3);" or die "mariadb: $!";
+sleep 0.5;
+my $t0 = time;
+$r = $c->get("/docexport/zip?decl_no=$prefix2&status=all");
+ok(time - $t0 < 3, 'a large ZIP returns at once');
+is($r->{status}, 303, 'a large ZIP becomes a job');
+my ($xid) = ($r->{headers}{location} // '') =~ m{/docexport/job\?id=(\d+)$};
+ok($xid, 'redirected to /docexport/job?id=');
+my $jid = db_value("SELECT job_id FROM docexport_job WHERE id = $xid");
+is(db_value("SELECT kind FROM job WHERE id = $jid"), 'docexport.zip', 'job kind docexport.zip');
+is(db_value("SELECT CONCAT(ent_id, '/', decl_no, '/', status_filter) FROM docexport_job WHERE id = $xid"), "$ent/$prefix2/all", 'the query kept with the job');
+$r = $c->get("/docexport/job?id=$xid");
+is($r->{status}, 200, 'the job page');
+like($r->{text}, qr/<progress /, 'a progress bar while the job waits');
+like($r->{text}, qr/<meta http-equiv="refresh" content="2">/, 'refreshed every 2 s');
+is($c->get("/docexport/download?id=$xid")->{status}, 404, 'no download before it is done');
+{ local $/; <$holder>; close $holder; }
+my $status = '';
+for (1 .. 300) {
+    $status = db_value("SELECT status FROM job WHERE id = $jid");
+    last if $status eq 'done' || $status eq 'failed';
+    sleep 0.2;
+}
+is($status, 'done', 'the worker made the ZIP');
+is(db_value("SELECT CONCAT(progress_done, '/', progress_total) FROM job WHERE id = $jid"), '14/14', 'progress by file: 13 documents + 备案目录.xlsx');
+$r = $c->get("/docexport/job?id=$xid");
+unlike($r->{text}, qr/http-equiv="refresh"/, 'done: no more refreshing');
+like($r->{text}, qr{<a class="button primary" id="job-download" href="/docexport/download\?id=$xid">下载</a>}, 'the 下载 link');
+like($r->{text}, qr{文件保留24小时}, 'says how long it is kept');
+$r = $c->get("/docexport/download?id=$xid");
+is($r->{status}, 200, 'download');
+is($r->{headers}{'content-type'}, 'application/zip', 'as application/zip');
+%entries = zip_entries($r->{content}, 'job.zip');
+is(scalar(grep { m{^\Q$no3\E/出口合同/大合同(\(\d+\))?\.pdf$} && $entries{$_} eq $big_sha } keys %entries), 12, 'the 12 documents, bytes as uploaded');
+is($entries{"$period2/出口货物运输单据/月结运费.pdf"}, sha256_hex($PDF2), 'the 按所属期备案 document');
+ok(exists $entries{'备案目录.xlsx'}, '备案目录.xlsx');
+is(scalar(keys %entries), 14, 'nothing else');
+is($c->get("/docexport/download?id=$xid")->{status}, 200, 'downloadable again');
+is($other->get("/docexport/job?id=$xid")->{status}, 404, 'another enterprise: the job page 404');
+is($other->get("/docexport/download?id=$xid")->{status}, 404, 'another enterprise: the download 404');
+my $kept = var_dir() . "/tmp/docexport/job-$xid.zip";
+ok(-f $kept, 'the ZIP is kept under tmp.dir/docexport');
+
+# Expiry: refused after expires_at, removed by the next export job.
+db_do("UPDATE docexport_job SET expires_at = NOW() - INTERVAL 1 MINUTE WHERE id = $xid");
+$r = $c->get("/docexport/download?id=$xid");
+is($r->{status}, 404, 'expired: refused');
+like($r->{text}, qr{超过保留期限}, 'with the reason');
+$r = $c->get("/docexport/zip?decl_no=$prefix2&status=all");
+my ($xid2) = ($r->{headers}{location} // '') =~ m{id=(\d+)$};
+my $jid2 = db_value("SELECT job_id FROM docexport_job WHERE id = $xid2");
+for (1 .. 300) { last if db_value("SELECT status FROM job WHERE id = $jid2") =~ /done|failed/; sleep 0.2 }
+is(db_value("SELECT status FROM job WHERE id = $jid2"), 'done', 'a second export job');
+ok(!-e $kept, 'the expired ZIP removed by it');
+ok(db_value("SELECT removed_at IS NOT NULL FROM docexport_job WHERE id = $xid"), 'and marked removed');
 
 is(scalar(grep { /^export-/ } do { opendir my $dh, var_dir() . '/tmp' or die; readdir $dh }), 0, 'no temp file left by any export or refusal');
 

@@ -178,8 +178,19 @@ static enum ts_result zip_as_job(struct ts_ctx *c, const struct ts_export_query 
     return TS_OK;
 }
 
-/* GET /docexport/zip — 【导出ZIP】 of the query: in the request, or as a
- * job when its documents total more than export.zip_job_bytes. */
+/* A large ZIP is not started by the GET of 【导出ZIP】 (a GET changes
+ * nothing): the page says how large it is and offers 【开始导出】, a POST
+ * with the query and the CSRF token (/docexport/zipjob). */
+static enum ts_result zip_confirm(struct ts_ctx *c, int64_t ndocs, int64_t bytes)
+{
+    ts_render_set_int(c, "Export.Docs", ndocs);
+    ts_render_set_int(c, "Export.MB", (bytes + 1024 * 1024 - 1) / (1024 * 1024));
+    return ts_ui_page(c, "导出ZIP", "docexport/confirm.cs");
+}
+
+/* GET /docexport/zip — 【导出ZIP】 of the query: built in the request, or,
+ * when its documents total more than export.zip_job_bytes, the page that
+ * starts it as a job. */
 static enum ts_result export_zip(struct ts_ctx *c)
 {
     struct ts_export_query q = export_query(c);
@@ -187,7 +198,7 @@ static enum ts_result export_zip(struct ts_ctx *c)
     if (ts_export_totals(c->db, &q, &ndocs, &bytes) < 0)
         return TS_FAIL;
     if (q.ent_id > 0 && bytes > ts_config_int("export.zip_job_bytes", ZIP_JOB_BYTES))
-        return zip_as_job(c, &q, ndocs, bytes);
+        return zip_confirm(c, ndocs, bytes);
     char *zpath = temp_path(c, ".zip");
     if (!zpath)
         return TS_FAIL;
@@ -195,6 +206,18 @@ static enum ts_result export_zip(struct ts_ctx *c)
     if (n <= 0)
         return n == 0 ? list_page(c, NONE_MATCH) : TS_FAIL;
     return send_temp(c, "application/zip", zpath, download_name(c, "zip"));
+}
+
+/* POST /docexport/zipjob — 【开始导出】: the query as a job for the worker. */
+static enum ts_result export_zip_job(struct ts_ctx *c)
+{
+    struct ts_export_query q = export_query(c);
+    int64_t ndocs, bytes;
+    if (ts_export_totals(c->db, &q, &ndocs, &bytes) < 0)
+        return TS_FAIL;
+    if (ndocs == 0)
+        return list_page(c, NONE_MATCH);
+    return zip_as_job(c, &q, ndocs, bytes);
 }
 
 /* The export job id of the session's enterprise, with its job: 1, 0 not
@@ -423,6 +446,7 @@ static const struct ts_param job_params[] = {
 static const struct ts_action actions[] = {
     {"", TS_GET, "docexport", query_params, decl_list, 0},
     {"zip", TS_GET, "docexport", query_params, export_zip, 0},
+    {"zipjob", TS_POST, "docexport", query_params, export_zip_job, 0},
     {"pdf", TS_GET, "docexport", query_params, export_pdf, 0},
     {"table", TS_GET, "docexport", query_params, export_table, 0},
     {"print", TS_GET, "docexport", query_params, print_page, 0},

@@ -302,8 +302,15 @@ my $locks = join ', ', map { "GET_LOCK('ts_job_" . ($max_job + $_) . "', 0)" } 1
 open my $holder, '-|', 'mariadb', '--no-defaults', "--socket=$sock", '--user=root', '-N', '-B', 'tuishui',
     '-e', "SELECT $locks; SELECT SLEEP(3);" or die "mariadb: $!";
 sleep 0.5;
-my $t0 = time;
 $r = $c->get("/docexport/zip?decl_no=$prefix2&status=all");
+is($r->{status}, 200, 'a large ZIP: the GET starts nothing');
+like($r->{text}, qr{约 58 MB.*开始导出}s, 'it says how large (60 000 000 bytes = 58 MiB) and offers 开始导出');
+is(db_value("SELECT COUNT(*) FROM docexport_job WHERE decl_no = " . sql_str($prefix2)), 0, 'no job yet');
+is($c->post('/docexport/zipjob', {decl_no => $prefix2, status => 'all'}, {no_csrf => 1})->{status}, 403,
+   '开始导出 without the CSRF token is refused');
+$c->get("/docexport/zip?decl_no=$prefix2&status=all");
+my $t0 = time;
+$r = $c->post('/docexport/zipjob', {decl_no => $prefix2, status => 'all'});
 ok(time - $t0 < 3, 'a large ZIP returns at once');
 is($r->{status}, 303, 'a large ZIP becomes a job');
 my ($xid) = ($r->{headers}{location} // '') =~ m{/docexport/job\?id=(\d+)$};
@@ -348,7 +355,8 @@ db_do("UPDATE docexport_job SET expires_at = NOW() - INTERVAL 1 MINUTE WHERE id 
 $r = $c->get("/docexport/download?id=$xid");
 is($r->{status}, 404, 'expired: refused');
 like($r->{text}, qr{超过保留期限}, 'with the reason');
-$r = $c->get("/docexport/zip?decl_no=$prefix2&status=all");
+$c->get("/docexport/zip?decl_no=$prefix2&status=all");
+$r = $c->post('/docexport/zipjob', {decl_no => $prefix2, status => 'all'});
 my ($xid2) = ($r->{headers}{location} // '') =~ m{id=(\d+)$};
 my $jid2 = db_value("SELECT job_id FROM docexport_job WHERE id = $xid2");
 for (1 .. 300) { last if db_value("SELECT status FROM job WHERE id = $jid2") =~ /done|failed/; sleep 0.2 }

@@ -20,6 +20,7 @@
  * audit row.  Tenancy: through ts_scope_*, another enterprise's id is 404
  * (单条) or "不存在" (一键收齐). */
 #include "ts_app.h"
+#include "ts_form.h"
 #include "ts_arena.h"
 #include "ts_docs.h"
 #include "ts_ui.h"
@@ -145,6 +146,16 @@ static int complete_one(struct ts_ctx *c, int64_t id, struct outcome *o)
     return 0;
 }
 
+/* The list as the user had queried it (tab, 报关单号, 所属期), to return to
+ * after 收齐. */
+static const char *back_to_query(struct ts_ctx *c)
+{
+    return ts_arena_printf(c->arena, LIST_URL "?status=%s&decl_no=%s&period=%s",
+                           ts_form_encode(c->arena, ts_arg_str(c, "status")),
+                           ts_form_encode(c->arena, ts_arg_str(c, "decl_no")),
+                           ts_form_encode(c->arena, ts_arg_str(c, "period")));
+}
+
 /* POST /doccheck/complete — 【一键收齐】 (the checked ids) or 【收齐】 on
  * one row (one=, which then is the only one).  Per row: see the top. */
 static enum ts_result decl_complete(struct ts_ctx *c)
@@ -163,7 +174,8 @@ static enum ts_result decl_complete(struct ts_ctx *c)
                 return TS_FAIL;
     }
     if (o.refused == 0)
-        return ts_ui_done(c, ts_arena_printf(c->arena, "已收齐%zu条报关单。", o.done), LIST_URL);
+        return ts_ui_done(c, ts_arena_printf(c->arena, "已收齐%zu条报关单。", o.done),
+                          back_to_query(c));
     ts_render_set_int(c, "Result.Done", (int64_t)o.done);
     ts_render_set(c, "Result.Shown", "1");
     return list_page(c);

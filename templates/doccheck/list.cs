@@ -12,6 +12,8 @@
   <form method="post" action="/doccheck/complete" class="check">
     <input type="hidden" name="_csrf" value="<?cs var:CSRF ?>">
     <input type="hidden" name="status" value="<?cs var:Tab ?>">
+    <input type="hidden" name="decl_no" value="<?cs var:Form.decl_no ?>">
+    <input type="hidden" name="period" value="<?cs var:Form.period ?>">
     <?cs if:Can.Edit ?><div class="toolbar"><button type="submit" class="primary">一键收齐</button></div><?cs /if ?>
     <table class="list decls">
       <thead>

@@ -104,8 +104,9 @@ $r = $c->post('/doccheck/complete', {one => $id[0]});
 like($r->{text}, qr{报关单 $no[0]：缺少 出口货物运输单据</li>}, 'an optional kind does not count; the one still missing is named');
 
 upload($id[0], '出口货物运输单据');
-$r = $c->post('/doccheck/complete', {one => $id[0]});
+$r = $c->post('/doccheck/complete', {one => $id[0], status => 'incomplete', decl_no => $no[0]});
 is($r->{status}, 303, '收齐 after the required kinds are there');
+like($r->{location}, qr{^/doccheck/\?status=incomplete&decl_no=$no[0]&period=$}, 'back to the list as it was queried');
 like($c->follow($r)->{text}, qr{已收齐1条报关单}, 'flash');
 is(status_of($id[0]), 'complete', '已收齐');
 is(db_value("SELECT completed_by FROM customs_decl WHERE id = $id[0]"), $user, 'completed_by');

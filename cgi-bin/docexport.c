@@ -331,25 +331,6 @@ static int only_decl(struct ts_ctx *c, int64_t *id)
     return 1;
 }
 
-/* Row i of decl_docs as a ts_export_doc; path is the stored file (NULL for
- * a declaration without documents). */
-static struct ts_export_doc row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i)
-{
-    bool doc = ts_db_cell_i64(r, i, "doc_id") != 0;
-    return (struct ts_export_doc){
-        .decl_no = ts_db_cell(r, i, "decl_no"),
-        .period = ts_db_cell(r, i, "period"),
-        .export_date = ts_db_cell(r, i, "export_date"),
-        .kind_name = ts_db_cell(r, i, "kind_name"),
-        .file_name = ts_db_cell(r, i, "file_name"),
-        .uploaded_at = ts_db_cell(r, i, "uploaded_at"),
-        .sha256 = ts_db_cell(r, i, "sha256"),
-        .file_kind = ts_db_cell(r, i, "kind"),
-        .path = doc ? ts_store_path(a, ts_db_cell(r, i, "sha256")) : NULL,
-        .size = ts_db_cell_i64(r, i, "size"),
-    };
-}
-
 /* The declaration's documents as the batch query's columns (one row with
  * doc_id 0 when it has none), in catalog order. */
 static int decl_docs(struct ts_ctx *c, int64_t decl_id, struct ts_db_rows *out)
@@ -381,7 +362,7 @@ static enum ts_result export_pdf(struct ts_ctx *c)
         return TS_FAIL;
     struct ts_export_doc *docs = ts_arena_alloc(c->arena, r.nrows * sizeof *docs);
     for (size_t i = 0; i < r.nrows; i++)
-        docs[i] = row_doc(c->arena, &r, i);
+        docs[i] = ts_export_row_doc(c->arena, &r, i);
     char *path = temp_path(c, ".pdf");
     if (!path)
         return TS_FAIL;

@@ -633,9 +633,10 @@ int ts_export_totals(struct ts_db *db, const struct ts_export_query *q, int64_t 
     return rc;
 }
 
-/* Row i of a document query as a ts_export_doc; path is the stored file
+/* Row i of a document query (columns doc_id, decl_no, period, export_date,
+ * kind_name, file_name, uploaded_at, sha256, kind, size) as a ts_export_doc; path is the stored file
  * (NULL for a declaration without documents). */
-static struct ts_export_doc row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i)
+struct ts_export_doc ts_export_row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i)
 {
     bool doc = ts_db_cell_i64(r, i, "doc_id") != 0;
     return (struct ts_export_doc){
@@ -696,7 +697,7 @@ static int period_docs(struct ts_db *db, struct ts_arena *a, const struct ts_exp
                         &r) < 0)
             goto fail;
         for (size_t j = 0; j < r.nrows; j++) {
-            struct ts_export_doc d = row_doc(b, &r, j);
+            struct ts_export_doc d = ts_export_row_doc(b, &r, j);
             if (fn(ctx, &d) < 0)
                 goto fail;
         }
@@ -723,7 +724,7 @@ int64_t ts_export_each(struct ts_db *db, const struct ts_export_query *q, ts_exp
         if (decl_batch(db, a, q, after, &r) < 0)
             goto fail;
         for (size_t i = 0; i < r.nrows; i++) {
-            struct ts_export_doc d = row_doc(a, &r, i);
+            struct ts_export_doc d = ts_export_row_doc(a, &r, i);
             if (strcmp(d.decl_no, after) != 0)
                 in_batch++;
             snprintf(after, sizeof after, "%s", d.decl_no);

@@ -118,4 +118,8 @@ int64_t ts_export_zip_query(struct ts_db *db, const struct ts_export_query *q,
  * <tmp.dir>/docexport/job-<id>.zip; the directory is made if missing. */
 int ts_export_job_file(int64_t id, char *out, size_t cap);
 
+struct ts_arena;
+struct ts_db_rows;
+struct ts_export_doc ts_export_row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i);
+
 #endif

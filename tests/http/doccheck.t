@@ -9,33 +9,10 @@ use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
-use TsTest qw(:DEFAULT :html);
+use TsTest qw(:DEFAULT :files :html);
 
 my $run = $$ . time;
 # A one-page PDF 1.4 with a line of text (offsets computed).
-sub pdf {
-    my ($text) = @_;
-    my $content = "BT /F1 12 Tf 20 60 Td ($text) Tj ET\n";
-    my @objs = (
-        '<< /Type /Catalog /Pages 2 0 R >>',
-        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-        '<< /Length ' . length($content) . " >>\nstream\n$content" . 'endstream',
-        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    );
-    my $out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
-    my @off;
-    for my $i (1 .. @objs) {
-        push @off, length $out;
-        $out .= "$i 0 obj\n$objs[$i - 1]\nendobj\n";
-    }
-    my $xref = length $out;
-    $out .= sprintf "xref\n0 %d\n0000000000 65535 f \n", @objs + 1;
-    $out .= sprintf "%010d 00000 n \n", $_ for @off;
-    $out .= sprintf "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", @objs + 1, $xref;
-    return $out;
-}
-
 
 my $c = login('ent-admin-production');
 my $other = login('ent-admin-trading');
@@ -67,7 +44,7 @@ my %kind = map { $_ => db_value("SELECT id FROM doc_kind WHERE ent_id IS NULL AN
 sub upload {
     my ($decl, $kind) = @_;
     my $r = $c->post_multipart('/docupload/upload', [[decl => $decl], [doc_kind_id => $kind{$kind}],
-        [files => {filename => "$kind.pdf", content => pdf("$run $decl $kind{$kind}"), type => 'application/pdf'}]]);
+        [files => {filename => "$kind.pdf", content => test_pdf("$run $decl $kind{$kind}"), type => 'application/pdf'}]]);
     is($r->{status}, 303, "uploaded $kind for $decl");
 }
 sub status_of { db_value("SELECT status FROM customs_decl WHERE id = $_[0]") }

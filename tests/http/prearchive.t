@@ -10,62 +10,18 @@ use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
-use TsTest qw(:DEFAULT :html);
+use TsTest qw(:DEFAULT :files :html);
 
 # ---------------------------------------------------------------- files
 
 # A one-page PDF 1.4 with a line of text; $pad bytes of comment lines after
 # the header make it as large as a test needs, offsets still right.
-sub pdf {
-    my ($text, $pad) = @_;
-    my $content = "BT /F1 12 Tf 20 60 Td ($text) Tj ET\n";
-    my @objs = (
-        '<< /Type /Catalog /Pages 2 0 R >>',
-        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-        '<< /Length ' . length($content) . " >>\nstream\n$content" . 'endstream',
-        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    );
-    my $out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
-    if ($pad) {
-        my $line = '%' . ('x' x 78) . "\n";
-        $out .= $line x int($pad / length $line);
-    }
-    my @off;
-    for my $i (1 .. @objs) {
-        push @off, length $out;
-        $out .= "$i 0 obj\n$objs[$i - 1]\nendobj\n";
-    }
-    my $xref = length $out;
-    $out .= sprintf "xref\n0 %d\n0000000000 65535 f \n", @objs + 1;
-    $out .= sprintf "%010d 00000 n \n", $_ for @off;
-    $out .= sprintf "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", @objs + 1, $xref;
-    return $out;
-}
-
-# A 16x16 JPEG (white, a red circle), 748 bytes.
-my $JPEG = pack 'H*', join '', qw(
-  ffd8ffe000104a46494600010100000100010000ffdb0043000d090a0b0a080d0b0a0b0e0e0d0f13201513121213271c
-  1e17202e2931302e292d2c333a4a3e333646372c2d405741464c4e525352323e5a615a50604a51524fffdb0043010e0e
-  0e131113261515264f352d354f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f
-  4f4f4f4f4f4f4f4f4f4f4f4f4f4fffc00011080010001003012200021101031101ffc4001f0000010501010101010100
-  000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d010203000411051221
-  31410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a
-  434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a9293949596979899
-  9aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1
-  f2f3f4f5f6f7f8f9faffc4001f0100030101010101010101010000000000000102030405060708090a0bffc400b51100
-  020102040403040705040400010277000102031104052131061241510761711322328108144291a1b1c109233352f015
-  6272d10a162434e125f11718191a262728292a35363738393a434445464748494a535455565758595a63646566676869
-  6a737475767778797a82838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4
-  c5c6c7c8c9cad2d3d4d5d6d7d8d9dae2e3e4e5e6e7e8e9eaf2f3f4f5f6f7f8f9faffda000c03010002110311003f00f4
-  4b89e569cdada1413050eef2292b1a9240e01049241e32318249e8096f3cab38b5bb28662a5d1e35216450403c124820
-  91c64e72083d402e2095673756810cc5423a48c42c8a09239009041279c1ce4823a105bc12b4e2eaec2098294448d895
-  8d4904f2402492073818c000752675b9bfbbcbe5f8dffaf95bccffd9);
+my $JPEG = test_jpeg();
 
 my $run = $$ . time;
-my $PDF = pdf("Export invoice $run");
-my $PDF2 = pdf("Packing list $run");
-my $BIG = pdf("Big scan $run", 6 * 1024 * 1024);
+my $PDF = test_pdf("Export invoice $run");
+my $PDF2 = test_pdf("Packing list $run");
+my $BIG = test_pdf("Big scan $run", 6 * 1024 * 1024);
 my $EXE = "MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" . ("\x00" x 48) . 'This program cannot be run in DOS mode.' . ("\x00" x 200);
 my $CUT = substr($PDF, 0, int(length($PDF) / 2));
 
@@ -296,7 +252,7 @@ ok(-f var_dir() . '/store/' . substr($sha2, 0, 2) . '/' . substr($sha2, 2, 2) . 
 
 # A name longer than 255 characters is cut (at a character, not a byte).
 my $long = ('长' x 300) . '.pdf';
-$r = $c->post_multipart('/prearchive/upload', [[id => $id], [doc_kind_id => $kind2], file_part($long, pdf("Long $run"))]);
+$r = $c->post_multipart('/prearchive/upload', [[id => $id], [doc_kind_id => $kind2], file_part($long, test_pdf("Long $run"))]);
 is($r->{status}, 303, 'a long name is accepted');
 is(db_value("SELECT file_name FROM prearchive_file WHERE item_id = $id ORDER BY id DESC LIMIT 1"), '长' x 255, 'cut to 255 characters');
 
@@ -307,7 +263,7 @@ is($r->{status}, 303, 'same file again accepted');
 is(nfiles($id), $before, 'not stored twice');
 like($c->follow($r)->{text}, qr/第1个文件 again\.pdf：已上传过相同文件/, 'recognised: 已上传过相同文件');
 $r = $c->post_multipart('/prearchive/upload', [[id => $id], [doc_kind_id => $kind], file_part('a.jpg', $JPEG, 'image/jpeg'),
-    file_part('new.pdf', pdf("New $run")), file_part('b.jpg', $JPEG, 'image/jpeg')]);
+    file_part('new.pdf', test_pdf("New $run")), file_part('b.jpg', $JPEG, 'image/jpeg')]);
 is($r->{status}, 303, 'one new file among known ones');
 is(nfiles($id), $before + 1, 'only the new one stored');
 like($c->follow($r)->{text}, qr/上传成功1个文件.*第1个文件 a\.jpg：已上传过相同文件.*第3个文件 b\.jpg：已上传过相同文件/s, 'both known files named');
@@ -317,7 +273,7 @@ like($c->follow($r)->{text}, qr/上传成功1个文件.*第1个文件 a\.jpg：�
 $r = $other->get('/prearchive/');
 unlike($r->{text}, qr{出口发票\.pdf}, 'another enterprise does not see the files');
 is($other->get("/prearchive/upload?id=$id")->{status}, 404, 'another enterprise: upload page 404');
-$r = $other->post_multipart('/prearchive/upload', [[id => $id], [doc_kind_id => $kind], file_part('evil.pdf', pdf("Evil $run"))]);
+$r = $other->post_multipart('/prearchive/upload', [[id => $id], [doc_kind_id => $kind], file_part('evil.pdf', test_pdf("Evil $run"))]);
 is($r->{status}, 404, 'another enterprise: upload POST 404');
 is($other->get("/prearchive/file?id=$pdf_id")->{status}, 404, 'another enterprise: 查看 404');
 is($other->post('/prearchive/delete', {id => $pdf_id})->{status}, 404, 'another enterprise: 删除 404');

@@ -52,6 +52,11 @@ package TsTest;
 #                              text (tags removed, entities decoded)
 #   page_message($html)        the .message of an error / refusal page
 #
+# Upload fixtures, exported on request (use TsTest qw(:DEFAULT :files)):
+#   test_pdf($text [, $pad])   a valid one-page PDF showing $text (pad: about
+#                              that many bytes of comment lines, for size tests)
+#   test_jpeg()                a valid 16x16 JPEG
+#
 # TsTest::Client methods:
 #   get($path [, \%headers])   GET, no redirects followed; returns the response
 #   post($path, \%form | \@pairs [, \%opt])
@@ -91,8 +96,12 @@ our @EXPORT = qw(base_url var_dir accounts account client login db db_value db_d
   create_user sha256_hex ts_mode master_pid worker_pids pid_alive worker_lock);
 # The HTML helpers on request: use TsTest qw(:DEFAULT :html);
 our @EXPORT_OK = qw(input_value textarea_value selected_value checked_values field_error
-  table_rows page_message);
-our %EXPORT_TAGS = (html => \@EXPORT_OK);
+  table_rows page_message test_pdf test_jpeg);
+our %EXPORT_TAGS = (
+    html  => [qw(input_value textarea_value selected_value checked_values field_error
+                 table_rows page_message)],
+    files => [qw(test_pdf test_jpeg)],
+);
 
 my $builder = Test::More->builder;
 binmode $builder->$_, ':encoding(UTF-8)' for qw(output failure_output todo_output);
@@ -349,6 +358,57 @@ sub page_message {
 }
 
 # ======================================================================
+# ---- upload fixtures (:files)
+
+# A valid one-page PDF showing $text; $pad adds about that many bytes of
+# comment lines before the xref (size limits).
+sub test_pdf {
+    my ($text, $pad) = @_;
+    my $content = "BT /F1 12 Tf 20 60 Td ($text) Tj ET\n";
+    my @objs = (
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+        '<< /Length ' . length($content) . " >>\nstream\n$content" . 'endstream',
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    );
+    my $out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+    if ($pad) {
+        my $line = '%' . ('x' x 78) . "\n";
+        $out .= $line x int($pad / length $line);
+    }
+    my @off;
+    for my $i (1 .. @objs) {
+        push @off, length $out;
+        $out .= "$i 0 obj\n$objs[$i - 1]\nendobj\n";
+    }
+    my $xref = length $out;
+    $out .= sprintf "xref\n0 %d\n0000000000 65535 f \n", @objs + 1;
+    $out .= sprintf "%010d 00000 n \n", $_ for @off;
+    $out .= sprintf "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", @objs + 1, $xref;
+    return $out;
+}
+
+# A 16x16 JPEG (white, a red circle).
+my $TEST_JPEG = pack 'H*', join '', qw(
+  ffd8ffe000104a46494600010100000100010000ffdb0043000d090a0b0a080d0b0a0b0e0e0d0f13201513121213271c
+  1e17202e2931302e292d2c333a4a3e333646372c2d405741464c4e525352323e5a615a50604a51524fffdb0043010e0e
+  0e131113261515264f352d354f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f
+  4f4f4f4f4f4f4f4f4f4f4f4f4f4fffc00011080010001003012200021101031101ffc4001f0000010501010101010100
+  000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d010203000411051221
+  31410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a
+  434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a9293949596979899
+  9aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1
+  f2f3f4f5f6f7f8f9faffc4001f0100030101010101010101010000000000000102030405060708090a0bffc400b51100
+  020102040403040705040400010277000102031104052131061241510761711322328108144291a1b1c109233352f015
+  6272d10a162434e125f11718191a262728292a35363738393a434445464748494a535455565758595a63646566676869
+  6a737475767778797a82838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4
+  c5c6c7c8c9cad2d3d4d5d6d7d8d9dae2e3e4e5e6e7e8e9eaf2f3f4f5f6f7f8f9faffda000c03010002110311003f00f4
+  4b89e569cdada1413050eef2292b1a9240e01049241e32318249e8096f3cab38b5bb28662a5d1e35216450403c124820
+  91c64e72083d402e2095673756810cc5423a48c42c8a09239009041279c1ce4823a105bc12b4e2eaec2098294448d895
+  8d4904f2402492073818c000752675b9bfbbcbe5f8dffaf95bccffd9);
+sub test_jpeg { $TEST_JPEG }
+
 package TsTest::Client;
 use strict;
 use warnings;

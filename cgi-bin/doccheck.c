@@ -7,8 +7,9 @@
  * 【收齐】 one row; 【撤销收齐】 sets a 已收齐 one back to 未收齐.
  *
  * The rule: a declaration is 已收齐 only when every required 单证种类
- * (doc_kind.required = 1) applying to the enterprise's type has at least
- * one file (lib/ts_docs).  一键收齐 is per row, not all-or-nothing: the
+ * (doc_kind.required = 1) applying to the enterprise's type and in force on
+ * its 出口日期 (else the first day of its 所属期) has at least one file
+ * (lib/ts_docs).  一键收齐 is per row, not all-or-nothing: the
  * checked declarations that meet the rule are completed and the others are
  * refused, each named with the kinds it lacks ("报关单 123…：缺少 出口合同、
  * 出口货物运输单据").  Asking for several is asking for each; one lacking a
@@ -17,8 +18,10 @@
  * committed together (or, on a database error, none is).
  *
  * Every change sets or clears completed_by / completed_at and writes an
- * audit row.  Tenancy: through ts_scope_*, another enterprise's id is 404
- * (单条) or "不存在" (一键收齐). */
+ * audit row.  The declaration's 按所属期备案 follows in the same
+ * transaction: 已收齐 when the last 未收齐 declaration of its 所属期 is
+ * completed, 未收齐 again on 撤销收齐 (lib/ts_docs, audited too).  Tenancy: through ts_scope_*,
+ * another enterprise's id is 404 (单条) or "不存在" (一键收齐). */
 #include "ts_app.h"
 #include "ts_form.h"
 #include "ts_arena.h"
@@ -46,14 +49,16 @@ static struct ts_docs_filter list_filter(struct ts_ctx *c)
 }
 
 /* For each 未收齐 declaration of the page, the required kinds it still
- * lacks: Decls.<n>.missing. */
+ * lacks by its own date: Decls.<n>.missing. */
 static int set_missing(struct ts_ctx *c, const struct ts_db_rows *r)
 {
     for (size_t i = 0; i < r->nrows; i++) {
         const char *names;
         if (strcmp(ts_db_cell(r, i, "status"), "complete") == 0)
             continue;
-        if (ts_docs_missing(c, ts_db_cell_i64(r, i, "id"), &names) < 0)
+        const char *on = ts_docs_decl_date(c->arena, ts_db_cell(r, i, "export_date"),
+                                           ts_db_cell(r, i, "period"));
+        if (ts_docs_missing(c, ts_db_cell_i64(r, i, "id"), on, &names) < 0)
             return -1;
         ts_render_set(c, ts_arena_printf(c->arena, "Decls.%zu.missing", i), names);
     }
@@ -86,19 +91,39 @@ static enum ts_result decl_list(struct ts_ctx *c)
     return list_page(c);
 }
 
-/* A declaration locked for the change: 1 found, 0 not, -1 error. */
-static int decl_lock(struct ts_ctx *c, int64_t id, const char **decl_no, const char **status)
+/* A declaration as locked for a change of its status. */
+struct decl {
+    const char *decl_no;
+    const char *period;
+    const char *status;
+    const char *on; /* the date its kinds are looked up by (ts_docs_decl_date) */
+};
+
+/* A declaration locked for the change, its 按所属期备案 first (the order
+ * lib/ts_docs asks for): 1 found, 0 not, -1 error. */
+static int decl_lock(struct ts_ctx *c, int64_t id, struct decl *d)
 {
     struct ts_db_rows r;
-    if (ts_scope_query(c,
-                       "SELECT decl_no, status FROM customs_decl WHERE ent_id = ? AND id = ?"
-                       " FOR UPDATE",
+    if (ts_scope_query(c, "SELECT period FROM customs_decl WHERE ent_id = ? AND id = ?",
                        TS_ARGS(TS_I64(id)), &r) < 0)
         return -1;
     if (r.nrows != 1)
         return 0;
-    *decl_no = ts_db_cell(&r, 0, "decl_no");
-    *status = ts_db_cell(&r, 0, "status");
+    if (ts_docs_period_lock(c, ts_db_cell(&r, 0, "period")) < 0 ||
+        ts_scope_query(c,
+                       "SELECT decl_no, period, status, IFNULL(export_date, '') AS export_date"
+                       " FROM customs_decl WHERE ent_id = ? AND id = ? FOR UPDATE",
+                       TS_ARGS(TS_I64(id)), &r) < 0)
+        return -1;
+    if (r.nrows != 1)
+        return 0;
+    *d = (struct decl){
+        .decl_no = ts_db_cell(&r, 0, "decl_no"),
+        .period = ts_db_cell(&r, 0, "period"),
+        .status = ts_db_cell(&r, 0, "status"),
+        .on = ts_docs_decl_date(c->arena, ts_db_cell(&r, 0, "export_date"),
+                                ts_db_cell(&r, 0, "period")),
+    };
     return 1;
 }
 
@@ -118,29 +143,31 @@ static void refuse_one(struct ts_ctx *c, struct outcome *o, const char *reason)
  * a refusal goes on the page.  -1 on a database error. */
 static int complete_one(struct ts_ctx *c, int64_t id, struct outcome *o)
 {
-    const char *decl_no, *status, *missing;
-    int found = decl_lock(c, id, &decl_no, &status), n;
+    struct decl d;
+    const char *missing;
+    int found = decl_lock(c, id, &d), n;
     if (found <= 0) {
         if (found == 0)
             refuse_one(c, o,
                        ts_arena_printf(c->arena, "报关单（编号%lld）不存在。", (long long)id));
         return found;
     }
-    if (strcmp(status, "complete") == 0)
+    if (strcmp(d.status, "complete") == 0)
         return 0; /* already 已收齐: nothing to do, nothing to refuse */
-    if ((n = ts_docs_missing(c, id, &missing)) < 0)
+    if ((n = ts_docs_missing(c, id, d.on, &missing)) < 0)
         return -1;
     if (n > 0) {
-        refuse_one(c, o, ts_arena_printf(c->arena, "报关单 %s：缺少 %s", decl_no, missing));
+        refuse_one(c, o, ts_arena_printf(c->arena, "报关单 %s：缺少 %s", d.decl_no, missing));
         return 0;
     }
     if (ts_scope_exec(c,
                       "UPDATE customs_decl SET status = 'complete', completed_by = ?,"
                       " completed_at = NOW() WHERE ent_id = ? AND id = ?",
                       TS_ARGS(TS_I64(c->session->user_id), TS_I64(id)), NULL) < 0 ||
-        ts_audit_log(c, "customs_decl", id,
-                     ts_arena_printf(c->arena, "status incomplete->complete decl_no=%s", decl_no)) <
-            0)
+        ts_audit_log(
+            c, "customs_decl", id,
+            ts_arena_printf(c->arena, "status incomplete->complete decl_no=%s", d.decl_no)) < 0 ||
+        ts_docs_period_sync(c, d.period) < 0)
         return -1;
     o->done++;
     return 0;
@@ -181,25 +208,28 @@ static enum ts_result decl_complete(struct ts_ctx *c)
     return list_page(c);
 }
 
-/* POST /doccheck/reopen — 【撤销收齐】: a 已收齐 declaration back to 未收齐. */
+/* POST /doccheck/reopen — 【撤销收齐】: a 已收齐 declaration back to 未收齐,
+ * and with it its 按所属期备案. */
 static enum ts_result decl_reopen(struct ts_ctx *c)
 {
-    const char *decl_no, *status;
+    struct decl d;
     int64_t id = ts_arg_int(c, "id");
-    int found = decl_lock(c, id, &decl_no, &status);
+    int found = decl_lock(c, id, &d);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, DECL_NOT_FOUND);
-    if (strcmp(status, "complete") != 0)
-        return ts_ui_refuse(c, ts_arena_printf(c->arena, "报关单 %s 未收齐，无需撤销。", decl_no));
+    if (strcmp(d.status, "complete") != 0)
+        return ts_ui_refuse(c,
+                            ts_arena_printf(c->arena, "报关单 %s 未收齐，无需撤销。", d.decl_no));
     if (ts_scope_exec(c,
                       "UPDATE customs_decl SET status = 'incomplete', completed_by = NULL,"
                       " completed_at = NULL WHERE ent_id = ? AND id = ?",
                       TS_ARGS(TS_I64(id)), NULL) < 0 ||
-        ts_audit_log(c, "customs_decl", id,
-                     ts_arena_printf(c->arena, "status complete->incomplete decl_no=%s", decl_no)) <
-            0)
+        ts_audit_log(
+            c, "customs_decl", id,
+            ts_arena_printf(c->arena, "status complete->incomplete decl_no=%s", d.decl_no)) < 0 ||
+        ts_docs_period_sync(c, d.period) < 0)
         return TS_FAIL;
-    return ts_ui_done(c, ts_arena_printf(c->arena, "报关单 %s 已撤销收齐。", decl_no),
+    return ts_ui_done(c, ts_arena_printf(c->arena, "报关单 %s 已撤销收齐。", d.decl_no),
                       LIST_URL "?status=complete");
 }
 

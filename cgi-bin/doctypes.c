@@ -89,15 +89,27 @@ static int64_t kind_documents(struct ts_ctx *c, int64_t id)
     return ts_db_cell_i64(&r, 0, "n");
 }
 
-/* 状态 as the list shows it: a default kind outside its effective dates
- * (the dated rule it comes from) is 未生效 / 已失效, else 正常 / 停用. */
-static const char *status_label(const struct ts_db_rows *r, size_t i)
+/* 状态 as the list shows it.  A disabled kind applies to nothing: 停用.
+ * A kind with effective dates (the dated rule it comes from) applies to
+ * the declarations whose date — 出口日期, else the first day of the 所属期
+ * (lib/ts_docs) — falls within them, whatever today is; so the label says
+ * where today stands and the dates: 未生效（2027-01-01起）, 已失效（至
+ * 2025-12-31）, 正常（2026-07-01起）; an undated one is 正常. */
+static const char *status_label(struct ts_ctx *c, const struct ts_db_rows *r, size_t i)
 {
-    if (ts_db_cell_i64(r, i, "not_yet"))
-        return "未生效";
-    if (ts_db_cell_i64(r, i, "expired"))
-        return "已失效";
-    return strcmp(ts_db_cell(r, i, "status"), "normal") == 0 ? "正常" : "停用";
+    const char *from = ts_db_cell(r, i, "effective_from"), *to = ts_db_cell(r, i, "effective_to");
+    const char *state = ts_db_cell_i64(r, i, "not_yet")   ? "未生效"
+                        : ts_db_cell_i64(r, i, "expired") ? "已失效"
+                                                          : "正常";
+    if (strcmp(ts_db_cell(r, i, "status"), "normal") != 0)
+        return "停用";
+    if (from[0] && to[0])
+        return ts_arena_printf(c->arena, "%s（%s至%s）", state, from, to);
+    if (from[0])
+        return ts_arena_printf(c->arena, "%s（%s起）", state, from);
+    if (to[0])
+        return ts_arena_printf(c->arena, "%s（至%s）", state, to);
+    return state;
 }
 
 /* Append rows of kinds to the page's Kinds list from position *n on, with
@@ -115,7 +127,7 @@ static void add_kinds(struct ts_ctx *c, const struct ts_db_rows *r, bool own, in
         ts_render_set(c, ts_arena_printf(c->arena, "%s.Required", p),
                       ts_db_cell_i64(r, i, "required") ? "是" : "否");
         ts_render_set(c, ts_arena_printf(c->arena, "%s.Source", p), own ? "自定义" : "系统默认");
-        ts_render_set(c, ts_arena_printf(c->arena, "%s.Status", p), status_label(r, i));
+        ts_render_set(c, ts_arena_printf(c->arena, "%s.Status", p), status_label(c, r, i));
         ts_render_set(c, ts_arena_printf(c->arena, "%s.status", p), ts_db_cell(r, i, "status"));
         if (own)
             ts_render_set(c, ts_arena_printf(c->arena, "%s.Own", p), "1");
@@ -125,7 +137,9 @@ static void add_kinds(struct ts_ctx *c, const struct ts_db_rows *r, bool own, in
 #define KIND_COLUMNS                                                                               \
     "SELECT id, name, category, IFNULL(description, '') AS description, required, status,"         \
     " IFNULL(effective_from > CURDATE(), 0) AS not_yet,"                                           \
-    " IFNULL(effective_to < CURDATE(), 0) AS expired FROM doc_kind"
+    " IFNULL(effective_to < CURDATE(), 0) AS expired,"                                             \
+    " IFNULL(CAST(effective_from AS CHAR), '') AS effective_from,"                                 \
+    " IFNULL(CAST(effective_to AS CHAR), '') AS effective_to FROM doc_kind"
 
 /* The 备案单证保存期限 rules (retention_rule), newest first, for the note
  * under the list: 5 years, 10 since 2026-01-01. */

@@ -15,8 +15,13 @@
  * file, and the same content under the same kind of the same declaration
  * (and line) recognised and not stored twice.
  *
+ * The kinds offered are those in force on the date that applies (lib/ts_docs):
+ * a declaration's 出口日期 (else the first day of its 所属期), a 按所属期
+ * 备案's first day of its 所属期.
+ *
  * A file of a 已收齐 declaration cannot be deleted (the check that made it
- * 已收齐 counted it): 单证收齐审核's 撤销收齐 first.
+ * 已收齐 counted it): 单证收齐审核's 撤销收齐 first.  A 按所属期备案's
+ * files may be (its 已收齐 says its declarations are, docs/filing.md).
  *
  * Tenancy: every row is read and changed through ts_scope_*, so another
  * enterprise's id answers 404. */
@@ -56,6 +61,8 @@ struct target {
     const char *status;
     const char *due_date;
     const char *retention_until;
+    const char *on;       /* the date its kinds are looked up by; NULL: today */
+    const char *on_basis; /* what that date is: 出口日期 / 所属期首日 */
 };
 
 /* Load a declaration of the enterprise: 1 found, 0 not, -1 error.  lock:
@@ -65,9 +72,10 @@ static int decl_load(struct ts_ctx *c, int64_t id, bool lock, struct target *t)
     struct ts_db_rows r;
     if (ts_scope_query(c,
                        lock ? "SELECT d.id, d.decl_no, d.period, d.status, '' AS due_date,"
-                              " '' AS retention_until FROM customs_decl d"
-                              " WHERE d.ent_id = ? AND d.id = ? FOR UPDATE"
+                              " '' AS retention_until, IFNULL(d.export_date, '') AS export_date"
+                              " FROM customs_decl d WHERE d.ent_id = ? AND d.id = ? FOR UPDATE"
                             : "SELECT d.id, d.decl_no, d.period, d.status,"
+                              " IFNULL(d.export_date, '') AS export_date,"
                               " IFNULL(p.due_date, '') AS due_date,"
                               " IFNULL(p.retention_until, '') AS retention_until"
                               " FROM customs_decl d LEFT JOIN period_filing p"
@@ -84,6 +92,9 @@ static int decl_load(struct ts_ctx *c, int64_t id, bool lock, struct target *t)
         .status = ts_db_cell(&r, 0, "status"),
         .due_date = ts_db_cell(&r, 0, "due_date"),
         .retention_until = ts_db_cell(&r, 0, "retention_until"),
+        .on = ts_docs_decl_date(c->arena, ts_db_cell(&r, 0, "export_date"),
+                                ts_db_cell(&r, 0, "period")),
+        .on_basis = ts_db_cell(&r, 0, "export_date")[0] ? "出口日期" : "所属期首日",
     };
     return 1;
 }
@@ -108,6 +119,8 @@ static int period_load(struct ts_ctx *c, int64_t id, bool lock, struct target *t
         .status = ts_db_cell(&r, 0, "status"),
         .due_date = ts_db_cell(&r, 0, "due_date"),
         .retention_until = ts_db_cell(&r, 0, "retention_until"),
+        .on = ts_docs_period_date(c->arena, ts_db_cell(&r, 0, "period")),
+        .on_basis = "所属期首日",
     };
     return 1;
 }
@@ -140,6 +153,10 @@ static void set_target(struct ts_ctx *c, const struct target *t)
     ts_render_set(c, "Target.DueDate", t->due_date);
     ts_render_set(c, "Target.RetentionUntil", t->retention_until);
     ts_render_set(c, "Target.Query", target_query(c, t));
+    if (t->on) {
+        ts_render_set(c, "Target.KindsOn", t->on);
+        ts_render_set(c, "Target.KindsOnBasis", t->on_basis);
+    }
 }
 
 /* A file size as people read it: 812 B, 12.3 KB, 4.5 MB. */
@@ -157,15 +174,28 @@ static const char *size_text(struct ts_ctx *c, int64_t n)
 /* ---- 上传备案单证 (the list) ---------------------------------------- */
 
 /* The 按所属期备案 records (matching the 所属期 asked for), newest first,
- * with their number of files. */
-static int period_rows(struct ts_ctx *c, const char *period, struct ts_db_rows *r)
+ * with their number of files, their declarations and how many of those
+ * are 未收齐, and status_label (Periods.<n>). */
+static int set_periods(struct ts_ctx *c, const char *period)
 {
-    return ts_scope_query(c,
-                          "SELECT p.id, p.period, p.due_date, p.retention_until, p.status,"
-                          " (SELECT COUNT(*) FROM decl_document x WHERE x.period_filing_id = p.id)"
-                          " AS ndocs FROM period_filing p WHERE p.ent_id = ?"
-                          " AND (? = '' OR p.period = ?) ORDER BY p.period DESC LIMIT ?",
-                          TS_ARGS(TS_STR(period), TS_STR(period), TS_I64(PERIOD_ROWS)), r);
+    struct ts_db_rows r;
+    if (ts_scope_query(
+            c,
+            "SELECT p.id, p.period, p.due_date, p.retention_until, p.status,"
+            " (SELECT COUNT(*) FROM decl_document x WHERE x.period_filing_id = p.id) AS ndocs,"
+            " (SELECT COUNT(*) FROM customs_decl d WHERE d.ent_id = p.ent_id"
+            " AND d.period = p.period) AS ndecls,"
+            " (SELECT COUNT(*) FROM customs_decl d WHERE d.ent_id = p.ent_id"
+            " AND d.period = p.period AND d.status = 'incomplete') AS nopen"
+            " FROM period_filing p WHERE p.ent_id = ?"
+            " AND (? = '' OR p.period = ?) ORDER BY p.period DESC LIMIT ?",
+            TS_ARGS(TS_STR(period), TS_STR(period), TS_I64(PERIOD_ROWS)), &r) < 0)
+        return -1;
+    ts_render_rows(c, "Periods", &r);
+    for (size_t i = 0; i < r.nrows; i++)
+        ts_render_set(c, ts_arena_printf(c->arena, "Periods.%zu.status_label", i),
+                      ts_docs_status_label(ts_db_cell(&r, i, "status")));
+    return 0;
 }
 
 /* GET /docupload/ — the declarations of the tab (?status=, 未收齐 by
@@ -177,17 +207,16 @@ static enum ts_result decl_list(struct ts_ctx *c)
         .decl_no = ts_arg_str(c, "decl_no"),
         .period = ts_arg(c, "period")->error ? "" : ts_arg_str(c, "period"),
     };
-    struct ts_db_rows decls, periods;
+    struct ts_db_rows decls;
     struct ts_ui_pager pager;
     int64_t total = ts_docs_decl_count(c, &f);
     if (total < 0)
         return TS_FAIL;
     ts_ui_pager(c, total, PAGE_SIZE, &pager);
     if (ts_docs_decl_page(c, &f, PAGE_SIZE, pager.offset, &decls) < 0 ||
-        period_rows(c, f.period, &periods) < 0)
+        set_periods(c, f.period) < 0)
         return TS_FAIL;
     ts_docs_render_decls(c, "Decls", &decls);
-    ts_render_rows(c, "Periods", &periods);
     ts_render_set(c, "Tab", f.status);
     ts_render_set(c, "Can.Edit", ts_session_can(c, "docupload.edit") ? "1" : "");
     return ts_ui_page(c, "上传备案单证", "docupload/list.cs");
@@ -201,7 +230,7 @@ static enum ts_result decl_list(struct ts_ctx *c)
 static int set_kinds(struct ts_ctx *c, const struct target *t, int64_t line)
 {
     struct ts_db_rows kinds, counts;
-    if (ts_docs_kinds(c, &kinds) < 0 ||
+    if (ts_docs_kinds(c, t->on, &kinds) < 0 ||
         ts_scope_query(
             c,
             "SELECT doc_kind_id, IFNULL(line_id, 0) AS line_id, COUNT(*) AS n"
@@ -350,11 +379,12 @@ static enum ts_result lines_page(struct ts_ctx *c)
 
 /* ---- 上传单证 (POST) ------------------------------------------------ */
 
-/* The chosen kind's name if it applies to the enterprise, else NULL. */
-static const char *kind_name(struct ts_ctx *c, int64_t kind)
+/* The chosen kind's name if it applies to the enterprise on the target's
+ * date, else NULL. */
+static const char *kind_name(struct ts_ctx *c, const struct target *t, int64_t kind)
 {
     struct ts_db_rows kinds;
-    if (ts_docs_kinds(c, &kinds) < 0)
+    if (ts_docs_kinds(c, t->on, &kinds) < 0)
         return NULL;
     for (size_t k = 0; k < kinds.nrows; k++)
         if (ts_db_cell_i64(&kinds, k, "id") == kind)
@@ -487,7 +517,7 @@ static enum ts_result upload_save(struct ts_ctx *c)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, TARGET_NOT_FOUND);
     if (line && (found = line_of(c, t.decl_id, line, &label)) <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, LINE_NOT_FOUND);
-    if (!(kind = kind_name(c, kind_id)))
+    if (!(kind = kind_name(c, &t, kind_id)))
         return ts_ui_not_found(c, "单证种类不存在。");
     ts_upload_collect(c, FILE_FIELD, NAME_MAX_CHARS, &b);
     if (store_files(c, &b) > 0)

@@ -20,6 +20,7 @@
 #include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_codes.h"
+#include "ts_docs.h"
 #include "ts_log.h"
 #include "ts_multipart.h"
 #include "ts_store.h"
@@ -47,6 +48,7 @@ struct item {
     const char *contract_no;
     const char *tracking_no;
     const char *decl_no;
+    const char *on; /* the date its kinds are looked up by; NULL: today */
 };
 
 /* Load one of the enterprise's items: 1 found, 0 not (another enterprise's
@@ -56,9 +58,13 @@ static int item_load(struct ts_ctx *c, int64_t id, bool lock, struct item *it)
 {
     struct ts_db_rows r;
     if (ts_scope_query(c,
-                       lock ? "SELECT id, contract_no, tracking_no, IFNULL(decl_no, '') AS decl_no"
+                       lock ? "SELECT id, contract_no, tracking_no, IFNULL(decl_no, '') AS decl_no,"
+                              " IFNULL(export_date, '') AS export_date,"
+                              " IFNULL(export_month, '') AS export_month"
                               " FROM prearchive_item WHERE ent_id = ? AND id = ? FOR UPDATE"
-                            : "SELECT id, contract_no, tracking_no, IFNULL(decl_no, '') AS decl_no"
+                            : "SELECT id, contract_no, tracking_no, IFNULL(decl_no, '') AS decl_no,"
+                              " IFNULL(export_date, '') AS export_date,"
+                              " IFNULL(export_month, '') AS export_month"
                               " FROM prearchive_item WHERE ent_id = ? AND id = ?",
                        TS_ARGS(TS_I64(id)), &r) < 0)
         return -1;
@@ -69,6 +75,8 @@ static int item_load(struct ts_ctx *c, int64_t id, bool lock, struct item *it)
         .contract_no = ts_db_cell(&r, 0, "contract_no"),
         .tracking_no = ts_db_cell(&r, 0, "tracking_no"),
         .decl_no = ts_db_cell(&r, 0, "decl_no"),
+        .on = ts_docs_decl_date(c->arena, ts_db_cell(&r, 0, "export_date"),
+                                ts_db_cell(&r, 0, "export_month")),
     };
     return 1;
 }
@@ -103,22 +111,12 @@ static const char *size_text(struct ts_ctx *c, int64_t n)
                            (long long)(n % (1024 * 1024) * 10 / (1024 * 1024)));
 }
 
-/* The 单证种类 that apply to the enterprise (000 §2.5.2): the default kinds
- * of its 企业类型 — 电子化管理备案's when set, else the enterprise's — and
- * its own, enabled and in force today.  Columns id, name. */
-static int kinds_query(struct ts_ctx *c, struct ts_db_rows *r)
+/* The 单证种类 that apply to the enterprise (000 §2.5.2) for an item: in
+ * force on its 出口日期, else the first day of its 出口月份, else today
+ * (lib/ts_docs; docs/filing.md).  Columns id, name, required. */
+static int kinds_query(struct ts_ctx *c, const struct item *it, struct ts_db_rows *r)
 {
-    return ts_scope_query(c,
-                          "SELECT k.id, k.name FROM (SELECT e.id AS ent_id, IFNULL(f.ent_type, "
-                          "e.ent_type) AS ent_type"
-                          " FROM enterprise e LEFT JOIN efiling f ON f.ent_id = e.id) t"
-                          " JOIN doc_kind k ON k.ent_id = t.ent_id"
-                          " OR (k.ent_id IS NULL AND k.applies_to IN ('all', t.ent_type))"
-                          " WHERE t.ent_id = ? AND k.status = 'normal'"
-                          " AND (k.effective_from IS NULL OR k.effective_from <= CURDATE())"
-                          " AND (k.effective_to IS NULL OR k.effective_to >= CURDATE())"
-                          " ORDER BY k.ent_key, k.sort_order, k.id",
-                          TS_NOARGS, r);
+    return ts_docs_kinds(c, it->on, r);
 }
 
 /* ---- 单证预归档列表 ------------------------------------------------- */
@@ -375,7 +373,7 @@ static enum ts_result upload_form(struct ts_ctx *c)
     int found = item_load(c, ts_arg_int(c, "id"), false, &it);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, ITEM_NOT_FOUND);
-    if (kinds_query(c, &kinds) < 0)
+    if (kinds_query(c, &it, &kinds) < 0)
         return TS_FAIL;
     return upload_page(c, &it, &kinds);
 }
@@ -488,7 +486,7 @@ static enum ts_result upload_save(struct ts_ctx *c)
     int found = item_load(c, ts_arg_int(c, "id"), true, &it);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, ITEM_NOT_FOUND);
-    if (kinds_query(c, &kinds) < 0)
+    if (kinds_query(c, &it, &kinds) < 0)
         return TS_FAIL;
     ts_upload_collect(c, FILE_FIELD, NAME_MAX_CHARS, &b);
     if (store_files(c, &kinds, &b) > 0)

@@ -272,27 +272,30 @@ static int decl_cards(struct ts_ctx *c, int *n)
     " AND f.due_date <= CURDATE() + INTERVAL ? DAY"
 
 /* 备案期限临近: those declarations, most urgent first, each with the
- * required kinds it lacks (Due.<i>.missing) and the note on its deadline
- * (Due.<i>.due_note); Due.Total counts them all, Due.Shown says whether
+ * required kinds it lacks by its own date (Due.<i>.missing) and the note
+ * on its deadline (Due.<i>.due_note); Due.Total counts them all, Due.Shown says whether
  * the panel is shown at all (the user may upload or check documents). */
 static int due_panel(struct ts_ctx *c)
 {
     struct ts_db_rows r, n;
-    if (ts_scope_query(c, "SELECT COUNT(*) AS n" DUE_NEAR,
-                       TS_ARGS(TS_I64(TS_DOCS_DUE_WARN_DAYS)), &n) < 0 ||
-        ts_scope_query(c,
-                       "SELECT d.id, d.decl_no, d.period, d.status, CAST(f.due_date AS CHAR) AS due_date,"
-                       " DATEDIFF(f.due_date, CURDATE()) AS due_days" DUE_NEAR
-                       " ORDER BY f.due_date, d.decl_no LIMIT ?",
-                       TS_ARGS(TS_I64(TS_DOCS_DUE_WARN_DAYS), TS_I64(DUE_SHOWN)), &r) < 0)
+    if (ts_scope_query(c, "SELECT COUNT(*) AS n" DUE_NEAR, TS_ARGS(TS_I64(TS_DOCS_DUE_WARN_DAYS)),
+                       &n) < 0 ||
+        ts_scope_query(
+            c,
+            "SELECT d.id, d.decl_no, d.period, d.status, CAST(f.due_date AS CHAR) AS due_date,"
+            " IFNULL(d.export_date, '') AS export_date,"
+            " DATEDIFF(f.due_date, CURDATE()) AS due_days" DUE_NEAR
+            " ORDER BY f.due_date, d.decl_no LIMIT ?",
+            TS_ARGS(TS_I64(TS_DOCS_DUE_WARN_DAYS), TS_I64(DUE_SHOWN)), &r) < 0)
         return -1;
     ts_render_set(c, "Due.Shown", "1");
     ts_render_set_int(c, "Due.WarnDays", TS_DOCS_DUE_WARN_DAYS);
     ts_render_set_int(c, "Due.Total", ts_db_cell_i64(&n, 0, "n"));
     ts_docs_render_decls(c, "Due.List", &r);
     for (size_t i = 0; i < r.nrows; i++) {
-        const char *missing;
-        if (ts_docs_missing(c, ts_db_cell_i64(&r, i, "id"), &missing) < 0)
+        const char *missing, *on = ts_docs_decl_date(c->arena, ts_db_cell(&r, i, "export_date"),
+                                                     ts_db_cell(&r, i, "period"));
+        if (ts_docs_missing(c, ts_db_cell_i64(&r, i, "id"), on, &missing) < 0)
             return -1;
         ts_render_set(c, ts_arena_printf(c->arena, "Due.List.%zu.missing", i), missing);
     }

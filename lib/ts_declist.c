@@ -6,7 +6,9 @@
 #include "ts_buf.h"
 #include "ts_codes.h"
 #include "ts_config.h"
+#include "ts_crypto.h"
 #include "ts_db.h"
+#include "ts_docs.h"
 #include "ts_log.h"
 #include "ts_money.h"
 #include "ts_store.h"
@@ -627,6 +629,7 @@ struct importer {
     struct ts_db *db;
     struct ts_arena *a;
     int64_t upload_id, ent_id;
+    int64_t user_id; /* who uploaded the file: the audit's user */
     char today[11];
     char period[7]; /* the 所属期 of the last declaration started (the upload's) */
     int years;      /* 保存期限 years; 0 until read */
@@ -1104,14 +1107,34 @@ static int load_upload(struct importer *im, const char **sha, const char **perio
 {
     struct ts_db_rows r;
     if (ts_db_query(im->db, im->a,
-                    "SELECT ent_id, sha256, IFNULL(period, '') AS period FROM declist_upload"
-                    " WHERE id = ?",
+                    "SELECT ent_id, created_by, sha256, IFNULL(period, '') AS period"
+                    " FROM declist_upload WHERE id = ?",
                     TS_ARGS(TS_I64(im->upload_id)), &r) < 0 ||
         r.nrows != 1)
         return -1;
     im->ent_id = ts_db_cell_i64(&r, 0, "ent_id");
+    im->user_id = ts_db_cell_i64(&r, 0, "created_by");
     *sha = ts_db_cell(&r, 0, "sha256");
     *period = ts_db_cell(&r, 0, "period");
+    return 0;
+}
+
+/* Each 按所属期备案 the file added declarations to follows them
+ * (lib/ts_docs): one that was 已收齐 is 未收齐 again when the import added
+ * a 未收齐 declaration to its 所属期, with an audit row naming the upload.
+ * The import locked each period_filing row first (filing_for's INSERT ...
+ * ON DUPLICATE KEY UPDATE), as ts_docs asks. */
+static int sync_filings(struct importer *im)
+{
+    char request_id[TS_CRYPTO_HEX64_SIZE];
+    if (ts_crypto_token_hex(request_id) < 0)
+        return -1;
+    request_id[16] = '\0'; /* a run of its own, like a tool's (audit_log.request_id) */
+    struct ts_docs_actor who = {im->user_id, request_id, "declist.import",
+                                ts_arena_printf(im->a, "upload=%lld", (long long)im->upload_id)};
+    for (size_t i = 0; i < im->nfilings; i++)
+        if (ts_docs_period_sync_db(im->db, im->a, im->ent_id, im->filings[i].period, &who) < 0)
+            return -1;
     return 0;
 }
 
@@ -1138,7 +1161,7 @@ static int import_with(struct importer *im, struct reader *rd, ts_declist_progre
         return -1;
     snprintf(msg, msglen, "导入完成：共%zu行，成功%zu行，错误%zu行。", rd->nlines, im->ok,
              im->bad);
-    return finish_upload(im, rd, errors_sha, msg) < 0 ? -1 : 0;
+    return finish_upload(im, rd, errors_sha, msg) < 0 || sync_filings(im) < 0 ? -1 : 0;
 }
 
 int ts_declist_import(struct ts_db *db, int64_t upload_id, ts_declist_progress_fn progress,

@@ -41,6 +41,7 @@
     </tbody>
   </table>
   <div class="notice">【企业只能修改或者删除自定义的单证种类，系统默认的单证种类不可被修改或删除。】</div>
+  <p class="hint" id="effective">有起止日期的单证种类，按报关单的出口日期（没有出口日期的按所属期的第一天、按所属期备案按所属期的第一天）判断是否适用：已失效的种类仍适用于有效期内出口的报关单，未生效的种类适用于起始日期及以后出口的报关单。</p>
   <?cs if:subcount(Retention) > 0 ?>
   <p class="hint" id="retention">备案单证保存期限：<?cs each:r = Retention ?><?cs var:r.effective_from ?> 起申报的，保存 <?cs var:r.years ?> 年（<?cs var:r.basis ?>）<?cs if:!last(r) ?>；<?cs /if ?><?cs /each ?>。</p>
   <?cs /if ?>

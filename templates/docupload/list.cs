@@ -36,6 +36,7 @@
   </table>
   <?cs call:decl_pager("/docupload/") ?>
   <h2>按所属期备案</h2>
+  <p class="hint">按所属期备案用于无法归档到某份报关单的单证（如按月结算的运输发票）。该所属期的报关单全部收齐后，按所属期备案记录即为已收齐；有报关单撤销收齐或新导入未收齐的报关单时，恢复为未收齐。</p>
   <table class="list periods">
     <thead>
       <tr>
@@ -43,6 +44,9 @@
         <th>备案期限</th>
         <th>保存期限</th>
         <th>单证数</th>
+        <th>报关单数</th>
+        <th>未收齐报关单数</th>
+        <th>状态</th>
         <th>操作</th>
       </tr>
     </thead>
@@ -53,10 +57,13 @@
         <td><?cs var:p.due_date ?></td>
         <td><?cs var:p.retention_until ?></td>
         <td class="num"><?cs var:p.ndocs ?></td>
+        <td class="num"><?cs var:p.ndecls ?></td>
+        <td class="num"><?cs var:p.nopen ?></td>
+        <td class="period-status"><?cs var:p.status_label ?></td>
         <td class="ops"><a href="/docupload/docs?period=<?cs var:p.id ?>">上传</a></td>
       </tr>
     <?cs /each ?>
-    <?cs if:subcount(Periods) == 0 ?><tr><td colspan="5">没有按所属期备案记录。</td></tr><?cs /if ?>
+    <?cs if:subcount(Periods) == 0 ?><tr><td colspan="8">没有按所属期备案记录。</td></tr><?cs /if ?>
     </tbody>
   </table>
 </section>

@@ -10,6 +10,7 @@
   <dt>备案期限</dt><dd><?cs var:Target.DueDate ?></dd>
   <dt>保存期限</dt><dd><?cs var:Target.RetentionUntil ?></dd>
   <dt>状态</dt><dd><?cs var:Target.Status ?></dd>
+  <?cs if:Target.KindsOn ?><dt>单证种类适用日期</dt><dd class="kinds-on"><?cs var:Target.KindsOn ?>（<?cs var:Target.KindsOnBasis ?>）</dd><?cs /if ?>
 </dl>
 <?cs /def ?>
 <?cs def:upload_errors() ?>

@@ -140,4 +140,75 @@ $r = $other->post('/doccheck/complete', {one => $id[1]});
 like($r->{text}, qr{不存在}, '收齐 of another enterprise\'s declaration: not found');
 is(status_of($id[1]), 'incomplete', 'unchanged');
 
+# ---------------------------------------------------------------- 按所属期备案 follows its declarations
+
+# docs/filing.md: a 按所属期备案 is 已收齐 when its 所属期 has declarations
+# and all are 已收齐; 撤销收齐 of one sets it back.  A 所属期 of this run
+# that has nothing yet.
+my $p_own = do {
+    my ($p, $k) = ('', 0);
+    do { $p = sprintf '%04d%02d', 2040 + ($$ + 13 + $k++) % 60, 1 + int rand 12 }
+        while db_value("SELECT COUNT(*) FROM period_filing WHERE ent_id = $ent AND period = '$p'")
+           + db_value("SELECT COUNT(*) FROM customs_decl WHERE ent_id = $ent AND period = '$p'");
+    $p;
+};
+db_do("INSERT INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+    . " VALUES ($ent, '$p_own', CURDATE(), CURDATE() + INTERVAL 15 DAY, '2036-12-31')");
+my $pf = db_value("SELECT id FROM period_filing WHERE ent_id = $ent AND period = '$p_own'");
+my @pno = map { $base . $_ } 5 .. 6;  # distinct from @no and $ono
+for my $n (@pno) {
+    db_do("INSERT INTO customs_decl (ent_id, decl_no, period, period_filing_id, export_date, line_count)"
+        . " VALUES ($ent, '$n', '$p_own', $pf, '2026-03-01', 1)");
+}
+my @pid = map { db_value("SELECT id FROM customs_decl WHERE ent_id = $ent AND decl_no = '$_'") } @pno;
+sub period_status { db_value("SELECT status FROM period_filing WHERE id = $pf") }
+sub period_audits {
+    db_value("SELECT COUNT(*) FROM audit_log WHERE object = 'period_filing' AND object_id = '$pf'"
+        . " AND action = '$_[0]' AND detail LIKE '$_[1]%'");
+}
+sub period_row {
+    my ($text) = $c->get("/docupload/?period=$p_own")->{text};
+    my ($row) = $text =~ m{(<tr class="period" id="period-$pf">.*?</tr>)}s;
+    return [map { s/<[^>]+>//gr =~ s/^\s+|\s+$//gr } ($row // '') =~ m{<td[^>]*>(.*?)</td>}gs];
+}
+for my $d (@pid) {
+    upload($d, '出口合同');
+    upload($d, '出口货物运输单据');
+}
+is(period_status(), 'incomplete', 'a new 按所属期备案 is 未收齐');
+is_deeply([@{ period_row() }[4 .. 6]], [2, 2, '未收齐'], '上传备案单证: its declarations, 未收齐 ones and 状态');
+
+$r = $c->post('/doccheck/complete', {one => $pid[0]});
+is($r->{status}, 303, '收齐 of one declaration of the 所属期');
+is(period_status(), 'incomplete', 'one declaration still 未收齐: the record stays 未收齐');
+is(period_audits('doccheck.complete', 'status'), 0, 'and no audit row for it');
+is_deeply([@{ period_row() }[4 .. 6]], [2, 1, '未收齐'], 'one 未收齐 declaration left');
+
+$r = $c->post('/doccheck/complete', [ids => $pid[1]]);
+is($r->{status}, 303, '一键收齐 of the last one');
+is(period_status(), 'complete', 'every declaration 已收齐: the record is 已收齐');
+is(db_value("SELECT completed_by FROM period_filing WHERE id = $pf"), $user, 'its completed_by: whose 收齐 completed it');
+ok(db_value("SELECT completed_at IS NOT NULL FROM period_filing WHERE id = $pf"), 'its completed_at');
+is(period_audits('doccheck.complete', "status incomplete->complete period=$p_own declarations=2 incomplete=0"), 1,
+    'the change audited, in the 收齐 request');
+is(db_value("SELECT COUNT(*) FROM audit_log WHERE object = 'customs_decl' AND object_id = '$pid[1]'"
+    . " AND request_id = (SELECT request_id FROM audit_log WHERE object = 'period_filing' AND object_id = '$pf')"), 1,
+    'in the same request as the declaration\'s 收齐');
+is_deeply([@{ period_row() }[4 .. 6]], [2, 0, '已收齐'], '上传备案单证 shows it 已收齐');
+like($c->get("/docupload/docs?period=$pf")->{text}, qr{<dt>状态</dt><dd>已收齐</dd>}, 'and so does its 单证种类 page');
+
+$r = $c->post('/doccheck/reopen', {id => $pid[0]});
+is($r->{status}, 303, '撤销收齐 of one declaration');
+is(period_status(), 'incomplete', 'the record is 未收齐 again');
+is(db_value("SELECT completed_by IS NULL AND completed_at IS NULL FROM period_filing WHERE id = $pf"), 1,
+    'its completed_by/at cleared');
+is(period_audits('doccheck.reopen', "status complete->incomplete period=$p_own declarations=2 incomplete=1"), 1,
+    'audited');
+$r = $c->post('/doccheck/complete', {one => $pid[0]});
+is(period_status(), 'complete', '收齐 again: 已收齐 again');
+is(period_audits('doccheck.complete', 'status incomplete->complete'), 2, 'each change audited');
+$r = $other->post('/doccheck/reopen', {id => $pid[0]});
+is($r->{status}, 404, 'another enterprise cannot set it back');
+is(period_status(), 'complete', 'unchanged');
+
 done_testing;

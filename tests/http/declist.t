@@ -140,6 +140,32 @@ like $r->{text}, qr/该文件已上传过（上传时间 /, 'same file recognise
 is db_value("SELECT COUNT(*) FROM declist_upload WHERE sha256 = '" . sha256_of($file200) . "'"), 1, 'not recorded twice';
 is db_value("SELECT SUM(line_count) FROM customs_decl WHERE upload_id = $uid"), 200, 'nothing imported twice';
 
+# ---------------------------------------------------------------- 按所属期备案 未收齐 / 已收齐
+
+# docs/filing.md: the record is 已收齐 when every declaration of its 所属期
+# is; an import that adds a 未收齐 declaration to the 所属期 sets it back, in
+# the import's transaction, audited.  The 80 declarations of the 200-row
+# file are marked 已收齐 here with SQL (as 收齐 would, doccheck.t).
+{
+    my $pf = db_value("SELECT id FROM period_filing WHERE ent_id = $ent AND period = '$period'");
+    is db_value("SELECT status FROM period_filing WHERE id = $pf"), 'incomplete', 'a new 按所属期备案 is 未收齐';
+    db_do("UPDATE customs_decl SET status = 'complete', completed_at = NOW() WHERE ent_id = $ent AND period = '$period'");
+    db_do("UPDATE period_filing SET status = 'complete', completed_at = NOW() WHERE id = $pf");
+    my $more = xlsx(\@TRADING, trading_row(1, 90, 1, '10.00'), trading_row(2, 90, 2, '20.00'));
+    $r = upload($c, '补充.xlsx', $more);
+    is $r->{status}, 303, 'a file with one more declaration of the 所属期' or diag $r->{text};
+    my $mu = upload_row(sha256_of($more));
+    my $uploader = db_value("SELECT created_by FROM declist_upload WHERE id = $mu->[0]");
+    is db_value("SELECT status FROM period_filing WHERE id = $pf"), 'incomplete', 'the 按所属期备案 is 未收齐 again';
+    is db_value("SELECT completed_at IS NULL AND completed_by IS NULL FROM period_filing WHERE id = $pf"), 1, 'completed_by/at cleared';
+    is db_value("SELECT COUNT(*) FROM audit_log WHERE object = 'period_filing' AND object_id = '$pf'"
+        . " AND action = 'declist.import' AND user_id = $uploader"
+        . " AND detail = 'status complete->incomplete period=$period declarations=81 incomplete=1 upload=$mu->[0]'"), 1,
+        'audited: by the import, as the uploader, naming the upload';
+    $r = $c->get("/docupload/?status=all&period=$period");
+    like $r->{text}, qr{<tr class="period" id="period-$pf">.*?<td class="period-status">未收齐</td>}s, '上传备案单证 shows it 未收齐';
+}
+
 # ---------------------------------------------------------------- bad rows
 
 my @bad = map { trading_row($_, 100 + $_, 1, '100.00') } 1 .. 10;

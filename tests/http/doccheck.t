@@ -211,4 +211,74 @@ $r = $other->post('/doccheck/reopen', {id => $pid[0]});
 is($r->{status}, 404, 'another enterprise cannot set it back');
 is(period_status(), 'complete', 'unchanged');
 
+# ---------------------------------------------------------------- kinds by the date that applies
+
+# design.md "Rules change with time": a required kind in force from
+# 2026-07-01 and one that ended on 2025-12-31, both of this enterprise
+# (disabled at the end: files of this run stay filed under them).  A declaration's kinds are those in force on its
+# 出口日期, else on the first day of its 所属期 — never simply today's.
+my ($k_new, $k_old) = ("新规单证$run", "旧规单证$run");
+db_do("INSERT INTO doc_kind (ent_id, category, name, required, effective_from, effective_to) VALUES"
+    . " ($ent, 'other', '$k_new', 1, '2026-07-01', NULL), ($ent, 'other', '$k_old', 1, NULL, '2025-12-31')");
+$kind{$_} = db_value("SELECT id FROM doc_kind WHERE ent_id = $ent AND name = '$_'") for $k_new, $k_old;
+my @dated_kinds = @kind{$k_new, $k_old};
+END { eval { db_do("UPDATE doc_kind SET status = 'disabled' WHERE id IN (" . join(', ', @dated_kinds) . ")") } if @dated_kinds }
+
+my $dbase = sprintf '5103%06d%07d', $$ % 1000000, time % 10000000;
+my %dated = (before => ['2026-06-30', $p_far], after => ['2026-07-01', $p_far],
+             old => ['2025-12-31', $p_far], by_period => [undef, '202606'], by_period_after => [undef, '202607']);
+my (%dno, %did);
+my $i = 0;
+for my $k (sort keys %dated) {
+    $dno{$k} = $dbase . $i++;
+    my ($date, $per) = @{ $dated{$k} };
+    db_do("INSERT INTO customs_decl (ent_id, decl_no, period, export_date, line_count) VALUES ($ent, '$dno{$k}', '$per', "
+        . (defined $date ? "'$date'" : 'NULL') . ", 1)");
+    $did{$k} = db_value("SELECT id FROM customs_decl WHERE ent_id = $ent AND decl_no = '$dno{$k}'");
+}
+
+# The list's 缺少的必须单证 of each, by its own date.
+$r = $c->get("/doccheck/?status=incomplete&decl_no=$dbase");
+my %missing = map { my $k = $_; ($k => ($r->{text} =~ m{<tr class="decl" id="decl-$did{$k}">.*?<td>([^<]*)</td>\s*<td class="ops">}s)[0]) } keys %did;
+is($missing{before}, '出口合同、出口货物运输单据', 'exported 2026-06-30: the kind in force from 2026-07-01 is not required');
+is($missing{after}, "出口合同、出口货物运输单据、$k_new", 'exported 2026-07-01: it is');
+is($missing{old}, "出口合同、出口货物运输单据、$k_old", 'exported 2025-12-31: the kind that ended that day still is');
+is($missing{by_period}, '出口合同、出口货物运输单据', 'no 出口日期, 所属期 202606: by 2026-06-01, not today');
+is($missing{by_period_after}, "出口合同、出口货物运输单据、$k_new", 'no 出口日期, 所属期 202607: by 2026-07-01');
+
+for my $k (keys %did) {
+    upload($did{$k}, '出口合同');
+    upload($did{$k}, '出口货物运输单据');
+}
+$r = $c->post('/doccheck/complete', [map { (ids => $did{$_}) } sort keys %did]);
+is($r->{status}, 200, '一键收齐 of the five: some refused');
+like($r->{text}, qr{已收齐2条}, 'the two that need neither dated kind are completed');
+like($r->{text}, qr{<li class="refused">报关单 $dno{after}：缺少 \Q$k_new\E</li>}, 'exported after the change: refused naming the new kind');
+like($r->{text}, qr{<li class="refused">报关单 $dno{by_period_after}：缺少 \Q$k_new\E</li>}, 'the same by its 所属期');
+like($r->{text}, qr{<li class="refused">报关单 $dno{old}：缺少 \Q$k_old\E</li>}, 'exported before the old kind ended: refused naming it');
+is(status_of($did{$_}), 'complete', "$_: 已收齐") for qw(before by_period);
+is(status_of($did{$_}), 'incomplete', "$_: still 未收齐") for qw(after old by_period_after);
+
+# 上传备案单证 offers the kinds of the declaration's date, and takes files
+# only under those.
+my $offered = sub { my ($d, $k) = @_; scalar $c->get("/docupload/docs?decl=$d")->{text} =~ m{data-kind="$kind{$k}"} };
+ok(!$offered->($did{before}, $k_new), 'before: the new kind is not offered');
+ok($offered->($did{after}, $k_new), 'after: it is');
+ok(!$offered->($did{after}, $k_old), 'after: the old kind is not');
+ok($offered->($did{old}, $k_old), 'exported 2025-12-31: the old kind is');
+like($c->get("/docupload/docs?decl=$did{after}")->{text}, qr{<dd class="kinds-on">2026-07-01（出口日期）</dd>}, 'the page says the date it used');
+like($c->get("/docupload/docs?decl=$did{by_period}")->{text}, qr{<dd class="kinds-on">2026-06-01（所属期首日）</dd>}, 'or the 所属期\'s first day');
+is($c->post_multipart('/docupload/upload', [[decl => $did{before}], [doc_kind_id => $kind{$k_new}],
+    [files => {filename => 'x.pdf', content => test_pdf("$run before new"), type => 'application/pdf'}]])->{status},
+    404, 'a file under a kind not in force on the declaration\'s date: refused');
+upload($did{after}, $k_new);
+upload($did{old}, $k_old);
+$r = $c->post('/doccheck/complete', [ids => $did{after}, ids => $did{old}]);
+is($r->{status}, 303, 'with the dated kinds uploaded: 收齐');
+is(status_of($did{$_}), 'complete', "$_: 已收齐") for qw(after old);
+
+# A 按所属期备案 by the first day of its 所属期.
+ok($c->get("/docupload/docs?period=$pf")->{text} =~ m{data-kind="$kind{$k_new}"}, "按所属期备案 of $p_own: the new kind offered");
+ok($c->get("/docupload/docs?period=$pf")->{text} !~ m{data-kind="$kind{$k_old}"}, 'the old one not');
+
 done_testing;

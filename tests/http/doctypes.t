@@ -321,4 +321,26 @@ subtest 'every POST needs the CSRF token' => sub {
     ok(!kind_id("无令牌$TAG", $PROD), 'nothing stored');
 };
 
+subtest '状态 of a dated kind: where today stands, and its dates' => sub {
+    # Kinds with effective dates apply by each declaration's date
+    # (docs/filing.md); the list says so and shows the dates.  Removed after.
+    my %k = ("未来$TAG" => ["'2099-01-01'", 'NULL', 'normal'], "过去$TAG" => ['NULL', "'2025-12-31'", 'normal'],
+             "现行$TAG" => ["'2026-07-01'", 'NULL', 'normal'], "区间$TAG" => ["'2020-01-01'", "'2098-12-31'", 'normal'],
+             "停用$TAG" => ["'2099-01-01'", 'NULL', 'disabled']);
+    for my $n (sort keys %k) {
+        db_do("INSERT INTO doc_kind (ent_id, category, name, effective_from, effective_to, status) VALUES"
+            . " ($PROD, 'other', " . sql_str($n) . ", $k{$n}[0], $k{$n}[1], '$k{$n}[2]')");
+    }
+    my $r = $admin->get('/doctypes/');
+    my $today = db_value('SELECT CURDATE()');
+    is(row_of($r->{text}, "未来$TAG")->[5], '未生效（2099-01-01起）', 'not yet in force: 未生效 with its start');
+    is(row_of($r->{text}, "过去$TAG")->[5], '已失效（至2025-12-31）', 'ended: 已失效 with its end');
+    is(row_of($r->{text}, "现行$TAG")->[5], ($today ge '2026-07-01' ? '正常' : '未生效') . '（2026-07-01起）', 'in force: 正常 with its start');
+    is(row_of($r->{text}, "区间$TAG")->[5], '正常（2020-01-01至2098-12-31）', 'both dates');
+    is(row_of($r->{text}, "停用$TAG")->[5], '停用', 'a disabled kind is 停用 whatever its dates');
+    is(row_of($r->{text}, '出口合同')->[5], '正常', 'an undated default kind: 正常');
+    like($r->{text}, qr{<p class="hint" id="effective">[^<]*出口日期}, 'the note: dated kinds go by each declaration\'s 出口日期');
+    db_do("DELETE FROM doc_kind WHERE ent_id = $PROD AND name IN (" . join(', ', map { sql_str($_) } keys %k) . ')');
+};
+
 done_testing();

@@ -185,6 +185,17 @@ is($r->{status}, 303, 'uploaded for the period');
 is(ndocs("period_filing_id = $pf AND decl_id IS NULL"), 1, 'a period_filing document');
 $r = $c->get("/docupload/?period=$period");
 like($r->{text}, qr{<tr class="period" id="period-$pf">.*?<td class="num">1</td>}s, 'the period row counts it');
+{
+    # Counted from the database: the 所属期 is this run's, but another test
+    # file's run may have picked the same one.
+    my $n = db_value("SELECT COUNT(*) FROM customs_decl WHERE ent_id = $ent AND period = '$period'");
+    my $open = db_value("SELECT COUNT(*) FROM customs_decl WHERE ent_id = $ent AND period = '$period' AND status = 'incomplete'");
+    like($r->{text}, qr{<tr class="period" id="period-$pf">\s*<td>$period</td>(?:\s*<td[^>]*>[^<]*</td>){3}\s*<td class="num">$n</td>\s*<td class="num">$open</td>\s*<td class="period-status">未收齐</td>}s,
+        "and its $n declarations, $open of them 未收齐: 未收齐 (docs/filing.md)");
+}
+like($r->{text}, qr{<th>未收齐报关单数</th>\s*<th>状态</th>}, 'columns 未收齐报关单数 and 状态');
+like($c->get("/docupload/docs?period=$pf")->{text}, qr{<dd class="kinds-on">\Q${\ substr($period, 0, 4)}-${\ substr($period, 4)}-01\E（所属期首日）</dd>},
+    'its kinds by the first day of its 所属期');
 like($c->get("/docupload/preview?period=$pf")->{text}, qr{运费发票\.pdf}, 'period preview lists it');
 
 # ---------------------------------------------------------------- 删除 and audit

@@ -296,4 +296,33 @@ $r = $c->post('/prearchive/delete', {id => $pdf_id, from => 'upload'});
 is($r->{location}, "/prearchive/upload?id=$id", '删除 from the upload page goes back there');
 is($c->get("/prearchive/file?id=$jpg_id")->{status}, 404, 'a deleted file: 查看 404');
 
+# ---------------------------------------------------------------- 单证种类 by the item's date
+
+# A kind in force from 2026-07-01 (this run's, removed after): offered by
+# the item's 出口日期, else the first day of its 出口月份, else today.
+{
+    my $name = "新规预归档$run";
+    db_do("INSERT INTO doc_kind (ent_id, category, name, effective_from) VALUES ($ent, 'other', '$name', '2026-07-01')");
+    my $dated = db_value("SELECT id FROM doc_kind WHERE ent_id = $ent AND name = '$name'");
+    my $user = db_value("SELECT created_by FROM prearchive_item WHERE id = $id");
+    my %items = (before => ["'2026-06-30'", 'NULL'], after => ["'2026-07-01'", 'NULL'],
+                 month_before => ['NULL', "'202606'"], month_after => ['NULL', "'202607'"], neither => ['NULL', 'NULL']);
+    my %iid;
+    for my $k (sort keys %items) {
+        db_do("INSERT INTO prearchive_item (ent_id, contract_no, tracking_no, export_date, export_month, created_by)"
+            . " VALUES ($ent, 'DT-$run', 'DT-$run-$k', $items{$k}[0], $items{$k}[1], $user)");
+        $iid{$k} = db_value("SELECT id FROM prearchive_item WHERE ent_id = $ent AND tracking_no = 'DT-$run-$k'");
+    }
+    my $offered = sub { scalar $c->get("/prearchive/upload?id=$iid{$_[0]}")->{text} =~ m{<option value="$dated">} };
+    ok(!$offered->('before'), '出口日期 2026-06-30: a kind in force from 2026-07-01 is not offered');
+    ok($offered->('after'), '出口日期 2026-07-01: it is');
+    ok(!$offered->('month_before'), 'no 出口日期, 出口月份 202606: not offered');
+    ok($offered->('month_after'), 'no 出口日期, 出口月份 202607: offered');
+    is(!!$offered->('neither'), !!db_value("SELECT CURDATE() >= '2026-07-01'"), 'neither: by today');
+    $r = $c->post_multipart('/prearchive/upload', [[id => $iid{before}], [doc_kind_id => $dated], file_part('x.pdf', $PDF2)]);
+    is(field_error($r->{text}, 'doc_kind_id'), '请选择单证种类', 'a file under it for the item exported before: refused');
+    db_do("DELETE FROM prearchive_item WHERE tracking_no LIKE 'DT-$run-%'");
+    db_do("DELETE FROM doc_kind WHERE id = $dated");
+}
+
 done_testing();

@@ -208,7 +208,7 @@ int ts_docs_period_sync_db(struct ts_db *db, struct ts_arena *a, int64_t ent_id,
                            const struct ts_docs_actor *who)
 {
     struct ts_db_rows r;
-    int64_t decls, open;
+    int64_t decls = 0, open = 0;
     if (ts_db_query(
             db, a,
             "SELECT id, status FROM period_filing WHERE ent_id = ? AND period = ? FOR UPDATE",

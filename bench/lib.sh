@@ -161,7 +161,7 @@ bench_post() {
     local sid=${1%% *} csrf=${1#* } path=$2 args=() f
     shift 2
     for f in "$@"; do args+=(--data-urlencode "$f"); done
-    curl -s -o "$WORK/last-post.html" -w '%{http_code} %{redirect_url}' -b "ts_sid=$sid" \
+    curl -s -o "$WORK/last-post.html" -w '%{http_code} %{redirect_url}\n' -b "ts_sid=$sid" \
         --data-urlencode "_csrf=$csrf" "${args[@]}" "$URL$path"
 }
 

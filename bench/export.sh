@@ -36,7 +36,9 @@
 #   4. checks the ZIP: its size is the zip_bytes the job page states, it
 #      holds every document + 备案目录.xlsx, and the first document's bytes
 #      are the stored file's;
-#   5. prints the times, the jobs worker's peak RSS (VmHWM of
+#   5. counts nginx's "buffered to a temporary file" warnings (the
+#      download spooled to $VAR/nginx/fastcgi when the client is slower
+#      than the program) and prints the times, the jobs worker's peak RSS (VmHWM of
 #      /proc/<ts-worker>/status, before the job and after) and the
 #      docexport workers' RSS (sampled peak, and their VmHWM after).
 #
@@ -46,6 +48,8 @@
 #                                                            default 200
 #   BENCH_EXPORT_DOC_MIB    MiB per document (e2e)           default 5
 #   BENCH_WORKERS           app.workers of the stack (e2e)   default 2
+#   BENCH_EXPORT_RATE       curl --limit-rate of the download (e2e), e.g.
+#                           20M: a slow client               default none
 #   BENCH_OUT               results + temp folder            default build/bench
 #   BENCH_KEEP=1            leave the e2e stack running
 #   BENCH_PORT              the e2e stack's port             default a free one
@@ -63,6 +67,7 @@ ROWS=${BENCH_EXPORT_ROWS:-100000}
 COUNT=${BENCH_EXPORT_ZIP_COUNT:-200}
 DOC_MIB=${BENCH_EXPORT_DOC_MIB:-5}
 WORKERS=${BENCH_WORKERS:-2}
+RATE=${BENCH_EXPORT_RATE:-}
 case $MODE in
 lib | e2e) ;;
 *) die "usage: bench/export.sh [lib|e2e]" ;;
@@ -202,7 +207,7 @@ e2e() {
     SAMPLERS+=($!)
     sleep 0.3 # a first sample of each before the download
     t_dl0=$(bench_now)
-    curl_out=$(curl -s -o "$dl" -b "ts_sid=$sid" -w '%{http_code} %{size_download} %{speed_download} %{content_type}' \
+    curl_out=$(curl -s ${RATE:+--limit-rate "$RATE"} -o "$dl" -b "ts_sid=$sid" -w '%{http_code} %{size_download} %{speed_download} %{content_type}' \
         "$URL/docexport/download?id=$job_id")
     t_dl1=$(bench_now)
     sleep 0.3
@@ -232,7 +237,8 @@ PY
     [[ $pdfs == "$COUNT" && $entries == $((COUNT + 1)) && $catalog == 1 && $same == 1 ]] ||
         die "ZIP holds $entries entries ($pdfs documents, catalog $catalog, first document equal $same)"
 
-    local rss_fcgi rss_nginx hwm_fcgi
+    local rss_fcgi rss_nginx hwm_fcgi spooled
+    spooled=$(grep -c 'buffered to a temporary file' "$VAR/log/nginx-error.log" || true)
     rss_fcgi=$(cat "$WORK/rss-fcgi")
     rss_nginx=$(cat "$WORK/rss-nginx")
     hwm_fcgi=$(e2e_max_hwm "${fcgi_pids[@]}")
@@ -241,6 +247,7 @@ PY
         say "machine: $(bench_machine)"
         say "load average before the stack started: $load_before; after the run: $(bench_loadavg)"
         say "stack: app.workers = $WORKERS; $COUNT documents × $DOC_MIB MiB on one declaration"
+        say "download: curl${RATE:+ --limit-rate $RATE}; nginx spooled the response to a temp file: $([[ ${spooled:-0} -gt 0 ]] && echo yes || echo no)"
         say "job page polled $polls times; ZIP entries: $entries ($pdfs documents + 备案目录.xlsx; $first_name equal to its stored file)"
         echo
         echo "| step | value |"

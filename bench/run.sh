@@ -3,8 +3,9 @@
 # with wrk in one run on this machine (docs/performance.md).
 #
 # What it does:
-#   1. starts a private stack (TS_MODE=test TS_WORKERS=$BENCH_WORKERS
-#      scripts/stack.sh start) in a mktemp folder on a free port;
+#   1. starts a private stack (bench/lib.sh: TS_MODE=test
+#      TS_WORKERS=$BENCH_WORKERS scripts/stack.sh start) in a mktemp folder
+#      on a free port;
 #   2. logs in as the production enterprise's administrator with curl
 #      through the real login form, and seeds users through the real
 #      用户管理 form until /users/ shows a full page of 20 rows;
@@ -33,32 +34,26 @@
 #                      (perf-list.data, perf-save.data in BENCH_OUT) and
 #                      print the top symbols
 #   BENCH_KEEP=1       leave the stack running (prints VAR and URL)
+#   BENCH_PORT         the stack's port                  default a free one
 #   B                  build folder                      default build
 #
 # Nothing here is a test: numbers depend on the machine and on what else
 # runs on it (the script prints the load average before it starts).
 set -euo pipefail
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$REPO"
-export B=${B:-build}
-BUILD=$B
-[[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init ""
 WORKERS=${BENCH_WORKERS:-8}
 DURATION=${BENCH_DURATION:-15s}
 WARMUP=${BENCH_WARMUP:-3s}
 CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
-OUT=${BENCH_OUT:-$REPO/build/bench}
 PERF=${BENCH_PERF:-0}
-KEEP=${BENCH_KEEP:-0}
 LIST_PATH=/users/
 SAVE_PATH=/users/save
 ROWS=20             # rows on the list page the design's target names
 SESSIONS_POST=8     # sessions the saves rotate over
-
-say() { printf 'bench: %s\n' "$*"; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 for tool in wrk curl python3; do
     command -v "$tool" >/dev/null || die "$tool not found (run: make deps)"
@@ -66,54 +61,10 @@ done
 [[ $PERF != 1 ]] || command -v perf >/dev/null || die "BENCH_PERF=1 needs perf"
 [[ -x $BUILD/bin/login.fcgi && -x $BUILD/bin/users.fcgi ]] ||
     die "needs $BUILD/bin/login.fcgi and users.fcgi (run: make all)"
-mkdir -p "$OUT"
 
 # ---------------------------------------------------------------- the stack
 
-pick_port() {
-    python3 - <<'EOF'
-import random, socket
-while True:
-    p = random.randint(20000, 32000)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-        print(p)
-        break
-    except OSError:
-        pass
-    finally:
-        s.close()
-EOF
-}
-
-VAR=$(mktemp -d /tmp/ts-bench.XXXXXX)
-PORT=$(pick_port)
-export VAR PORT TS_MODE=test
-URL=http://127.0.0.1:$PORT
-ETC=$VAR/etc
-RUN=$VAR/run
-WORK=$VAR/bench
-mkdir -p "$WORK"
-
-on_exit() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if [[ $KEEP == 1 ]]; then
-        say "stack left running: VAR=$VAR $URL (stop: VAR=$VAR scripts/stack.sh stop)"
-    else
-        scripts/stack.sh stop </dev/null >/dev/null 2>&1 || true
-        rm -rf "$VAR"
-    fi
-    exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
-
-say "stack in $VAR on port $PORT"
-TS_WORKERS=$WORKERS scripts/stack.sh start </dev/null >"$OUT/stack-start.log" 2>&1 ||
-    { tail -n 30 "$OUT/stack-start.log" >&2; die "scripts/stack.sh start failed"; }
-
+bench_stack_start TS_WORKERS="$WORKERS"
 grep -q "^app.workers = $WORKERS\$" "$ETC/tuishui.hdf" ||
     die "the stack did not take TS_WORKERS=$WORKERS (scripts/stack.sh too old?)"
 say "programs running with app.workers = $WORKERS"
@@ -135,59 +86,21 @@ EOF
     kill -HUP "$(cat "$RUN/nginx.pid")"
 }
 
-# ---------------------------------------------------------------- HTTP helpers
-
-# csrf_of FILE — the first _csrf hidden field of a saved page.
-csrf_of() {
-    grep -o 'name="_csrf" value="[0-9a-f]*"' "$1" | head -n 1 | sed 's/.*value="//; s/"$//'
-}
-
-# login LOGIN PASSWORD — log in through the form; prints "ts_sid csrf".
-login() {
-    local jar=$WORK/jar.$$.$RANDOM page=$WORK/page.$$.html code sid csrf
-    curl -s -c "$jar" -b "$jar" -o "$page" "$URL/login/"
-    code=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
-        --data-urlencode "username=$1" --data-urlencode "password=$2" \
-        --data-urlencode "_csrf=$(csrf_of "$page")" "$URL/login/signin")
-    [[ $code == 303* ]] || die "login as $1 answered $code"
-    sid=$(awk '$6 == "ts_sid" { print $7 }' "$jar")
-    [[ -n $sid ]] || die "login as $1: no ts_sid cookie"
-    curl -s -b "ts_sid=$sid" -o "$page" "$URL$LIST_PATH"
-    csrf=$(csrf_of "$page")
-    [[ -n $csrf ]] || die "login as $1: no CSRF token on $LIST_PATH"
-    rm -f "$jar" "$page"
-    printf '%s %s\n' "$sid" "$csrf"
-}
-
-# post SESSION_LINE PATH FIELD=VALUE... — urlencoded POST with the session's
-# CSRF token; prints "status location".
-post() {
-    local sid=${1%% *} csrf=${1#* } path=$2 args=() f
-    shift 2
-    for f in "$@"; do args+=(--data-urlencode "$f"); done
-    curl -s -o "$WORK/last-post.html" -w '%{http_code} %{redirect_url}' -b "ts_sid=$sid" \
-        --data-urlencode "_csrf=$csrf" "${args[@]}" "$URL$path"
-}
-
-db() {
-    mariadb --no-defaults --socket="$RUN/mysqld.sock" --user=root -N -B tuishui "$@"
-}
-
 # ---------------------------------------------------------------- data
 
-read -r _ ADMIN_LOGIN ADMIN_PW < <(grep '^ent-admin-production ' "$VAR/demo-accounts.txt")
-ADMIN=$(login "$ADMIN_LOGIN" "$ADMIN_PW")
-ENT_ID=$(db -e "SELECT ent_id FROM app_user WHERE login_name = '$ADMIN_LOGIN'")
+read -r ADMIN_LOGIN ADMIN_PW < <(bench_account ent-admin-production)
+ADMIN=$(bench_login "$ADMIN_LOGIN" "$ADMIN_PW" "$LIST_PATH")
+ENT_ID=$(bench_db -e "SELECT ent_id FROM app_user WHERE login_name = '$ADMIN_LOGIN'")
 
 # seed_users — through the real 新增用户 form, until the enterprise has
 # more users than one page holds (each with the demo 单证录入员 role).
 SEED=$((ROWS + 4))
-ROLE_ID=$(db -e "SELECT id FROM role WHERE ent_id = $ENT_ID AND name = '单证录入员'")
+ROLE_ID=$(bench_db -e "SELECT id FROM role WHERE ent_id = $ENT_ID AND name = '单证录入员'")
 seed_users() {
     local i n code
     for ((i = 1; i <= SEED; i++)); do
         n=$(printf %02d "$i")
-        code=$(post "$ADMIN" /users/save "nickname=压测用户$n" user_type=operator status=normal \
+        code=$(bench_post "$ADMIN" /users/save "nickname=压测用户$n" user_type=operator status=normal \
             "login_name=bench$n" "password=Bench#2026pw$n" "phone=139000000$n" \
             "roles=$ROLE_ID" "remark=bench/run.sh 压测数据 $n")
         [[ $code == 303* ]] || die "新增用户 bench$n answered $code (see $WORK/last-post.html)"
@@ -202,7 +115,7 @@ count_list_rows() {
 # save_bodies — one 修改 body per seeded user with the values it has now,
 # so every save rewrites its row unchanged and writes one audit row.
 save_bodies() {
-    db -e "SELECT id, nickname, user_type, status, phone, IFNULL(remark, '') FROM app_user
+    bench_db -e "SELECT id, nickname, user_type, status, phone, IFNULL(remark, '') FROM app_user
            WHERE ent_id = $ENT_ID AND login_name LIKE 'bench%' ORDER BY id" |
         python3 -c '
 import sys, urllib.parse
@@ -215,10 +128,10 @@ for line in sys.stdin:
 }
 
 seed_users
-say "seeded: $(db -e "SELECT COUNT(*) FROM app_user WHERE ent_id = $ENT_ID") users in the enterprise"
+say "seeded: $(bench_db -e "SELECT COUNT(*) FROM app_user WHERE ent_id = $ENT_ID") users in the enterprise"
 
 # The page as the benchmark's session sees it, saved byte for byte.
-LIST_SESSION=$(login "$ADMIN_LOGIN" "$ADMIN_PW")
+LIST_SESSION=$(bench_login "$ADMIN_LOGIN" "$ADMIN_PW" "$LIST_PATH")
 curl -s -D "$WORK/list.headers" -o "$WORK/list.html" -b "ts_sid=${LIST_SESSION%% *}" "$URL$LIST_PATH"
 grep -q '^HTTP/1.1 200' "$WORK/list.headers" || die "GET $LIST_PATH: $(head -n 1 "$WORK/list.headers")"
 rows=$(count_list_rows "$WORK/list.html")
@@ -237,7 +150,7 @@ say "list page: $rows rows, $PAGE_BYTES bytes; static copy at /bench-static/user
 # Sessions and bodies for the saves.
 : >"$WORK/sessions-post.txt"
 for ((i = 0; i < SESSIONS_POST; i++)); do
-    login "$ADMIN_LOGIN" "$ADMIN_PW" >>"$WORK/sessions-post.txt"
+    bench_login "$ADMIN_LOGIN" "$ADMIN_PW" "$LIST_PATH" >>"$WORK/sessions-post.txt"
 done
 printf '%s\n' "$LIST_SESSION" >"$WORK/sessions-list.txt"
 save_bodies >"$WORK/bodies.txt"
@@ -288,7 +201,7 @@ run() {
         die "wrk warm-up failed ($name)"
     # Requests the warm-up left in flight finish before the count starts.
     sleep 1
-    [[ $name != save ]] || audit_before=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
+    [[ $name != save ]] || audit_before=$(bench_db -e "SELECT last_id FROM audit_head WHERE id = 1")
     if [[ $PERF == 1 && $name != static ]]; then
         perf record -F 499 -a -g -o "$OUT/perf-$name.data" -- sleep "${DURATION%s}" \
             >/dev/null 2>&1 &
@@ -304,7 +217,7 @@ run() {
     times >"$WORK/times.after"
     after=$(cpu_snapshot "$program")
     sleep 1
-    [[ $name != save ]] || audit_after=$(db -e "SELECT last_id FROM audit_head WHERE id = 1")
+    [[ $name != save ]] || audit_after=$(bench_db -e "SELECT last_id FROM audit_head WHERE id = 1")
     tee -a "$RESULTS" <"$WORK/$name.out" | grep -v '^BENCH' | sed -n '/Latency Distribution/,/Requests\/sec/p'
     grep '^BENCH ' "$WORK/$name.out" >"$WORK/$name.bench"
     python3 - "$before" "$after" "$(field "$name" requests)" "$WORK/times.before" "$WORK/times.after" \
@@ -330,9 +243,9 @@ cpu() { sed 's| | / |g' "$WORK/$1.cpu"; }
 # request (all four parts), were nothing else running.
 capacity() { awk -v n="$(nproc)" '{ t = $1 + $2 + $3 + $4; printf "%.0f", t ? n * 1e6 / t : 0 }' "$WORK/$1.cpu"; }
 
-log "tuishui bench $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
-log "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GB, kernel $(uname -r), Debian $(cat /etc/debian_version)"
-log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "tuishui bench $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(bench_commit)"
+log "machine: $(bench_machine)"
+log "load average before: $(bench_loadavg)"
 log "app.workers = $WORKERS; list page $PAGE_BYTES bytes, $ROWS rows; warm-up $WARMUP before each run"
 
 audit_before=0 audit_after=0
@@ -364,7 +277,7 @@ ratio=$(python3 -c "print(f'{$(field list rps) / $(field static rps):.3f}')")
     printf '%-40s %8s %7s %7s  %-24s %s\n' "(c) save POST $SAVE_PATH (+audit)" "$(field save rps)" "$(field save p50_ms)" "$(field save p99_ms)" "$(cpu save)" "$(capacity save)"
     echo "b/a = $ratio (target >= 0.333); p99 of b = $(field list p99_ms) ms (target < 50); saves $(field save rps)/s (target >= 500)"
 } | tee -a "$RESULTS"
-log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "load average after: $(bench_loadavg)"
 
 if [[ $PERF == 1 ]]; then
     # report DATA LINES ARGS... — the first LINES lines with a percentage of

@@ -31,36 +31,20 @@
 # checks.  Nothing here is a test.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$REPO"
-B=${B:-build}
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init xlsx
 ROWS=${BENCH_XLSX_ROWS:-100000}
 REPEAT=${BENCH_XLSX_REPEAT:-3}
-OUT=${BENCH_OUT:-$REPO/build/bench}
 PY=/usr/bin/python3 # Debian's python3-openpyxl imports only under this one
 GEN=$B/tools/ts-xlsxgen
-
-die() { printf 'bench-xlsx: error: %s\n' "$*" >&2; exit 1; }
 
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (apt-get install time)"
 $PY -c 'import openpyxl' 2>/dev/null || die "python3-openpyxl not importable by $PY"
 make --no-print-directory "$GEN" >/dev/null
-mkdir -p "$OUT"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 REPORT=$OUT/xlsx-$(date +%Y%m%d-%H%M%S).txt
-
-OPENPYXL_READ='
-import sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
-rows = cells = 0
-for row in wb.worksheets[0].iter_rows(values_only=True):
-    n = sum(1 for v in row if v is not None and v != "")
-    if n:
-        rows += 1
-        cells += n
-print("rows=%d cells=%d" % (rows, cells))
-'
 
 # timed OUT_PREFIX CMD... — run CMD under /usr/bin/time -v; its stdout goes
 # to OUT_PREFIX.out and the measurements to OUT_PREFIX.time.
@@ -103,7 +87,7 @@ bench_file() {
     done
     local mid
     mid=$(printf '%s\n' "${walls[@]}" | sort -n | awk -v n="$REPEAT" 'NR == int((n + 1) / 2) { print $4 }')
-    timed "$WORK/py-$kind" "$PY" -c "$OPENPYXL_READ" "$file"
+    timed "$WORK/py-$kind" "$PY" -c "$BENCH_OPENPYXL_READ" "$file"
     local ours py
     ours=$(counts "$WORK/ours-$kind-$mid.out")
     py=$(counts "$WORK/py-$kind.out")
@@ -124,11 +108,9 @@ bench_file() {
 }
 
 {
-    echo "bench-xlsx: $(date -Is), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
-        "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before"
-    echo "bench-xlsx: $ROWS data rows, $REPEAT runs of ours per file (median), 1 of openpyxl"
-    echo "bench-xlsx: openpyxl $($PY -c 'import openpyxl; print(openpyxl.__version__)')," \
-        "$($PY --version 2>&1)"
+    say "$(date -Is), commit $(bench_commit), $(nproc) CPUs, load average $(bench_loadavg) before"
+    say "$ROWS data rows, $REPEAT runs of ours per file (median), 1 of openpyxl"
+    say "openpyxl $($PY -c 'import openpyxl; print(openpyxl.__version__)'), $($PY --version 2>&1)"
     lines=()
     for kind in inline shared; do
         out=$(bench_file "$kind")
@@ -142,4 +124,4 @@ bench_file() {
     echo
     echo "targets: ours < 10 s for 100k rows (parse + checks; storing is the import's), ratio >= 10"
 } | tee "$REPORT"
-echo "bench-xlsx: written to $REPORT"
+say "written to $REPORT"

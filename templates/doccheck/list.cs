@@ -1,4 +1,4 @@
-<?cs include:"docupload/tabs.cs" ?>
+<?cs include:"layout/decl_list.cs" ?>
 <section class="panel">
   <h1>单证收齐审核</h1>
   <?cs call:decl_tabs("/doccheck/") ?>

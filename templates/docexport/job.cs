@@ -1,5 +1,5 @@
 <?cs include:"layout/macros.cs" ?>
-<?cs include:"docupload/tabs.cs" ?>
+<?cs include:"layout/decl_list.cs" ?>
 <?cs with:e = Export.0 ?>
 <section class="panel">
   <h1>导出ZIP</h1>

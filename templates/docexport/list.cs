@@ -1,27 +1,14 @@
-<?cs include:"docupload/tabs.cs" ?>
+<?cs include:"layout/decl_list.cs" ?>
 <section class="panel">
   <h1>导出备案目录</h1>
-  <form method="get" action="/docexport/" class="query">
-    <label for="q-decl">报关单号</label>
-    <input type="text" id="q-decl" name="decl_no" value="<?cs var:Form.decl_no ?>" maxlength="18" size="18">
-    <label for="q-period">所属期</label>
-    <input type="text" id="q-period" name="period" value="<?cs var:Form.period ?>" maxlength="6" size="6" placeholder="YYYYMM">
-    <label for="q-status">状态</label>
-    <select id="q-status" name="status">
-      <option value="incomplete"<?cs if:Tab == "incomplete" ?> selected<?cs /if ?>>未收齐</option>
-      <option value="complete"<?cs if:Tab == "complete" ?> selected<?cs /if ?>>已收齐</option>
-      <option value="all"<?cs if:Tab == "all" ?> selected<?cs /if ?>>全部</option>
-    </select>
-    <button type="submit" class="primary">查询</button>
-    <a href="/docexport/">重置</a>
+  <?cs call:decl_query_open("/docexport/", 1) ?>
     <div class="toolbar exports">
       <button type="submit" formaction="/docexport/zip">导出ZIP</button>
       <button type="submit" formaction="/docexport/pdf">导出PDF</button>
       <button type="submit" formaction="/docexport/table">导出表格</button>
       <button type="submit" formaction="/docexport/print">打印单证</button>
     </div>
-  </form>
-  <?cs if:Form.Err.period ?><div class="form-errors"><?cs var:Form.Err.period ?></div><?cs /if ?>
+  <?cs call:decl_query_close() ?>
   <?cs if:Refusal ?><div class="form-errors refusal"><?cs var:Refusal ?></div><?cs /if ?>
   <table class="list decls">
     <thead>

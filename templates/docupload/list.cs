@@ -1,4 +1,4 @@
-<?cs include:"docupload/tabs.cs" ?>
+<?cs include:"layout/decl_list.cs" ?>
 <section class="panel">
   <h1>上传备案单证</h1>
   <?cs call:decl_tabs("/docupload/") ?>

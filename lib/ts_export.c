@@ -496,7 +496,10 @@ static int open_pdfs(const struct ts_export_doc *docs, size_t n, qpdf_data *src,
         qpdf_set_suppress_warnings(src[i], QPDF_TRUE);
         if ((qpdf_read(src[i], docs[i].path, NULL) & QPDF_ERRORS) ||
             (pages[i] = qpdf_get_num_pages(src[i])) < 0) {
-            ts_log_error("ts_export: qpdf cannot read %s (%s)", docs[i].path, docs[i].file_name);
+            ts_log_error("ts_export: qpdf cannot read %s (%s): %s", docs[i].path, docs[i].file_name,
+                         qpdf_has_error(src[i])
+                             ? qpdf_get_error_full_text(src[i], qpdf_get_error(src[i]))
+                             : "no pages");
             *err = "有PDF单证无法读取，未能合并";
             return -1;
         }

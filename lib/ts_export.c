@@ -424,6 +424,20 @@ static void pdf_row(struct pdfgen *g, const char *const cells[NCOLS])
     g->y -= h;
 }
 
+/* Under the table, what the 按所属期备案 mark means (as on 打印单证). */
+static void pdf_period_note(struct pdfgen *g, const char *period)
+{
+    char note[256];
+    snprintf(
+        note, sizeof note,
+        "注：标注“按所属期备案”的单证是所属期 %s 按所属期备案的单证，属于该所属期的全部报关单。",
+        period);
+    if (g->y - 20 < MARGIN)
+        pdf_new_page(g);
+    pdf_text(g, MARGIN, g->y - 14, 8, note);
+    g->y -= 20;
+}
+
 static const char *const cat_head[NCOLS] = {"序号",     "单证种类", "文件名",
                                             "上传时间", "SHA-256",  "页数"};
 
@@ -458,6 +472,8 @@ static void pdf_catalog(struct pdfgen *g, const struct ts_export_doc *decl,
         const char *cells[NCOLS] = {"", "", "（无单证）", "", "", ""};
         pdf_row(g, cells);
     }
+    if (n > 0 && docs[n - 1].by_period) /* they come last */
+        pdf_period_note(g, decl->period);
 }
 
 /* A document the PDF shows as a page of its own (JPEG, PNG). */

@@ -247,7 +247,7 @@ sub page_kinds {
 }
 
 SKIP: {
-    skip 'poppler-utils not installed', 23 unless -x '/usr/bin/pdfinfo';
+    skip 'poppler-utils not installed', 24 unless -x '/usr/bin/pdfinfo';
     my $period3 = sprintf '%04d%02d', 2160 + $$ % 60, 1 + int rand 12;
     db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
         . " VALUES ($ent, '$period3', CURDATE(), CURDATE() + INTERVAL 10 DAY, '2036-12-31')");
@@ -283,6 +283,7 @@ SKIP: {
     is("@order", '合同照片.jpg 提单两页.pdf 委托协议.jpg 框架合同.jpg 月度运费.pdf', 'the catalog lists them in that order');
     is(scalar(() = $cat =~ /（按所属期备案）/g), 2, 'the two 按所属期备案 documents are marked in the catalog');
     like($cat, qr{提单两页\.pdf.*?\s2\s*$}m, '页数 2 for the two-page PDF');
+    like($cat, qr{注：标注“按所属期备案”的单证是所属期 $period3 按所属期备案的单证}, 'and what the mark means');
     my $warn = `pdftotext $p /dev/null 2>&1`;
     is($warn, '', 'pdftotext reads it without warnings (a valid ToUnicode map)');
 

@@ -5,12 +5,15 @@
  * 状态), with four outputs of the same query:
  *   【导出ZIP】  every document of the matching declarations in folders
  *               <报关单号>/<单证种类>/<file name> plus 备案目录.xlsx at the root;
- *   【导出PDF】  one declaration only: a generated 备案单证目录 page, each
- *               image as a page, then the pages of each uploaded PDF;
+ *   【导出PDF】  one declaration only: a generated 备案单证目录 page, then
+ *               every document in the catalog's order (an image as a
+ *               page, an uploaded PDF with all its pages);
  *   【导出表格】 the 备案目录 as .xlsx, one row per document, declarations
  *               without documents as rows too;
  *   【打印单证】 one declaration only: a print page of the catalog with each
  *               image full-width (PDFs are printed from 【导出PDF】).
+ * The two one-declaration outputs include the 按所属期备案 documents of
+ * the declaration's 所属期, marked as such in the catalog.
  * "Only one declaration" is the manual's rule (导出的PDF文件必须唯一报关单下
  * 的文件); a query matching more or none is answered with the reason.
  *
@@ -119,8 +122,8 @@ static struct ts_export_query export_query(struct ts_ctx *c)
 /* A fresh temp file name in tmp.dir ending in suffix; NULL on error. */
 static char *temp_path(struct ts_ctx *c, const char *suffix)
 {
-    char *p = ts_arena_printf(c->arena, "%s/export-XXXXXX%s",
-                              ts_config_str("tmp.dir", "/tmp"), suffix);
+    char *p =
+        ts_arena_printf(c->arena, "%s/export-XXXXXX%s", ts_config_str("tmp.dir", "/tmp"), suffix);
     int fd = mkstemps(p, (int)strlen(suffix));
     if (fd < 0) {
         ts_log_error("docexport: cannot create %s", p);
@@ -153,8 +156,8 @@ static enum ts_result send_temp(struct ts_ctx *c, const char *mime, const char *
 
 /* A large ZIP as a job for tools/ts-worker (kind docexport.zip): the
  * query in a docexport_job row, the job, and the job's page. */
-static enum ts_result zip_as_job(struct ts_ctx *c, const struct ts_export_query *q,
-                                 int64_t ndocs, int64_t bytes)
+static enum ts_result zip_as_job(struct ts_ctx *c, const struct ts_export_query *q, int64_t ndocs,
+                                 int64_t bytes)
 {
     struct ts_db_result res;
     int64_t job_id;
@@ -316,89 +319,99 @@ static enum ts_result export_table(struct ts_ctx *c)
 
 /* ---- one declaration: 导出PDF, 打印单证 ------------------------------ */
 
-/* The one declaration the query matches: 1 found (*id), 0 not exactly
- * one, -1 error. */
-static int only_decl(struct ts_ctx *c, int64_t *id)
+/* The one declaration the query matches (its row in *decl: id, decl_no,
+ * period, export_date): 1 found, 0 not exactly one, -1 error. */
+static int only_decl(struct ts_ctx *c, struct ts_db_rows *decl)
 {
     struct ts_docs_filter f = query_filter(c);
-    struct ts_db_rows r;
     int64_t n = ts_docs_decl_count(c, &f);
     if (n != 1)
         return n < 0 ? -1 : 0;
-    if (ts_docs_decl_page(c, &f, 1, 0, &r) < 0 || r.nrows != 1)
+    if (ts_docs_decl_page(c, &f, 1, 0, decl) < 0 || decl->nrows != 1)
         return -1;
-    *id = ts_db_cell_i64(&r, 0, "id");
     return 1;
 }
 
-/* The declaration's documents as the batch query's columns (one row with
- * doc_id 0 when it has none), in catalog order. */
+/* The documents of declaration decl_id in catalog order: its own (by
+ * 单证种类, then upload), then the 按所属期备案 documents of its 所属期
+ * (period_filing, decl_id NULL) with decl_no "" and by_period 1 — the
+ * documents the ZIP puts under <所属期>/. */
 static int decl_docs(struct ts_ctx *c, int64_t decl_id, struct ts_db_rows *out)
 {
     return ts_scope_query(
         c,
-        "SELECT d.id AS decl_id, d.decl_no, d.period, IFNULL(d.export_date, '') AS export_date,"
-        " IFNULL(x.id, 0) AS doc_id, IFNULL(k.name, '') AS kind_name,"
-        " IFNULL(x.file_name, '') AS file_name, IFNULL(x.size, 0) AS size,"
-        " IFNULL(x.uploaded_at, '') AS uploaded_at, IFNULL(x.sha256, '') AS sha256,"
-        " IFNULL(x.kind, '') AS kind"
-        " FROM customs_decl d LEFT JOIN decl_document x ON x.ent_id = d.ent_id"
-        " AND x.decl_id = d.id LEFT JOIN doc_kind k ON k.id = x.doc_kind_id"
-        " WHERE d.ent_id = ? AND d.id = ?"
-        " ORDER BY k.ent_key, k.sort_order, k.id, x.id",
-        TS_ARGS(TS_I64(decl_id)), out);
+        "SELECT t.* FROM (SELECT 0 AS by_period, d.decl_no, d.period,"
+        " IFNULL(d.export_date, '') AS export_date, x.id AS doc_id, k.name AS kind_name,"
+        " x.file_name, x.size, x.uploaded_at, x.sha256, x.kind,"
+        " k.ent_key, k.sort_order, k.id AS kind_id"
+        " FROM customs_decl d JOIN decl_document x ON x.ent_id = d.ent_id AND x.decl_id = d.id"
+        " JOIN doc_kind k ON k.id = x.doc_kind_id WHERE d.ent_id = ? AND d.id = ?"
+        " UNION ALL SELECT 1, '', d.period, '', x.id, k.name, x.file_name, x.size,"
+        " x.uploaded_at, x.sha256, x.kind, k.ent_key, k.sort_order, k.id"
+        " FROM customs_decl d JOIN decl_document x ON x.ent_id = d.ent_id"
+        " AND x.decl_id IS NULL AND x.period_filing_id = d.period_filing_id"
+        " JOIN doc_kind k ON k.id = x.doc_kind_id WHERE d.ent_id = ? AND d.id = ?) t"
+        " ORDER BY t.by_period, t.ent_key, t.sort_order, t.kind_id, t.doc_id",
+        TS_ARGS(TS_I64(decl_id), TS_I64(ts_scope_tenant(c)), TS_I64(decl_id)), out);
 }
 
 /* GET /docexport/pdf — 【导出PDF】 of the one declaration queried. */
 static enum ts_result export_pdf(struct ts_ctx *c)
 {
-    int64_t id;
-    struct ts_db_rows r;
+    struct ts_db_rows d, r;
     const char *err;
-    int found = only_decl(c, &id);
+    int found = only_decl(c, &d);
     if (found <= 0)
         return found < 0 ? TS_FAIL : list_page(c, ONE_PDF);
-    if (decl_docs(c, id, &r) < 0)
+    if (decl_docs(c, ts_db_cell_i64(&d, 0, "id"), &r) < 0)
         return TS_FAIL;
-    struct ts_export_doc *docs = ts_arena_alloc(c->arena, r.nrows * sizeof *docs);
+    struct ts_export_doc decl = {
+        .decl_no = ts_db_cell(&d, 0, "decl_no"),
+        .period = ts_db_cell(&d, 0, "period"),
+        .export_date = ts_db_cell(&d, 0, "export_date"),
+    };
+    struct ts_export_doc *docs = ts_arena_alloc(c->arena, (r.nrows + 1) * sizeof *docs);
     for (size_t i = 0; i < r.nrows; i++)
         docs[i] = ts_export_row_doc(c->arena, &r, i);
     char *path = temp_path(c, ".pdf");
     if (!path)
         return TS_FAIL;
-    if (ts_export_pdf(path, ts_config_str("tmp.dir", "/tmp"), docs, r.nrows, &err) < 0) {
+    if (ts_export_pdf(path, ts_config_str("tmp.dir", "/tmp"), &decl, docs, r.nrows, &err) < 0) {
         unlink(path);
         return list_page(c, ts_arena_printf(c->arena, "%s，请联系运维人员（请求编号 %s）。", err,
                                             c->request_id));
     }
     return send_temp(c, "application/pdf", path,
-                     ts_arena_printf(c->arena, "备案单证-%s.pdf", docs[0].decl_no));
+                     ts_arena_printf(c->arena, "备案单证-%s.pdf", decl.decl_no));
 }
 
-/* GET /docexport/print — 【打印单证】 of the one declaration queried. */
+/* GET /docexport/print — 【打印单证】 of the one declaration queried: the
+ * catalog (按所属期备案 documents marked) and each image in its order. */
 static enum ts_result print_page(struct ts_ctx *c)
 {
-    int64_t id;
-    struct ts_db_rows r;
-    int found = only_decl(c, &id);
+    struct ts_db_rows d, r;
+    int found = only_decl(c, &d);
     if (found <= 0)
         return found < 0 ? TS_FAIL : list_page(c, ONE_PRINT);
-    if (decl_docs(c, id, &r) < 0)
+    if (decl_docs(c, ts_db_cell_i64(&d, 0, "id"), &r) < 0)
         return TS_FAIL;
-    ts_render_set(c, "Decl.decl_no", ts_db_cell(&r, 0, "decl_no"));
-    ts_render_set(c, "Decl.period", ts_db_cell(&r, 0, "period"));
-    ts_render_set(c, "Decl.export_date", ts_db_cell(&r, 0, "export_date"));
-    if (ts_db_cell_i64(&r, 0, "doc_id") != 0)
-        ts_render_rows(c, "Docs", &r);
+    ts_render_set(c, "Decl.decl_no", ts_db_cell(&d, 0, "decl_no"));
+    ts_render_set(c, "Decl.period", ts_db_cell(&d, 0, "period"));
+    ts_render_set(c, "Decl.export_date", ts_db_cell(&d, 0, "export_date"));
+    ts_render_rows(c, "Docs", &r);
+    if (r.nrows > 0 && ts_db_cell_i64(&r, r.nrows - 1, "by_period")) /* they come last */
+        ts_render_set(c, "Decl.period_docs", "1");
     return ts_ui_page(c, "打印单证", "docexport/print.cs");
 }
 
-/* GET /docexport/file?id= — an image of the print page, inline. */
+/* GET /docexport/file?id= — an image of the print page, inline: a
+ * document of a declaration or of an 按所属期备案 record. */
 static enum ts_result file_view(struct ts_ctx *c)
 {
     struct ts_db_rows r;
-    if (ts_scope_query(c, "SELECT sha256, kind FROM decl_document WHERE ent_id = ? AND id = ?"
-                          " AND decl_id IS NOT NULL",
+    if (ts_scope_query(c,
+                       "SELECT sha256, kind FROM decl_document WHERE ent_id = ? AND id = ?"
+                       " AND (decl_id IS NOT NULL OR period_filing_id IS NOT NULL)",
                        TS_ARGS(TS_I64(ts_arg_int(c, "id"))), &r) < 0)
         return TS_FAIL;
     if (r.nrows != 1)

@@ -25,9 +25,11 @@
 /* Length of the valid UTF-8 character at s (1–4), 0 if s starts none. */
 static size_t utf8_len(const unsigned char *s)
 {
-    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-                                : (s[0] & 0xf8) == 0xf0                        ? 4
-                                                                               : 0;
+    size_t n = s[0] < 0x80             ? 1
+               : (s[0] & 0xe0) == 0xc0 ? 2
+               : (s[0] & 0xf0) == 0xe0 ? 3
+               : (s[0] & 0xf8) == 0xf0 ? 4
+                                       : 0;
     if (n == 2 && s[0] < 0xc2)
         return 0;
     for (size_t i = 1; i < n; i++)
@@ -78,9 +80,10 @@ struct ts_export_xlsx {
     lxw_row_t row;
 };
 
-static const char *const table_cols[] = {"报关单号", "所属期",   "出口日期", "单证种类",
+static const char *const table_cols[] = {"报关单号", "所属期",       "出口日期", "单证种类",
                                          "文件名",   "大小（字节）", "上传时间", "SHA-256"};
-static const double table_widths[] = {21, 9, 12, 22, 36, 13, 20, 66}; /* lint:allow xlsx column widths */
+/* lint:allow the xlsx column widths below are not money */
+static const double table_widths[] = {21, 9, 12, 22, 36, 13, 20, 66};
 static const char *const zip_cols[] = {"报关单号",     "单证种类", "文件名", "ZIP内路径",
                                        "大小（字节）", "上传时间", "SHA-256"};
 static const double zip_widths[] = {21, 22, 36, 60, 13, 20, 66}; /* lint:allow xlsx column widths */
@@ -287,7 +290,8 @@ void ts_export_zip_progress(struct ts_export_zip *z, int64_t total, ts_export_pr
     z->progress_ctx = ctx;
     z->total = total > 0 ? total : 1;
     z->last_done = -1;
-    zip_register_progress_callback_with_state(z->za, 0.001, zip_progress_cb, NULL, z); /* lint:allow libzip precision */
+    zip_register_progress_callback_with_state(z->za, 0.001, zip_progress_cb, NULL,
+                                              z); /* lint:allow libzip precision */
     zip_register_cancel_callback_with_state(z->za, zip_cancel_cb, NULL, z);
 }
 
@@ -310,7 +314,8 @@ struct pdfgen {
     HPDF_Doc pdf;
     HPDF_Font font;
     HPDF_Page page;
-    HPDF_REAL y; /* where the next line goes */
+    HPDF_REAL y;             /* where the next line goes */
+    const char *const *head; /* the table's header, drawn again atop each continuation page */
     HPDF_STATUS error;
     HPDF_STATUS detail;
 };
@@ -325,11 +330,12 @@ static void pdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
     }
 }
 
-/* A new A4 page of the catalog. */
+/* A new A4 page (of the catalog, or for an image). */
 static void pdf_new_page(struct pdfgen *g)
 {
     g->page = HPDF_AddPage(g->pdf);
     HPDF_Page_SetSize(g->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+    HPDF_Page_SetLineWidth(g->page, 0.5f);
     g->y = A4_H - MARGIN;
 }
 
@@ -385,14 +391,15 @@ struct cat_col {
 };
 
 static const struct cat_col cat_cols[] = {
-    {MARGIN, 24, 8},        {MARGIN + 24, 86, 8},  {MARGIN + 110, 150, 8},
-    {MARGIN + 260, 70, 8},  {MARGIN + 330, 150, 7}, {MARGIN + 480, 35, 8},
+    {MARGIN, 24, 8},       {MARGIN + 24, 86, 8},   {MARGIN + 110, 150, 8},
+    {MARGIN + 260, 70, 8}, {MARGIN + 330, 150, 7}, {MARGIN + 480, 35, 8},
 };
 #define NCOLS (sizeof cat_cols / sizeof cat_cols[0])
 
-/* One row of the catalog table with its cells wrapped; a new page when it
- * does not fit. */
-static void pdf_row(struct pdfgen *g, const char *const cells[NCOLS], bool head)
+/* One row of the catalog table with its cells wrapped.  When it does not
+ * fit, a new page, headed by the table's header (g->head) so that a
+ * continuation page reads on its own. */
+static void pdf_row(struct pdfgen *g, const char *const cells[NCOLS])
 {
     char bufs[NCOLS][1024];
     const char *lines[NCOLS][6];
@@ -405,13 +412,8 @@ static void pdf_row(struct pdfgen *g, const char *const cells[NCOLS], bool head)
     HPDF_REAL h = (HPDF_REAL)(rows * LEAD + 4);
     if (g->y - h < MARGIN) {
         pdf_new_page(g);
-        if (!head) {
-            /* the header again on each page would need the cells here; a
-             * thin rule marks the continuation instead */
-            HPDF_Page_MoveTo(g->page, MARGIN, g->y + 2);
-            HPDF_Page_LineTo(g->page, A4_W - MARGIN, g->y + 2);
-            HPDF_Page_Stroke(g->page);
-        }
+        if (g->head && cells != g->head)
+            pdf_row(g, g->head);
     }
     for (size_t i = 0; i < NCOLS; i++)
         for (int k = 0; k < n[i]; k++)
@@ -422,38 +424,62 @@ static void pdf_row(struct pdfgen *g, const char *const cells[NCOLS], bool head)
     g->y -= h;
 }
 
-/* The 备案单证目录 page(s): title, the declaration, the table. */
-static void pdf_catalog(struct pdfgen *g, const struct ts_export_doc *docs, size_t n,
-                        const int *pages)
+/* Under the table, what the 按所属期备案 mark means (as on 打印单证). */
+static void pdf_period_note(struct pdfgen *g, const char *period)
 {
-    char line[256], num[32], cnt[32], when[64];
+    char note[256];
+    snprintf(
+        note, sizeof note,
+        "注：标注“按所属期备案”的单证是所属期 %s 按所属期备案的单证，属于该所属期的全部报关单。",
+        period);
+    if (g->y - 20 < MARGIN)
+        pdf_new_page(g);
+    pdf_text(g, MARGIN, g->y - 14, 8, note);
+    g->y -= 20;
+}
+
+static const char *const cat_head[NCOLS] = {"序号",     "单证种类", "文件名",
+                                            "上传时间", "SHA-256",  "页数"};
+
+/* The 备案单证目录 page(s): title, the declaration, the table (its header
+ * on every page).  An 按所属期备案 document says so under its 单证种类. */
+static void pdf_catalog(struct pdfgen *g, const struct ts_export_doc *decl,
+                        const struct ts_export_doc *docs, size_t n, const int *pages)
+{
+    char line[256], num[32], cnt[32], when[64], kind[512];
     pdf_new_page(g);
-    HPDF_Page_SetLineWidth(g->page, 0.5f);
     pdf_text(g, A4_W / 2 - 54, g->y - 18, 18, "备案单证目录");
     g->y -= 48;
-    snprintf(line, sizeof line, "报关单号：%s    所属期：%s    出口日期：%s", docs[0].decl_no,
-             docs[0].period, docs[0].export_date);
+    snprintf(line, sizeof line, "报关单号：%s    所属期：%s    出口日期：%s", decl->decl_no,
+             decl->period, decl->export_date);
     pdf_text(g, MARGIN, g->y, 10, line);
     g->y -= 14;
-    const char *head[NCOLS] = {"序号", "单证种类", "文件名", "上传时间", "SHA-256", "页数"};
-    pdf_row(g, head, true);
-    for (size_t i = 0, k = 0; i < n; i++) {
-        if (!docs[i].path)
-            continue;
-        snprintf(num, sizeof num, "%zu", ++k);
+    g->head = cat_head;
+    pdf_row(g, cat_head);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(num, sizeof num, "%zu", i + 1);
         snprintf(cnt, sizeof cnt, "%d", pages[i]);
         snprintf(when, sizeof when, "%s", docs[i].uploaded_at);
         char *sp = strchr(when, ' ');
         if (sp)
             *sp = '\n'; /* date and time on two lines */
-        const char *cells[NCOLS] = {num, docs[i].kind_name, docs[i].file_name, when,
-                                    docs[i].sha256, cnt};
-        pdf_row(g, cells, false);
+        snprintf(kind, sizeof kind, docs[i].by_period ? "%s\n（按所属期备案）" : "%s",
+                 docs[i].kind_name);
+        const char *cells[NCOLS] = {num, kind, docs[i].file_name, when, docs[i].sha256, cnt};
+        pdf_row(g, cells);
     }
-    if (n == 1 && !docs[0].path) {
+    if (n == 0) {
         const char *cells[NCOLS] = {"", "", "（无单证）", "", "", ""};
-        pdf_row(g, cells, false);
+        pdf_row(g, cells);
     }
+    if (n > 0 && docs[n - 1].by_period) /* they come last */
+        pdf_period_note(g, decl->period);
+}
+
+/* A document the PDF shows as a page of its own (JPEG, PNG). */
+static bool is_image(const struct ts_export_doc *d)
+{
+    return strcmp(d->file_kind, "jpeg") == 0 || strcmp(d->file_kind, "png") == 0;
 }
 
 /* An image document as one A4 page, scaled to fit inside the margins with
@@ -473,19 +499,23 @@ static void pdf_image_page(struct pdfgen *g, const struct ts_export_doc *d)
 }
 
 /* Open each PDF document with qpdf for its pages (kept open: the pages
- * are copied from it at the end); pages[i] for images is 1. */
+ * are copied from it at the end); pages[i]: an image 1, a PDF its page
+ * count, anything else (an xlsx: not printable) 0. */
 static int open_pdfs(const struct ts_export_doc *docs, size_t n, qpdf_data *src, int *pages,
                      const char **err)
 {
     for (size_t i = 0; i < n; i++) {
-        pages[i] = docs[i].path ? 1 : 0;
-        if (!docs[i].path || strcmp(docs[i].file_kind, "pdf") != 0)
+        pages[i] = is_image(&docs[i]) ? 1 : 0;
+        if (strcmp(docs[i].file_kind, "pdf") != 0)
             continue;
         src[i] = qpdf_init();
         qpdf_set_suppress_warnings(src[i], QPDF_TRUE);
         if ((qpdf_read(src[i], docs[i].path, NULL) & QPDF_ERRORS) ||
             (pages[i] = qpdf_get_num_pages(src[i])) < 0) {
-            ts_log_error("ts_export: qpdf cannot read %s (%s)", docs[i].path, docs[i].file_name);
+            ts_log_error("ts_export: qpdf cannot read %s (%s): %s", docs[i].path, docs[i].file_name,
+                         qpdf_has_error(src[i])
+                             ? qpdf_get_error_full_text(src[i], qpdf_get_error(src[i]))
+                             : "no pages");
             *err = "有PDF单证无法读取，未能合并";
             return -1;
         }
@@ -493,9 +523,10 @@ static int open_pdfs(const struct ts_export_doc *docs, size_t n, qpdf_data *src,
     return 0;
 }
 
-/* The catalog and the image pages with libharu, into path. */
-static int haru_part(const char *path, const struct ts_export_doc *docs, size_t n,
-                     const int *pages, const char **err)
+/* The catalog page(s), then the image pages in catalog order, drawn with
+ * libharu into path. */
+static int haru_part(const char *path, const struct ts_export_doc *decl,
+                     const struct ts_export_doc *docs, size_t n, const int *pages, const char **err)
 {
     struct pdfgen g = {0};
     int rc = -1;
@@ -508,9 +539,9 @@ static int haru_part(const char *path, const struct ts_export_doc *docs, size_t 
     const char *fname = HPDF_LoadTTFontFromFile2(g.pdf, FONT_PATH, 0, HPDF_TRUE);
     if (!fname || !(g.font = HPDF_GetFont(g.pdf, fname, "UTF-8")))
         goto out;
-    pdf_catalog(&g, docs, n, pages);
+    pdf_catalog(&g, decl, docs, n, pages);
     for (size_t i = 0; i < n && !g.error; i++)
-        if (docs[i].path && strcmp(docs[i].file_kind, "pdf") != 0)
+        if (is_image(&docs[i]))
             pdf_image_page(&g, &docs[i]);
     if (!g.error && HPDF_SaveToFile(g.pdf, path) == HPDF_OK && !g.error)
         rc = 0;
@@ -525,22 +556,106 @@ out:
     return rc;
 }
 
-/* Append every page of the PDF documents (src[i]) to the generated
- * catalog at cat_path, writing out_path.  qpdf, because libharu can only
- * draw, not import pages of another PDF. */
-static int qpdf_part(const char *cat_path, const char *out_path, size_t n, qpdf_data *src,
-                     const int *pages, const char **err)
+/* A ToUnicode CMap for libharu's UTF-8 fonts, into buf (CMAP_CAP bytes):
+ * their codes are the characters' UTF-16 code units (Identity-H with a
+ * CIDToGIDMap to the glyphs), so each code maps to itself; surrogates
+ * excluded.  One bfrange per high byte, at most 100 to a block (PDF 32000
+ * §9.10.3).  Returns the length. */
+#define CMAP_CAP 8192
+static size_t identity_ucs_cmap(char *buf)
 {
-    int rc = -1;
+    unsigned his[256];
+    size_t nh = 0, o;
+    for (unsigned hi = 0; hi < 0x100; hi++)
+        if (hi < 0xd8 || hi > 0xdf)
+            his[nh++] = hi;
+    o = (size_t)snprintf(
+        buf, CMAP_CAP,
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    for (size_t b = 0; b < nh; b += 100) {
+        size_t m = nh - b < 100 ? nh - b : 100;
+        o += (size_t)snprintf(buf + o, CMAP_CAP - o, "%zu beginbfrange\n", m);
+        for (size_t j = b; j < b + m; j++) /* 21 bytes each: 248 of them fit */
+            o += (size_t)snprintf(buf + o, CMAP_CAP - o, "<%02X00> <%02XFF> <%02X00>\n", his[j],
+                                  his[j], his[j]);
+        o += (size_t)snprintf(buf + o, CMAP_CAP - o, "endbfrange\n");
+    }
+    o += (size_t)snprintf(buf + o, CMAP_CAP - o,
+                          "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    return o;
+}
+
+/* libharu 2.3.0 writes its UTF-8 fonts' /ToUnicode as a copy of the
+ * encoding CMap (begincidrange), which is not a ToUnicode map: pdftotext
+ * warns and other readers may copy garbage.  Replace it, in the fonts of
+ * the first ncat pages (the catalog: the only text libharu draws), with
+ * the identity map above. */
+static void fix_to_unicode(qpdf_data q, size_t ncat)
+{
+    static char cmap[CMAP_CAP];
+    size_t len = identity_ucs_cmap(cmap);
+    for (size_t p = 0; p < ncat; p++) {
+        qpdf_oh fonts = qpdf_oh_get_key_if_dict(
+            q, qpdf_oh_get_key_if_dict(q, qpdf_get_page_n(q, p), "/Resources"), "/Font");
+        if (!qpdf_oh_is_dictionary(q, fonts))
+            continue;
+        qpdf_oh_begin_dict_key_iter(q, fonts);
+        while (qpdf_oh_dict_more_keys(q)) {
+            qpdf_oh font = qpdf_oh_get_key(q, fonts, qpdf_oh_dict_next_key(q));
+            qpdf_oh tu = qpdf_oh_get_key_if_dict(q, font, "/ToUnicode");
+            if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, font, "/Encoding"),
+                                           "/Identity-H") &&
+                qpdf_oh_is_stream(q, tu))
+                qpdf_oh_replace_stream_data(q, tu, (const unsigned char *)cmap, len,
+                                            qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+        }
+    }
+}
+
+/* Put the pages of PDF document s before the page `before` of the
+ * generated part (an image's page), or at the end when before is NULL. */
+static int place_pages(qpdf_data q, qpdf_data s, int npages, const qpdf_oh *before)
+{
+    for (int k = 0; k < npages; k++) {
+        qpdf_oh page = qpdf_get_page_n(s, (size_t)k);
+        QPDF_ERROR_CODE e = before ? qpdf_add_page_at(q, s, page, QPDF_TRUE, *before)
+                                   : qpdf_add_page(q, s, page, QPDF_FALSE);
+        if (e & QPDF_ERRORS)
+            return -1;
+    }
+    return 0;
+}
+
+/* The final PDF at out_path from the generated part at cat_path (catalog
+ * pages, then one page per image in catalog order) and the PDF documents
+ * (src[i]): each PDF's pages go in before the page of the next image in
+ * catalog order, or at the end, so that the pages follow the catalog.
+ * qpdf, because libharu can only draw, not import pages of another PDF. */
+static int qpdf_part(const char *cat_path, const char *out_path, const struct ts_export_doc *docs,
+                     size_t n, qpdf_data *src, const int *pages, const char **err)
+{
+    int rc = -1, total;
+    size_t nimg = 0, next = 0;
+    qpdf_oh *img = NULL;
     qpdf_data q = qpdf_init();
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
-    if (qpdf_read(q, cat_path, NULL) & QPDF_ERRORS)
-        goto out;
     for (size_t i = 0; i < n; i++)
-        for (int k = 0; src[i] && k < pages[i]; k++)
-            if (qpdf_add_page(q, src[i], qpdf_get_page_n(src[i], (size_t)k), QPDF_FALSE) &
-                QPDF_ERRORS)
-                goto out;
+        nimg += is_image(&docs[i]);
+    if ((qpdf_read(q, cat_path, NULL) & QPDF_ERRORS) || (total = qpdf_get_num_pages(q)) < 0 ||
+        (size_t)total <= nimg || !(img = calloc(nimg + 1, sizeof *img)))
+        goto out;
+    fix_to_unicode(q, (size_t)total - nimg);
+    for (size_t k = 0; k < nimg; k++)
+        img[k] = qpdf_get_page_n(q, (size_t)total - nimg + k);
+    for (size_t i = 0; i < n; i++) {
+        if (is_image(&docs[i]))
+            next++;
+        else if (src[i] && place_pages(q, src[i], pages[i], next < nimg ? &img[next] : NULL) < 0)
+            goto out;
+    }
     if (qpdf_init_write(q, out_path) & QPDF_ERRORS)
         goto out;
     qpdf_set_object_stream_mode(q, qpdf_o_generate);
@@ -553,30 +668,27 @@ out:
             ts_log_error("ts_export: qpdf: %s", qpdf_get_error_full_text(q, qpdf_get_error(q)));
         *err = "PDF合并失败";
     }
+    free(img);
     qpdf_cleanup(&q);
     return rc;
 }
 
-/* One declaration's documents (docs[0..n), all of the same declaration;
- * one entry with path NULL when it has none) as one PDF at out_path: the
- * 备案单证目录 (title, 报关单号, 所属期, 出口日期, a table of 单证种类, 文件名,
- * 上传时间, SHA-256, 页数), each JPEG/PNG as a page of its own, then the
- * pages of each PDF.  A temp file in tmpdir holds the generated part.
- * err: a Chinese reason on failure (details logged). */
-int ts_export_pdf(const char *out_path, const char *tmpdir, const struct ts_export_doc *docs,
-                  size_t n, const char **err)
+/* 【导出PDF】 (see ts_export.h).  A temp file in tmpdir holds the part
+ * libharu draws. */
+int ts_export_pdf(const char *out_path, const char *tmpdir, const struct ts_export_doc *decl,
+                  const struct ts_export_doc *docs, size_t n, const char **err)
 {
     int rc = -1, fd = -1;
     char cat[4096];
-    qpdf_data *src = calloc(n, sizeof *src);
-    int *pages = calloc(n, sizeof *pages);
+    qpdf_data *src = calloc(n + 1, sizeof *src);
+    int *pages = calloc(n + 1, sizeof *pages);
     snprintf(cat, sizeof cat, "%s/export-cat-XXXXXX", tmpdir);
     *err = "PDF生成失败";
-    if (!src || !pages || n == 0 || (fd = mkstemp(cat)) < 0)
+    if (!src || !pages || (fd = mkstemp(cat)) < 0)
         goto out;
     close(fd);
-    if (open_pdfs(docs, n, src, pages, err) < 0 || haru_part(cat, docs, n, pages, err) < 0 ||
-        qpdf_part(cat, out_path, n, src, pages, err) < 0)
+    if (open_pdfs(docs, n, src, pages, err) < 0 || haru_part(cat, decl, docs, n, pages, err) < 0 ||
+        qpdf_part(cat, out_path, docs, n, src, pages, err) < 0)
         goto out;
     rc = 0;
 out:
@@ -596,18 +708,18 @@ out:
 
 /* The matching declarations, as SQL after "FROM customs_decl d WHERE ",
  * with its 7 arguments (args_of). */
-#define DECL_FILTER                                                                              \
-    "d.ent_id = ? AND (? = 'all' OR d.status = ?) AND (? = '' OR INSTR(d.decl_no, ?) > 0)"       \
+#define DECL_FILTER                                                                                \
+    "d.ent_id = ? AND (? = 'all' OR d.status = ?) AND (? = '' OR INSTR(d.decl_no, ?) > 0)"         \
     " AND (? = '' OR d.period = ?)"
-#define FILTER_ARGS(q)                                                                           \
-    TS_I64((q)->ent_id), TS_STR((q)->status), TS_STR((q)->status), TS_STR((q)->decl_no),         \
+#define FILTER_ARGS(q)                                                                             \
+    TS_I64((q)->ent_id), TS_STR((q)->status), TS_STR((q)->status), TS_STR((q)->decl_no),           \
         TS_STR((q)->decl_no), TS_STR((q)->period), TS_STR((q)->period)
 
 /* The documents' columns, x the document, k its kind. */
-#define DOC_COLS                                                                                 \
-    " IFNULL(x.id, 0) AS doc_id, IFNULL(k.name, '') AS kind_name,"                               \
-    " IFNULL(x.file_name, '') AS file_name, IFNULL(x.size, 0) AS size,"                          \
-    " IFNULL(x.uploaded_at, '') AS uploaded_at, IFNULL(x.sha256, '') AS sha256,"                 \
+#define DOC_COLS                                                                                   \
+    " IFNULL(x.id, 0) AS doc_id, IFNULL(k.name, '') AS kind_name,"                                 \
+    " IFNULL(x.file_name, '') AS file_name, IFNULL(x.size, 0) AS size,"                            \
+    " IFNULL(x.uploaded_at, '') AS uploaded_at, IFNULL(x.sha256, '') AS sha256,"                   \
     " IFNULL(x.kind, '') AS kind"
 
 int ts_export_totals(struct ts_db *db, const struct ts_export_query *q, int64_t *ndocs,
@@ -634,8 +746,9 @@ int ts_export_totals(struct ts_db *db, const struct ts_export_query *q, int64_t 
 }
 
 /* Row i of a document query (columns doc_id, decl_no, period, export_date,
- * kind_name, file_name, uploaded_at, sha256, kind, size) as a ts_export_doc; path is the stored file
- * (NULL for a declaration without documents). */
+ * kind_name, file_name, uploaded_at, sha256, kind, size) as a
+ * ts_export_doc; path is the stored file (NULL for a declaration without
+ * documents); a document with decl_no "" is an 按所属期备案 one. */
 struct ts_export_doc ts_export_row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i)
 {
     bool doc = ts_db_cell_i64(r, i, "doc_id") != 0;
@@ -650,6 +763,7 @@ struct ts_export_doc ts_export_row_doc(struct ts_arena *a, const struct ts_db_ro
         .file_kind = ts_db_cell(r, i, "kind"),
         .path = doc ? ts_store_path(a, ts_db_cell(r, i, "sha256")) : NULL,
         .size = ts_db_cell_i64(r, i, "size"),
+        .by_period = doc && !ts_db_cell(r, i, "decl_no")[0],
     };
 }
 
@@ -693,8 +807,7 @@ static int period_docs(struct ts_db *db, struct ts_arena *a, const struct ts_exp
                         " JOIN doc_kind k ON k.id = x.doc_kind_id"
                         " WHERE x.ent_id = ? AND x.period_filing_id = ? AND x.decl_id IS NULL"
                         " ORDER BY k.ent_key, k.sort_order, k.id, x.id",
-                        TS_ARGS(TS_I64(q->ent_id), TS_I64(ts_db_cell_i64(&f, i, "id"))),
-                        &r) < 0)
+                        TS_ARGS(TS_I64(q->ent_id), TS_I64(ts_db_cell_i64(&f, i, "id"))), &r) < 0)
             goto fail;
         for (size_t j = 0; j < r.nrows; j++) {
             struct ts_export_doc d = ts_export_row_doc(b, &r, j);
@@ -778,9 +891,8 @@ static int build_progress(void *ctx, int64_t done, int64_t total)
     return j->stopped;
 }
 
-int64_t ts_export_zip_query(struct ts_db *db, const struct ts_export_query *q,
-                            const char *zip_path, const char *tmpdir,
-                            ts_export_progress_fn progress, void *ctx)
+int64_t ts_export_zip_query(struct ts_db *db, const struct ts_export_query *q, const char *zip_path,
+                            const char *tmpdir, ts_export_progress_fn progress, void *ctx)
 {
     struct zip_build j = {.progress = progress, .ctx = ctx};
     char cpath[4096];

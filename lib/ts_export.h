@@ -10,8 +10,9 @@
  *     (JPEG, PDF: already compressed) are stored, not deflated.
  *   - xlsx: libxlsxwriter in constant_memory mode, each row flushed to a
  *     temp file in tmpdir as it is written.
- *   - PDF: libharu draws the catalog and the image pages; libqpdf appends
- *     the pages of uploaded PDFs (libharu cannot import pages).
+ *   - PDF: libharu draws the catalog and the image pages; libqpdf puts
+ *     the pages of uploaded PDFs among them in catalog order (libharu
+ *     cannot import pages).
  *
  * Callers hand over one struct ts_export_doc per document (a declaration
  * without documents: path NULL, file_name "").  The strings need only live
@@ -34,6 +35,7 @@ struct ts_export_doc {
     const char *file_kind; /* "jpeg", "png", "pdf", "xlsx" */
     const char *path;      /* the stored file; NULL: a declaration without documents */
     int64_t size;
+    bool by_period; /* 按所属期备案: filed for the 所属期 (decl_no ""), not one declaration */
 };
 
 /* Which columns a catalog sheet has. */
@@ -66,8 +68,14 @@ void ts_export_zip_progress(struct ts_export_zip *z, int64_t total, ts_export_pr
 
 size_t ts_export_safe_name(const char *name, char *out, size_t cap);
 
-int ts_export_pdf(const char *out_path, const char *tmpdir, const struct ts_export_doc *docs,
-                  size_t n, const char **err);
+/* 【导出PDF】: the declaration decl (its decl_no, period, export_date)
+ * with its documents docs[0..n) (n may be 0; its own first, then the
+ * 按所属期备案 ones of its 所属期, by_period set) as one PDF at out_path:
+ * the 备案单证目录 page(s), then each document in catalog order — a
+ * JPEG/PNG as one page, a PDF with all its pages.  Temp files in tmpdir.
+ * err: a Chinese reason on failure (details logged). */
+int ts_export_pdf(const char *out_path, const char *tmpdir, const struct ts_export_doc *decl,
+                  const struct ts_export_doc *docs, size_t n, const char **err);
 
 /* ---- the query of 导出备案目录 (cgi-bin/docexport and the worker) ---- */
 

@@ -9,14 +9,15 @@
     </thead>
     <tbody>
     <?cs each:f = Docs ?>
-      <tr><td class="num"><?cs var:name(f) + 1 ?></td><td><?cs var:f.kind_name ?></td><td><?cs var:f.file_name ?></td><td><?cs var:f.uploaded_at ?></td><td class="sha"><?cs var:f.sha256 ?></td></tr>
+      <tr<?cs if:f.by_period == 1 ?> class="by-period"<?cs /if ?>><td class="num"><?cs var:name(f) + 1 ?></td><td><?cs var:f.kind_name ?><?cs if:f.by_period == 1 ?><br><span class="tag by-period-tag">按所属期备案</span><?cs /if ?></td><td><?cs var:f.file_name ?></td><td><?cs var:f.uploaded_at ?></td><td class="sha"><?cs var:f.sha256 ?></td></tr>
     <?cs /each ?>
     <?cs if:subcount(Docs) == 0 ?><tr><td colspan="5">该报关单没有上传单证。</td></tr><?cs /if ?>
     </tbody>
   </table>
+  <?cs if:Decl.period_docs ?><p class="catalog-note">标注“按所属期备案”的单证是所属期 <?cs var:Decl.period ?> 按所属期备案的单证，属于该所属期的全部报关单。</p><?cs /if ?>
   <?cs each:f = Docs ?>
-  <div class="preview print-doc">
-    <h2><?cs var:f.kind_name ?>：<?cs var:f.file_name ?></h2>
+  <div class="preview print-doc<?cs if:f.by_period == 1 ?> by-period<?cs /if ?><?cs if:f.kind != "pdf" ?> print-image<?cs /if ?>">
+    <h2><?cs var:name(f) + 1 ?>. <?cs var:f.kind_name ?><?cs if:f.by_period == 1 ?>（按所属期备案）<?cs /if ?>：<?cs var:f.file_name ?></h2>
     <?cs if:f.kind == "pdf" ?>
     <p class="pdf-note">PDF单证请通过【导出PDF】导出后打印。</p>
     <?cs else ?>

@@ -5,17 +5,19 @@
 //   /usr/bin/python3 + openpyxl through tests/data/declist/xlsx.py into a
 //   temp file) → 上传备案单证 for one declaration (a PDF for every required
 //   单证种类, the first of two pages, plus a JPEG drawn on a canvas for an
-//   optional kind) → 单证收齐审核: 【收齐】 on a declaration without documents
+//   optional kind; a PDF for the 所属期 as 按所属期备案) → 单证收齐审核: 【收齐】 on a declaration without documents
 //   is refused with the kinds it lacks named, then 【收齐】 on the one with
 //   every required kind is accepted.  The 工作台 then counts it as 已收齐.
 //   → 导出备案目录 (through the left menu, the completed declaration queried
 //   by 报关单号): 【导出PDF】 of many declarations refused; 【导出ZIP】 saved
 //   and opened (<报关单号>/<单证种类>/<file> per uploaded document, each
 //   byte for byte, and 备案目录.xlsx at the root, read back); 【导出PDF】
-//   (pdfinfo: 1 catalog page + the uploaded PDFs' pages, counted with
-//   pdfinfo, + 1 per image; pdftotext: the 报关单号 and every document's
-//   marker); 【导出表格】 read back with openpyxl; 【打印单证】 (the catalog,
-//   the image shown, a note for each PDF).
+//   (pdftotext page by page: the catalog (its header on each page), then
+//   each document's pages in the catalog's order — an image one empty
+//   page, a PDF its pages with its marker — then the 按所属期备案
+//   documents, ours among them; pdfinfo: nothing else); 【导出表格】 read
+//   back with openpyxl; 【打印单证】 (the catalog, the 按所属期备案 document
+//   marked, the image shown, a note for each PDF; screen and print media).
 // Screenshots of each step go to tests/browser/screenshots/filing-flow-*.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -90,6 +92,8 @@ const scriptErrors = [];
 const hasOpenpyxl = spawnSync(PY, ['-c', 'import openpyxl']).status === 0;
 // What the upload step filed for declNo(1): { kind, file, type: 'pdf' | 'jpeg', marker, bytes }.
 const uploaded = [];
+// The 按所属期备案 document filed for the 所属期 (same shape).
+let periodDoc;
 
 // A program's stdout (it must succeed).
 function sh(cmd, args, input) {
@@ -242,6 +246,22 @@ step('上传备案单证: a PDF for every required kind of one declaration, a JP
   await shot(page, 'docupload-after');
 });
 
+step('上传备案单证: a PDF for the 所属期 (按所属期备案)', async () => {
+  await go(menuLink('上传备案单证'));
+  const row = page.locator('table.periods tr.period', { hasText: period });
+  assert.equal(await row.count(), 1, `the 所属期 ${period} is listed under 按所属期备案`);
+  await go(row.getByRole('link', { name: '上传' }));
+  assert.equal(new URL(page.url()).pathname, '/docupload/docs');
+  const kind = page.locator('table.kinds tr.kind').first();
+  const name = (await kind.locator('td').first().innerText()).trim();
+  const marker = `period-${run}`;
+  periodDoc = { kind: name, file: `所属期单证-${run}.pdf`, type: 'pdf', marker, bytes: pdf(marker) };
+  await kind.locator('input[type=file]').setInputFiles({ name: periodDoc.file, mimeType: 'application/pdf', buffer: periodDoc.bytes });
+  assert.equal(await go(kind.getByRole('button', { name: '上传单证' })), 200, 'upload for the 所属期');
+  assert.equal(await page.locator('.upload-errors').count(), 0, 'upload for the 所属期 refused');
+  await shot(page, 'docupload-period');
+});
+
 step('单证收齐审核: 【收齐】 refused for a declaration that lacks documents', async () => {
   await go(menuLink('单证收齐审核'));
   await page.fill('#q-decl', `5102${run}`);
@@ -315,7 +335,11 @@ step('导出ZIP: <报关单号>/<单证种类>/<file> for every uploaded documen
   const entries = JSON.parse(sh(PY, ['-c', 'import json, sys, zipfile; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist(), ensure_ascii=False))', path]))
     .filter((e) => !e.endsWith('/'));
   const expected = [...uploaded.map((u) => `${declNo(1)}/${u.kind}/${u.file}`), '备案目录.xlsx'];
-  assert.deepEqual([...entries].sort(), [...expected].sort(), `entries: ${entries.join(', ')}`);
+  // The 所属期's 按所属期备案 documents go under <所属期>/ (an earlier run
+  // on the same stack may have filed some too).
+  const own = entries.filter((e) => !e.startsWith(`${period}/`));
+  assert.deepEqual([...own].sort(), [...expected].sort(), `entries: ${entries.join(', ')}`);
+  assert.ok(entries.includes(`${period}/${periodDoc.kind}/${periodDoc.file}`), `the 按所属期备案 document: ${entries.join(', ')}`);
   for (const u of uploaded) {
     const r = spawnSync(PY, ['-c', 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))',
       path, `${declNo(1)}/${u.kind}/${u.file}`]);
@@ -332,29 +356,34 @@ step('导出ZIP: <报关单号>/<单证种类>/<file> for every uploaded documen
   }
 });
 
-step('导出PDF: the catalog page, then every document\'s pages', async () => {
+step('导出PDF: the catalog, then every document\'s pages in the catalog\'s order', async () => {
   const { path, name } = await download(page, page.getByRole('button', { name: '导出PDF' }), dir);
   assert.equal(name, `备案单证-${declNo(1)}.pdf`);
-  let docPages = 0;
-  for (const u of uploaded) {
-    if (u.type === 'pdf') {
-      const f = join(dir, `uploaded-${u.marker}.pdf`);
-      writeFileSync(f, u.bytes);
-      docPages += pdfPages(f);
-    } else {
-      docPages += 1;
-    }
-  }
-  assert.equal(pdfPages(path), 1 + docPages, `1 catalog page + ${docPages} pages of documents`);
-  const text = sh('pdftotext', ['-q', path, '-']);
-  assert.ok(text.includes(declNo(1)), 'the 报关单号 in the PDF');
-  for (const u of uploaded.filter((x) => x.type === 'pdf')) {
-    assert.ok(text.includes(u.marker), `the pages of ${u.file}`);
-  }
-  // The catalog page is the first one and names every document.
-  const first = sh('pdftotext', ['-q', '-f', '1', '-l', '1', path, '-']);
-  assert.ok(first.includes(declNo(1)));
-  for (const u of uploaded) assert.ok(first.includes(u.file), `catalog lists ${u.file}`);
+  const pages = pdfPages(path);
+  const texts = Array.from({ length: pages }, (_, i) =>
+    sh('pdftotext', ['-q', '-layout', '-f', String(i + 1), '-l', String(i + 1), path, '-']).trim());
+  // The catalog: the leading pages, each with the table's header.
+  const ncat = texts.findIndex((t) => !t.includes('SHA-256'));
+  assert.ok(ncat >= 1, 'a catalog page');
+  const catalog = texts.slice(0, ncat).join('\n');
+  assert.ok(texts[0].includes('备案单证目录') && texts[0].includes(declNo(1)), 'the catalog first, with the 报关单号');
+  for (const u of [...uploaded, periodDoc]) assert.ok(catalog.includes(u.file), `catalog lists ${u.file}`);
+  // The declaration's documents in the catalog's order: an image one
+  // page without text, a PDF each of its pages (its marker on each).
+  const inCatalog = [...uploaded].sort((x, y) => catalog.indexOf(x.file) - catalog.indexOf(y.file));
+  const want = inCatalog.flatMap((u) => {
+    if (u.type !== 'pdf') return ['(image)'];
+    const f = join(dir, `uploaded-${u.marker}.pdf`);
+    writeFileSync(f, u.bytes);
+    return Array(pdfPages(f)).fill(u.marker);
+  });
+  const got = texts.slice(ncat, ncat + want.length).map((t) => (t === '' ? '(image)' : t));
+  assert.deepEqual(got, want, `pages after the catalog (catalog order: ${inCatalog.map((u) => u.file).join(', ')})`);
+  // Then the 按所属期备案 documents (one page each here), ours among them.
+  const byPeriod = (catalog.match(/（按所属期备案）/g) || []).length;
+  assert.ok(byPeriod >= 1, 'the 按所属期备案 documents are marked in the catalog');
+  assert.equal(pages, ncat + want.length + byPeriod, 'nothing else');
+  assert.ok(texts.slice(ncat + want.length).includes(periodDoc.marker), 'the 按所属期备案 PDF after the declaration\'s own');
 });
 
 step('导出表格: the catalog as xlsx, read back with openpyxl', async (t) => {
@@ -378,16 +407,36 @@ step('打印单证: the catalog, the image shown, PDFs pointed to 导出PDF', as
   await go(page.getByRole('button', { name: '打印单证' }));
   assert.equal(new URL(page.url()).pathname, '/docexport/print');
   assert.equal((await page.locator('.decl-no').innerText()).trim(), declNo(1));
-  const catalog = page.locator('table.catalog tbody tr');
+  const catalog = page.locator('table.catalog tbody tr:not(.by-period)');
   assert.equal(await catalog.count(), uploaded.length);
   const catalogText = await page.locator('table.catalog').innerText();
   for (const u of uploaded) assert.ok(catalogText.includes(u.kind) && catalogText.includes(u.file), `catalog: ${u.file}`);
-  const images = page.locator('img.doc-image');
+  const mine = page.locator('table.catalog tbody tr.by-period', { hasText: periodDoc.file });
+  assert.equal(await mine.count(), 1, 'the 按所属期备案 document in the catalog');
+  assert.match(await mine.innerText(), /按所属期备案/);
+  assert.match(await page.locator('.catalog-note').innerText(), new RegExp(`所属期 ${period} 按所属期备案`));
+  const images = page.locator('.print-doc:not(.by-period) img.doc-image');
   assert.equal(await images.count(), uploaded.filter((u) => u.type === 'jpeg').length);
   await images.first().evaluate((img) => (img.complete ? null : new Promise((ok) => { img.onload = ok; img.onerror = ok; })));
   assert.ok(await images.first().evaluate((img) => img.naturalWidth) > 0, 'the image loads');
-  assert.equal(await page.locator('.pdf-note').count(), uploaded.filter((u) => u.type === 'pdf').length);
+  assert.equal(await page.locator('.print-doc:not(.by-period) .pdf-note').count(), uploaded.filter((u) => u.type === 'pdf').length);
   await shot(page, 'docexport-print');
+  // As printed: no menu or toolbar, the catalog and the documents only.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.toolbar').isVisible(), false, 'no toolbar on paper');
+  assert.equal(await page.locator('table.catalog').isVisible(), true);
+  await shot(page, 'docexport-print-media');
+  // Printed by Chromium to A4: the catalog's page(s), each with the
+  // table's header, then one page per image; a PDF's note costs no sheet.
+  const printed = join(dir, 'print.pdf');
+  await page.pdf({ path: printed, format: 'A4' });
+  const sheets = pdfPages(printed);
+  const headed = Array.from({ length: sheets }, (_, i) =>
+    sh('pdftotext', ['-q', '-f', String(i + 1), '-l', String(i + 1), printed, '-'])).filter((t) => t.includes('SHA-256')).length;
+  const imageDocs = await page.locator('.print-doc.print-image').count();
+  assert.ok(headed >= 1, 'the catalog on paper');
+  assert.equal(sheets, headed + imageDocs, `${sheets} sheets: ${headed} of catalog + ${imageDocs} images`);
+  await page.emulateMedia({ media: 'screen' });
 });
 
 step('no script errors on any page', async () => {

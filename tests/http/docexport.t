@@ -213,6 +213,109 @@ $r = $c->get("/docexport/zip?decl_no=$prefix&period=$period&status=complete");
 ok(exists $entries{"$period/出口货物运输单据/运费发票.pdf"}, '已收齐 of the period: its 按所属期备案 documents too');
 like($other->get("/docexport/zip?period=$period&status=all")->{text}, qr{没有符合条件的报关单}, 'not for another enterprise');
 
+# ---------------------------------------------------------------- 导出PDF in catalog order
+
+# A PDF whose page k carries the text $texts[k - 1].
+sub pdf_pages {
+    my @texts = @_;
+    my $n = @texts;
+    my @objs = ('<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [' . join(' ', map { (4 + 2 * $_) . ' 0 R' } 0 .. $n - 1) . "] /Count $n >>",
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+    for my $i (0 .. $n - 1) {
+        my $content = "BT /F1 12 Tf 20 60 Td ($texts[$i]) Tj ET\n";
+        push @objs, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 3 0 R >> >> /Contents ' . (5 + 2 * $i) . ' 0 R >>',
+            '<< /Length ' . length($content) . " >>\nstream\n${content}endstream";
+    }
+    my $out = "%PDF-1.4\n";
+    my @off;
+    for my $i (1 .. @objs) { push @off, length $out; $out .= "$i 0 obj\n$objs[$i - 1]\nendobj\n" }
+    my $xref = length $out;
+    $out .= sprintf "xref\n0 %d\n0000000000 65535 f \n", @objs + 1;
+    $out .= sprintf "%010d 00000 n \n", $_ for @off;
+    $out .= sprintf "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", @objs + 1, $xref;
+    return $out;
+}
+# What each page of a PDF file is: "catalog", "image" (no text) or its text.
+sub page_kinds {
+    my ($p) = @_;
+    my ($n) = `pdfinfo $p` =~ /^Pages:\s+(\d+)/m;
+    return map {
+        my $t = Encode::decode('UTF-8', scalar `pdftotext -q -f $_ -l $_ $p -`);
+        $t =~ /备案单证目录/ ? 'catalog' : $t =~ /^\s*$/ ? 'image' : ($t =~ s/^\s+|\s+$//gr);
+    } 1 .. $n;
+}
+
+SKIP: {
+    skip 'poppler-utils not installed', 24 unless -x '/usr/bin/pdfinfo';
+    my $period3 = sprintf '%04d%02d', 2160 + $$ % 60, 1 + int rand 12;
+    db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+        . " VALUES ($ent, '$period3', CURDATE(), CURDATE() + INTERVAL 10 DAY, '2036-12-31')");
+    my $pf3 = db_value("SELECT id FROM period_filing WHERE ent_id = $ent AND period = '$period3'");
+    my $no4 = sprintf '5104%06d%07d1', $$ % 1000000, time % 10000000;
+    db_do("INSERT INTO customs_decl (ent_id, decl_no, period, period_filing_id, export_date, line_count)"
+        . " VALUES ($ent, '$no4', '$period3', $pf3, '2026-03-10', 1)");
+    my $d4 = db_value("SELECT id FROM customs_decl WHERE ent_id = $ent AND decl_no = '$no4'");
+    my $agency = db_value(q{SELECT id FROM doc_kind WHERE ent_id IS NULL AND name = '委托报关协议'});
+    my $inland = db_value(q{SELECT id FROM doc_kind WHERE ent_id IS NULL AND name = '国内运输发票'});
+    # Uploaded out of catalog order: the catalog sorts by 单证种类
+    # (出口合同, 出口货物运输单据, 委托报关协议), the 按所属期备案 ones last.
+    my @up = ([decl => $d4, $transport, '提单两页.pdf', pdf_pages("Bill 1 $run", "Bill 2 $run")],
+              [decl => $d4, $agency, '委托协议.jpg', $JPEG],
+              [decl => $d4, $contract, '合同照片.jpg', $JPEG],
+              [period => $pf3, $inland, '月度运费.pdf', test_pdf("Inland $run")],
+              [period => $pf3, $contract, '框架合同.jpg', $JPEG]);
+    for my $u (@up) {
+        my ($key, $id, $kind, $name, $bytes) = @$u;
+        $r = $c->post_multipart('/docupload/upload', [[$key => $id], [doc_kind_id => $kind],
+            part($name, $bytes, $name =~ /jpg$/ ? 'image/jpeg' : 'application/pdf')]);
+        is($r->{status}, 303, "upload $name");
+    }
+    $r = $c->get("/docexport/pdf?decl_no=$no4");
+    is($r->{headers}{'content-type'}, 'application/pdf', 'PDF of a declaration with images, a 2-page PDF and 按所属期备案 documents');
+    my $p = save('order.pdf', $r->{content});
+    is(join(', ', page_kinds($p)), "catalog, image, Bill 1 $run, Bill 2 $run, image, image, Inland $run",
+       'pages in catalog order: 出口合同 image, 提单 (2 pages), 委托报关协议 image, then the 按所属期备案 image and PDF');
+    my @img_pages = map { (split ' ')[0] } grep { /^\s*\d+\s+\d+\s+image/ } split /\n/, `pdfimages -list $p`;
+    is("@img_pages", '2 5 6', 'pdfimages: the images on pages 2, 5 and 6');
+    my $cat = Encode::decode('UTF-8', scalar `pdftotext -q -layout -f 1 -l 1 $p -`);
+    my @order = $cat =~ /(合同照片\.jpg|提单两页\.pdf|委托协议\.jpg|框架合同\.jpg|月度运费\.pdf)/g;
+    is("@order", '合同照片.jpg 提单两页.pdf 委托协议.jpg 框架合同.jpg 月度运费.pdf', 'the catalog lists them in that order');
+    is(scalar(() = $cat =~ /（按所属期备案）/g), 2, 'the two 按所属期备案 documents are marked in the catalog');
+    like($cat, qr{提单两页\.pdf.*?\s2\s*$}m, '页数 2 for the two-page PDF');
+    like($cat, qr{注：标注“按所属期备案”的单证是所属期 $period3 按所属期备案的单证}, 'and what the mark means');
+    my $warn = `pdftotext $p /dev/null 2>&1`;
+    is($warn, '', 'pdftotext reads it without warnings (a valid ToUnicode map)');
+
+    # 打印单证: the same documents, same order, the 按所属期备案 ones marked.
+    $r = $c->get("/docexport/print?decl_no=$no4");
+    my @rows = $r->{text} =~ m{<tr(?: class="by-period")?><td class="num">\d+</td><td>[^<]+(?:<br><span class="tag by-period-tag">按所属期备案</span>)?</td><td>([^<]+)</td>}g;
+    is("@rows", '合同照片.jpg 提单两页.pdf 委托协议.jpg 框架合同.jpg 月度运费.pdf', '打印单证: the catalog in the same order');
+    is(scalar(() = $r->{text} =~ /<tr class="by-period">/g), 2, '打印单证: the 按所属期备案 documents marked');
+    like($r->{text}, qr{所属期 $period3 按所属期备案的单证}, '打印单证: what the mark means');
+    my @imgs = $r->{text} =~ m{<img class="doc-image" src="/docexport/file\?id=(\d+)"}g;
+    is(scalar @imgs, 3, '打印单证: the three images, the 按所属期备案 one too');
+    my $pimg = db_value("SELECT id FROM decl_document WHERE ent_id = $ent AND period_filing_id = $pf3 AND decl_id IS NULL AND file_name = '框架合同.jpg'");
+    is($imgs[-1], $pimg, '打印单证: the 按所属期备案 image last');
+    my $got = $c->get("/docexport/file?id=$pimg");
+    is($got->{status} . ' ' . sha256_hex($got->{content}), '200 ' . sha256_hex($JPEG), 'the 按所属期备案 image is served');
+    is($other->get("/docexport/file?id=$pimg")->{status}, 404, 'but not to another enterprise');
+
+    # A catalog longer than a page: its header again on the next page.
+    my $jsha = sha256_hex($JPEG);
+    db_do("INSERT INTO decl_document (ent_id, decl_id, doc_kind_id, sha256, file_name, size, kind, uploaded_by)"
+        . " VALUES ($ent, $d4, $agency, '$jsha', '扫描件$_.jpg', " . length($JPEG) . ", 'jpeg', $user)") for 1 .. 40;
+    $r = $c->get("/docexport/pdf?decl_no=$no4");
+    $p = save('long.pdf', $r->{content});
+    my @kinds = page_kinds($p);
+    my ($ncat) = grep { $kinds[$_] eq 'image' } 0 .. $#kinds;    # the pages before the first image
+    ok($ncat >= 2, "a catalog of 45 documents takes $ncat pages");
+    is(scalar @kinds, $ncat + 46, 'then 46 pages of documents');
+    my $text2 = Encode::decode('UTF-8', scalar `pdftotext -q -layout -f 2 -l 2 $p -`);
+    like($text2, qr{序号\s+单证种类\s+文件名\s+上传时间\s+SHA-256\s+页数}, 'the table header repeated on the catalog\'s second page');
+    unlike($text2, qr{报关单号：}, 'a continuation page, not a new catalog');
+}
+
 # ---------------------------------------------------------------- 导出ZIP as a job
 
 # One stored file of 5 000 000 bytes referenced 12 times (content-addressed

@@ -257,7 +257,7 @@ static const struct ts_param reopen_params[] = {
 };
 
 static const struct ts_action actions[] = {
-    {"", TS_GET, "doccheck", list_params, decl_list, 0},
+    {"", TS_GET, "doccheck", list_params, decl_list, TS_QUERY_FORM},
     {"complete", TS_POST, "doccheck.edit", complete_params, decl_complete, 0},
     {"reopen", TS_POST, "doccheck.edit", reopen_params, decl_reopen, 0},
     {NULL, 0, NULL, NULL, NULL, 0},

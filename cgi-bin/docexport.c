@@ -438,7 +438,7 @@ static const struct ts_param job_params[] = {
 };
 
 static const struct ts_action actions[] = {
-    {"", TS_GET, "docexport", query_params, decl_list, 0},
+    {"", TS_GET, "docexport", query_params, decl_list, TS_QUERY_FORM},
     {"zip", TS_GET, "docexport", query_params, export_zip, 0},
     {"zipjob", TS_POST, "docexport", query_params, export_zip_job, 0},
     {"pdf", TS_GET, "docexport", query_params, export_pdf, 0},

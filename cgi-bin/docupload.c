@@ -676,7 +676,7 @@ static const struct ts_param file_params[] = {
 };
 
 static const struct ts_action actions[] = {
-    {"", TS_GET, "docupload", list_params, decl_list, 0},
+    {"", TS_GET, "docupload", list_params, decl_list, TS_QUERY_FORM},
     {"docs", TS_GET, "docupload", target_params, docs_page, 0},
     {"lines", TS_GET, "docupload", lines_params, lines_page, 0},
     {"upload", TS_POST, "docupload.edit", upload_params, upload_save, TS_MULTIPART},

@@ -182,6 +182,22 @@ static void echo_params(struct ts_ctx *c)
     }
 }
 
+/* A list page's query form with a bad value (所属期 202613) still shows
+ * the list: the value stays in the form with its message (echo_params),
+ * and the handler sees it as absent, so no unchecked text reaches a query. */
+static void drop_bad_values(struct ts_ctx *c)
+{
+    for (size_t i = 0; c->action->params[i].name; i++) {
+        struct ts_value *v = &c->values[i];
+        if (!v->error)
+            continue;
+        v->present = false;
+        v->raw = "";
+        v->num = 0;
+        v->count = 0;
+    }
+}
+
 /* Login, forced password change, permission: may the request go on?
  * Returns 0, or has prepared the response (redirect or 403) and returns -1. */
 static int authorize(struct ts_ctx *c)
@@ -279,8 +295,11 @@ static int serve_action(struct ts_ctx *c, const struct ts_kvlist *input)
     c->values = ts_arena_zalloc(c->arena, (np + 1) * sizeof *c->values);
     c->param_errors = ts_param_check(c->arena, c->action->params, input, c->values);
     echo_params(c);
-    if (c->param_errors && c->method == TS_GET)
-        return 400;
+    if (c->param_errors && c->method == TS_GET) {
+        if (!(c->action->flags & TS_QUERY_FORM))
+            return 400;
+        drop_bad_values(c);
+    }
     run_handler(c);
     return 0;
 }

@@ -47,6 +47,8 @@ enum ts_action_flag {
     TS_ALLOW_PW_CHANGE = 1 << 0, /* reachable while a password change is forced */
     TS_MULTIPART = 1 << 1,       /* body may be multipart/form-data (uploads) */
     TS_NO_CSRF = 1 << 2,         /* never for a state change; only GET-like POSTs */
+    TS_QUERY_FORM = 1 << 3,      /* a GET list page: a bad query value is shown next to
+                                    its field and left out, not answered with 400 */
 };
 
 struct ts_action {

@@ -34,7 +34,7 @@
 <?cs /def ?>
 <?cs def:decl_query_close() ?>
 </form>
-<?cs if:Form.Err.period ?><div class="form-errors"><?cs var:Form.Err.period ?></div><?cs /if ?>
+<?cs if:subcount(Form.Err) ?><div class="form-errors" role="alert"><?cs each:e = Form.Err ?><p><?cs var:e ?>（查询时未使用此条件）</p><?cs /each ?></div><?cs /if ?>
 <?cs /def ?>
 <?cs # The query bar of a list with tabs. ?>
 <?cs def:decl_query(base) ?><?cs call:decl_query_open(base, 0) ?><?cs call:decl_query_close() ?><?cs /def ?>

@@ -79,7 +79,11 @@ like($r->{text}, qr{<td>$no2</td>.*?<td>已收齐</td>}s, '全部 by default: th
 like($r->{text}, qr{formaction="/docexport/$_"}, "button $_") for qw(zip pdf table print);
 $r = $c->get("/docexport/?decl_no=$prefix&status=complete");
 unlike($r->{text}, qr{<td>$no1</td>}, '已收齐 narrows');
-is($c->get('/docexport/?period=20261')->{status}, 400, 'a bad 所属期: 400');
+$r = $c->get("/docexport/?decl_no=$prefix&period=20261");
+is($r->{status}, 200, 'a bad 所属期: the list is still shown');
+like($r->{text}, qr{class="form-errors"[^>]*>.*?所属期.*?查询时未使用此条件}s, 'a bad 所属期: said above the list');
+is(input_value($r->{text}, 'period'), '20261', 'a bad 所属期: kept in the field');
+like($r->{text}, qr{<td>$no1</td>}, 'a bad 所属期: left out of the query, the rest applies');
 
 # ---------------------------------------------------------------- 导出ZIP
 

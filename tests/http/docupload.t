@@ -89,7 +89,12 @@ like($r->{text}, qr{<td>$no1</td>.*<td>$no3</td>}s, '全部 shows both');
 $r = $c->get("/docupload/?status=all&decl_no=$no2");
 like($r->{text}, qr{<td>$no2</td>}, 'query by 报关单号');
 unlike($r->{text}, qr{<td>$no1</td>}, 'query by 报关单号 narrows');
-is($c->get('/docupload/?period=2026')->{status}, 400, 'a 所属期 that is not YYYYMM: 400');
+$r = $c->get("/docupload/?status=all&decl_no=$no2&period=2026");
+is($r->{status}, 200, 'a 所属期 that is not YYYYMM: the list is still shown');
+like($r->{text}, qr{class="form-errors"[^>]*>.*?所属期.*?查询时未使用此条件}s, 'a bad 所属期: said above the list');
+is(input_value($r->{text}, 'period'), '2026', 'a bad 所属期: kept in the field');
+like($r->{text}, qr{<td>$no2</td>}, 'a bad 所属期: 报关单号 still narrows');
+unlike($r->{text}, qr{<td>$no1</td>}, 'a bad 所属期: and only it');
 
 # ---------------------------------------------------------------- 单证种类 page and 上传单证
 

@@ -25,8 +25,19 @@
 
 /* The columns the import reads. */
 enum field {
-    F_SEQ, F_PERIOD, F_LINK, F_INVOICE, F_DECL, F_ITEM, F_DATE, F_HS, F_NAME, F_UNIT, F_QTY,
-    F_FOB, NFIELDS
+    F_SEQ,
+    F_PERIOD,
+    F_LINK,
+    F_INVOICE,
+    F_DECL,
+    F_ITEM,
+    F_DATE,
+    F_HS,
+    F_NAME,
+    F_UNIT,
+    F_QTY,
+    F_FOB,
+    NFIELDS
 };
 
 /* Column names each field is known by in the two tables (after spaces,
@@ -47,14 +58,14 @@ static const char *const aliases[NFIELDS][6] = {
 };
 
 static const char *const field_label[NFIELDS] = {
-    "序号", "所属期", "申报关联号", "出口发票号", "报关单号", "商品序号", "出口日期",
-    "商品代码", "商品名称", "计量单位", "数量", "美元离岸价",
+    "序号",     "所属期",   "申报关联号", "出口发票号", "报关单号", "商品序号",
+    "出口日期", "商品代码", "商品名称",   "计量单位",   "数量",     "美元离岸价",
 };
 
 /* Columns only the 生产企业 table has. */
-static const char *const production_marks[] = {"人民币离岸价", "原币离岸价", "原币代码", "征税率",
-                                               "退税率", "出口销售额乘征退税率之差",
-                                               "出口销售额乘退税率", NULL};
+static const char *const production_marks[] = {
+    "人民币离岸价",       "原币离岸价", "原币代码", "征税率", "退税率", "出口销售额乘征退税率之差",
+    "出口销售额乘退税率", NULL};
 
 /* Required columns by table. */
 static const enum field required_trading[] = {F_DECL, F_LINK, F_DATE, F_HS, F_FOB};
@@ -76,8 +87,9 @@ struct line {
 /* The state of one read of the sheet. */
 struct reader {
     struct ts_arena *a;
-    bool keep;          /* keep the rows (import), or only count (probe) */
-    const char *period; /* the form's 所属期, "" when not given */
+    bool keep;                /* keep the rows (import), or only count (probe) */
+    const char *period;       /* the form's 所属期, "" when not given */
+    struct ts_xlsx_book book; /* the workbook's date system */
     bool have_header;
     int col[NFIELDS];
     enum ts_declist_kind kind;
@@ -244,8 +256,8 @@ static bool try_header(struct reader *rd, const char *const *cells, size_t n)
 /* The required columns the header lacks, as "报关单号、出口日期"; "" if none. */
 static const char *missing_columns(struct reader *rd, const int *col)
 {
-    const enum field *req = rd->kind == TS_DECLIST_PRODUCTION ? required_production
-                                                               : required_trading;
+    const enum field *req =
+        rd->kind == TS_DECLIST_PRODUCTION ? required_production : required_trading;
     size_t nreq = rd->kind == TS_DECLIST_PRODUCTION
                       ? sizeof required_production / sizeof *required_production
                       : sizeof required_trading / sizeof *required_trading;
@@ -316,8 +328,9 @@ static int64_t whole_number(const char *s)
     return s[i] ? -1 : v;
 }
 
-/* 出口日期 as YYYY-MM-DD from YYYY-MM-DD, YYYYMMDD or an Excel serial day. */
-static bool parse_date(const char *s, char out[11])
+/* 出口日期 as YYYY-MM-DD from YYYY-MM-DD, YYYYMMDD or an Excel serial day
+ * of the workbook's date system (1900, or 1904: workbookPr date1904). */
+static bool parse_date(const char *s, bool date1904, char out[11])
 {
     size_t n = strlen(s);
     if (n == 10 && ts_codes_date_valid(s, NULL)) {
@@ -328,7 +341,7 @@ static bool parse_date(const char *s, char out[11])
         snprintf(out, 11, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
         return ts_codes_date_valid(out, NULL);
     }
-    if (n >= 1 && n <= 12 && ts_xlsx_serial_date(s, out) == 0)
+    if (n >= 1 && n <= 12 && ts_xlsx_serial_date(s, date1904, out) == 0)
         return ts_codes_date_valid(out, NULL);
     return false;
 }
@@ -410,7 +423,7 @@ static void check_amounts(struct reader *rd, struct line *ln, const char *date, 
     const char *e;
     if (!date[0])
         add_reason(rd->a, ln, "出口日期不能为空");
-    else if (!parse_date(date, ln->date))
+    else if (!parse_date(date, rd->book.date1904, ln->date))
         add_reason(rd->a, ln, "出口日期格式不正确（应为YYYY-MM-DD或YYYYMMDD）");
     if (!fob[0])
         add_reason(rd->a, ln, "美元离岸价不能为空");
@@ -506,7 +519,8 @@ static int on_row(void *ctx, size_t row, const char *const *cells, size_t n)
             return 1;
         if (row >= HEADER_SEARCH_ROWS) {
             snprintf(rd->err, sizeof rd->err,
-                     "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退税申请明细表");
+                     "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退"
+                     "税申请明细表");
             return 1;
         }
         return 0;
@@ -528,12 +542,13 @@ static int read_sheet(struct reader *rd, const char *path)
     const char *err = NULL;
     for (int f = 0; f < NFIELDS; f++)
         rd->col[f] = -1;
-    int rc = ts_xlsx_read(path, NULL, on_row, rd, &err);
+    int rc = ts_xlsx_read(path, NULL, on_row, rd, &rd->book, &err);
     if (rc < 0)
         snprintf(rd->err, sizeof rd->err, "%s", err ? err : "文件不是有效的xlsx文件");
     else if (rc == 0 && !rd->have_header)
         snprintf(rd->err, sizeof rd->err,
-                 "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退税申请明细表");
+                 "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退税申"
+                 "请明细表");
     else if (rc == 0 && rd->data_rows == 0)
         snprintf(rd->err, sizeof rd->err, "表中没有数据行");
     else if (rc == 0)
@@ -583,8 +598,7 @@ static void mark_duplicates(struct reader *rd)
         if (strcmp(v[i]->decl_no, v[i - 1]->decl_no) == 0 &&
             strcmp(v[i]->link_no, v[i - 1]->link_no) == 0 && v[i]->item_no == v[i - 1]->item_no)
             v[i]->reason = ts_arena_printf(rd->a, "申报关联号%s的商品序号%lld重复（同第%zu行）",
-                                           v[i]->link_no, (long long)v[i]->item_no,
-                                           v[i - 1]->row);
+                                           v[i]->link_no, (long long)v[i]->item_no, v[i - 1]->row);
 }
 
 /* ---- writing the 关单清册 ------------------------------------------- */
@@ -818,8 +832,7 @@ static int insert_decls(struct importer *im, size_t from, size_t to, struct ts_b
                       " ON DUPLICATE KEY UPDATE"
                       " fob_usd = customs_decl.fob_usd + VALUES(fob_usd),"
                       " line_count = customs_decl.line_count + VALUES(line_count)",
-                      TS_ARGS(TS_I64(im->ent_id), TS_I64(im->upload_id),
-                              TS_STR(ts_buf_cstr(json))),
+                      TS_ARGS(TS_I64(im->ent_id), TS_I64(im->upload_id), TS_STR(ts_buf_cstr(json))),
                       NULL);
 }
 
@@ -1068,8 +1081,7 @@ static int mark_upload(struct ts_db *db, int64_t id, const char *status, const c
     return ts_db_exec(db,
                       "UPDATE declist_upload SET status = ?, message = LEFT(?, 500),"
                       " finished_at = IF(? IN ('done', 'failed'), NOW(), NULL) WHERE id = ?",
-                      TS_ARGS(TS_STR(status), TS_STR(message), TS_STR(status), TS_I64(id)),
-                      NULL);
+                      TS_ARGS(TS_STR(status), TS_STR(message), TS_STR(status), TS_I64(id)), NULL);
 }
 
 int ts_declist_set_status(struct ts_db *db, int64_t upload_id, const char *status,
@@ -1091,12 +1103,12 @@ static int finish_upload(struct importer *im, struct reader *rd, const char *sha
                       " rows_total = ?, rows_ok = ?, rows_bad = ?, errors_sha256 = ?,"
                       " message = LEFT(?, 500), finished_at = NOW() WHERE id = ?",
                       TS_ARGS(TS_STR(ts_declist_kind_name(rd->kind)),
-                              TS_STR(im->period[0] ? im->period
-                                     : rd->period[0] ? rd->period
-                                     : rd->first_period[0] ? rd->first_period : NULL),
+                              TS_STR(im->period[0]         ? im->period
+                                     : rd->period[0]       ? rd->period
+                                     : rd->first_period[0] ? rd->first_period
+                                                           : NULL),
                               TS_I64(rd->nlines), TS_I64(im->ok), TS_I64(im->bad),
-                              TS_STR(sha[0] ? sha : NULL), TS_STR(message),
-                              TS_I64(im->upload_id)),
+                              TS_STR(sha[0] ? sha : NULL), TS_STR(message), TS_I64(im->upload_id)),
                       NULL);
 }
 
@@ -1126,8 +1138,7 @@ static int import_with(struct importer *im, struct reader *rd, ts_declist_progre
         return -1;
     if (read_sheet(rd, path) < 0) {
         snprintf(msg, msglen, "%s", rd->err);
-        return mark_upload(im->db, im->upload_id, "failed", rd->err) < 0 ? -1
-                                                                          : TS_DECLIST_REFUSED;
+        return mark_upload(im->db, im->upload_id, "failed", rd->err) < 0 ? -1 : TS_DECLIST_REFUSED;
     }
     mark_duplicates(rd);
     for (size_t i = 0; i < rd->nlines; i++)
@@ -1136,8 +1147,7 @@ static int import_with(struct importer *im, struct reader *rd, ts_declist_progre
         return rc;
     if (im->bad && write_errors(im, rd, errors_sha) < 0)
         return -1;
-    snprintf(msg, msglen, "导入完成：共%zu行，成功%zu行，错误%zu行。", rd->nlines, im->ok,
-             im->bad);
+    snprintf(msg, msglen, "导入完成：共%zu行，成功%zu行，错误%zu行。", rd->nlines, im->ok, im->bad);
     return finish_upload(im, rd, errors_sha, msg) < 0 ? -1 : 0;
 }
 

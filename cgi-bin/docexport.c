@@ -29,8 +29,9 @@
  * lib/ts_export code, and the answer is a redirect to /docexport/job, a
  * progress bar refreshed every 2 s, then a 下载 link.  The worker keeps
  * the ZIP in <tmp.dir>/docexport/ for TS_EXPORT_JOB_KEEP_HOURS (24 h);
- * /docexport/download refuses it after, and the next export job removes
- * it.  The only writes here are that row, its job and its audit row.
+ * /docexport/download refuses it after, and the worker's sweep (every
+ * worker.sweep_interval s) removes it; the job page then says 已过期.  The only writes here are
+ * that row, its job and its audit row.
  *
  * Every action is a GET.  Tenancy: every query is bound to the session's
  * enterprise (ts_scope), so another enterprise's declaration, file id or
@@ -61,7 +62,7 @@
 #define ZIP_JOB_BYTES  (50LL * 1024 * 1024) /* export.zip_job_bytes: a larger ZIP is a job */
 #define JOB_KIND       "docexport.zip"
 #define JOB_NOT_FOUND  "导出任务不存在。"
-#define JOB_EXPIRED    "导出的ZIP已超过保留期限被删除，请重新导出。"
+#define JOB_EXPIRED    "已过期：导出的ZIP已超过保留期限被删除，请重新导出。"
 #define MIME_XLSX      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static const char *const status_choices[] = {"incomplete", "complete", "all", NULL};
@@ -119,8 +120,8 @@ static struct ts_export_query export_query(struct ts_ctx *c)
 /* A fresh temp file name in tmp.dir ending in suffix; NULL on error. */
 static char *temp_path(struct ts_ctx *c, const char *suffix)
 {
-    char *p = ts_arena_printf(c->arena, "%s/export-XXXXXX%s",
-                              ts_config_str("tmp.dir", "/tmp"), suffix);
+    char *p =
+        ts_arena_printf(c->arena, "%s/export-XXXXXX%s", ts_config_str("tmp.dir", "/tmp"), suffix);
     int fd = mkstemps(p, (int)strlen(suffix));
     if (fd < 0) {
         ts_log_error("docexport: cannot create %s", p);
@@ -153,8 +154,8 @@ static enum ts_result send_temp(struct ts_ctx *c, const char *mime, const char *
 
 /* A large ZIP as a job for tools/ts-worker (kind docexport.zip): the
  * query in a docexport_job row, the job, and the job's page. */
-static enum ts_result zip_as_job(struct ts_ctx *c, const struct ts_export_query *q,
-                                 int64_t ndocs, int64_t bytes)
+static enum ts_result zip_as_job(struct ts_ctx *c, const struct ts_export_query *q, int64_t ndocs,
+                                 int64_t bytes)
 {
     struct ts_db_result res;
     int64_t job_id;
@@ -229,7 +230,8 @@ static int job_load(struct ts_ctx *c, struct ts_db_rows *r)
             "SELECT e.id, e.status_filter, e.decl_no, e.period, e.doc_count, e.total_bytes,"
             " e.created_at, IFNULL(e.zip_bytes, 0) AS zip_bytes,"
             " IFNULL(e.decl_count, 0) AS decl_count, IFNULL(e.expires_at, '') AS expires_at,"
-            " IF(e.expires_at IS NOT NULL AND e.expires_at <= NOW(), 1, 0) AS expired,"
+            " IF(e.removed_at IS NOT NULL OR (e.expires_at IS NOT NULL AND e.expires_at <= NOW()),"
+            " 1, 0) AS expired, IFNULL(e.removed_at, '') AS removed_at,"
             " IFNULL(j.status, 'failed') AS status, IFNULL(j.progress_done, 0) AS done,"
             " IFNULL(j.progress_total, 0) AS total, IFNULL(j.message, '') AS message"
             " FROM docexport_job e LEFT JOIN job j ON j.id = e.job_id"
@@ -397,8 +399,9 @@ static enum ts_result print_page(struct ts_ctx *c)
 static enum ts_result file_view(struct ts_ctx *c)
 {
     struct ts_db_rows r;
-    if (ts_scope_query(c, "SELECT sha256, kind FROM decl_document WHERE ent_id = ? AND id = ?"
-                          " AND decl_id IS NOT NULL",
+    if (ts_scope_query(c,
+                       "SELECT sha256, kind FROM decl_document WHERE ent_id = ? AND id = ?"
+                       " AND decl_id IS NOT NULL",
                        TS_ARGS(TS_I64(ts_arg_int(c, "id"))), &r) < 0)
         return TS_FAIL;
     if (r.nrows != 1)

@@ -71,6 +71,11 @@ static const char *const production_marks[] = {
 static const enum field required_trading[] = {F_DECL, F_LINK, F_DATE, F_HS, F_FOB};
 static const enum field required_production[] = {F_DECL, F_DATE, F_HS, F_FOB};
 
+/* on_row's stop when a probe has seen what it needs (not an error). */
+#define SEEN_ENOUGH 2
+
+#define NO_PERIOD "表中没有所属期，请填写所属期"
+
 /* One data row as read: the cells as uploaded, and what was made of them. */
 struct line {
     size_t row;
@@ -87,7 +92,8 @@ struct line {
 /* The state of one read of the sheet. */
 struct reader {
     struct ts_arena *a;
-    bool keep;                /* keep the rows (import), or only count (probe) */
+    bool keep;                /* keep the rows (import), or only look (probe) */
+    size_t probe_rows;        /* probe: stop after this many data rows (0: read all) */
     const char *period;       /* the form's 所属期, "" when not given */
     struct ts_xlsx_book book; /* the workbook's date system */
     bool have_header;
@@ -533,16 +539,22 @@ static int on_row(void *ctx, size_t row, const char *const *cells, size_t n)
     }
     if (rd->keep)
         read_line(rd, row, cells, n);
+    else if (rd->probe_rows && (rd->first_period[0] || rd->data_rows >= rd->probe_rows))
+        return SEEN_ENOUGH;
     return 0;
 }
 
-/* Read the whole sheet; -1 with rd->err when refused. */
+/* Read the sheet (all of it, or as far as a probe needs); -1 with
+ * rd->err when refused.  A sheet without any 所属期 is refused only when
+ * the form gave none either and the whole sheet was read. */
 static int read_sheet(struct reader *rd, const char *path)
 {
     const char *err = NULL;
     for (int f = 0; f < NFIELDS; f++)
         rd->col[f] = -1;
     int rc = ts_xlsx_read(path, NULL, on_row, rd, &rd->book, &err);
+    if (rc == SEEN_ENOUGH)
+        return 0;
     if (rc < 0)
         snprintf(rd->err, sizeof rd->err, "%s", err ? err : "文件不是有效的xlsx文件");
     else if (rc == 0 && !rd->have_header)
@@ -551,14 +563,20 @@ static int read_sheet(struct reader *rd, const char *path)
                  "请明细表");
     else if (rc == 0 && rd->data_rows == 0)
         snprintf(rd->err, sizeof rd->err, "表中没有数据行");
+    else if (rc == 0 && !rd->period[0] && !rd->first_period[0])
+        snprintf(rd->err, sizeof rd->err, "%s", NO_PERIOD);
     else if (rc == 0)
         return 0;
     return -1;
 }
 
-int ts_declist_probe(const char *path, struct ts_declist_probe *out, char *err, size_t errlen)
+int ts_declist_probe(const char *path, const char *form_period, size_t max_rows,
+                     struct ts_declist_probe *out, char *err, size_t errlen)
 {
-    struct reader rd = {.a = ts_arena_new(64 * 1024), .keep = false, .period = ""};
+    struct reader rd = {.a = ts_arena_new(64 * 1024),
+                        .keep = false,
+                        .probe_rows = max_rows,
+                        .period = form_period ? form_period : ""};
     int rc = read_sheet(&rd, path);
     if (rc < 0)
         snprintf(err, errlen, "%s", rd.err);
@@ -1140,6 +1158,8 @@ static int import_with(struct importer *im, struct reader *rd, ts_declist_progre
         snprintf(msg, msglen, "%s", rd->err);
         return mark_upload(im->db, im->upload_id, "failed", rd->err) < 0 ? -1 : TS_DECLIST_REFUSED;
     }
+    if (progress && progress(ctx, 0, (int64_t)rd->nlines) != 0)
+        return TS_DECLIST_STOPPED;
     mark_duplicates(rd);
     for (size_t i = 0; i < rd->nlines; i++)
         im->bad += rd->lines[i].reason != NULL;

@@ -160,13 +160,15 @@ static int upload_insert(struct ts_ctx *c, const struct ts_upload *u, const stru
     return 0;
 }
 
-/* A large file: a job for the worker; the page returns at once. */
+/* A large file: a job for the worker (woken once this commits); the page
+ * returns at once. */
 static int queue_job(struct ts_ctx *c, int64_t upload_id)
 {
     int64_t job_id;
     if (ts_job_create(c->db, ts_scope_tenant(c), "declist.import", upload_id, c->session->user_id,
                       &job_id) < 0)
         return -1;
+    c->wake_jobs = true;
     return ts_scope_exec(c, "UPDATE declist_upload SET job_id = ? WHERE ent_id = ? AND id = ?",
                          TS_ARGS(TS_I64(job_id), TS_I64(upload_id)), NULL);
 }

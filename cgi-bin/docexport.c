@@ -175,6 +175,7 @@ static enum ts_result zip_as_job(struct ts_ctx *c, const struct ts_export_query 
                      ts_arena_printf(c->arena, "zip job docs=%lld bytes=%lld", (long long)ndocs,
                                      (long long)bytes)) < 0)
         return TS_FAIL;
+    c->wake_jobs = true;
     ts_resp_redirect(c, ts_arena_printf(c->arena, "/docexport/job?id=%lld", (long long)id));
     return TS_OK;
 }

@@ -5,8 +5,11 @@
  *   TUISHUI_CONF=$VAR/etc/tuishui.hdf ts-worker --sweep-once
  *
  * Started by scripts/stack.sh (pid file $VAR/run/worker.pid, stderr to
- * $VAR/log/worker.log).  Idle, it looks for work every 200 ms.  Several
- * workers may run at once (ts_job_claim skips locked rows).
+ * $VAR/log/worker.log).  Idle, it waits on the FIFO worker.wake_fifo,
+ * which a request writes to once it has committed a new job (ts_job_wake),
+ * and looks for work at least every second; without the FIFO it looks
+ * every 200 ms.  Several workers may run at once (ts_job_claim skips
+ * locked rows).
  *
  * Sweeps, between jobs: every worker.sweep_interval seconds (300) the
  * ZIPs of export jobs past their 24 hours are removed and the jobs marked
@@ -48,9 +51,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IDLE_NS   (200L * 1000 * 1000)
-#define RECOVER_S 5
-#define MSG_SIZE  500
+#define IDLE_MS      200  /* between looks for work, without the FIFO */
+#define IDLE_WAKE_MS 1000 /* with it: a missed wake costs at most this */
+#define RECOVER_S    5
+#define MSG_SIZE     500
 
 #define EXPORT_SWEEP_S 300   /* worker.sweep_interval */
 #define STORE_SWEEP_S  3600  /* store.sweep_interval */
@@ -355,6 +359,7 @@ int main(int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_term};
     struct conns cn;
     time_t last_recover = 0, last_exports = 0, last_store = 0;
+    int wake = -1;
     bool once = argc == 2 && strcmp(argv[1], "--sweep-once") == 0;
     if ((argc > 1 && !once) || ts_config_load(getenv("TUISHUI_CONF")) < 0) {
         fprintf(stderr, "usage: TUISHUI_CONF=... ts-worker [--sweep-once]\n");
@@ -377,7 +382,9 @@ int main(int argc, char **argv)
         ts_config_free();
         return rc;
     }
-    ts_log_info("worker: started (pid %d)", (int)getpid());
+    wake = ts_job_wake_listen();
+    ts_log_info("worker: started (pid %d)%s", (int)getpid(),
+                wake >= 0 ? ", woken by its FIFO" : "");
     while (!stopping) {
         struct ts_job job;
         recover(cn.pdb, &last_recover);
@@ -387,10 +394,12 @@ int main(int argc, char **argv)
             run_job(&cn, &job);
             continue;
         }
-        struct timespec ts = {0, got < 0 ? IDLE_NS * 5 : IDLE_NS};
-        nanosleep(&ts, NULL);
+        int idle = wake >= 0 ? IDLE_WAKE_MS : IDLE_MS;
+        ts_job_wake_wait(got < 0 ? -1 : wake, got < 0 ? 5 * IDLE_MS : idle);
     }
     ts_log_info("worker: stopping");
+    if (wake >= 0)
+        close(wake);
     ts_db_close(cn.pdb);
     ts_db_close(cn.db);
     ts_config_free();

@@ -174,6 +174,8 @@ void ts_job_wake(void)
     close(fd);
 }
 
+/* Made by the worker, not the stack script, so any worker finds it (a
+ * stale plain file there is refused, not replaced). */
 int ts_job_wake_listen(void)
 {
     const char *path = ts_config_str("worker.wake_fifo", NULL);
@@ -194,6 +196,7 @@ int ts_job_wake_listen(void)
     return fd;
 }
 
+/* Drained whole: many wakes while a job ran are one look, not many. */
 void ts_job_wake_wait(int fd, int timeout_ms)
 {
     char buf[256];

@@ -911,6 +911,7 @@ static bool older_than(const char *path, time_t cutoff)
     return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < cutoff;
 }
 
+/* qsort/bsearch order of the sha256 names (lower-case hex: strcmp). */
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);

@@ -290,6 +290,7 @@ static void run_job(const struct conns *cn, const struct ts_job *job)
                 msg);
 }
 
+/* The store sweep's stop check: SIGTERM ends a long walk too. */
 static bool is_stopping(void)
 {
     return stopping != 0;

@@ -14,9 +14,9 @@
  * Sweeps, between jobs: every worker.sweep_interval seconds (300) the
  * ZIPs of export jobs past their 24 hours are removed and the jobs marked
  * removed (the page says 已过期); every store.sweep_interval seconds
- * (3600) the store files no row names and tmp-* files, older than
- * store.orphan_age seconds (86400), are removed (ts_store_sweep,
- * docs/uploads.md).  --sweep-once does both at once, says what it did on
+ * (3600, the first one an interval after the start) the store files no
+ * row names and tmp-* files, older than store.orphan_age seconds (86400),
+ * are removed (ts_store_sweep, docs/uploads.md).  --sweep-once does both at once, says what it did on
  * stdout and exits (0, or 1 when something failed).
  *
  * A job runs in ONE transaction on the worker's first connection, together
@@ -384,6 +384,7 @@ int main(int argc, char **argv)
         return rc;
     }
     wake = ts_job_wake_listen();
+    last_store = time(NULL); /* a restart does not walk a large store before its first job */
     ts_log_info("worker: started (pid %d)%s", (int)getpid(),
                 wake >= 0 ? ", woken by its FIFO" : "");
     while (!stopping) {

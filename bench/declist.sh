@@ -19,8 +19,8 @@
 #      enterprise administrator (inline: ent-admin-trading, shared:
 #      ent-admin-production, so the two imports do not meet in one
 #      enterprise's 关单清册), uploads it through POST /declist/upload
-#      (multipart, with _csrf) — more than 2000 rows, so it becomes a
-#      declist.import job — and times from the start of the upload until
+#      (multipart, with _csrf) — its parts inflate to more than 1.5 MiB
+#      (about 2 500 rows), so it becomes a declist.import job — and times from the start of the upload until
 #      the job row says done (polled every 50 ms through the MariaDB
 #      socket); checks every row was imported (rows_ok) with no bad rows;
 #   4. reads the worker's peak RSS (VmHWM of /proc/<worker pid>/status)

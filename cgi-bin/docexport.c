@@ -32,8 +32,9 @@
  * lib/ts_export code, and the answer is a redirect to /docexport/job, a
  * progress bar refreshed every 2 s, then a 下载 link.  The worker keeps
  * the ZIP in <tmp.dir>/docexport/ for TS_EXPORT_JOB_KEEP_HOURS (24 h);
- * /docexport/download refuses it after, and the next export job removes
- * it.  The only writes here are that row, its job and its audit row.
+ * /docexport/download refuses it after, and the worker's sweep (every
+ * worker.sweep_interval s) removes it; the job page then says 已过期.  The only writes here are
+ * that row, its job and its audit row.
  *
  * Every action is a GET.  Tenancy: every query is bound to the session's
  * enterprise (ts_scope), so another enterprise's declaration, file id or
@@ -64,7 +65,7 @@
 #define ZIP_JOB_BYTES  (50LL * 1024 * 1024) /* export.zip_job_bytes: a larger ZIP is a job */
 #define JOB_KIND       "docexport.zip"
 #define JOB_NOT_FOUND  "导出任务不存在。"
-#define JOB_EXPIRED    "导出的ZIP已超过保留期限被删除，请重新导出。"
+#define JOB_EXPIRED    "已过期：导出的ZIP已超过保留期限被删除，请重新导出。"
 #define MIME_XLSX      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static const char *const status_choices[] = {"incomplete", "complete", "all", NULL};
@@ -177,6 +178,7 @@ static enum ts_result zip_as_job(struct ts_ctx *c, const struct ts_export_query 
                      ts_arena_printf(c->arena, "zip job docs=%lld bytes=%lld", (long long)ndocs,
                                      (long long)bytes)) < 0)
         return TS_FAIL;
+    c->wake_jobs = true;
     ts_resp_redirect(c, ts_arena_printf(c->arena, "/docexport/job?id=%lld", (long long)id));
     return TS_OK;
 }
@@ -232,7 +234,8 @@ static int job_load(struct ts_ctx *c, struct ts_db_rows *r)
             "SELECT e.id, e.status_filter, e.decl_no, e.period, e.doc_count, e.total_bytes,"
             " e.created_at, IFNULL(e.zip_bytes, 0) AS zip_bytes,"
             " IFNULL(e.decl_count, 0) AS decl_count, IFNULL(e.expires_at, '') AS expires_at,"
-            " IF(e.expires_at IS NOT NULL AND e.expires_at <= NOW(), 1, 0) AS expired,"
+            " IF(e.removed_at IS NOT NULL OR (e.expires_at IS NOT NULL AND e.expires_at <= NOW()),"
+            " 1, 0) AS expired, IFNULL(e.removed_at, '') AS removed_at,"
             " IFNULL(j.status, 'failed') AS status, IFNULL(j.progress_done, 0) AS done,"
             " IFNULL(j.progress_total, 0) AS total, IFNULL(j.message, '') AS message"
             " FROM docexport_job e LEFT JOIN job j ON j.id = e.job_id"

@@ -13,6 +13,7 @@
 #include "ts_config.h"
 #include "ts_crypto.h"
 #include "ts_form.h"
+#include "ts_job.h"
 #include "ts_log.h"
 #include "ts_multipart.h"
 
@@ -138,8 +139,8 @@ static int read_input(struct ts_ctx *c, FCGX_Request *r, struct ts_multipart **m
                       struct ts_kvlist *input)
 {
     const char *qs = param(r, "QUERY_STRING", "");
-    enum ts_form_status st = ts_form_parse_urlencoded(c->arena, qs, strlen(qs),
-                                                      &ts_form_default_limits, input);
+    enum ts_form_status st =
+        ts_form_parse_urlencoded(c->arena, qs, strlen(qs), &ts_form_default_limits, input);
     if (st == TS_FORM_OK && c->method == TS_POST) {
         const char *ctype = param(r, "CONTENT_TYPE", "");
         int64_t len = content_length(param(r, "CONTENT_LENGTH", ""));
@@ -206,8 +207,8 @@ static int authorize(struct ts_ctx *c)
     if (perm && !perm[0])
         return 0;
     if (!c->session) {
-        const char *here = c->query[0] ? ts_arena_printf(c->arena, "%s?%s", c->path, c->query)
-                                       : c->path;
+        const char *here =
+            c->query[0] ? ts_arena_printf(c->arena, "%s?%s", c->path, c->query) : c->path;
         ts_resp_redirect(c, c->method == TS_GET ? ts_arena_printf(c->arena, "/login/?next=%s",
                                                                   ts_form_encode(c->arena, here))
                                                 : "/login/");
@@ -250,13 +251,17 @@ static void run_handler(struct ts_ctx *c)
         ts_log_error("handler %s/%s returned no response", c->module->name, c->action->name);
         rc = TS_FAIL;
     }
-    if (rc == TS_OK && ts_db_commit(c->db) == 0)
+    if (rc == TS_OK && ts_db_commit(c->db) == 0) {
+        if (c->wake_jobs)
+            ts_job_wake();
         goto shown;
+    }
     ts_db_rollback(c->db);
     if (rc == TS_ROLLBACK && c->responded)
         goto shown;
     c->headers = NULL;
-    ts_render_error(c, 500, "系统处理出错，本次操作未保存。请稍后重试；如仍出错，请将请求编号告知运维人员。");
+    ts_render_error(
+        c, 500, "系统处理出错，本次操作未保存。请稍后重试；如仍出错，请将请求编号告知运维人员。");
     return;
 shown:
     /* The page showed the flash message: clear it, outside the handler's

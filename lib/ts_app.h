@@ -40,8 +40,8 @@ enum ts_result { TS_OK = 0, TS_ROLLBACK = 1, TS_FAIL = -1 };
 typedef enum ts_result (*ts_handler)(struct ts_ctx *c);
 
 /* Special permission values of struct ts_action.perm. */
-#define TS_PUBLIC "" /* anyone, logged in or not (login page) */
-#define TS_USER NULL /* any logged-in user */
+#define TS_PUBLIC ""   /* anyone, logged in or not (login page) */
+#define TS_USER   NULL /* any logged-in user */
 
 enum ts_action_flag {
     TS_ALLOW_PW_CHANGE = 1 << 0, /* reachable while a password change is forced */
@@ -118,6 +118,7 @@ struct ts_ctx {
     const char *send_file; /* stream this file as the body */
     bool send_file_unlink; /* send_file is a temp export: remove it once written out */
     bool responded;
+    bool wake_jobs; /* a job was queued: wake the worker once committed (ts_job_wake) */
 };
 
 int ts_app_main(const struct ts_module *m);

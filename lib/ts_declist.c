@@ -27,8 +27,19 @@
 
 /* The columns the import reads. */
 enum field {
-    F_SEQ, F_PERIOD, F_LINK, F_INVOICE, F_DECL, F_ITEM, F_DATE, F_HS, F_NAME, F_UNIT, F_QTY,
-    F_FOB, NFIELDS
+    F_SEQ,
+    F_PERIOD,
+    F_LINK,
+    F_INVOICE,
+    F_DECL,
+    F_ITEM,
+    F_DATE,
+    F_HS,
+    F_NAME,
+    F_UNIT,
+    F_QTY,
+    F_FOB,
+    NFIELDS
 };
 
 /* Column names each field is known by in the two tables (after spaces,
@@ -49,18 +60,23 @@ static const char *const aliases[NFIELDS][6] = {
 };
 
 static const char *const field_label[NFIELDS] = {
-    "序号", "所属期", "申报关联号", "出口发票号", "报关单号", "商品序号", "出口日期",
-    "商品代码", "商品名称", "计量单位", "数量", "美元离岸价",
+    "序号",     "所属期",   "申报关联号", "出口发票号", "报关单号", "商品序号",
+    "出口日期", "商品代码", "商品名称",   "计量单位",   "数量",     "美元离岸价",
 };
 
 /* Columns only the 生产企业 table has. */
-static const char *const production_marks[] = {"人民币离岸价", "原币离岸价", "原币代码", "征税率",
-                                               "退税率", "出口销售额乘征退税率之差",
-                                               "出口销售额乘退税率", NULL};
+static const char *const production_marks[] = {
+    "人民币离岸价",       "原币离岸价", "原币代码", "征税率", "退税率", "出口销售额乘征退税率之差",
+    "出口销售额乘退税率", NULL};
 
 /* Required columns by table. */
 static const enum field required_trading[] = {F_DECL, F_LINK, F_DATE, F_HS, F_FOB};
 static const enum field required_production[] = {F_DECL, F_DATE, F_HS, F_FOB};
+
+/* on_row's stop when a probe has seen what it needs (not an error). */
+#define SEEN_ENOUGH 2
+
+#define NO_PERIOD "表中没有所属期，请填写所属期"
 
 /* One data row as read: the cells as uploaded, and what was made of them. */
 struct line {
@@ -78,8 +94,10 @@ struct line {
 /* The state of one read of the sheet. */
 struct reader {
     struct ts_arena *a;
-    bool keep;          /* keep the rows (import), or only count (probe) */
-    const char *period; /* the form's 所属期, "" when not given */
+    bool keep;                /* keep the rows (import), or only look (probe) */
+    size_t probe_rows;        /* probe: stop after this many data rows (0: read all) */
+    const char *period;       /* the form's 所属期, "" when not given */
+    struct ts_xlsx_book book; /* the workbook's date system */
     bool have_header;
     int col[NFIELDS];
     enum ts_declist_kind kind;
@@ -246,8 +264,8 @@ static bool try_header(struct reader *rd, const char *const *cells, size_t n)
 /* The required columns the header lacks, as "报关单号、出口日期"; "" if none. */
 static const char *missing_columns(struct reader *rd, const int *col)
 {
-    const enum field *req = rd->kind == TS_DECLIST_PRODUCTION ? required_production
-                                                               : required_trading;
+    const enum field *req =
+        rd->kind == TS_DECLIST_PRODUCTION ? required_production : required_trading;
     size_t nreq = rd->kind == TS_DECLIST_PRODUCTION
                       ? sizeof required_production / sizeof *required_production
                       : sizeof required_trading / sizeof *required_trading;
@@ -318,8 +336,9 @@ static int64_t whole_number(const char *s)
     return s[i] ? -1 : v;
 }
 
-/* 出口日期 as YYYY-MM-DD from YYYY-MM-DD, YYYYMMDD or an Excel serial day. */
-static bool parse_date(const char *s, char out[11])
+/* 出口日期 as YYYY-MM-DD from YYYY-MM-DD, YYYYMMDD or an Excel serial day
+ * of the workbook's date system (1900, or 1904: workbookPr date1904). */
+static bool parse_date(const char *s, bool date1904, char out[11])
 {
     size_t n = strlen(s);
     if (n == 10 && ts_codes_date_valid(s, NULL)) {
@@ -330,7 +349,7 @@ static bool parse_date(const char *s, char out[11])
         snprintf(out, 11, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
         return ts_codes_date_valid(out, NULL);
     }
-    if (n >= 1 && n <= 12 && ts_xlsx_serial_date(s, out) == 0)
+    if (n >= 1 && n <= 12 && ts_xlsx_serial_date(s, date1904, out) == 0)
         return ts_codes_date_valid(out, NULL);
     return false;
 }
@@ -412,7 +431,7 @@ static void check_amounts(struct reader *rd, struct line *ln, const char *date, 
     const char *e;
     if (!date[0])
         add_reason(rd->a, ln, "出口日期不能为空");
-    else if (!parse_date(date, ln->date))
+    else if (!parse_date(date, rd->book.date1904, ln->date))
         add_reason(rd->a, ln, "出口日期格式不正确（应为YYYY-MM-DD或YYYYMMDD）");
     if (!fob[0])
         add_reason(rd->a, ln, "美元离岸价不能为空");
@@ -508,7 +527,8 @@ static int on_row(void *ctx, size_t row, const char *const *cells, size_t n)
             return 1;
         if (row >= HEADER_SEARCH_ROWS) {
             snprintf(rd->err, sizeof rd->err,
-                     "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退税申请明细表");
+                     "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退"
+                     "税申请明细表");
             return 1;
         }
         return 0;
@@ -521,31 +541,44 @@ static int on_row(void *ctx, size_t row, const char *const *cells, size_t n)
     }
     if (rd->keep)
         read_line(rd, row, cells, n);
+    else if (rd->probe_rows && (rd->first_period[0] || rd->data_rows >= rd->probe_rows))
+        return SEEN_ENOUGH;
     return 0;
 }
 
-/* Read the whole sheet; -1 with rd->err when refused. */
+/* Read the sheet (all of it, or as far as a probe needs); -1 with
+ * rd->err when refused.  A sheet without any 所属期 is refused only when
+ * the form gave none either and the whole sheet was read. */
 static int read_sheet(struct reader *rd, const char *path)
 {
     const char *err = NULL;
     for (int f = 0; f < NFIELDS; f++)
         rd->col[f] = -1;
-    int rc = ts_xlsx_read(path, NULL, on_row, rd, &err);
+    int rc = ts_xlsx_read(path, NULL, on_row, rd, &rd->book, &err);
+    if (rc == SEEN_ENOUGH)
+        return 0;
     if (rc < 0)
         snprintf(rd->err, sizeof rd->err, "%s", err ? err : "文件不是有效的xlsx文件");
     else if (rc == 0 && !rd->have_header)
         snprintf(rd->err, sizeof rd->err,
-                 "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退税申请明细表");
+                 "未找到表头：请上传外贸企业出口退税出口明细申请表或生产企业出口货物劳务免抵退税申"
+                 "请明细表");
     else if (rc == 0 && rd->data_rows == 0)
         snprintf(rd->err, sizeof rd->err, "表中没有数据行");
+    else if (rc == 0 && !rd->period[0] && !rd->first_period[0])
+        snprintf(rd->err, sizeof rd->err, "%s", NO_PERIOD);
     else if (rc == 0)
         return 0;
     return -1;
 }
 
-int ts_declist_probe(const char *path, struct ts_declist_probe *out, char *err, size_t errlen)
+int ts_declist_probe(const char *path, const char *form_period, size_t max_rows,
+                     struct ts_declist_probe *out, char *err, size_t errlen)
 {
-    struct reader rd = {.a = ts_arena_new(64 * 1024), .keep = false, .period = ""};
+    struct reader rd = {.a = ts_arena_new(64 * 1024),
+                        .keep = false,
+                        .probe_rows = max_rows,
+                        .period = form_period ? form_period : ""};
     int rc = read_sheet(&rd, path);
     if (rc < 0)
         snprintf(err, errlen, "%s", rd.err);
@@ -585,8 +618,7 @@ static void mark_duplicates(struct reader *rd)
         if (strcmp(v[i]->decl_no, v[i - 1]->decl_no) == 0 &&
             strcmp(v[i]->link_no, v[i - 1]->link_no) == 0 && v[i]->item_no == v[i - 1]->item_no)
             v[i]->reason = ts_arena_printf(rd->a, "申报关联号%s的商品序号%lld重复（同第%zu行）",
-                                           v[i]->link_no, (long long)v[i]->item_no,
-                                           v[i - 1]->row);
+                                           v[i]->link_no, (long long)v[i]->item_no, v[i - 1]->row);
 }
 
 /* ---- writing the 关单清册 ------------------------------------------- */
@@ -821,8 +853,7 @@ static int insert_decls(struct importer *im, size_t from, size_t to, struct ts_b
                       " ON DUPLICATE KEY UPDATE"
                       " fob_usd = customs_decl.fob_usd + VALUES(fob_usd),"
                       " line_count = customs_decl.line_count + VALUES(line_count)",
-                      TS_ARGS(TS_I64(im->ent_id), TS_I64(im->upload_id),
-                              TS_STR(ts_buf_cstr(json))),
+                      TS_ARGS(TS_I64(im->ent_id), TS_I64(im->upload_id), TS_STR(ts_buf_cstr(json))),
                       NULL);
 }
 
@@ -1071,8 +1102,7 @@ static int mark_upload(struct ts_db *db, int64_t id, const char *status, const c
     return ts_db_exec(db,
                       "UPDATE declist_upload SET status = ?, message = LEFT(?, 500),"
                       " finished_at = IF(? IN ('done', 'failed'), NOW(), NULL) WHERE id = ?",
-                      TS_ARGS(TS_STR(status), TS_STR(message), TS_STR(status), TS_I64(id)),
-                      NULL);
+                      TS_ARGS(TS_STR(status), TS_STR(message), TS_STR(status), TS_I64(id)), NULL);
 }
 
 int ts_declist_set_status(struct ts_db *db, int64_t upload_id, const char *status,
@@ -1094,12 +1124,12 @@ static int finish_upload(struct importer *im, struct reader *rd, const char *sha
                       " rows_total = ?, rows_ok = ?, rows_bad = ?, errors_sha256 = ?,"
                       " message = LEFT(?, 500), finished_at = NOW() WHERE id = ?",
                       TS_ARGS(TS_STR(ts_declist_kind_name(rd->kind)),
-                              TS_STR(im->period[0] ? im->period
-                                     : rd->period[0] ? rd->period
-                                     : rd->first_period[0] ? rd->first_period : NULL),
+                              TS_STR(im->period[0]         ? im->period
+                                     : rd->period[0]       ? rd->period
+                                     : rd->first_period[0] ? rd->first_period
+                                                           : NULL),
                               TS_I64(rd->nlines), TS_I64(im->ok), TS_I64(im->bad),
-                              TS_STR(sha[0] ? sha : NULL), TS_STR(message),
-                              TS_I64(im->upload_id)),
+                              TS_STR(sha[0] ? sha : NULL), TS_STR(message), TS_I64(im->upload_id)),
                       NULL);
 }
 
@@ -1149,9 +1179,10 @@ static int import_with(struct importer *im, struct reader *rd, ts_declist_progre
         return -1;
     if (read_sheet(rd, path) < 0) {
         snprintf(msg, msglen, "%s", rd->err);
-        return mark_upload(im->db, im->upload_id, "failed", rd->err) < 0 ? -1
-                                                                          : TS_DECLIST_REFUSED;
+        return mark_upload(im->db, im->upload_id, "failed", rd->err) < 0 ? -1 : TS_DECLIST_REFUSED;
     }
+    if (progress && progress(ctx, 0, (int64_t)rd->nlines) != 0)
+        return TS_DECLIST_STOPPED;
     mark_duplicates(rd);
     for (size_t i = 0; i < rd->nlines; i++)
         im->bad += rd->lines[i].reason != NULL;

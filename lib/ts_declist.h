@@ -27,7 +27,7 @@ struct ts_db;
 
 enum ts_declist_kind { TS_DECLIST_UNKNOWN = 0, TS_DECLIST_TRADING, TS_DECLIST_PRODUCTION };
 
-#define TS_DECLIST_DUE_DAYS 15  /* 备案期限: within 15 days of declaring */
+#define TS_DECLIST_DUE_DAYS 15   /* 备案期限: within 15 days of declaring */
 #define TS_DECLIST_PROGRESS 1000 /* rows between progress reports */
 
 /* declist_upload.table_kind: "trading" / "production"; the label:
@@ -35,19 +35,27 @@ enum ts_declist_kind { TS_DECLIST_UNKNOWN = 0, TS_DECLIST_TRADING, TS_DECLIST_PR
 const char *ts_declist_kind_name(enum ts_declist_kind kind);
 const char *ts_declist_kind_label(const char *kind_name);
 
-/* What a first read of the file found: the table, the data rows (the rows
- * under the header) and the first 所属期 in the sheet ("" if none). */
+/* What a first look at the file found: the table, the data rows (the rows
+ * under the header) seen, and the first 所属期 in them ("" if none). */
 struct ts_declist_probe {
     enum ts_declist_kind kind;
     size_t data_rows;
     char period[7];
 };
 
-/* Read the file once to find its header and count its rows.  0, or -1 with
- * err (a Chinese sentence for the user) when the file is refused. */
-int ts_declist_probe(const char *path, struct ts_declist_probe *out, char *err, size_t errlen);
+/* Look at the file before it is queued for the worker: its header (the
+ * table, the required columns) and data rows until a 所属期 is found or
+ * max_rows were seen (0: every row, and data_rows counts them all).  The
+ * refusals are the import's: no header, a missing column, no data row,
+ * and — only when the sheet was read to its end — no 所属期 in the sheet
+ * nor in form_period.  0, or -1 with err (a Chinese sentence for the
+ * user).  With max_rows small its cost is the shared strings and the
+ * first rows, not the sheet. */
+int ts_declist_probe(const char *path, const char *form_period, size_t max_rows,
+                     struct ts_declist_probe *out, char *err, size_t errlen);
 
-/* Called every TS_DECLIST_PROGRESS rows with the rows written so far; it
+/* Called once the file is read (done 0: the total is known), then every
+ * TS_DECLIST_PROGRESS rows with the rows written so far; it
  * must write through a connection of its own (the import's transaction is
  * still open).  Non-zero stops the import (TS_DECLIST_STOPPED). */
 typedef int (*ts_declist_progress_fn)(void *ctx, int64_t done, int64_t total);
@@ -57,7 +65,9 @@ typedef int (*ts_declist_progress_fn)(void *ctx, int64_t done, int64_t total);
 #define TS_DECLIST_STOPPED 2 /* progress asked to stop (the worker's SIGTERM) */
 
 /* Import declist_upload row upload_id (its file from the store) in the
- * caller's transaction, all or nothing: the rows, customs_decl,
+ * caller's transaction, all or nothing (the one full read of the file; a
+ * file without a header, a required column, data rows, or any 所属期 in
+ * the sheet or the upload's period is refused here, as by the probe): the rows, customs_decl,
  * customs_decl_line, period_filing and the upload's final status are
  * written there, so the caller's COMMIT makes the import visible at once
  * and a ROLLBACK leaves nothing of it (the request's transaction, or the

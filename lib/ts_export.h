@@ -41,7 +41,8 @@ struct ts_export_doc {
 /* Which columns a catalog sheet has. */
 enum ts_export_layout {
     TS_EXPORT_TABLE, /* 导出表格: 报关单号 所属期 出口日期 单证种类 文件名 大小 上传时间 SHA-256 */
-    TS_EXPORT_IN_ZIP /* 备案目录.xlsx of a ZIP: 报关单号 单证种类 文件名 ZIP内路径 大小 上传时间 SHA-256 */
+    TS_EXPORT_IN_ZIP /* 备案目录.xlsx of a ZIP: 报关单号 单证种类 文件名 ZIP内路径 大小 上传时间
+                        SHA-256 */
 };
 
 struct ts_export_xlsx;
@@ -113,13 +114,13 @@ int64_t ts_export_each(struct ts_db *db, const struct ts_export_query *q, ts_exp
  * ts_export_zip_progress.  The number of declarations (0: none matched,
  * nothing written), -1 on error, TS_EXPORT_STOPPED when progress asked to
  * stop; zip_path is left only on success. */
-int64_t ts_export_zip_query(struct ts_db *db, const struct ts_export_query *q,
-                            const char *zip_path, const char *tmpdir,
-                            ts_export_progress_fn progress, void *ctx);
+int64_t ts_export_zip_query(struct ts_db *db, const struct ts_export_query *q, const char *zip_path,
+                            const char *tmpdir, ts_export_progress_fn progress, void *ctx);
 
 /* A job's ZIP is kept this long after it is made (docexport_job.expires_at,
  * set by tools/ts-worker); downloads are refused after, and the worker
- * removes expired ZIPs when it runs the next docexport.zip job. */
+ * removes expired ZIPs (and sets removed_at) every worker.sweep_interval
+ * seconds. */
 #define TS_EXPORT_JOB_KEEP_HOURS 24
 
 /* Where the ZIP of export job id (docexport_job.id) is kept:

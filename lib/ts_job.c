@@ -2,11 +2,17 @@
 #include "ts_job.h"
 
 #include "ts_arena.h"
+#include "ts_config.h"
 #include "ts_db.h"
 #include "ts_log.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int ts_job_create(struct ts_db *db, int64_t ent_id, const char *kind, int64_t ref_id,
@@ -147,4 +153,60 @@ int ts_job_finish(struct ts_db *db, int64_t id, bool ok, const char *message)
         return -1;
     }
     return 0;
+}
+
+/* One byte into the FIFO; ENXIO (no worker has it open), ENOENT (none
+ * made it yet) and EAGAIN (a wake is pending already) are all fine.  A
+ * path that is not a FIFO (a misconfiguration) is never written. */
+void ts_job_wake(void)
+{
+    const char *path = ts_config_str("worker.wake_fifo", NULL);
+    struct stat st;
+    if (!path || !*path)
+        return;
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+        ts_log_warn("job: worker.wake_fifo %s is not a FIFO", path);
+    else if (write(fd, "j", 1) < 0 && errno != EAGAIN)
+        ts_log_warn("job: waking the worker through %s: %s", path, strerror(errno));
+    close(fd);
+}
+
+/* Made by the worker, not the stack script, so any worker finds it (a
+ * stale plain file there is refused, not replaced). */
+int ts_job_wake_listen(void)
+{
+    const char *path = ts_config_str("worker.wake_fifo", NULL);
+    struct stat st;
+    if (!path || !*path)
+        return -1;
+    if (mkfifo(path, 0660) < 0 && errno != EEXIST) {
+        ts_log_error("job: mkfifo %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (lstat(path, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+        ts_log_error("job: %s is not a FIFO; waking is off", path);
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        ts_log_error("job: open %s: %s", path, strerror(errno));
+    return fd;
+}
+
+/* Drained whole: many wakes while a job ran are one look, not many. */
+void ts_job_wake_wait(int fd, int timeout_ms)
+{
+    char buf[256];
+    if (fd < 0) {
+        struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        return;
+    }
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, timeout_ms) > 0)
+        while (read(fd, buf, sizeof buf) > 0)
+            ;
 }

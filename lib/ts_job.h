@@ -17,7 +17,17 @@
  * host it ran on; ts_job_recover puts such jobs back to queued.  Its open
  * transaction was rolled back by the server in the same moment, so the
  * job starts again from nothing.  A worker that hangs while connected is
- * ended by the server's wait_timeout, with the same effect. */
+ * ended by the server's wait_timeout, with the same effect.
+ *
+ * Waking: MariaDB has no LISTEN/NOTIFY, so an idle worker would only see a
+ * new job at its next look.  The worker makes a FIFO at worker.wake_fifo
+ * (config; scripts/stack.sh: $VAR/run/worker.wake) and waits on it between
+ * looks; a request that created a job sets ts_ctx.wake_jobs and, once its
+ * transaction has committed (never before: the worker would find nothing),
+ * lib/ts_app calls ts_job_wake, which writes one byte without blocking.
+ * Only a hint: with no FIFO, no reader or a full pipe nothing happens and
+ * the worker's own looks (every second when it has the FIFO, else every
+ * 200 ms) find the job all the same. */
 #ifndef TS_JOB_H
 #define TS_JOB_H
 
@@ -51,6 +61,15 @@ int ts_job_recover(struct ts_db *db);
 int ts_job_requeue(struct ts_db *db, int64_t id);
 /* done of total units finished; committed at once. */
 int ts_job_progress(struct ts_db *db, int64_t id, int64_t done, int64_t total);
+/* Wake an idle worker (see above): never blocks, never fails the caller. */
+void ts_job_wake(void);
+/* The worker's end of the FIFO, made if missing and opened for reading
+ * without blocking (O_RDWR, so it never reads end-of-file): the fd, or -1
+ * when worker.wake_fifo is unset or unusable (logged). */
+int ts_job_wake_listen(void);
+/* Wait up to timeout_ms for a wake on fd (-1: just sleep), then drain it. */
+void ts_job_wake_wait(int fd, int timeout_ms);
+
 /* The job's end: done or failed, with a Chinese message for the page.  Only
  * while this process holds it (status running, worker_pid ours); a worker
  * may call it inside the job's transaction so the end commits with the

@@ -10,6 +10,12 @@
  *              <root>/tmp-XXXXXX, fsync'd, renamed to <root>/ab/cd/<sha256>
  *              and the directory fsync'd, all before the row is inserted.
  *
+ *   sweeping   files no row names (a request stored one, then rolled
+ *              back), older than store.orphan_age, are removed by
+ *              ts_store_sweep (tools/ts-worker); so are tmp-* files a crash
+ *              left.  The store's lock (<root>/.sweep.lock, flock) keeps a
+ *              put that reuses a file from racing the sweep that removes it.
+ *
  * Nothing here keeps state between calls.  Files are mapped read-only; an
  * upload's temp file belongs to this request, so nobody truncates it while
  * it is mapped. */
@@ -26,9 +32,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -696,25 +705,59 @@ out:
     return rc;
 }
 
+/* The store's lock, LOCK_SH or LOCK_EX: the fd to close, or -1 (logged).
+ * A put holds it shared while it places a file, the sweep exclusive while
+ * it judges and removes one, so a file the sweep found old and unnamed is
+ * never the one a put has just decided to reuse. */
+static int store_lock(const char *root, int how)
+{
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/.sweep.lock", root) >= sizeof path)
+        return -1;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
+    if (fd < 0) {
+        ts_log_error("store: open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (flock(fd, how) < 0)
+        if (errno != EINTR) {
+            ts_log_error("store: flock %s: %s", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+    return fd;
+}
+
 /* Put the temp file at its final name.  The same content stored before
- * stays (the copy is dropped); a file of the wrong size there (a damaged
- * store) is replaced, with a warning. */
-static int place(const char *tmp, const char *final, int64_t size)
+ * stays (the copy is dropped) but is made young again: the sweep judges a
+ * file by its mtime, and this upload's row is not committed yet.  Where
+ * the time cannot be set (another owner), the copy replaces it, which is
+ * as young.  A file of the wrong size there (a damaged store) is replaced,
+ * with a warning.  Under the store's lock, shared. */
+static int place(const char *root, const char *tmp, const char *final, int64_t size)
 {
     struct stat st;
+    int lock = store_lock(root, LOCK_SH), rc = -1;
+    if (lock < 0)
+        return -1;
     if (lstat(final, &st) == 0) {
-        if (S_ISREG(st.st_mode) && st.st_size == size) {
+        if (S_ISREG(st.st_mode) && st.st_size == size && utimensat(AT_FDCWD, final, NULL, 0) == 0) {
             unlink(tmp);
-            return 0;
+            rc = 0;
+            goto out;
         }
-        ts_log_warn("store: %s is %lld bytes, not %lld; replacing it", final, (long long)st.st_size,
-                    (long long)size);
+        if (!S_ISREG(st.st_mode) || st.st_size != size)
+            ts_log_warn("store: %s is %lld bytes, not %lld; replacing it", final,
+                        (long long)st.st_size, (long long)size);
     }
     if (rename(tmp, final) < 0) {
         ts_log_error("store: rename %s: %s", final, strerror(errno));
-        return -1;
+        goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    close(lock);
+    return rc;
 }
 
 /* Store p[0..n) under <root>/ab/cd/<sha256>: temp file, fsync, the two
@@ -731,7 +774,7 @@ static int store_bytes(const char *root, const u8 *p, size_t n, struct ts_stored
         ts_log_error("store: store.root too long");
         goto out;
     }
-    if (make_dir(d1, root) < 0 || make_dir(d2, d1) < 0 || place(tmp, final, (int64_t)n) < 0 ||
+    if (make_dir(d1, root) < 0 || make_dir(d2, d1) < 0 || place(root, tmp, final, (int64_t)n) < 0 ||
         fsync_dir(d2) < 0)
         goto out;
     tmp[0] = '\0';
@@ -847,4 +890,208 @@ const char *ts_store_path(struct ts_arena *a, const char *sha256)
     if (!sha256_ok(sha256) || !(root = store_root()))
         return NULL;
     return ts_arena_printf(a, "%s/%.2s/%.2s/%s", root, sha256, sha256 + 2, sha256);
+}
+
+/* ---- sweeping ---- */
+
+/* Whether name is two lower-case hex digits: a store directory level. */
+static bool hex2(const char *name)
+{
+    for (int i = 0; i < 2; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+            return false;
+    return name[2] == '\0';
+}
+
+/* Whether the file at path was last written (or reused) before cutoff;
+ * false for anything that is not a regular file. */
+static bool older_than(const char *path, time_t cutoff)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < cutoff;
+}
+
+/* qsort/bsearch order of the sha256 names (lower-case hex: strcmp). */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The stored_file names under <root>/<top>/ (sha256 starting with top),
+ * sorted: one range query per top directory instead of one per file.
+ * NULL on a database error. */
+static const char **recorded_under(struct ts_db *db, struct ts_arena *a, const char *top, size_t *n)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(db, a,
+                    "SELECT sha256 FROM stored_file WHERE sha256 >= ? AND sha256 < ?"
+                    " ORDER BY sha256",
+                    TS_ARGS(TS_STR(top), TS_STR(ts_arena_printf(a, "%s~", top))), &r) < 0)
+        return NULL;
+    const char **v = ts_arena_zalloc(a, (r.nrows + 1) * sizeof *v);
+    for (size_t i = 0; i < r.nrows; i++)
+        v[i] = ts_db_cell_at(&r, i, 0);
+    qsort(v, r.nrows, sizeof *v, cmp_str);
+    *n = r.nrows;
+    return v;
+}
+
+/* Whether any row names the file although stored_file has none.  Every
+ * column that names a store file (docs/uploads.md "Files without rows"):
+ * decl_document.sha256, prearchive_file.sha256 and efiling.form_sha256
+ * have foreign keys to stored_file; declist_upload.sha256 and
+ * errors_sha256 have none but are written with their stored_file row.  So
+ * this is asked only of files stored_file does not name (rare), and is the
+ * check that keeps a file a future table names without a foreign key.
+ * 1 named, 0 not, -1 error. */
+static int named_elsewhere(struct ts_db *db, struct ts_arena *a, const char *sha)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(db, a,
+                    "SELECT (SELECT COUNT(*) FROM declist_upload WHERE sha256 = ?"
+                    "  OR errors_sha256 = ?)"
+                    " + (SELECT COUNT(*) FROM decl_document WHERE sha256 = ?)"
+                    " + (SELECT COUNT(*) FROM prearchive_file WHERE sha256 = ?)"
+                    " + (SELECT COUNT(*) FROM efiling WHERE form_sha256 = ?) AS n",
+                    TS_ARGS(TS_STR(sha), TS_STR(sha), TS_STR(sha), TS_STR(sha), TS_STR(sha)),
+                    &r) < 0 ||
+        r.nrows != 1)
+        return -1;
+    return ts_db_cell_i64(&r, 0, "n") > 0;
+}
+
+/* Remove an orphan under the store's lock, exclusive, if it is still old:
+ * a put that reused it since the check made it young (place). */
+static void remove_orphan(const char *root, const char *path, time_t cutoff,
+                          struct ts_store_sweep *s)
+{
+    int lock = store_lock(root, LOCK_EX);
+    if (lock < 0) {
+        s->errors++;
+        return;
+    }
+    if (!older_than(path, cutoff))
+        s->young++;
+    else if (unlink(path) == 0) {
+        s->removed++;
+        ts_log_info("store: removed %s (no row names it)", path);
+    } else if (errno != ENOENT) {
+        ts_log_error("store: unlink %s: %s", path, strerror(errno));
+        s->errors++;
+    }
+    close(lock);
+}
+
+/* Judge one file of <root>/ab/cd/. */
+static void sweep_file(struct ts_db *db, struct ts_arena *a, const char *root, const char *path,
+                       const char *sha, const char **recorded, size_t nrecorded, time_t cutoff,
+                       struct ts_store_sweep *s)
+{
+    int named;
+    if (!older_than(path, cutoff)) {
+        s->young++;
+        return;
+    }
+    if (bsearch(&sha, recorded, nrecorded, sizeof *recorded, cmp_str)) {
+        s->named++;
+        return;
+    }
+    if ((named = named_elsewhere(db, a, sha)) > 0) {
+        s->named++;
+        return;
+    }
+    if (named < 0) {
+        s->errors++;
+        return;
+    }
+    remove_orphan(root, path, cutoff, s);
+}
+
+/* The files of <root>/<top>/<sub>/ whose names are sha256s beginning with
+ * top and sub; anything else there is left alone. */
+static void sweep_sub(struct ts_db *db, struct ts_arena *a, const char *root, const char *top,
+                      const char *sub, const char **recorded, size_t nrecorded, time_t cutoff,
+                      struct ts_store_sweep *s)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    struct dirent *e;
+    snprintf(dir, sizeof dir, "%s/%s/%s", root, top, sub);
+    DIR *d = opendir(dir);
+    if (!d) {
+        s->errors++;
+        return;
+    }
+    while ((e = readdir(d)) && !(s->stop && s->stop()))
+        if (sha256_ok(e->d_name) && memcmp(e->d_name, top, 2) == 0 &&
+            memcmp(e->d_name + 2, sub, 2) == 0 &&
+            (size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path)
+            sweep_file(db, a, root, path, e->d_name, recorded, nrecorded, cutoff, s);
+    closedir(d);
+}
+
+/* <root>/<top>/: the names stored_file has for it, then each sub-folder.
+ * A database error skips the folder: nothing is removed in doubt. */
+static void sweep_top(struct ts_db *db, const char *root, const char *top, time_t cutoff,
+                      struct ts_store_sweep *s)
+{
+    char dir[PATH_MAX];
+    struct dirent *e;
+    size_t n = 0;
+    struct ts_arena *a = ts_arena_new(64 * 1024);
+    const char **recorded = a ? recorded_under(db, a, top, &n) : NULL;
+    DIR *d = NULL;
+    snprintf(dir, sizeof dir, "%s/%s", root, top);
+    if (!recorded || !(d = opendir(dir))) {
+        s->errors++;
+        goto out;
+    }
+    while ((e = readdir(d)) && !(s->stop && s->stop()))
+        if (hex2(e->d_name))
+            sweep_sub(db, a, root, top, e->d_name, recorded, n, cutoff, s);
+out:
+    if (d)
+        closedir(d);
+    if (a)
+        ts_arena_free(a);
+}
+
+/* A tmp-* file of a put that never finished (a crash between write and
+ * rename): nothing will ever rename it. */
+static void sweep_temp(const char *root, const char *name, time_t cutoff, struct ts_store_sweep *s)
+{
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", root, name) >= sizeof path ||
+        !older_than(path, cutoff))
+        return;
+    if (unlink(path) == 0) {
+        s->temps++;
+        ts_log_info("store: removed %s (left by an unfinished upload)", path);
+    } else if (errno != ENOENT) {
+        s->errors++;
+    }
+}
+
+/* Walk <root>: tmp-* files, then each ab/cd/ folder. */
+int ts_store_sweep(struct ts_db *db, struct ts_store_sweep *s)
+{
+    const char *root = store_root();
+    struct dirent *e;
+    DIR *d;
+    if (!root || s->min_age_s < 60) {
+        ts_log_error("store: sweep refused: min_age_s %lld", (long long)s->min_age_s);
+        return -1;
+    }
+    time_t cutoff = time(NULL) - (time_t)s->min_age_s;
+    if (!(d = opendir(root))) {
+        ts_log_error("store: opendir %s: %s", root, strerror(errno));
+        return -1;
+    }
+    while ((e = readdir(d)) && !(s->stop && s->stop())) {
+        if (strncmp(e->d_name, "tmp-", 4) == 0)
+            sweep_temp(root, e->d_name, cutoff, s);
+        else if (hex2(e->d_name))
+            sweep_top(db, root, e->d_name, cutoff, s);
+    }
+    closedir(d);
+    return s->errors ? -1 : 0;
 }

@@ -21,8 +21,9 @@
  * ts_store_record (the row, in the caller's transaction); the two are
  * public so tools and tests can store without a database.  A transaction
  * that rolls back after the file was stored leaves a file without a row;
- * it is harmless (the next upload of that content finds it) and a sweep
- * may remove such files, and tmp-* files left by a crash, after a day.
+ * it is harmless (the next upload of that content finds it) and
+ * ts_store_sweep (tools/ts-worker) removes such files, and tmp-* files
+ * left by a crash, once they are older than store.orphan_age (a day).
  *
  * err is set on every failure: a static string, or one kept in out->msg
  * (valid as long as out is).  Errors the user caused (too large, empty,
@@ -32,6 +33,8 @@
 #ifndef TS_STORE_H
 #define TS_STORE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ts_arena;
@@ -63,5 +66,23 @@ const char *ts_store_path(struct ts_arena *a, const char *sha256);
 const char *ts_store_kind_name(enum ts_file_kind kind);
 enum ts_file_kind ts_store_kind_parse(const char *name);
 const char *ts_store_mime(enum ts_file_kind kind);
+
+/* One sweep of the store: what to spare, and what happened. */
+struct ts_store_sweep {
+    int64_t min_age_s;  /* files written or reused since are never taken (>= 60) */
+    bool (*stop)(void); /* may be NULL; true ends the walk early */
+    size_t removed;     /* files no row named, removed */
+    size_t temps;       /* tmp-* files of unfinished puts, removed */
+    size_t named;       /* old files a row names, kept */
+    size_t young;       /* files younger than min_age_s, kept */
+    size_t errors;      /* folders or files skipped on an error (nothing removed) */
+};
+
+/* Remove the store files no row names (docs/uploads.md "Files without
+ * rows") and tmp-* files, both older than s->min_age_s; counts in s.  The
+ * age is what keeps the file of a request still in flight: it was written
+ * or reused (mtime set again) before its row commits.  0, or -1 when the
+ * walk could not be done or something was skipped on an error (logged). */
+int ts_store_sweep(struct ts_db *db, struct ts_store_sweep *s);
 
 #endif

@@ -138,6 +138,7 @@ struct xlsx {
     uint64_t inflated; /* bytes inflated so far, all entries */
     unsigned depth;
     unsigned flags;
+    bool date1904; /* workbookPr date1904 */
     char rid[256]; /* r:id of the first sheet */
     char sheet_name[MAX_NAME];
     char sst_name[MAX_NAME];
@@ -429,10 +430,21 @@ static void no_text(struct xlsx *x, const char *s, size_t n) {}
 
 /* ---- xl/workbook.xml: which sheet is first ---- */
 
+/* An xsd:boolean attribute ("1", "true") is true. */
+static bool xsd_true(const char *v)
+{
+    return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+}
+
 /* The first <sheet> inside <sheets> is the first tab the user sees; keep
- * its relationship id. */
+ * its relationship id.  <workbookPr date1904="1"> (a workbook made on an
+ * old Mac, or so set) counts serial days from 1904-01-01. */
 static void workbook_start(struct xlsx *x, const char *name, const char **attrs)
 {
+    if (strcmp(name, "workbookPr") == 0) {
+        x->date1904 = xsd_true(attr(attrs, "date1904"));
+        return;
+    }
     if (strcmp(name, "sheets") == 0) {
         x->flags |= IN_SHEETS;
         return;
@@ -770,7 +782,7 @@ static const struct part sheet_part = {sheet_start, sheet_end, sheet_text};
 /* Judge the archive before inflating anything: the number of entries,
  * each entry's declared size and their sum against the caps, and only the
  * methods an xlsx uses (stored or deflated, never encrypted). */
-static int check_entries(struct xlsx *x)
+static int check_entries(struct xlsx *x, uint64_t *inflated)
 {
     zip_int64_t n = zip_get_num_entries(x->za, 0);
     uint64_t total = 0, cap = x->lim->max_uncompressed;
@@ -791,15 +803,20 @@ static int check_entries(struct xlsx *x)
             (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE))
             return fail(x, E_INVALID);
     }
+    *inflated = total;
     return 0;
 }
 
-/* Workbook, its relationships, the shared strings, then the sheet. */
-static int read_archive(struct xlsx *x)
+/* Workbook, its relationships, the shared strings, then the sheet; what
+ * the workbook says goes to book (if any) before the first row. */
+static int read_archive(struct xlsx *x, struct ts_xlsx_book *book)
 {
-    int rc = check_entries(x);
+    uint64_t inflated;
+    int rc = check_entries(x, &inflated);
     if (rc == 0)
         rc = parse_entry(x, "xl/workbook.xml", &workbook_part, true);
+    if (rc == 0 && book)
+        book->date1904 = x->date1904;
     if (rc == 0 && !x->rid[0])
         rc = fail(x, E_NO_SHEET);
     if (rc == 0)
@@ -878,14 +895,16 @@ static int xlsx_finish(struct xlsx *x, int rc, const char **err)
 
 /* Read an uploaded file where it lies (the multipart temp file). */
 int ts_xlsx_read(const char *path, const struct ts_xlsx_limits *lim, ts_xlsx_row_fn fn, void *ctx,
-                 const char **err)
+                 struct ts_xlsx_book *book, const char **err)
 {
     struct xlsx x;
     int ze = 0, rc;
     xlsx_init(&x, lim, fn, ctx);
+    if (book)
+        *book = (struct ts_xlsx_book){0};
     x.za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
     if (x.za)
-        rc = read_archive(&x);
+        rc = read_archive(&x, book);
     else
         rc = fail(&x, open_error(ze, ze == ZIP_ER_NOZIP && file_is_ole(path)));
     return xlsx_finish(&x, rc, err);
@@ -894,7 +913,7 @@ int ts_xlsx_read(const char *path, const struct ts_xlsx_limits *lim, ts_xlsx_row
 /* Read an xlsx held in memory (tests, the fuzzer, small uploads); data is
  * neither copied nor changed. */
 int ts_xlsx_read_buffer(const void *data, size_t len, const struct ts_xlsx_limits *lim,
-                        ts_xlsx_row_fn fn, void *ctx, const char **err)
+                        ts_xlsx_row_fn fn, void *ctx, struct ts_xlsx_book *book, const char **err)
 {
     struct xlsx x;
     zip_error_t ze;
@@ -908,11 +927,30 @@ int ts_xlsx_read_buffer(const void *data, size_t len, const struct ts_xlsx_limit
         if (!x.za)
             zip_source_free(src);
     }
+    if (book)
+        *book = (struct ts_xlsx_book){0};
     if (x.za)
-        rc = read_archive(&x);
+        rc = read_archive(&x, book);
     else
         rc = fail(&x, open_error(zip_error_code_zip(&ze), data && is_ole(data, len)));
     zip_error_fini(&ze);
+    return xlsx_finish(&x, rc, err);
+}
+
+/* Only the archive's directory: no entry is inflated, so this costs a
+ * read of the central directory however large the sheet. */
+int ts_xlsx_inflated_size(const char *path, const struct ts_xlsx_limits *lim, uint64_t *bytes,
+                          const char **err)
+{
+    struct xlsx x;
+    int ze = 0, rc;
+    xlsx_init(&x, lim, NULL, NULL);
+    *bytes = 0;
+    x.za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    if (x.za)
+        rc = check_entries(&x, bytes);
+    else
+        rc = fail(&x, open_error(ze, ze == ZIP_ER_NOZIP && file_is_ole(path)));
     return xlsx_finish(&x, rc, err);
 }
 
@@ -941,39 +979,50 @@ static void put_digits(char *out, int64_t v, int width)
 }
 
 /* The integer part of a serial day as written in a cell: digits, then
- * optionally "." and more digits; 0 when it is not one. */
+ * optionally "." and more digits; -1 when it is not one. */
 static int64_t serial_days(const char *s)
 {
     int64_t v = 0;
     size_t n = 0;
     for (; is_digit(s[n]); n++) {
         if (n == 7)
-            return 0;
+            return -1;
         v = v * 10 + (s[n] - '0');
     }
     if (n == 0)
-        return 0;
+        return -1;
     if (s[n] == '.') {
         for (n++; is_digit(s[n]); n++)
             ;
     }
-    return s[n] == '\0' ? v : 0;
+    return s[n] == '\0' ? v : -1;
 }
 
-/* Excel counts 1900-01-01 as day 1 and, like Lotus 1-2-3 before it, keeps
- * a 1900-02-29 that never was as day 60; from day 61 (1900-03-01) on, the
- * serial is days since 1899-12-30.  -25569 is 1899-12-30 from 1970-01-01. */
-int ts_xlsx_serial_date(const char *cell, char out[11])
+/* Days from 1970-01-01 of serial day n, or INT64_MIN when n is outside
+ * the date system's range (up to 9999-12-31).
+ * 1900: Excel counts 1900-01-01 as day 1 and, like Lotus 1-2-3 before it,
+ * keeps a 1900-02-29 that never was as day 60 (the caller's case); from
+ * day 61 (1900-03-01) on, the serial is days since 1899-12-30, which is
+ * -25569 from 1970-01-01.
+ * 1904: day 0 is 1904-01-01 (-24107 from 1970-01-01), no phantom day. */
+static int64_t unix_days(int64_t n, bool date1904)
 {
-    int64_t n = cell ? serial_days(cell) : 0, y, m, d;
+    if (date1904)
+        return n >= 0 && n <= 2957003 ? n - 24107 : INT64_MIN;
+    return n >= 1 && n <= 2958465 ? n - 25569 + (n < 60) : INT64_MIN;
+}
+
+int ts_xlsx_serial_date(const char *cell, bool date1904, char out[11])
+{
+    int64_t n = cell ? serial_days(cell) : -1, days = unix_days(n, date1904), y, m, d;
     out[0] = '\0';
-    if (n < 1 || n > 2958465)
+    if (days == INT64_MIN)
         return -1;
-    if (n == 60) {
+    if (n == 60 && !date1904) {
         memcpy(out, "1900-02-29", 11);
         return 0;
     }
-    civil_from_days(n - 25569 + (n < 60), &y, &m, &d);
+    civil_from_days(days, &y, &m, &d);
     put_digits(out, y, 4);
     out[4] = '-';
     put_digits(out + 5, m, 2);

@@ -6,7 +6,8 @@
 -- runs through lib/ts_export, the same code as a ZIP made in the request.
 -- The ZIP is kept at <tmp.dir>/docexport/job-<id>.zip until expires_at (24
 -- hours after it was made); downloads are refused after, and the worker
--- removes the file (removed_at) when it runs the next export job.
+-- removes the file (removed_at) on its sweep (tools/ts-worker; this comment
+-- said "when it runs the next export job" before the sweep had a timer).
 CREATE TABLE docexport_job (
     id            BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
     ent_id        BIGINT UNSIGNED NOT NULL,

@@ -195,6 +195,7 @@ store.root = $VAR/store
 tmp.dir = $VAR/tmp
 captcha.enabled = $captcha
 app.workers = $TS_WORKERS
+worker.wake_fifo = $RUN/worker.wake
 EOF
     CHANGED=0
     install_if_changed "$CONF.new" "$CONF"

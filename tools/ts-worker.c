@@ -2,10 +2,22 @@
  * job table one at a time and runs each by its kind.
  *
  *   TUISHUI_CONF=$VAR/etc/tuishui.hdf ts-worker
+ *   TUISHUI_CONF=$VAR/etc/tuishui.hdf ts-worker --sweep-once
  *
  * Started by scripts/stack.sh (pid file $VAR/run/worker.pid, stderr to
- * $VAR/log/worker.log).  Idle, it looks for work every 200 ms.  Several
- * workers may run at once (ts_job_claim skips locked rows).
+ * $VAR/log/worker.log).  Idle, it waits on the FIFO worker.wake_fifo,
+ * which a request writes to once it has committed a new job (ts_job_wake),
+ * and looks for work at least every second; without the FIFO it looks
+ * every 200 ms.  Several workers may run at once (ts_job_claim skips
+ * locked rows).
+ *
+ * Sweeps, between jobs: every worker.sweep_interval seconds (300) the
+ * ZIPs of export jobs past their 24 hours are removed and the jobs marked
+ * removed (the page says 已过期); every store.sweep_interval seconds
+ * (3600, the first one an interval after the start) the store files no
+ * row names and tmp-* files, older than store.orphan_age seconds (86400),
+ * are removed (ts_store_sweep, docs/uploads.md).  --sweep-once does both at once, says what it did on
+ * stdout and exits (0, or 1 when something failed).
  *
  * A job runs in ONE transaction on the worker's first connection, together
  * with the job's end (done): a job is all done or not done at all, never
@@ -26,8 +38,11 @@
 #include "ts_export.h"
 #include "ts_job.h"
 #include "ts_log.h"
+#include "ts_store.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,9 +51,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IDLE_NS   (200L * 1000 * 1000)
-#define RECOVER_S 5
-#define MSG_SIZE  500
+#define IDLE_MS      200  /* between looks for work, without the FIFO */
+#define IDLE_WAKE_MS 1000 /* with it: a missed wake costs at most this */
+#define RECOVER_S    5
+#define MSG_SIZE     500
+
+#define EXPORT_SWEEP_S 300   /* worker.sweep_interval */
+#define STORE_SWEEP_S  3600  /* store.sweep_interval */
+#define ORPHAN_AGE_S   86400 /* store.orphan_age: a day */
 
 /* What a job's handler says: done (the caller records the end and
  * commits), failed (rolled back, failed with msg), stopped (rolled back,
@@ -103,26 +123,36 @@ static void undo_declist_import(const struct conns *cn, const struct ts_job *job
 }
 
 /* Remove the ZIPs of export jobs past their expires_at (any enterprise's),
- * in autocommit: not undone with the job. */
-static void remove_expired_exports(struct ts_db *pdb)
+ * in autocommit: not undone with a job.  The file goes first, then the
+ * row says removed (the page: 已过期), so a row never says removed while
+ * its file is there.  The number removed, or -1 on an error. */
+static int remove_expired_exports(struct ts_db *pdb)
 {
     struct ts_arena *a = ts_arena_new(16384);
     struct ts_db_rows r;
     char path[PATH_MAX];
+    int n = 0;
     if (!a)
-        return;
+        return -1;
     if (ts_db_query(pdb, a,
                     "SELECT id FROM docexport_job WHERE removed_at IS NULL"
-                    " AND expires_at <= NOW() ORDER BY id LIMIT 100",
-                    TS_NOARGS, &r) == 0)
-        for (size_t i = 0; i < r.nrows; i++) {
-            int64_t id = ts_db_cell_i64(&r, i, "id");
-            if (ts_export_job_file(id, path, sizeof path) == 0)
-                unlink(path);
+                    " AND expires_at <= NOW() ORDER BY id LIMIT 1000",
+                    TS_NOARGS, &r) < 0)
+        n = -1;
+    for (size_t i = 0; n >= 0 && i < r.nrows; i++) {
+        int64_t id = ts_db_cell_i64(&r, i, "id");
+        if (ts_export_job_file(id, path, sizeof path) < 0 ||
+            (unlink(path) < 0 && errno != ENOENT) ||
             ts_db_exec(pdb, "UPDATE docexport_job SET removed_at = NOW() WHERE id = ?",
-                       TS_ARGS(TS_I64(id)), NULL);
+                       TS_ARGS(TS_I64(id)), NULL) < 0) {
+            ts_log_error("worker: export job %lld: expired ZIP not removed", (long long)id);
+            n = -1;
+            break;
         }
+        n++;
+    }
     ts_arena_free(a);
+    return n;
 }
 
 /* docexport.zip: 【导出ZIP】 of a large query (cgi-bin/docexport) with
@@ -138,7 +168,6 @@ static enum job_rc run_docexport_zip(const struct conns *cn, const struct ts_job
     char path[PATH_MAX], part[PATH_MAX + 8];
     enum job_rc rc = JOB_FAILED;
     snprintf(msg, n, "生成ZIP失败，请稍后重新导出");
-    remove_expired_exports(cn->pdb);
     if (!a || ts_export_job_file(job->ref_id, path, sizeof path) < 0)
         goto out;
     snprintf(part, sizeof part, "%s.part", path);
@@ -261,6 +290,59 @@ static void run_job(const struct conns *cn, const struct ts_job *job)
                 msg);
 }
 
+/* The store sweep's stop check: SIGTERM ends a long walk too. */
+static bool is_stopping(void)
+{
+    return stopping != 0;
+}
+
+/* The store sweep (ts_store_sweep) with the configured age; logged.  -1
+ * when it failed or skipped something. */
+static int sweep_store(struct ts_db *pdb)
+{
+    struct ts_store_sweep s = {
+        .min_age_s = ts_config_int("store.orphan_age", ORPHAN_AGE_S),
+        .stop = is_stopping,
+    };
+    int rc = ts_store_sweep(pdb, &s);
+    if (rc < 0 || s.removed || s.temps)
+        ts_log_info("worker: store sweep: %zu orphan(s) and %zu temp file(s) removed, %zu named,"
+                    " %zu young, %zu error(s)",
+                    s.removed, s.temps, s.named, s.young, s.errors);
+    return rc;
+}
+
+/* The sweeps that are due, now and then: expired export ZIPs, and the
+ * store's files without rows. */
+static void sweep_due(struct ts_db *pdb, time_t *last_exports, time_t *last_store)
+{
+    time_t now = time(NULL);
+    if (now - *last_exports >= ts_config_int("worker.sweep_interval", EXPORT_SWEEP_S)) {
+        *last_exports = now;
+        int n = remove_expired_exports(pdb);
+        if (n > 0)
+            ts_log_info("worker: %d expired export ZIP(s) removed", n);
+    }
+    if (now - *last_store >= ts_config_int("store.sweep_interval", STORE_SWEEP_S)) {
+        *last_store = now;
+        sweep_store(pdb);
+    }
+}
+
+/* --sweep-once: both sweeps now, what they did on stdout. */
+static int sweep_once(struct ts_db *pdb)
+{
+    struct ts_store_sweep s = {
+        .min_age_s = ts_config_int("store.orphan_age", ORPHAN_AGE_S),
+        .stop = is_stopping,
+    };
+    int exports = remove_expired_exports(pdb);
+    int rc = ts_store_sweep(pdb, &s);
+    printf("exports=%d orphans=%zu temps=%zu named=%zu young=%zu errors=%zu\n", exports, s.removed,
+           s.temps, s.named, s.young, s.errors);
+    return exports < 0 || rc < 0 ? 1 : 0;
+}
+
 /* Running jobs of dead workers back to queued; now and then. */
 static void recover(struct ts_db *pdb, time_t *last)
 {
@@ -273,13 +355,15 @@ static void recover(struct ts_db *pdb, time_t *last)
         ts_log_info("worker: %d job(s) of a worker that died queued again", n);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct sigaction sa = {.sa_handler = on_term};
     struct conns cn;
-    time_t last_recover = 0;
-    if (ts_config_load(getenv("TUISHUI_CONF")) < 0) {
-        fprintf(stderr, "usage: TUISHUI_CONF=... ts-worker\n");
+    time_t last_recover = 0, last_exports = 0, last_store = 0;
+    int wake = -1;
+    bool once = argc == 2 && strcmp(argv[1], "--sweep-once") == 0;
+    if ((argc > 1 && !once) || ts_config_load(getenv("TUISHUI_CONF")) < 0) {
+        fprintf(stderr, "usage: TUISHUI_CONF=... ts-worker [--sweep-once]\n");
         return 2;
     }
     sigaction(SIGTERM, &sa, NULL);
@@ -292,19 +376,32 @@ int main(void)
             ts_db_close(cn.db);
         return 1;
     }
-    ts_log_info("worker: started (pid %d)", (int)getpid());
+    if (once) {
+        int rc = sweep_once(cn.pdb);
+        ts_db_close(cn.pdb);
+        ts_db_close(cn.db);
+        ts_config_free();
+        return rc;
+    }
+    wake = ts_job_wake_listen();
+    last_store = time(NULL); /* a restart does not walk a large store before its first job */
+    ts_log_info("worker: started (pid %d)%s", (int)getpid(),
+                wake >= 0 ? ", woken by its FIFO" : "");
     while (!stopping) {
         struct ts_job job;
         recover(cn.pdb, &last_recover);
+        sweep_due(cn.pdb, &last_exports, &last_store);
         int got = ts_job_claim(cn.db, &job);
         if (got > 0) {
             run_job(&cn, &job);
             continue;
         }
-        struct timespec ts = {0, got < 0 ? IDLE_NS * 5 : IDLE_NS};
-        nanosleep(&ts, NULL);
+        int idle = wake >= 0 ? IDLE_WAKE_MS : IDLE_MS;
+        ts_job_wake_wait(got < 0 ? -1 : wake, got < 0 ? 5 * IDLE_MS : idle);
     }
     ts_log_info("worker: stopping");
+    if (wake >= 0)
+        close(wake);
     ts_db_close(cn.pdb);
     ts_db_close(cn.db);
     ts_config_free();

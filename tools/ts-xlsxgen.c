@@ -151,7 +151,7 @@ static int row_ok(const char *const *c, size_t n)
         return 0;
     return digits_only(c[0]) && ts_codes_period_valid(c[1], NULL) &&
            ts_codes_decl_no_valid(c[4], NULL) && digits_only(c[5]) &&
-           ts_xlsx_serial_date(c[7], date) == 0 && ts_codes_hs_valid(c[8], NULL) &&
+           ts_xlsx_serial_date(c[7], false, date) == 0 && ts_codes_hs_valid(c[8], NULL) &&
            ts_codes_utf8_valid(c[9], strlen(c[9])) && c[10][0] &&
            ts_money_parse_round(c[11], &v, NULL) && ts_money_parse_round(c[12], &v, NULL) &&
            c[13][0];
@@ -180,7 +180,7 @@ static int read_file(const char *path)
     struct tally t = {0};
     const char *err = NULL;
     int64_t t0 = now_ns();
-    int rc = ts_xlsx_read(path, NULL, on_row, &t, &err);
+    int rc = ts_xlsx_read(path, NULL, on_row, &t, NULL, &err);
     int64_t ms = (now_ns() - t0) / 1000000;
     if (rc != 0) {
         fprintf(stderr, "ts-xlsxgen: %s: %s\n", path, err ? err : "stopped");

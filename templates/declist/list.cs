@@ -29,7 +29,7 @@
         <td><?cs var:u.kind_label ?></td>
         <td><?cs var:u.period ?></td>
         <td><?cs var:u.status_label ?></td>
-        <td class="num"><?cs var:u.rows_total ?></td>
+        <td class="num"><?cs if:u.status == "queued" || u.status == "running" ?>—<?cs else ?><?cs var:u.rows_total ?><?cs /if ?></td>
         <td class="num"><?cs var:u.rows_ok ?></td>
         <td class="num"><?cs var:u.rows_bad ?></td>
         <td><?cs var:u.created_at ?></td>

@@ -9,8 +9,13 @@
   <?cs call:field_readonly("上传时间", u.created_at) ?>
   <?cs if:Job.Running ?>
   <div class="job-progress">
+    <?cs if:Job.Reading ?>
+    <progress id="job-progress"></progress>
+    <span><?cs if:u.status == "queued" ?>排队等待导入<?cs else ?>正在读取文件<?cs /if ?>，页面每2秒刷新。</span>
+    <?cs else ?>
     <progress id="job-progress" max="<?cs var:Job.Total ?>" value="<?cs var:Job.Done ?>"><?cs var:Job.Percent ?>%</progress>
     <span>正在导入：<?cs var:Job.Done ?> / <?cs var:Job.Total ?> 行（<?cs var:Job.Percent ?>%），页面每2秒刷新。</span>
+    <?cs /if ?>
   </div>
   <?cs else ?>
   <?cs if:u.message ?><p class="result"><?cs var:u.message ?></p><?cs /if ?>

@@ -15,7 +15,7 @@
   </div>
   <?cs elif:Job.Finished ?>
   <?cs if:e.expired == "1" ?>
-  <p class="result">导出的ZIP已超过保留期限被删除，请重新导出。</p>
+  <p class="result" id="job-expired">已过期：导出的ZIP已超过保留期限（至 <?cs var:e.expires_at ?>）<?cs if:e.removed_at ?>，已于 <?cs var:e.removed_at ?> 删除<?cs /if ?>，请重新导出。</p>
   <?cs else ?>
   <p class="result">ZIP已生成：<?cs var:e.decl_count ?> 个报关单，<?cs var:e.zip_bytes ?> 字节。
     <a class="button primary" id="job-download" href="/docexport/download?id=<?cs var:e.id ?>">下载</a></p>

@@ -16,8 +16,9 @@
  * (abort when broken): rows come in ascending order, within max_rows;
  * 1 <= ncells <= max_columns and the last cell is not empty; every cell
  * is valid UTF-8 within max_cell ("FALSE" aside); ts_xlsx_serial_date
- * gives YYYY-MM-DD or ""; the result is 0 with no message, -1 with one, or
- * the callback's stop value with none. */
+ * gives YYYY-MM-DD or "" in both date systems, and the workbook's (a
+ * workbookPr date1904 is filled in before the first row); the result is 0 with no message, -1 with
+ * one, or the callback's stop value with none. */
 #include "ts_form.h"
 #include "ts_xlsx.h"
 
@@ -61,6 +62,7 @@ static void check(bool ok, const char *what)
 }
 
 struct seen {
+    struct ts_xlsx_book book;
     size_t last_row;
     size_t rows;
     size_t stop_after;
@@ -75,16 +77,22 @@ static bool date_shaped(const char *d)
     return d[10] == '\0';
 }
 
-static void check_cell(const char *cell)
+static void check_date(const char *cell, bool date1904)
 {
-    size_t n = strlen(cell);
     char date[11];
-    check(n <= tight.max_cell || strcmp(cell, "FALSE") == 0, "cell within max_cell");
-    check(ts_form_utf8_valid(cell, n), "cell is UTF-8");
-    if (ts_xlsx_serial_date(cell, date) == 0)
+    if (ts_xlsx_serial_date(cell, date1904, date) == 0)
         check(date_shaped(date), "serial date is YYYY-MM-DD");
     else
         check(date[0] == '\0', "refused serial date is empty");
+}
+
+static void check_cell(const char *cell)
+{
+    size_t n = strlen(cell);
+    check(n <= tight.max_cell || strcmp(cell, "FALSE") == 0, "cell within max_cell");
+    check(ts_form_utf8_valid(cell, n), "cell is UTF-8");
+    check_date(cell, false);
+    check_date(cell, true);
 }
 
 static int on_row(void *ctx, size_t row, const char *const *cells, size_t ncells)
@@ -172,7 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         zipped = zip_parts(data + 1, size - 1, mode & 4, &len);
         xlsx = zipped;
     }
-    int rc = ts_xlsx_read_buffer(xlsx, len, &tight, on_row, &s, &err);
+    int rc = ts_xlsx_read_buffer(xlsx, len, &tight, on_row, &s, &s.book, &err);
     if (rc == -1)
         check(err != NULL && err[0] != '\0', "a refusal says why");
     else if (rc == 0)

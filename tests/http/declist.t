@@ -36,16 +36,19 @@ my $run = sprintf '%06d', ($$ * 7919 + int(time)) % 1000000;
 my $nfile = 0;
 
 # An xlsx of the headers and rows (array refs of strings); its bytes.
-sub xlsx {
-    my ($headers, @rows) = @_;
+# xlsx1904: the same in the 1904 date system.
+sub xlsx_in {
+    my ($system, $headers, @rows) = @_;
     my $path = "$tmp/f" . ++$nfile . '.xlsx';
-    open my $fh, '|-', $PY, $GEN, 'write', $path or die "python: $!";
+    open my $fh, '|-', $PY, $GEN, 'write', $path, $system or die "python: $!";
     print $fh encode_utf8(join("\n", map { join "\t", @$_ } $headers, @rows) . "\n");
     close $fh or die "xlsx.py write failed";
     open my $in, '<:raw', $path or die $!;
     local $/;
     return scalar <$in>;
 }
+sub xlsx { xlsx_in('1900', @_) }
+sub xlsx1904 { xlsx_in('1904', @_) }
 
 # The rows of an xlsx (bytes) as array refs of strings.
 sub read_xlsx {
@@ -196,6 +199,34 @@ my $nofile = xlsx(\@nodecl, map { my $row = trading_row($_, 200 + $_, 1, '1.00')
 $r = upload($c, '缺列.xlsx', $nofile);
 like $r->{text}, qr/缺少必需的列：报关单号/, 'missing 报关单号 column refused with the message';
 is db_value("SELECT COUNT(*) FROM declist_upload WHERE sha256 = '" . sha256_of($nofile) . "'"), 0, 'nothing recorded';
+
+# A large file (a job) with a missing column is refused in the request all
+# the same: its header is looked at before it is queued.
+my $bignofile = xlsx(\@nodecl, map { my $row = trading_row($_, 2000 + $_, 1, '1.00'); splice @$row, 4, 1; $row } 1 .. 3000);
+ok length($bignofile) > 100_000, 'a 3000-row file without 报关单号';
+$r = upload($c, '大文件缺列.xlsx', $bignofile);
+is $r->{status}, 200, 'large file with a missing column: the form again';
+like $r->{text}, qr/缺少必需的列：报关单号/, 'refused at once with the message, not queued';
+is db_value("SELECT COUNT(*) FROM declist_upload WHERE sha256 = '" . sha256_of($bignofile) . "'"), 0, 'nothing recorded, no job';
+
+# ---------------------------------------------------------------- no 所属期
+
+my @noperiod = grep { $_ ne '所属期' } @TRADING;
+my $npfile = xlsx(\@noperiod, map { my $row = trading_row($_, 400 + $_, 1, '2.00'); splice @$row, 1, 1; $row } 1 .. 3);
+$r = upload($c, '无所属期.xlsx', $npfile);
+like $r->{text}, qr/表中没有所属期，请填写所属期/, 'no 所属期 in the sheet nor the form: refused';
+is db_value("SELECT COUNT(*) FROM declist_upload WHERE sha256 = '" . sha256_of($npfile) . "'"), 0, 'nothing recorded';
+is input_value($r->{text}, 'period'), '', 'the form again, 所属期 to fill in';
+
+# ---------------------------------------------------------------- 1904 dates
+
+# A workbook in the 1904 date system (Excel for Mac): serial 44869 is
+# 2026-11-05 there (46331 in the 1900 system).
+my $file1904 = xlsx1904(\@TRADING, map { trading_row($_, 500, $_, '3.00', 出口日期 => 'serial:44869') } 1 .. 2);
+$r = upload($c, '1904.xlsx', $file1904);
+is $r->{status}, 303, '1904 workbook imported';
+is db_value("SELECT export_date FROM customs_decl WHERE ent_id = $ent AND decl_no = '" . decl_no(500) . "'"), '2026-11-05',
+    '出口日期 read in the 1904 date system';
 
 # ---------------------------------------------------------------- not an xlsx
 

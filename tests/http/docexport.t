@@ -417,19 +417,27 @@ is($other->get("/docexport/download?id=$xid")->{status}, 404, 'another enterpris
 my $kept = var_dir() . "/tmp/docexport/job-$xid.zip";
 ok(-f $kept, 'the ZIP is kept under tmp.dir/docexport');
 
-# Expiry: refused after expires_at, removed by the next export job.
+# Expiry: refused after expires_at, removed by the worker's sweep (every
+# worker.sweep_interval; here ts-worker --sweep-once; tests/http/sweep.t).
 db_do("UPDATE docexport_job SET expires_at = NOW() - INTERVAL 1 MINUTE WHERE id = $xid");
 $r = $c->get("/docexport/download?id=$xid");
 is($r->{status}, 404, 'expired: refused');
-like($r->{text}, qr{超过保留期限}, 'with the reason');
+like($r->{text}, qr{已过期.*超过保留期限}, 'with the reason');
+like($c->get("/docexport/job?id=$xid")->{text}, qr{id="job-expired">已过期}, 'the job page says 已过期');
 $c->get("/docexport/zip?decl_no=$prefix2&status=all");
 $r = $c->post('/docexport/zipjob', {decl_no => $prefix2, status => 'all'});
 my ($xid2) = ($r->{headers}{location} // '') =~ m{id=(\d+)$};
 my $jid2 = db_value("SELECT job_id FROM docexport_job WHERE id = $xid2");
 for (1 .. 300) { last if db_value("SELECT status FROM job WHERE id = $jid2") =~ /done|failed/; sleep 0.2 }
 is(db_value("SELECT status FROM job WHERE id = $jid2"), 'done', 'a second export job');
-ok(!-e $kept, 'the expired ZIP removed by it');
+{
+    local $ENV{TUISHUI_CONF} = var_dir() . '/etc/tuishui.hdf';
+    my $worker = ($ENV{TS_BUILD} // "$FindBin::Bin/../../build") . '/tools/ts-worker';
+    like(scalar qx{'$worker' --sweep-once}, qr/^exports=\d+ /, 'ts-worker --sweep-once');
+}
+ok(!-e $kept, 'the expired ZIP removed by the sweep');
 ok(db_value("SELECT removed_at IS NOT NULL FROM docexport_job WHERE id = $xid"), 'and marked removed');
+ok(-e var_dir() . "/tmp/docexport/job-$xid2.zip", 'the new ZIP kept');
 
 is(scalar(grep { /^export-/ } do { opendir my $dh, var_dir() . '/tmp' or die; readdir $dh }), 0, 'no temp file left by any export or refusal');
 

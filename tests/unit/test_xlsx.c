@@ -163,10 +163,10 @@ static void read_one(const struct blob *b, const struct ts_xlsx_limits *lim, boo
     if (from_file) {
         const char *path = tmp_path("in.xlsx");
         write_file(path, b->data, b->len);
-        o->rc = ts_xlsx_read(path, lim, collect, &s, &o->err);
+        o->rc = ts_xlsx_read(path, lim, collect, &s, NULL, &o->err);
         unlink(path);
     } else {
-        o->rc = ts_xlsx_read_buffer(b->data, b->len, lim, collect, &s, &o->err);
+        o->rc = ts_xlsx_read_buffer(b->data, b->len, lim, collect, &s, NULL, &o->err);
     }
     o->rows = strdup(ts_buf_cstr(&s.text));
     ts_buf_free(&s.text);
@@ -782,7 +782,7 @@ static void test_ole_file(void **state)
 static void test_unreadable_path(void **state)
 {
     const char *err = NULL;
-    assert_int_equal(ts_xlsx_read(tmp_path("no-such.xlsx"), NULL, collect, NULL, &err), -1);
+    assert_int_equal(ts_xlsx_read(tmp_path("no-such.xlsx"), NULL, collect, NULL, NULL, &err), -1);
     assert_string_equal(err, "无法读取文件");
 }
 
@@ -799,16 +799,16 @@ static void test_callback_stops(void **state)
     assert_null(o.err);
     assert_string_equal(o.rows, "1|1\n2|2\n");
     free(o.rows);
-    assert_int_equal(ts_xlsx_read_buffer(b.data, b.len, NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(ts_xlsx_read_buffer(b.data, b.len, NULL, NULL, NULL, NULL, NULL), 0);
     free(b.data);
 }
 
 /* ---- serial dates ---- */
 
-static void expect_date(const char *cell, const char *want)
+static void expect_date_in(const char *cell, bool date1904, const char *want)
 {
     char out[11] = "garbage";
-    int rc = ts_xlsx_serial_date(cell, out);
+    int rc = ts_xlsx_serial_date(cell, date1904, out);
     if (want) {
         assert_int_equal(rc, 0);
         assert_string_equal(out, want);
@@ -816,6 +816,11 @@ static void expect_date(const char *cell, const char *want)
         assert_int_equal(rc, -1);
         assert_string_equal(out, "");
     }
+}
+
+static void expect_date(const char *cell, const char *want)
+{
+    expect_date_in(cell, false, want);
 }
 
 static void test_serial_dates(void **state)
@@ -845,6 +850,126 @@ static void test_serial_dates(void **state)
     expect_date("45658 ", NULL);
     expect_date("2025-01-01", NULL);
     expect_date("99999999", NULL);
+}
+
+/* The 1904 date system: day 0 is 1904-01-01, no phantom leap day, and a
+ * date is 1462 less than in the 1900 system. */
+static void test_serial_dates_1904(void **state)
+{
+    expect_date_in("0", true, "1904-01-01");
+    expect_date_in("0.5", true, "1904-01-01");
+    expect_date_in("1", true, "1904-01-02");
+    expect_date_in("59", true, "1904-02-29"); /* 1904 was a leap year */
+    expect_date_in("60", true, "1904-03-01");
+    expect_date_in("44196", true, "2025-01-01"); /* 45658 - 1462 */
+    expect_date_in("44561", true, "2026-01-01");
+    expect_date_in("44869", true, "2026-11-05");
+    expect_date_in("2957003", true, "9999-12-31");
+    expect_date_in("2957004", true, NULL);
+    expect_date_in("-1", true, NULL);
+    expect_date_in("", true, NULL);
+    expect_date_in(NULL, true, NULL);
+    expect_date_in("44196 ", true, NULL);
+    /* the same cells read as 1900 dates */
+    expect_date_in("44196", false, "2020-12-31");
+    expect_date_in("0", false, NULL);
+}
+
+/* A workbook's date system is what its <workbookPr date1904> says (any
+ * xsd:boolean spelling); the book is filled before the first row, from a
+ * file and from memory alike, and zeroed when the read is refused. */
+struct book_seen {
+    struct ts_xlsx_book *book;
+    int date1904_at_first_row;
+};
+
+static int note_book(void *ctx, size_t row, const char *const *cells, size_t ncells)
+{
+    struct book_seen *s = ctx;
+    (void)row, (void)cells, (void)ncells;
+    if (s->date1904_at_first_row < 0)
+        s->date1904_at_first_row = s->book->date1904;
+    return 0;
+}
+
+static void expect_book(const char *workbook_pr, bool want_1904)
+{
+    char wb[1024];
+    snprintf(wb, sizeof wb,
+             "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">%s"
+             "<sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
+             workbook_pr);
+    const struct entry e[] = {
+        {"xl/workbook.xml", wb, 0},
+        {"xl/_rels/workbook.xml.rels", RELS, 0},
+        {"xl/worksheets/sheet1.xml",
+         "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\">"
+         "<v>44869</v></c></row></sheetData></worksheet>",
+         0},
+    };
+    struct blob b;
+    make_zip(e, 3, &b);
+    struct ts_xlsx_book book = {.date1904 = !want_1904};
+    struct book_seen s = {&book, -1};
+    const char *err = "unset";
+    assert_int_equal(ts_xlsx_read_buffer(b.data, b.len, NULL, note_book, &s, &book, &err), 0);
+    assert_null(err);
+    assert_int_equal(book.date1904, want_1904);
+    assert_int_equal(s.date1904_at_first_row, want_1904);
+    const char *path = tmp_path("book.xlsx");
+    write_file(path, b.data, b.len);
+    book.date1904 = !want_1904;
+    s.date1904_at_first_row = -1;
+    assert_int_equal(ts_xlsx_read(path, NULL, note_book, &s, &book, &err), 0);
+    assert_int_equal(s.date1904_at_first_row, want_1904);
+    unlink(path);
+    char date[11];
+    assert_int_equal(ts_xlsx_serial_date("44869", book.date1904, date), 0);
+    assert_string_equal(date, want_1904 ? "2026-11-05" : "2022-11-04");
+    free(b.data);
+}
+
+static void test_date1904_workbook(void **state)
+{
+    expect_book("", false);
+    expect_book("<workbookPr defaultThemeVersion=\"124226\"/>", false);
+    expect_book("<workbookPr date1904=\"1\" defaultThemeVersion=\"124226\"/>", true);
+    expect_book("<workbookPr date1904=\"true\"/>", true);
+    expect_book("<workbookPr date1904=\"0\"/>", false);
+    expect_book("<workbookPr date1904=\"false\"/>", false);
+    expect_book("<x:workbookPr xmlns:x=\"" NS_MAIN "\" date1904=\"1\"/>", true);
+    /* refused: the book says nothing */
+    struct ts_xlsx_book book = {.date1904 = true};
+    const char *err;
+    assert_int_equal(ts_xlsx_read_buffer("PK", 2, NULL, NULL, NULL, &book, &err), -1);
+    assert_false(book.date1904);
+}
+
+/* The central directory's sizes, summed without inflating: what decides
+ * whether an upload is imported in the request. */
+static void test_inflated_size(void **state)
+{
+    struct blob b;
+    uint64_t bytes = 1;
+    const char *err = "unset";
+    make_xlsx("<worksheet xmlns=\"" NS_MAIN "\"><sheetData/></worksheet>", NULL, &b);
+    const char *path = tmp_path("size.xlsx");
+    write_file(path, b.data, b.len);
+    assert_int_equal(ts_xlsx_inflated_size(path, NULL, &bytes, &err), 0);
+    assert_null(err);
+    assert_int_equal(bytes,
+                     strlen(WORKBOOK) + strlen(RELS) +
+                         strlen("<worksheet xmlns=\"" NS_MAIN "\"><sheetData/></worksheet>"));
+    struct ts_xlsx_limits tiny = ts_xlsx_default_limits;
+    tiny.max_uncompressed = bytes - 1;
+    assert_int_equal(ts_xlsx_inflated_size(path, &tiny, &bytes, &err), -1);
+    assert_non_null(strstr(err, "过大"));
+    write_file(path, "not a zip", 9);
+    assert_int_equal(ts_xlsx_inflated_size(path, NULL, &bytes, &err), -1);
+    assert_non_null(err);
+    assert_int_equal(bytes, 0);
+    unlink(path);
+    free(b.data);
 }
 
 static int group_setup(void **state)
@@ -878,6 +1003,9 @@ int main(void)
         T(test_empty_sheet),
         T(test_limit_rows_columns),
         T(test_limit_cell_and_strings),
+        T(test_serial_dates_1904),
+        T(test_date1904_workbook),
+        T(test_inflated_size),
         T(test_one_megabyte_cell),
         T(test_zip_bomb_declared),
         T(test_zip_bomb_lying_header),

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Fixtures of tests/http/declist.t, with openpyxl (only under /usr/bin/python3).
 
-  xlsx.py write OUT.xlsx < rows.tsv   first line the headers, then the rows
-      (UTF-8, tab-separated).  Cells of the columns 序号, 项号, 出口数量,
+  xlsx.py write OUT.xlsx [1904] < rows.tsv   first line the headers, then
+      the rows (UTF-8, tab-separated); 1904: the workbook uses the 1904 date
+      system (workbookPr date1904, serial days from 1904-01-01).  Cells of the columns 序号, 项号, 出口数量,
       美元离岸价 that are numbers are written as numbers, as a spreadsheet
       would; 出口日期 "serial:N" is written as the serial day N; everything
       else (报关单号, 商品代码: long digit strings) as text.
@@ -24,9 +25,12 @@ def cell_value(header, value):
     return value if value != "" else None
 
 
-def write(path):
+def write(path, system="1900"):
     lines = sys.stdin.read().split("\n")
     wb = openpyxl.Workbook()
+    if system == "1904":
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+        wb.epoch = CALENDAR_MAC_1904
     ws = wb.active
     ws.title = "明细"
     headers = lines[0].split("\t")
@@ -48,4 +52,4 @@ def read(path):
 
 
 if __name__ == "__main__":
-    {"write": write, "read": read}[sys.argv[1]](sys.argv[2])
+    {"write": write, "read": read}[sys.argv[1]](*sys.argv[2:])

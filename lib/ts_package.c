@@ -595,7 +595,9 @@ static int check_entries(struct reader *r)
 
 /* Inflate the entry called name into malloc'd memory (NUL-terminated),
  * counting the bytes really produced against cap and the declared size.
- * Returns 1 when there is no such entry. */
+ * An entry that does not inflate or fails its CRC was changed after
+ * zipping: for the user that is a failed integrity check (DIGEST), like a
+ * wrong SM3.  Returns 1 when there is no such entry. */
 static int read_entry(struct reader *r, const char *name, uint64_t cap, unsigned char **data,
                       size_t *len)
 {
@@ -614,7 +616,8 @@ static int read_entry(struct reader *r, const char *name, uint64_t cap, unsigned
     while ((k = zip_fread(zf, buf + got, st.size + 1 - got)) > 0 && got + (uint64_t)k <= st.size)
         got += (uint64_t)k;
     if (k != 0 || got != st.size) {
-        fail(r->err, TS_PACKAGE_E_FORMAT, "数据包格式错误：文件 %s 已损坏", name);
+        fail(r->err, TS_PACKAGE_E_DIGEST,
+             "数据包摘要校验失败：文件 %s 已损坏或被改动（ZIP校验不符）", name);
         goto out;
     }
     buf[got] = 0;

@@ -662,6 +662,87 @@ static void test_files(void **state)
     assert_int_equal(err.code, TS_PACKAGE_E_INTERNAL);
 }
 
+/* The same verified content: metadata and records. */
+static bool same_content(const struct ts_package *a, const struct ts_package *b)
+{
+    if (strcmp(a->id, b->id) || strcmp(a->kind, b->kind) || strcmp(a->created, b->created) ||
+        strcmp(a->title, b->title) || strcmp(a->creator, b->creator) ||
+        a->encrypted != b->encrypted || a->nrecords != b->nrecords ||
+        X509_cmp(a->signer, b->signer))
+        return false;
+    for (size_t i = 0; i < a->nrecords; i++)
+        if (strcmp(a->records[i].name, b->records[i].name) ||
+            a->records[i].len != b->records[i].len ||
+            memcmp(a->records[i].data, b->records[i].data, a->records[i].len))
+            return false;
+    return true;
+}
+
+/* Any one byte of the package file flipped, plain and encrypted: either
+ * refused, or (a ZIP field nothing depends on, such as a time stamp) the
+ * very same verified content.  Never different content. */
+static void test_any_byte_flipped(void **state)
+{
+    for (int enc = 0; enc < 2; enc++) {
+        size_t len, refused = 0;
+        unsigned char *pkg = make(enc ? B : NULL, &len);
+        struct ts_package *good = NULL, *p;
+        assert_int_equal(read_as(pkg, len, B, B_key, &good, NULL), TS_PACKAGE_OK);
+        for (size_t i = 0; i < len; i++) {
+            pkg[i] ^= 0x20;
+            p = NULL;
+            if (read_as(pkg, len, B, B_key, &p, NULL) == TS_PACKAGE_OK) {
+                if (!same_content(p, good))
+                    fail_msg("flip at %zu of %zu accepted with other content", i, len);
+                ts_package_free(p);
+            } else {
+                refused++;
+            }
+            pkg[i] ^= 0x20;
+        }
+        assert_true(refused > len / 2);
+        ts_package_free(good);
+        free(pkg);
+    }
+}
+
+/* The sample of docs/formats.md verifies with its certificates (so the
+ * document and the code agree); run from the repository like make unit. */
+static void test_checked_in_sample(void **state)
+{
+    X509 *signer = ts_sm_cert_load_file("docs/samples/package/signer.cer");
+    X509 *rcpt = ts_sm_cert_load_file("docs/samples/package/recipient.cer");
+    EVP_PKEY *key = ts_sm_privkey_load_file("docs/samples/package/recipient.key.pem");
+    struct ts_package_opener op = {rcpt, ts_sm_unwrap_with_key, key};
+    struct ts_package_error err;
+    struct ts_package *plain = NULL, *enc = NULL;
+    assert_non_null(signer);
+    assert_non_null(key);
+    assert_int_equal(
+        ts_package_read_file("docs/samples/package/plain.zip", NULL, signer, NULL, &plain, &err),
+        0);
+    assert_int_equal(
+        ts_package_read_file("docs/samples/package/encrypted.zip", NULL, signer, &op, &enc, &err),
+        0);
+    assert_true(enc->encrypted);
+    assert_int_equal(plain->nrecords, 2);
+    assert_int_equal(enc->nrecords, 2);
+    assert_string_equal(plain->kind, "decl-download");
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(plain->records[i].len, enc->records[i].len);
+        assert_memory_equal(plain->records[i].data, enc->records[i].data, enc->records[i].len);
+    }
+    /* Someone else's certificate as the expected signer: refused. */
+    ts_package_free(plain);
+    assert_int_equal(
+        ts_package_read_file("docs/samples/package/plain.zip", NULL, A, NULL, &plain, &err), -1);
+    assert_int_equal(err.code, TS_PACKAGE_E_SIGNATURE);
+    ts_package_free(enc);
+    X509_free(signer);
+    X509_free(rcpt);
+    EVP_PKEY_free(key);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -677,6 +758,8 @@ int main(void)
         cmocka_unit_test(test_openssl_cli),
         cmocka_unit_test(test_writer_catches_wrong_card),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_any_byte_flipped),
+        cmocka_unit_test(test_checked_in_sample),
     };
     return cmocka_run_group_tests_name("ts_package", tests, setup, teardown);
 }

@@ -117,7 +117,7 @@ static EVP_PKEY *fx_key(const char *who)
 }
 
 /* The SM2 public key of who's certificate. */
-static EVP_PKEY *fx_pub(const char *who)
+__attribute__((unused)) static EVP_PKEY *fx_pub(const char *who)
 {
     X509 *c = fx_cert(who);
     EVP_PKEY *k = ts_sm_cert_pubkey(c);

@@ -76,14 +76,14 @@ gen_xml() {
     for size in 1 8; do
         xml=$WORK/decl-${size}mb.xml
         gen_xml "$xml" $((size * 1000 * 1000 - 200))
-        common=(-k $S/signer.key.pem -c $S/signer.cer -K decl-download -n bench)
+        common=(-k "$S/signer.key.pem" -c "$S/signer.cer" -K decl-download -n bench)
         "$TOOL" create "${common[@]}" -o "$WORK/plain-$size.zip" "$xml"
-        "$TOOL" create "${common[@]}" -t $S/recipient.cer -o "$WORK/enc-$size.zip" "$xml"
+        "$TOOL" create "${common[@]}" -t "$S/recipient.cer" -o "$WORK/enc-$size.zip" "$xml"
         for kind in plain enc; do
             pkg=$WORK/$kind-$size.zip
             opener=()
-            [[ $kind == enc ]] && opener=(-c $S/recipient.cer -k $S/recipient.key.pem)
-            result=$("$TOOL" bench -s $S/signer.cer "${opener[@]}" -S "$SECONDS_EACH" "$pkg")
+            [[ $kind == enc ]] && opener=(-c "$S/recipient.cer" -k "$S/recipient.key.pem")
+            result=$("$TOOL" bench -s "$S/signer.cer" "${opener[@]}" -S "$SECONDS_EACH" "$pkg")
             printf '%-16s %10s %10s %s\n' "$kind-${size}MB" "$(stat -c %s "$pkg")" \
                 "$(stat -c %s "$xml")" "$result"
         done

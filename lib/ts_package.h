@@ -19,6 +19,7 @@
  * inflated into memory with the bytes counted as they come, so a lying
  * ZIP header cannot make the reader hold more than the cap.  The reader
  * refuses with a code and a Chinese sentence that says which check failed.
+ * err is required (never NULL) for the writer and the readers.
  * Fuzz target: tests/fuzz/fuzz_package.c. */
 #ifndef TS_PACKAGE_H
 #define TS_PACKAGE_H

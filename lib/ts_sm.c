@@ -390,6 +390,16 @@ out:
     return rc;
 }
 
+/* ts_sm_sm2_e for the key of a certificate (the card's, as read from the
+ * card or as bound to the user). */
+int ts_sm_sm2_e_cert(X509 *cert, const void *msg, size_t n, unsigned char e[TS_SM_E_LEN])
+{
+    EVP_PKEY *pub = ts_sm_cert_pubkey(cert);
+    int rc = pub ? ts_sm_sm2_e(pub, msg, n, e) : -1;
+    EVP_PKEY_free(pub);
+    return rc;
+}
+
 /* A digest-sign or digest-verify context for SM2 with SM3 and the
  * default id (OpenSSL hashes Z_A || M itself). */
 static EVP_MD_CTX *sm2_md_ctx(EVP_PKEY *pkey, int sign)

@@ -84,6 +84,7 @@ EVP_PKEY *ts_sm_privkey_load_file(const char *path);
 EVP_PKEY *ts_sm_keygen(void);
 
 int ts_sm_sm2_e(EVP_PKEY *pub, const void *msg, size_t n, unsigned char e[TS_SM_E_LEN]);
+int ts_sm_sm2_e_cert(X509 *cert, const void *msg, size_t n, unsigned char e[TS_SM_E_LEN]);
 int ts_sm_sign(EVP_PKEY *priv, const void *msg, size_t n, unsigned char sig[TS_SM_SIG_MAX],
                size_t *siglen);
 int ts_sm_sign_e(EVP_PKEY *priv, const unsigned char e[TS_SM_E_LEN],

@@ -66,6 +66,8 @@ static void test_e_is_what_openssl_verifies(void **state)
     unsigned char e[TS_SM_E_LEN], e2[TS_SM_E_LEN], plain[32], sig[TS_SM_SIG_MAX];
     size_t siglen = 0;
     assert_int_equal(ts_sm_sm2_e(pub, MSG, strlen(MSG), e), 0);
+    assert_int_equal(ts_sm_sm2_e_cert(c, MSG, strlen(MSG), e2), 0);
+    assert_memory_equal(e, e2, 32);
     assert_int_equal(ts_crypto_sm3(MSG, strlen(MSG), plain), 0);
     assert_memory_not_equal(e, plain, 32);
     assert_int_equal(ts_sm_sm2_e(other, MSG, strlen(MSG), e2), 0);

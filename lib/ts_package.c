@@ -198,6 +198,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
     XML_StopParser(*(XML_Parser *)ud, XML_FALSE);
 }
 
+/* The same for an entity declaration (reached only if a DTD got past). */
 static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
                               int value_len, const XML_Char *base, const XML_Char *sysid,
                               const XML_Char *pubid, const XML_Char *notation)
@@ -241,6 +242,7 @@ static enum XML_Status parse_all(XML_Parser p, const char *data, size_t len)
     return XML_Parse(p, data, (int)len, XML_TRUE);
 }
 
+/* The user data of a record's parser: only the parser (for the guards). */
 struct xml_check {
     XML_Parser p;
 };
@@ -836,11 +838,15 @@ static int read_envelope(struct reader *r, const struct ts_package_opener *op)
     }
     res = ts_sm_envelope_open(env, env_len, op->cert, op->unwrap, op->ctx, &r->plain, &n);
     r->plain_len = n;
+    free(env); /* peak memory: the package, then plaintext and records */
+    env = NULL;
     if (res != TS_SM_ENV_OK) {
         envelope_failed(r, res);
         goto out;
     }
     rc = split_plain(r, n);
+    free(r->plain); /* the records hold copies now */
+    r->plain = NULL;
 out:
     free(env);
     return rc;

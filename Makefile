@@ -40,7 +40,7 @@ FUZZERS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 .PHONY: all deps run stop status check check-valgrind lint fuzz unit \
         audit-verify bench clean format
 
-all: $(B)/lib/libtuishui.a $(PROGS) $(TOOLS)
+all: $(B)/lib/libtuishui.a $(PROGS) $(TOOLS) $(B)/signer/signd
 
 $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
@@ -60,6 +60,16 @@ $(B)/tools/%: tools/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
+
+# signer/signd: the one program that talks PC/SC (docs/signd.md); only it
+# links libpcsclite.  Its protocol parser is fuzzed by tests/fuzz/fuzz_signd_proto.
+PCSC_CFLAGS := $(shell pkg-config --cflags libpcsclite 2>/dev/null || echo -I/usr/include/PCSC -pthread)
+PCSC_LIBS   := $(shell pkg-config --libs libpcsclite 2>/dev/null || echo -lpcsclite)
+SIGND_SRC   := signer/signd.c signer/signd_proto.c signer/signd_card.c
+$(B)/signer/signd: $(SIGND_SRC) $(wildcard signer/signd*.h)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SIGND_SRC) $(LDFLAGS) $(PCSC_LIBS) -lpthread
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)

@@ -71,6 +71,21 @@ $(B)/signer/signd: $(SIGND_SRC) $(wildcard signer/signd*.h)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SIGND_SRC) $(LDFLAGS) $(PCSC_LIBS) -lpthread
 
+# signer/vcard: the virtual e-port card (docs/card.md) for tests and
+# `make run`; it talks vpcd's TCP protocol, not PC/SC, so it links only
+# libcrypto.  tests/card/pcsc_apdu: the PC/SC client of tests/http/card.t.
+VCARD_SRC := signer/vcard.c signer/vcard_apdu.c
+all: $(B)/signer/vcard $(B)/tests/card/pcsc_apdu
+$(B)/signer/vcard: $(VCARD_SRC) signer/vcard_apdu.h
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(VCARD_SRC) $(LDFLAGS) -lcrypto
+
+$(B)/tests/card/pcsc_apdu: tests/card/pcsc_apdu.c
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $< $(LDFLAGS) $(PCSC_LIBS)
+
 $(B)/tests/unit/%: tests/unit/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"

@@ -216,6 +216,7 @@ store.root = $VAR/store
 tmp.dir = $VAR/tmp
 captcha.enabled = $captcha
 app.workers = $TS_WORKERS
+sign.socket = $RUN/signd.sock
 EOF
     CHANGED=0
     install_if_changed "$CONF.new" "$CONF"
@@ -658,6 +659,47 @@ stop_card_reader() {
     stop_pidfile pcscd "$CARD_RUN/pcscd.pid" "-c $ETC/reader.conf.d" TERM 5
 }
 
+# ---------------------------------------------------------------- signd
+
+# start_signd — signd (docs/signd.md), the one PC/SC client, on
+# $RUN/signd.sock (mode 0660; the portal finds it as sign.socket in the
+# config), talking to the stack's pcscd; pid file $CARD_RUN/signd.pid, log
+# $LOG/signd.log; restarted when its binary changed.  Skipped when the card
+# reader was (signd would only answer NO_SERVICE).
+start_signd() {
+    local bin=$B/signer/signd pidfile=$CARD_RUN/signd.pid sock=$RUN/signd.sock i pid
+    if [[ ! -x $bin || ! -S $PCSC_SOCK ]]; then
+        say "signd: not started (${bin} not built or no card reader)"
+        return 0
+    fi
+    if running "$pidfile" "$sock "; then
+        if [[ $bin -nt $pidfile ]]; then
+            say "signd: binary changed, restarting"
+            stop_pidfile signd "$pidfile" "$sock " TERM 5
+        else
+            say "signd: already running (pid $(pid_of "$pidfile"))"
+            return
+        fi
+    fi
+    PCSCLITE_CSOCK_NAME=$PCSC_SOCK setsid "$bin" "$sock" </dev/null >>"$LOG/signd.log" 2>&1 &
+    pid=$!
+    echo "$pid" >"$pidfile"
+    for ((i = 0; i < TS_WAIT * 10; i++)); do
+        if [[ -S $sock ]]; then
+            say "signd: started (pid $pid, socket $sock)"
+            return
+        fi
+        alive "$pid" || break
+        sleep 0.1
+    done
+    tail_log "$LOG/signd.log"
+    die "signd did not come up (log: $LOG/signd.log)"
+}
+
+stop_signd() {
+    stop_pidfile signd "$CARD_RUN/signd.pid" "$RUN/signd.sock " TERM 5
+}
+
 # ---------------------------------------------------------------- commands
 
 cmd_start() {
@@ -686,8 +728,7 @@ cmd_start() {
     [[ -n $(modules) ]] || say "programs: none built yet in $B/bin"
     start_worker
     start_card_reader
-    # signd: started here by start_signd (signd's part of this script: after
-    # the card reader, which it needs; PCSCLITE_CSOCK_NAME from $CARD_ENV).
+    start_signd
     start_nginx
     wait_ready
     check_programs
@@ -707,7 +748,7 @@ cmd_stop() {
     [[ -d $RUN ]] || { say "nothing to stop in $VAR"; return; }
     stop_pidfile nginx "$RUN/nginx.pid" "$ETC/nginx.conf " QUIT 10
     stop_pidfile worker "$RUN/worker.pid" ts-worker TERM "$TS_STOP_WAIT"
-    # signd: stopped here by stop_signd (before the card reader it uses).
+    stop_signd
     stop_card_reader
     local f m
     for f in "$RUN"/*.pid; do
@@ -744,6 +785,7 @@ cmd_status() {
         fi
     done < <(modules)
     show pcscd "$CARD_RUN/pcscd.pid" "-c $ETC/reader.conf.d"
+    show signd "$CARD_RUN/signd.pid" "$RUN/signd.sock "
     for f in "$CARD_RUN"/vcard-*.pid; do
         [[ -e $f ]] || continue
         m=$(basename "$f" .pid)

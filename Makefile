@@ -86,6 +86,13 @@ $(B)/tests/card/pcsc_apdu: tests/card/pcsc_apdu.c
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $< $(LDFLAGS) $(PCSC_LIBS)
 
+# tests/card/sign_client: signd through lib/ts_sign, for tests/http/signd.t.
+all: $(B)/tests/card/sign_client
+$(B)/tests/card/sign_client: tests/card/sign_client.c $(B)/lib/libtuishui.a
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
+
 $(B)/tests/unit/%: tests/unit/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"

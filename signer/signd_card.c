@@ -89,6 +89,11 @@ static int card_apdu(struct card *c, const unsigned char *apdu, size_t n, unsign
         rc = pcsc_err(rv, c->selected, res);
         goto out;
     }
+    if (blen == 0) { /* vpcd's answer when the card went away mid-APDU */
+        snprintf(res->detail, sizeof res->detail, "card answered nothing (pulled or silent)");
+        rc = SIGND_E_CARD_REMOVED;
+        goto out;
+    }
     if (blen < 2 || blen - 2 > *rlen) {
         snprintf(res->detail, sizeof res->detail, "card answered %lu bytes", (unsigned long)blen);
         rc = SIGND_E_CARD_ERROR;

@@ -11,7 +11,7 @@
 # socket, vpcd on TS_PORT2 and +1) with a card of its own: status words,
 # SIGN verified by OpenSSL over M, DECRYPT round trip, the PIN counter down
 # to the lock surviving vcard restarts, reset forgetting the PIN, unblock,
-# and a pulled card.
+# a pulled card, and a restarted pcscd the card finds again by itself.
 use strict;
 use warnings;
 use utf8;
@@ -345,6 +345,17 @@ subtest 'a pulled card' => sub {
     $vcard = spawn($VCARD, 'run', '--state', $CARD, '--port', $PORT);
     my $a = apdus($SOCK, $READER, $SELECT, '80CA000100');
     is(data($a->[1]), '1300000000099', 'inserted again, answers');
+};
+
+subtest 'pcscd restarted: the card reconnects by itself' => sub {
+    ok(stop($pcscd), 'pcscd stopped');
+    ok(kill(0, $vcard), 'vcard still running without vpcd');
+    $pcscd = spawn('unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+        'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd --foreground -c "$2"',
+        'sh', $DIR, "$TMP/conf");
+    for (1 .. 100) { last if -S $SOCK; select undef, undef, undef, 0.1 }
+    my $a = apdus($SOCK, $READER, $SELECT, '80CA000100');
+    is(data($a->[1]), '1300000000099', 'the same vcard answers through the new pcscd');
 };
 
 stop($_) for $vcard, $pcscd;

@@ -35,9 +35,8 @@ static const struct card_apdus {
 struct card {
     SCARDHANDLE h;
     DWORD proto;
-    bool connected;
+    bool connected; /* from now on a lost card was "removed mid-operation" */
     bool pin_used;
-    bool selected; /* past SELECT: a lost card is now "removed mid-operation" */
 };
 
 /* True when rv means pcscd itself is gone or our context is stale: the
@@ -86,7 +85,7 @@ static int card_apdu(struct card *c, const unsigned char *apdu, size_t n, unsign
     LONG rv = SCardTransmit(c->h, pci, apdu, (DWORD)n, NULL, buf, &blen);
     int rc = SIGND_OK;
     if (rv != SCARD_S_SUCCESS) {
-        rc = pcsc_err(rv, c->selected, res);
+        rc = pcsc_err(rv, c->connected, res);
         goto out;
     }
     if (blen == 0) { /* vpcd's answer when the card went away mid-APDU */
@@ -156,10 +155,13 @@ static int card_open(SCARDCONTEXT ctx, const char *reader, struct card *c,
     c->connected = true;
     unsigned char resp[RESP_MAX];
     size_t rlen = sizeof resp;
-    int rc = card_cmd(c, apdus.select, sizeof apdus.select, resp, &rlen, "SELECT", res);
-    if (rc == SIGND_E_CARD_ERROR)
-        snprintf(res->detail, sizeof res->detail, "not a tuishui e-port card (SELECT failed)");
-    c->selected = rc == SIGND_OK;
+    unsigned sw = 0;
+    int rc = card_apdu(c, apdus.select, sizeof apdus.select, resp, &rlen, &sw, res);
+    if (rc == SIGND_OK && sw != 0x9000) {
+        snprintf(res->detail, sizeof res->detail,
+                 "not a tuishui e-port card (SELECT answered %04X)", sw);
+        rc = SIGND_E_CARD_ERROR;
+    }
     return rc;
 }
 

@@ -12,7 +12,7 @@
  *   sign_client SOCKET decrypt READER PIN      a random 16-byte key sealed
  *       to the card's certificate with OpenSSL, opened by the card: "OK"
  *   sign_client SOCKET signloop READER PIN N   N signatures of random e,
- *       one line each: "OK" or the error code name
+ *       one line each: "OK" or "<error code name> | <detail>"
  *
  * A failure prints `ERR <CODE> <tries_left> <Chinese message> | <detail>`
  * and exits 1 (2 for usage).  READER "*" is the one reader with a card. */
@@ -186,7 +186,7 @@ static int cmd_signloop(const struct ts_sign_opts *o, char **a)
     for (int i = 0; i < n; i++) {
         RAND_bytes(e, sizeof e);
         int rc = ts_sign_digest(o, a[0], a[1], e, sig, &siglen, &err);
-        printf("%s\n", code_name(rc));
+        printf("%s%s%s\n", code_name(rc), rc ? " | " : "", rc ? err.detail : "");
         fflush(stdout);
     }
     return 0;

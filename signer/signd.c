@@ -246,13 +246,27 @@ static int resolve_reader(const struct signd_request *req, char *reader, const c
     return rc;
 }
 
+/* True when the client closed its connection (not just its writing
+ * side): a request that waited for the card lock while its client gave up
+ * is not run, so no signature is made and no PIN try spent for nobody. */
+static bool client_gone(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = 0};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)) != 0;
+}
+
 /* Run the card part of req under the card lock, with a fresh PC/SC
  * context when the last one went stale (pcscd restarted). */
-static int run_card(const char *reader, const struct signd_request *req,
+static int run_card(int fd, const char *reader, const struct signd_request *req,
                     struct signd_card_result *res)
 {
     int rc = SIGND_E_NO_SERVICE;
     pthread_mutex_lock(&card_lock);
+    if (client_gone(fd)) {
+        snprintf(res->detail, sizeof res->detail, "client gone before its turn at the card");
+        pthread_mutex_unlock(&card_lock);
+        return SIGND_E_TIMEOUT;
+    }
     for (int attempt = 0; attempt < 2 && rc == SIGND_E_NO_SERVICE; attempt++) {
         if (!card_ctx_ok &&
             SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &card_ctx) == SCARD_S_SUCCESS)
@@ -286,8 +300,8 @@ static void answer_card_ok(char *ans, size_t size, const struct signd_request *r
     }
 }
 
-/* Answer one request line (len bytes without '\n') into ans. */
-static void handle_line(const char *line, size_t len, char *ans, size_t size)
+/* Answer one request line (len bytes without '\n') of client fd into ans. */
+static void handle_line(int fd, const char *line, size_t len, char *ans, size_t size)
 {
     struct signd_request req;
     struct signd_card_result res;
@@ -303,7 +317,7 @@ static void handle_line(const char *line, size_t len, char *ans, size_t size)
         answer_status(ans, size);
     } else if ((rc = resolve_reader(&req, reader, &why)) != SIGND_OK) {
         answer_err(ans, size, rc, why);
-    } else if ((rc = run_card(reader, &req, &res)) != SIGND_OK) {
+    } else if ((rc = run_card(fd, reader, &req, &res)) != SIGND_OK) {
         answer_err(ans, size, rc, res.detail);
         if (rc != SIGND_E_PIN_WRONG && rc != SIGND_E_PIN_LOCKED)
             logmsg("reader \"%s\": %s %s", reader, signd_err_code(rc), res.detail);
@@ -394,7 +408,7 @@ static void serve_client(int fd)
         char *nl = memchr(buf, '\n', used);
         if (nl) {
             size_t len = (size_t)(nl - buf);
-            handle_line(buf, len, ans, sizeof ans);
+            handle_line(fd, buf, len, ans, sizeof ans);
             memmove(buf, nl + 1, used - len - 1);
             used -= len + 1;
             explicit_bzero(buf + used, sizeof buf - used);

@@ -9,11 +9,12 @@
 # keeps serving.  Only the right PIN is used: other tests rely on those cards.
 #
 # Part 2, a pcscd, card and signd of the test's own: wrong PIN with tries
-# left, a PIN refused before it costs a try, unknown reader, a slow client
-# that holds up nobody, too long a line, the connection limit, the card
-# killed during a run of signatures and during one held-up signature (an
-# error, never a hang, then signatures again once the card is back), pcscd
-# gone and back, and the PIN lock.
+# left, a PIN refused before it costs a try, the card reset after signd's
+# VERIFY, unknown reader, a slow client that holds up nobody, too long a
+# line, the connection limit, a hanging card (PING and STATUS still answered,
+# a request whose client left is not run), the card killed during a run of
+# signatures and during one held-up signature (an error, never a hang, then
+# signatures again once the card is back), pcscd gone and back, the lock.
 use strict;
 use warnings;
 use utf8;
@@ -359,15 +360,31 @@ subtest 'card killed during a run of signatures' => sub {
         'card back: signatures verify again');
 };
 
+subtest 'a hanging card: others answered, a client that gave up is not served' => sub {
+    kill 'STOP', $vcard;
+    my $a = connect_signd($SOCK);
+    syswrite $a, "SIGN $R $PIN " . ('ef' x 32) . "\n";
+    sleep 0.5;
+    my $t0 = time;
+    is(scalar ask($SOCK, 'PING'), 'OK signd 1', 'PING answered while the card hangs');
+    like(scalar ask($SOCK, 'STATUS'), qr/^OK /, 'STATUS too (it takes no card lock)');
+    ok(time - $t0 < 1, 'at once');
+    my $b = connect_signd($SOCK);
+    syswrite $b, "VERIFY $R 999999\n";
+    sleep 0.3;
+    close $b;    # gave up while waiting for the card
+    kill 'CONT', $vcard;
+    like(read_line($a, 15), qr/^OK 30[0-9a-f]+$/, 'the held-up SIGN completes once the card answers');
+    like(sc($SOCK, 'verify', $READER, '111111'), qr/^ERR PIN_WRONG 4 /,
+        'the wrong PIN of the client that left was never sent: still 5 tries before this one');
+    is(sc($SOCK, 'verify', $READER, $PIN), 'OK', 'counter reset');
+};
+
 subtest 'card killed while a signature waits on it' => sub {
     kill 'STOP', $vcard;
     my $c = connect_signd($SOCK);
     syswrite $c, "SIGN $R $PIN " . ('cd' x 32) . "\n";
     sleep 0.5;
-    my $t0 = time;
-    is(scalar ask($SOCK, 'PING'), 'OK signd 1', 'PING answered while the card hangs');
-    like(scalar ask($SOCK, 'STATUS'), qr/^OK /, 'STATUS too (no card lock)');
-    ok(time - $t0 < 1, 'at once');
     kill 'KILL', $vcard;
     kill 'CONT', $vcard;
     waitpid $vcard, 0;

@@ -106,22 +106,22 @@ static void monitor_publish(bool service, int n, char (*names)[SIGND_READER_MAX 
     pthread_mutex_unlock(&readers.lock);
 }
 
-/* The reader names pcscd lists now (0 when none); -1 when pcscd is gone. */
+/* The reader names pcscd lists now (0 when none); -1 when pcscd is gone.
+ * Past MAX_READERS or SIGND_READER_MAX bytes a reader is not followed. */
 static int monitor_list(SCARDCONTEXT ctx, char (*names)[SIGND_READER_MAX + 1])
 {
-    char buf[MAX_READERS * (SIGND_READER_MAX + 1) + 1];
-    DWORD len = sizeof buf;
-    LONG rv = SCardListReaders(ctx, NULL, buf, &len);
+    char *list = NULL;
+    DWORD len = SCARD_AUTOALLOCATE;
+    LONG rv = SCardListReaders(ctx, NULL, (LPSTR)&list, &len);
     if (rv == SCARD_E_NO_READERS_AVAILABLE)
         return 0;
     if (rv != SCARD_S_SUCCESS)
         return -1;
     int n = 0;
-    for (const char *p = buf; *p && n < MAX_READERS && p < buf + len; p += strlen(p) + 1) {
-        if (strlen(p) > SIGND_READER_MAX)
-            continue;
-        snprintf(names[n++], SIGND_READER_MAX + 1, "%s", p);
-    }
+    for (const char *p = list; p < list + len && *p && n < MAX_READERS; p += strlen(p) + 1)
+        if (strlen(p) <= SIGND_READER_MAX)
+            snprintf(names[n++], SIGND_READER_MAX + 1, "%s", p);
+    SCardFreeMemory(ctx, list);
     return n;
 }
 
@@ -151,7 +151,9 @@ static bool monitor_round(SCARDCONTEXT ctx)
     LONG rv = SCardGetStatusChange(ctx, 1000, st, (DWORD)n + 1);
     if (signd_pcsc_lost_service(rv))
         return false;
-    if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
+    if (rv == SCARD_E_TIMEOUT)
+        return true; /* nothing changed in a second */
+    if (rv != SCARD_S_SUCCESS) {
         usleep(200 * 1000); /* a reader vanished between list and wait */
         return true;
     }

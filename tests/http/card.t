@@ -209,6 +209,8 @@ sub stop {
 }
 
 END { stop($_) for grep { kill 0, $_ } @kids }
+# Killed by prove or a timeout: still stop our pcscd and card (END runs).
+$SIG{$_} = sub { exit 1 } for qw(TERM INT HUP);
 
 my $pcscd = spawn('unshare', '--mount', '--propagation', 'private', 'sh', '-c',
     'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd --foreground -c "$2"',

@@ -8,7 +8,7 @@
 # the right PIN is used there: other tests rely on those cards.
 #
 # Part 2, a private pcscd this test starts (its own mount namespace and
-# socket, vpcd on TS_PORT2 and +1) with a card of its own: status words,
+# socket, vpcd on two free ports) with a card of its own: status words,
 # SIGN verified by OpenSSL over M, DECRYPT round trip, the PIN counter down
 # to the lock surviving vcard restarts, reset forgetting the PIN, unblock,
 # a pulled card, and a restarted pcscd the card finds again by itself.
@@ -21,6 +21,7 @@ use Test::More;
 use TsTest;
 use File::Temp qw(tempdir);
 use POSIX qw(WNOHANG);
+use IO::Socket::INET;
 
 my $BUILD  = $ENV{TS_BUILD} // "$FindBin::Bin/../../build";
 my $CLIENT = "$BUILD/tests/card/pcsc_apdu";
@@ -176,7 +177,18 @@ subtest 'the stack: two virtual cards at once in the stack pcscd' => sub {
 # ------------------------------------------------------------ part 2: a private reader
 
 # A pcscd of our own: mount namespace, our folder on /run/pcscd.
-my $PORT = $ENV{TS_PORT2} || ($ENV{TS_PORT} // 18000) + 20;
+# Two free consecutive ports for vpcd's slots (TS_PORT2 may be in use by
+# another test file running at the same time).
+sub free_port_pair {
+    for (1 .. 200) {
+        my $p = 20000 + int rand 12000;
+        my @s = map { IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => $_, Listen => 1,
+            ReuseAddr => 0) } $p, $p + 1;
+        return $p if $s[0] && $s[1];
+    }
+    die 'no two free ports';
+}
+my $PORT = free_port_pair();
 my $DIR  = "$TMP/pcscd";
 mkdir $DIR;
 mkdir "$TMP/conf";

@@ -478,6 +478,17 @@ static int cmd_unblock(const struct args *a)
 
 /* ------------------------------------------------------------------ vpcd */
 
+/* ACK at once what vpcd sent.  vpcd writes a frame's 2-byte length and its
+ * payload separately (Nagle holds the payload until the length is ACKed),
+ * and Linux delays our ACK up to 40 ms while we have nothing to send: ~50 ms
+ * per APDU (docs/performance.md).  TCP_QUICKACK is not sticky, so it is set
+ * again after every read. */
+static void quick_ack(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
+
 /* Connect to vpcd at host:port; -1 when it is not listening. */
 static int vpcd_connect(const char *host, int port)
 {
@@ -497,8 +508,10 @@ static int vpcd_connect(const char *host, int port)
         fd = -1;
     }
     freeaddrinfo(res);
-    if (fd >= 0)
+    if (fd >= 0) {
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        quick_ack(fd);
+    }
     return fd;
 }
 
@@ -523,6 +536,7 @@ static int read_full(int fd, unsigned char *buf, size_t n)
             return -1;
         }
         got += (size_t)r;
+        quick_ack(fd);
     }
     return 0;
 }

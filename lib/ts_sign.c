@@ -136,11 +136,14 @@ static int sign_connect(const struct ts_sign_opts *o, struct ts_sign_error *err)
         return -1;
     }
     memcpy(sa.sun_path, o->socket, strlen(o->socket) + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    /* Non-blocking: a stopped signd with a full backlog answers EAGAIN
+     * instead of holding the request past its deadline. */
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
         return fd;
-    const char *why = strerror(errno);
-    set_err(err, TS_SIGN_E_CONNECT, -1, why, strlen(why));
+    int e = errno;
+    const char *why = strerror(e);
+    set_err(err, e == EAGAIN ? TS_SIGN_E_IO : TS_SIGN_E_CONNECT, -1, why, strlen(why));
     if (fd >= 0)
         close(fd);
     return -1;

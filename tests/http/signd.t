@@ -350,7 +350,7 @@ subtest 'card killed during a run of signatures' => sub {
     ok(scalar(grep { $_ ne 'OK' } @rest) > 0, 'the pulled card is reported');
     my %seen;
     $seen{ (split / /, $_)[0] }++ for @rest;
-    diag 'answers after the kill: ' . join ', ', map {"$_ x$seen{$_}"} sort keys %seen;
+    note 'answers after the kill: ' . join ', ', map {"$_ x$seen{$_}"} sort keys %seen;
     ok(eventually(5, sub { card_status() eq 'empty' }), 'STATUS: reader empty');
     is(scalar ask($SOCK, 'PING'), 'OK signd 1', 'signd still serving');
     like(sc($SOCK, 'sign', $READER, $PIN, "$TMP/m", "$TMP/sig"), qr/^ERR NO_CARD -1 未检测到IC卡/,
@@ -391,7 +391,7 @@ subtest 'card killed while a signature waits on it' => sub {
     my $ans = read_line($c, 15);
     like($ans, qr/^ERR (CARD_REMOVED|NO_CARD|CARD_ERROR) /, 'the held-up SIGN: an error, not a hang')
         or diag $ans;
-    diag "held-up SIGN answered: $ans";
+    note "held-up SIGN answered: $ans";
     $vcard = start_card();
     ok(eventually(10, sub { sc($SOCK, 'sign', $READER, $PIN, "$TMP/m", "$TMP/sig") eq 'OK verified' }),
         'card back: signatures verify again');

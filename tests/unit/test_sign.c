@@ -196,6 +196,23 @@ static void test_deadline(void **state)
     long long took = ms_now() - t0;
     assert_true(took >= 250 && took < 2000);
     assert_string_equal(err.message, "签名服务响应超时，请稍后重试");
+
+    /* A full backlog (signd stopped): refused at once, not waited on. */
+    int extra[16], n = 0;
+    while (n < 16) {
+        extra[n] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (connect(extra[n], (struct sockaddr *)&sa, sizeof sa) != 0) {
+            close(extra[n]);
+            break;
+        }
+        n++;
+    }
+    assert_true(n < 16);
+    t0 = ms_now();
+    assert_int_equal(ts_sign_verify_pin(&o, "*", "123456", &err), TS_SIGN_E_IO);
+    assert_true(ms_now() - t0 < 250);
+    for (int i = 0; i < n; i++)
+        close(extra[i]);
     close(fd);
     unlink(sa.sun_path);
     rmdir(dir);

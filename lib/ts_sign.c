@@ -115,6 +115,9 @@ int ts_sign_parse_answer(const char *line, size_t len, const char **value, size_
 void ts_sign_opts_from_config(struct ts_sign_opts *o)
 {
     o->socket = ts_config_str("sign.socket", NULL);
+    o->reader = ts_config_str("sign.reader", NULL);
+    if (o->reader && !*o->reader)
+        o->reader = NULL;
     o->timeout_ms = (int)ts_config_int("sign.timeout_ms", 15000);
     if (o->timeout_ms < 100 || o->timeout_ms > 600000)
         o->timeout_ms = 15000;
@@ -270,12 +273,14 @@ static bool pin_ok(const char *pin)
     return true;
 }
 
-/* Build `VERB reader [pin [hex]]\n` in line (LINE_MAX_REQ bytes). */
-static size_t build_line(char *line, const char *verb, const char *reader, const char *pin,
-                         const unsigned char *data, size_t dlen)
+/* Build `VERB reader [pin [hex]]\n` in line (LINE_MAX_REQ bytes); reader
+ * NULL is opts->reader. */
+static size_t build_line(const struct ts_sign_opts *opts, char *line, const char *verb,
+                         const char *reader, const char *pin, const unsigned char *data,
+                         size_t dlen)
 {
     size_t o = (size_t)snprintf(line, LINE_MAX_REQ, "%s ", verb);
-    if (!add_reader(line, LINE_MAX_REQ, &o, reader))
+    if (!add_reader(line, LINE_MAX_REQ, &o, reader ? reader : opts->reader))
         return 0;
     if (pin)
         o += (size_t)snprintf(line + o, LINE_MAX_REQ - o, " %s", pin);
@@ -327,7 +332,7 @@ static int card_call(const struct ts_sign_opts *o, const char *verb, const char 
     clear_err(err);
     if (pin && !pin_ok(pin))
         return set_err(err, TS_SIGN_E_ARG, -1, "PIN format", 10);
-    if (dlen > TS_SIGN_CIPHER_MAX || (n = build_line(line, verb, reader, pin, data, dlen)) == 0)
+    if (dlen > TS_SIGN_CIPHER_MAX || (n = build_line(o, line, verb, reader, pin, data, dlen)) == 0)
         return set_err(err, TS_SIGN_E_ARG, -1, "reader or data too long", 23);
     rc = exchange(o, line, n, ans, &value, &vlen, err);
     if (rc == TS_SIGN_OK && out)
@@ -346,7 +351,7 @@ int ts_sign_card_no(const struct ts_sign_opts *o, const char *reader,
     size_t vlen, n;
     clear_err(err);
     card_no[0] = '\0';
-    if ((n = build_line(line, "CARDNO", reader, NULL, NULL, 0)) == 0)
+    if ((n = build_line(o, line, "CARDNO", reader, NULL, NULL, 0)) == 0)
         return set_err(err, TS_SIGN_E_ARG, -1, "reader name", 11);
     int rc = exchange(o, line, n, ans, &value, &vlen, err);
     if (rc != TS_SIGN_OK)
@@ -441,4 +446,28 @@ int ts_sign_status(const struct ts_sign_opts *o, struct ts_sign_reader *readers,
     if (rc != TS_SIGN_OK)
         return rc;
     return parse_status(value, vlen, readers, max, n, err);
+}
+
+/* The reader holding the card numbered card_no (卡号), for a portal that
+ * knows the card bound to a user but not where it sits: STATUS, then the
+ * number of each card present.  TS_SIGN_E_NO_CARD when none matches. */
+int ts_sign_find_card(const struct ts_sign_opts *o, const char *card_no,
+                      char reader[TS_SIGN_READER_MAX + 1], struct ts_sign_error *err)
+{
+    struct ts_sign_reader r[TS_SIGN_READERS];
+    char no[TS_SIGN_CARD_NO + 1];
+    int n = 0, rc = ts_sign_status(o, r, TS_SIGN_READERS, &n, err);
+    reader[0] = '\0';
+    for (int i = 0; rc == TS_SIGN_OK && i < n; i++) {
+        if (!r[i].card_present || ts_sign_card_no(o, r[i].name, no, err) != TS_SIGN_OK)
+            continue;
+        if (strcmp(no, card_no) == 0) {
+            memcpy(reader, r[i].name, sizeof r[i].name);
+            clear_err(err);
+            return TS_SIGN_OK;
+        }
+    }
+    if (rc != TS_SIGN_OK)
+        return rc;
+    return set_err(err, TS_SIGN_E_NO_CARD, -1, "no card with that number", 24);
 }

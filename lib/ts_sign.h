@@ -5,11 +5,11 @@
  * and the decryption of an SM2-sealed session key.
  *
  * Each call opens one connection, sends one request line, reads one answer
- * and closes, all under one deadline (opts.timeout_ms).  reader NULL or "*"
- * means the one reader holding a card.  On failure a call returns the error
- * code and fills err: a Chinese message for the page and signd's English
- * detail for the log.  The caller wipes its own copy of a PIN; ts_sign wipes
- * the lines it built. */
+ * and closes, all under one deadline (opts.timeout_ms).  reader NULL means
+ * opts.reader (config sign.reader), and that NULL or "*" the one reader
+ * holding a card; ts_sign_find_card finds the reader of a given card.  On failure a call returns
+ * the error code and fills err: a Chinese message for the page and signd's English detail for the
+ * log.  The caller wipes its own copy of a PIN; ts_sign wipes the lines it built. */
 #ifndef TS_SIGN_H
 #define TS_SIGN_H
 
@@ -56,6 +56,7 @@ struct ts_sign_error {
 struct ts_sign_opts {
     const char *socket; /* signd's socket path */
     int timeout_ms;     /* whole call: connect, request, answer */
+    const char *reader; /* for reader NULL in the calls; NULL = "*" */
 };
 
 struct ts_sign_reader {
@@ -66,6 +67,8 @@ struct ts_sign_reader {
 void ts_sign_opts_from_config(struct ts_sign_opts *o);
 int ts_sign_status(const struct ts_sign_opts *o, struct ts_sign_reader *readers, int max, int *n,
                    struct ts_sign_error *err);
+int ts_sign_find_card(const struct ts_sign_opts *o, const char *card_no,
+                      char reader[TS_SIGN_READER_MAX + 1], struct ts_sign_error *err);
 int ts_sign_card_no(const struct ts_sign_opts *o, const char *reader,
                     char card_no[TS_SIGN_CARD_NO + 1], struct ts_sign_error *err);
 int ts_sign_cert(const struct ts_sign_opts *o, const char *reader,

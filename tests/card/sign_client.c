@@ -2,6 +2,7 @@
  * person at a terminal).  Each command prints one line per result:
  *
  *   sign_client SOCKET status                  reader <name>: card|empty
+ *   sign_client SOCKET find CARDNO             the reader holding that card
  *   sign_client SOCKET cardno READER           <card number>
  *   sign_client SOCKET cert READER OUT.der     OK <bytes>
  *   sign_client SOCKET verify READER PIN       OK
@@ -15,7 +16,8 @@
  *       one line each: "OK" or "<error code name> | <detail>"
  *
  * A failure prints `ERR <CODE> <tries_left> <Chinese message> | <detail>`
- * and exits 1 (2 for usage).  READER "*" is the one reader with a card. */
+ * and exits 1 (2 for usage).  READER "*" is the one reader with a card,
+ * "-" the default reader: env SIGN_READER (else "*"). */
 #include "ts_sign.h"
 
 #include <openssl/core_names.h>
@@ -204,6 +206,12 @@ static int cmd_simple(const struct ts_sign_opts *o, const char *cmd, char **a, i
             printf("reader %s: %s\n", r[i].name, r[i].card_present ? "card" : "empty");
         return 0;
     }
+    if (strcmp(cmd, "find") == 0 && n == 1) {
+        char reader[TS_SIGN_READER_MAX + 1];
+        if (ts_sign_find_card(o, a[0], reader, &err) != TS_SIGN_OK)
+            return fail(&err);
+        return printf("%s\n", reader), 0;
+    }
     if (strcmp(cmd, "cardno") == 0 && n == 1) {
         char no[TS_SIGN_CARD_NO + 1];
         if (ts_sign_card_no(o, a[0], no, &err) != TS_SIGN_OK)
@@ -233,6 +241,10 @@ int main(int argc, char **argv)
     const char *t = getenv("SIGN_TIMEOUT_MS");
     if (t)
         o.timeout_ms = atoi(t);
+    o.reader = getenv("SIGN_READER");
+    for (int i = 3; i < argc && i < 4; i++)
+        if (strcmp(argv[i], "-") == 0)
+            argv[i] = NULL; /* READER "-": the default reader, opts.reader */
     const char *cmd = argv[2];
     char **a = argv + 3;
     int n = argc - 3, rc = cmd_simple(&o, cmd, a, n);

@@ -166,6 +166,13 @@ subtest "the stack's signd" => sub {
     is(sc($sock, 'cardno', $r2), $env->{TS_CARD2_NO}, 'ts_sign_card_no: second card');
     like(sc($sock, 'cardno', '*'), qr/^ERR MANY_CARDS -1 检测到多张IC卡/,
         'reader "*" with two cards: MANY_CARDS with a Chinese message');
+    is(sc($sock, 'find', $env->{TS_CARD2_NO}), $r2, 'ts_sign_find_card: the reader of a card number');
+    is(sc($sock, 'find', $env->{TS_CARD_NO}),  $r1, 'and of the other');
+    like(sc($sock, 'find', '1399999999999'), qr/^ERR NO_CARD -1 未检测到IC卡/, 'an absent card: NO_CARD');
+    {
+        local $ENV{SIGN_READER} = $r2;
+        is(sc($sock, 'cardno', '-'), $env->{TS_CARD2_NO}, 'reader NULL: opts.reader (sign.reader)');
+    }
 
     like(sc($sock, 'cert', $r1, "$TMP/demo.der"), qr/^OK \d+$/, 'ts_sign_cert');
     my (undef, $text) = run(qw(openssl x509 -inform der -noout -subject -in), "$TMP/demo.der");

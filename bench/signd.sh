@@ -10,8 +10,8 @@
 #   2. one client: $BENCH_SIGNS signatures of random e on the demo card
 #      (tests/card/sign_client signloop: one connection, VERIFY PIN + SIGN +
 #      card reset per signature, as the portal does), wall time → signs/s;
-#   3. two clients at once, one per card: signd serialises card operations,
-#      so the sum is what one card does alone;
+#   3. two clients at once, one per card (signd serialises card operations,
+#      but one client alone leaves the card idle between its requests);
 #   4. prints the numbers and writes them to $BENCH_OUT/signd-<time>.txt.
 #
 # Environment (all optional):
@@ -89,7 +89,7 @@ report=$OUT/signd-$(date -u +%Y%m%dT%H%M%SZ).txt
     wait "$p1" && wait "$p2"
     t1=$(date +%s.%N)
     two=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-    echo "two clients, two cards: $((2 * SIGNS)) signatures in ${two}s = $(rate $((2 * SIGNS)) "$two") signs/s (card operations are serialised)"
+    echo "two clients, two cards: $((2 * SIGNS)) signatures in ${two}s = $(rate $((2 * SIGNS)) "$two") signs/s"
 } | tee "$report"
 say "written to $report"
 ((OWN_STACK == 0)) || say "stopping the private stack"

@@ -40,7 +40,7 @@ FUZZERS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 .PHONY: all deps run stop status check check-valgrind lint fuzz unit \
         audit-verify bench clean format
 
-all: $(B)/lib/libtuishui.a $(PROGS) $(TOOLS)
+all: $(B)/lib/libtuishui.a $(PROGS) $(TOOLS) $(B)/signer/signd
 
 $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
@@ -57,6 +57,38 @@ $(B)/bin/%.fcgi: cgi-bin/%.c $(B)/lib/libtuishui.a
 	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
 
 $(B)/tools/%: tools/%.c $(B)/lib/libtuishui.a
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
+
+# signer/signd: the one program that talks PC/SC (docs/signd.md); only it
+# links libpcsclite.  Its protocol parser is fuzzed by tests/fuzz/fuzz_signd_proto.
+PCSC_CFLAGS := $(shell pkg-config --cflags libpcsclite 2>/dev/null || echo -I/usr/include/PCSC -pthread)
+PCSC_LIBS   := $(shell pkg-config --libs libpcsclite 2>/dev/null || echo -lpcsclite)
+SIGND_SRC   := signer/signd.c signer/signd_proto.c signer/signd_card.c
+$(B)/signer/signd: $(SIGND_SRC) $(wildcard signer/signd*.h)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SIGND_SRC) $(LDFLAGS) $(PCSC_LIBS) -lpthread
+
+# signer/vcard: the virtual e-port card (docs/card.md) for tests and
+# `make run`; it talks vpcd's TCP protocol, not PC/SC, so it links only
+# libcrypto.  tests/card/pcsc_apdu: the PC/SC client of tests/http/card.t.
+VCARD_SRC := signer/vcard.c signer/vcard_apdu.c
+all: $(B)/signer/vcard $(B)/tests/card/pcsc_apdu
+$(B)/signer/vcard: $(VCARD_SRC) signer/vcard_apdu.h
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(VCARD_SRC) $(LDFLAGS) -lcrypto
+
+$(B)/tests/card/pcsc_apdu: tests/card/pcsc_apdu.c
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $< $(LDFLAGS) $(PCSC_LIBS)
+
+# tests/card/sign_client: signd through lib/ts_sign, for tests/http/signd.t.
+all: $(B)/tests/card/sign_client
+$(B)/tests/card/sign_client: tests/card/sign_client.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)

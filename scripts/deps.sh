@@ -18,7 +18,10 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # The package list, from ../shared/design.md ("Dependencies"), plus curl
 # (scripts/stack.sh waits for the login page with it).  JSON::PP (used
-# by Perl tests) is core Perl, so libjson-pp-perl is not listed.
+# by Perl tests) is core Perl, so libjson-pp-perl is not listed.  The card
+# reader (docs/card.md): pcscd and vsmartcard-vpcd (its driver, with our
+# signer/vcard), libpcsclite-dev for signd and tests/card/pcsc_apdu;
+# unshare (the stack's private pcscd) is util-linux, always installed.
 PACKAGES=(
     build-essential pkg-config
     libfcgi-dev libmariadb-dev mariadb-server mariadb-client

@@ -1,0 +1,275 @@
+/* signd_proto — parse signd's request lines, name its error codes
+ * (docs/signd.md).  Strict on purpose: one form per request, so a fuzzer
+ * and a reader of the code can see every accepted input. */
+#include "signd_proto.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const char *const err_codes[SIGND_E_COUNT] = {
+    [SIGND_OK] = "OK",
+    [SIGND_E_BAD_REQUEST] = "BAD_REQUEST",
+    [SIGND_E_TOO_LONG] = "TOO_LONG",
+    [SIGND_E_TIMEOUT] = "TIMEOUT",
+    [SIGND_E_BUSY] = "BUSY",
+    [SIGND_E_NO_SERVICE] = "NO_SERVICE",
+    [SIGND_E_NO_READER] = "NO_READER",
+    [SIGND_E_NO_CARD] = "NO_CARD",
+    [SIGND_E_MANY_CARDS] = "MANY_CARDS",
+    [SIGND_E_CARD_REMOVED] = "CARD_REMOVED",
+    [SIGND_E_CARD_ERROR] = "CARD_ERROR",
+    [SIGND_E_PIN_WRONG] = "PIN_WRONG",
+    [SIGND_E_PIN_LOCKED] = "PIN_LOCKED",
+    [SIGND_E_INTERNAL] = "INTERNAL",
+};
+
+/* One verb: its name and how many arguments follow it. */
+struct verb_def {
+    const char *name;
+    enum signd_verb verb;
+    int nargs; /* reader, pin, hex in this order */
+};
+
+static const struct verb_def verbs[] = {
+    {"PING", SIGND_PING, 0},       {"STATUS", SIGND_STATUS, 0}, {"CARDNO", SIGND_CARDNO, 1},
+    {"CERT", SIGND_CERT, 1},       {"VERIFY", SIGND_VERIFY, 2}, {"SIGN", SIGND_SIGN, 3},
+    {"DECRYPT", SIGND_DECRYPT, 3},
+};
+
+/* The wire name of an error code ("INTERNAL" for a value out of range). */
+const char *signd_err_code(int err)
+{
+    if (err < 0 || err >= SIGND_E_COUNT)
+        return err_codes[SIGND_E_INTERNAL];
+    return err_codes[err];
+}
+
+/* The error code named by the wire text CODE (len bytes); -1 if unknown.
+ * Used by the client (lib/ts_sign keeps its own copy of the table). */
+int signd_err_from_code(const char *code, size_t len)
+{
+    for (int i = 0; i < SIGND_E_COUNT; i++)
+        if (strlen(err_codes[i]) == len && memcmp(err_codes[i], code, len) == 0)
+            return i;
+    return -1;
+}
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decode len hex digits (even, upper or lower case) into out; false on an
+ * odd count, a non-hex byte or more than outsize bytes. */
+bool signd_hex_decode(const char *s, size_t len, unsigned char *out, size_t outsize, size_t *outlen)
+{
+    if (len % 2 != 0 || len / 2 > outsize)
+        return false;
+    for (size_t i = 0; i < len; i += 2) {
+        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i / 2] = (unsigned char)(hi << 4 | lo);
+    }
+    *outlen = len / 2;
+    return true;
+}
+
+/* Lower-case hex of n bytes, NUL-terminated; returns the digits written or
+ * 0 when out is too small (then out is "" if it has room for that). */
+size_t signd_hex_encode(const unsigned char *p, size_t n, char *out, size_t outsize)
+{
+    static const char digits[] = "0123456789abcdef";
+    if (outsize < 2 * n + 1) {
+        if (outsize > 0)
+            out[0] = '\0';
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+    return 2 * n;
+}
+
+static bool reader_literal(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+}
+
+/* A reader name as one protocol token: bytes other than [A-Za-z0-9._-] as
+ * %XX ("Virtual PCD 00 00" -> "Virtual%20PCD%2000%2000").  Returns the
+ * length, or 0 if out is too small. */
+size_t signd_reader_escape(const char *name, char *out, size_t outsize)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        size_t need = reader_literal(*p) ? 1 : 3;
+        if (o + need >= outsize) {
+            if (outsize > 0)
+                out[0] = '\0';
+            return 0;
+        }
+        if (need == 1) {
+            out[o++] = (char)*p;
+        } else {
+            out[o++] = '%';
+            out[o++] = digits[*p >> 4];
+            out[o++] = digits[*p & 15];
+        }
+    }
+    if (o >= outsize)
+        return 0;
+    out[o] = '\0';
+    return o;
+}
+
+/* Undo signd_reader_escape on a token of len bytes: the name must decode to
+ * 1..outsize-1 printable ASCII bytes (space included). */
+bool signd_reader_unescape(const char *tok, size_t len, char *out, size_t outsize)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)tok[i];
+        if (c == '%') {
+            if (len - i < 3)
+                return false;
+            int hi = hexval((unsigned char)tok[i + 1]), lo = hexval((unsigned char)tok[i + 2]);
+            if (hi < 0 || lo < 0)
+                return false;
+            c = (unsigned char)(hi << 4 | lo);
+            i += 2;
+        } else if (!reader_literal(c)) {
+            return false;
+        }
+        if (c < 0x20 || c > 0x7E || o + 1 >= outsize)
+            return false;
+        out[o++] = (char)c;
+    }
+    if (o == 0)
+        return false;
+    out[o] = '\0';
+    return true;
+}
+
+/* Split line into at most max tokens separated by exactly one space; false
+ * on an empty token (leading, trailing or double space) or too many. */
+static bool split_tokens(const char *line, size_t len, const char **tok, size_t *toklen, int max,
+                         int *ntok)
+{
+    int n = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && line[i] != ' ')
+            continue;
+        if (i == start || n == max)
+            return false;
+        tok[n] = line + start;
+        toklen[n] = i - start;
+        n++;
+        start = i + 1;
+    }
+    *ntok = n;
+    return true;
+}
+
+static bool parse_pin(const char *s, size_t len, char *out)
+{
+    if (len < SIGND_PIN_MIN || len > SIGND_PIN_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return true;
+}
+
+/* Check every byte is printable ASCII or a space. */
+static bool printable_line(const char *line, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7E)
+            return false;
+    return true;
+}
+
+static const struct verb_def *find_verb(const char *s, size_t len)
+{
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strlen(verbs[i].name) == len && memcmp(verbs[i].name, s, len) == 0)
+            return &verbs[i];
+    return NULL;
+}
+
+/* The reader, pin and hex arguments of a verb that has them. */
+static int parse_args(const struct verb_def *v, const char **tok, const size_t *toklen,
+                      struct signd_request *req, const char **why)
+{
+    if (v->nargs >= 1) {
+        if (toklen[1] == 1 && tok[1][0] == '*')
+            req->any_reader = true;
+        else if (!signd_reader_unescape(tok[1], toklen[1], req->reader, sizeof req->reader))
+            return *why = "bad reader name", SIGND_E_BAD_REQUEST;
+    }
+    if (v->nargs >= 2 && !parse_pin(tok[2], toklen[2], req->pin))
+        return *why = "PIN must be 6 to 8 digits", SIGND_E_BAD_REQUEST;
+    if (v->nargs >= 3) {
+        size_t max = v->verb == SIGND_SIGN ? SIGND_E_LEN : SIGND_CIPHER_MAX;
+        if (!signd_hex_decode(tok[3], toklen[3], req->data, max, &req->data_len))
+            return *why = "bad hex argument", SIGND_E_BAD_REQUEST;
+        if (v->verb == SIGND_SIGN && req->data_len != SIGND_E_LEN)
+            return *why = "SIGN takes a 32-byte digest", SIGND_E_BAD_REQUEST;
+        if (req->data_len < SIGND_CIPHER_MIN)
+            return *why = "empty ciphertext", SIGND_E_BAD_REQUEST;
+    }
+    return SIGND_OK;
+}
+
+/* Parse one request line (len bytes, without its '\n') into req.  Returns
+ * SIGND_OK or SIGND_E_BAD_REQUEST with *why a short English reason; req is
+ * wiped on failure so no half-parsed PIN stays behind. */
+int signd_parse_request(const char *line, size_t len, struct signd_request *req, const char **why)
+{
+    const char *tok[4];
+    size_t toklen[4];
+    int ntok = 0, rc = SIGND_E_BAD_REQUEST;
+    memset(req, 0, sizeof *req);
+    *why = "empty line";
+    if (len == 0)
+        goto out;
+    *why = "line too long";
+    if (len >= SIGND_LINE_MAX)
+        goto out;
+    *why = "only printable ASCII and single spaces";
+    if (!printable_line(line, len) || !split_tokens(line, len, tok, toklen, 4, &ntok))
+        goto out;
+    const struct verb_def *v = find_verb(tok[0], toklen[0]);
+    *why = "unknown verb";
+    if (!v)
+        goto out;
+    *why = "wrong number of arguments";
+    if (ntok != v->nargs + 1)
+        goto out;
+    req->verb = v->verb;
+    rc = parse_args(v, tok, toklen, req, why);
+out:
+    if (rc != SIGND_OK)
+        signd_request_wipe(req);
+    return rc;
+}
+
+/* Forget a request: the PIN and the data it carried. */
+void signd_request_wipe(struct signd_request *req)
+{
+    explicit_bzero(req, sizeof *req);
+}

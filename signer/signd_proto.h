@@ -1,0 +1,75 @@
+/* signd_proto — the request line signd reads on its unix socket, and the
+ * answer lines it writes (docs/signd.md).  Pure functions: no I/O, no
+ * PC/SC, no allocation, so the parser is fuzzed as it is
+ * (tests/fuzz/fuzz_signd_proto.c).
+ *
+ * Request: one line `VERB [reader [pin [hex]]]\n`, single spaces, printable
+ * ASCII, at most SIGND_LINE_MAX bytes with the '\n'.
+ * Answer:  `OK[ value...]\n` or `ERR <CODE> <text>\n`. */
+#ifndef SIGND_PROTO_H
+#define SIGND_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SIGND_LINE_MAX   1024 /* request line with its '\n' */
+#define SIGND_ANSWER_MAX 8192 /* answer line with its '\n' */
+#define SIGND_READER_MAX 127  /* reader name bytes (PC/SC MAX_READERNAME - 1) */
+#define SIGND_PIN_MIN    6
+#define SIGND_PIN_MAX    8
+#define SIGND_E_LEN      32 /* e = SM3(Z_A || M) */
+#define SIGND_CIPHER_MIN 1
+#define SIGND_CIPHER_MAX 255 /* one short APDU; a 64-byte key needs ~180 */
+#define SIGND_CERT_MAX   2048
+#define SIGND_SIG_MAX    72
+#define SIGND_PLAIN_MAX  64
+
+enum signd_verb {
+    SIGND_PING,
+    SIGND_STATUS,
+    SIGND_CARDNO,
+    SIGND_CERT,
+    SIGND_VERIFY,
+    SIGND_SIGN,
+    SIGND_DECRYPT,
+};
+
+/* The error codes of an ERR answer; the names are the wire codes. */
+enum signd_err {
+    SIGND_OK = 0,
+    SIGND_E_BAD_REQUEST,  /* not a request of the protocol */
+    SIGND_E_TOO_LONG,     /* line over SIGND_LINE_MAX: connection closed */
+    SIGND_E_TIMEOUT,      /* client too slow: connection closed */
+    SIGND_E_BUSY,         /* too many clients, or the card held elsewhere */
+    SIGND_E_NO_SERVICE,   /* pcscd not reachable */
+    SIGND_E_NO_READER,    /* no such reader (or it is gone) */
+    SIGND_E_NO_CARD,      /* reader without card */
+    SIGND_E_MANY_CARDS,   /* reader "*" but several cards present */
+    SIGND_E_CARD_REMOVED, /* card pulled or silent during the operation */
+    SIGND_E_CARD_ERROR,   /* unexpected answer: not our applet, bad data */
+    SIGND_E_PIN_WRONG,    /* detail starts with the tries left */
+    SIGND_E_PIN_LOCKED,
+    SIGND_E_INTERNAL,
+    SIGND_E_COUNT
+};
+
+struct signd_request {
+    enum signd_verb verb;
+    bool any_reader; /* "*": the one reader holding a card */
+    char reader[SIGND_READER_MAX + 1];
+    char pin[SIGND_PIN_MAX + 1];
+    unsigned char data[SIGND_CIPHER_MAX]; /* e (SIGN) or ciphertext (DECRYPT) */
+    size_t data_len;
+};
+
+int signd_parse_request(const char *line, size_t len, struct signd_request *req, const char **why);
+const char *signd_err_code(int err);
+int signd_err_from_code(const char *code, size_t len);
+size_t signd_reader_escape(const char *name, char *out, size_t outsize);
+bool signd_reader_unescape(const char *tok, size_t len, char *out, size_t outsize);
+size_t signd_hex_encode(const unsigned char *p, size_t n, char *out, size_t outsize);
+bool signd_hex_decode(const char *s, size_t len, unsigned char *out, size_t outsize,
+                      size_t *outlen);
+void signd_request_wipe(struct signd_request *req);
+
+#endif

@@ -270,11 +270,17 @@ static enum ts_result job_view(struct ts_ctx *c)
 }
 
 /* GET /docexport/download?id= — the finished ZIP of a job, as often as
- * wanted until it expires. */
+ * wanted until it expires.  After the checks here (the session, the
+ * permission and the enterprise are checked before, by ts_app and
+ * job_load's ts_scope) nginx sends the file itself through an
+ * X-Accel-Redirect to its internal location /_docexport/: a ZIP of up to
+ * a few GB then costs no FastCGI worker while a slow client downloads it,
+ * no nginx temp file, and a broken download resumes with Range
+ * (docs/performance.md). */
 static enum ts_result job_download(struct ts_ctx *c)
 {
     struct ts_db_rows r;
-    char path[4096];
+    char path[4096], uri[128];
     int found = job_load(c, &r);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, JOB_NOT_FOUND);
@@ -282,15 +288,14 @@ static enum ts_result job_download(struct ts_ctx *c)
         return ts_ui_not_found(c, "ZIP尚未生成完毕。");
     if (ts_db_cell_i64(&r, 0, "expired"))
         return ts_ui_not_found(c, JOB_EXPIRED);
-    if (ts_export_job_file(ts_db_cell_i64(&r, 0, "id"), path, sizeof path) < 0 ||
-        access(path, R_OK) != 0) {
-        ts_log_warn("docexport: ZIP of export job %s is gone", ts_db_cell(&r, 0, "id"));
+    int64_t id = ts_db_cell_i64(&r, 0, "id");
+    if (ts_export_job_file(id, path, sizeof path) < 0 || access(path, R_OK) != 0 ||
+        ts_export_job_uri(id, uri, sizeof uri) < 0) {
+        ts_log_warn("docexport: ZIP of export job %lld is gone", (long long)id);
         return ts_ui_not_found(c, JOB_EXPIRED);
     }
-    return ts_resp_send_file(c, "application/zip", ts_arena_strdup(c->arena, path),
-                             download_name(c, "zip")) < 0
-               ? TS_FAIL
-               : TS_OK;
+    ts_resp_accel_file(c, "application/zip", uri, download_name(c, "zip"));
+    return TS_OK;
 }
 
 /* ---- 导出表格 -------------------------------------------------------- */

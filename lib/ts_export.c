@@ -946,3 +946,10 @@ int ts_export_job_file(int64_t id, char *out, size_t cap)
     int k = snprintf(out, cap, "%s/job-%lld.zip", dir, (long long)id);
     return k < 0 || (size_t)k >= cap ? -1 : 0;
 }
+
+/* Beside ts_export_job_file: the one place that names a job's ZIP. */
+int ts_export_job_uri(int64_t id, char *out, size_t cap)
+{
+    int k = snprintf(out, cap, "%sjob-%lld.zip", TS_EXPORT_JOB_URI_PREFIX, (long long)id);
+    return k < 0 || (size_t)k >= cap ? -1 : 0;
+}

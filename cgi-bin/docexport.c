@@ -343,7 +343,9 @@ static int only_decl(struct ts_ctx *c, struct ts_db_rows *decl)
 /* The documents of declaration decl_id in catalog order: its own (by
  * 单证种类, then upload), then the 按所属期备案 documents of its 所属期
  * (period_filing, decl_id NULL) with decl_no "" and by_period 1 — the
- * documents the ZIP puts under <所属期>/. */
+ * documents the ZIP puts under <所属期>/.  The filing is the one of the
+ * declaration's (ent_id, 所属期), as lib/ts_export and docupload find it
+ * (customs_decl.period_filing_id may be NULL). */
 static int decl_docs(struct ts_ctx *c, int64_t decl_id, struct ts_db_rows *out)
 {
     return ts_scope_query(
@@ -356,8 +358,9 @@ static int decl_docs(struct ts_ctx *c, int64_t decl_id, struct ts_db_rows *out)
         " JOIN doc_kind k ON k.id = x.doc_kind_id WHERE d.ent_id = ? AND d.id = ?"
         " UNION ALL SELECT 1, '', d.period, '', x.id, k.name, x.file_name, x.size,"
         " x.uploaded_at, x.sha256, x.kind, k.ent_key, k.sort_order, k.id"
-        " FROM customs_decl d JOIN decl_document x ON x.ent_id = d.ent_id"
-        " AND x.decl_id IS NULL AND x.period_filing_id = d.period_filing_id"
+        " FROM customs_decl d JOIN period_filing p ON p.ent_id = d.ent_id AND p.period = d.period"
+        " JOIN decl_document x ON x.ent_id = p.ent_id"
+        " AND x.decl_id IS NULL AND x.period_filing_id = p.id"
         " JOIN doc_kind k ON k.id = x.doc_kind_id WHERE d.ent_id = ? AND d.id = ?) t"
         " ORDER BY t.by_period, t.ent_key, t.sort_order, t.kind_id, t.doc_id",
         TS_ARGS(TS_I64(decl_id), TS_I64(ts_scope_tenant(c)), TS_I64(decl_id)), out);

@@ -217,6 +217,37 @@ $r = $c->get("/docexport/zip?decl_no=$prefix&period=$period&status=complete");
 ok(exists $entries{"$period/出口货物运输单据/运费发票.pdf"}, '已收齐 of the period: its 按所属期备案 documents too');
 like($other->get("/docexport/zip?period=$period&status=all")->{text}, qr{没有符合条件的报关单}, 'not for another enterprise');
 
+# A declaration whose customs_decl.period_filing_id is NULL (the import
+# always sets it; a row written otherwise need not): its 所属期's
+# 按所属期备案 documents are found by (ent_id, 所属期), the filing docupload
+# and lib/ts_docs give a declaration — in the ZIP, its count (开始导出 of a declaration with no document
+# of its own), the job's ZIP, and the one-declaration outputs.
+{
+    my $period5 = sprintf '%04d%02d', 2220 + $$ % 60, 1 + int rand 12;
+    db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+        . " VALUES ($ent, '$period5', CURDATE(), CURDATE() + INTERVAL 10 DAY, '2036-12-31')");
+    my $pf5 = db_value("SELECT id FROM period_filing WHERE ent_id = $ent AND period = '$period5'");
+    my $no5 = sprintf '5105%06d%07d1', $$ % 1000000, time % 10000000;
+    db_do("INSERT INTO customs_decl (ent_id, decl_no, period, export_date, line_count)"
+        . " VALUES ($ent, '$no5', '$period5', '2026-04-10', 1)");
+    my $PDF5 = test_pdf("Monthly $run");
+    $r = $c->post_multipart('/docupload/upload', [[period => $pf5], [doc_kind_id => $transport], part('季度运费.pdf', $PDF5)]);
+    is($r->{status}, 303, 'NULL period_filing_id: a 按所属期备案 document of its 所属期');
+    $r = $c->get("/docexport/zip?decl_no=$no5&status=all");
+    %entries = zip_entries($r->{content}, 'null-filing.zip');
+    is($entries{"$period5/出口货物运输单据/季度运费.pdf"}, sha256_hex($PDF5), 'NULL period_filing_id: the ZIP has it under <所属期>/');
+    $r = $c->get("/docexport/print?decl_no=$no5&status=all");
+    is(scalar(() = $r->{text} =~ /<tr class="by-period">/g), 1, 'NULL period_filing_id: 打印单证 lists it');
+    $c->get("/docexport/zip?decl_no=$no5&status=all");
+    $r = $c->post('/docexport/zipjob', {decl_no => $no5, status => 'all'});
+    is($r->{status}, 303, 'NULL period_filing_id: 开始导出 counts it (a job, not 没有符合条件的报关单)');
+    my ($x5) = ($r->{headers}{location} // '') =~ m{id=(\d+)$};
+    my $j5 = db_value("SELECT job_id FROM docexport_job WHERE id = " . ($x5 // 0)) // 0;
+    for (1 .. 300) { last if (db_value("SELECT status FROM job WHERE id = $j5") // 'failed') =~ /done|failed/; sleep 0.2 }
+    %entries = zip_entries($c->get("/docexport/download?id=" . ($x5 // 0))->{content}, 'null-filing-job.zip');
+    is($entries{"$period5/出口货物运输单据/季度运费.pdf"}, sha256_hex($PDF5), 'NULL period_filing_id: the job\'s ZIP has it too');
+}
+
 # ---------------------------------------------------------------- 导出PDF in catalog order
 
 # A PDF whose page k carries the text $texts[k - 1].

@@ -270,11 +270,17 @@ static enum ts_result job_view(struct ts_ctx *c)
 }
 
 /* GET /docexport/download?id= — the finished ZIP of a job, as often as
- * wanted until it expires. */
+ * wanted until it expires.  After the checks here (the session, the
+ * permission and the enterprise are checked before, by ts_app and
+ * job_load's ts_scope) nginx sends the file itself through an
+ * X-Accel-Redirect to its internal location /_docexport/: a ZIP of up to
+ * a few GB then costs no FastCGI worker while a slow client downloads it,
+ * no nginx temp file, and a broken download resumes with Range
+ * (docs/performance.md). */
 static enum ts_result job_download(struct ts_ctx *c)
 {
     struct ts_db_rows r;
-    char path[4096];
+    char path[4096], uri[128];
     int found = job_load(c, &r);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, JOB_NOT_FOUND);
@@ -282,15 +288,14 @@ static enum ts_result job_download(struct ts_ctx *c)
         return ts_ui_not_found(c, "ZIP尚未生成完毕。");
     if (ts_db_cell_i64(&r, 0, "expired"))
         return ts_ui_not_found(c, JOB_EXPIRED);
-    if (ts_export_job_file(ts_db_cell_i64(&r, 0, "id"), path, sizeof path) < 0 ||
-        access(path, R_OK) != 0) {
-        ts_log_warn("docexport: ZIP of export job %s is gone", ts_db_cell(&r, 0, "id"));
+    int64_t id = ts_db_cell_i64(&r, 0, "id");
+    if (ts_export_job_file(id, path, sizeof path) < 0 || access(path, R_OK) != 0 ||
+        ts_export_job_uri(id, uri, sizeof uri) < 0) {
+        ts_log_warn("docexport: ZIP of export job %lld is gone", (long long)id);
         return ts_ui_not_found(c, JOB_EXPIRED);
     }
-    return ts_resp_send_file(c, "application/zip", ts_arena_strdup(c->arena, path),
-                             download_name(c, "zip")) < 0
-               ? TS_FAIL
-               : TS_OK;
+    ts_resp_accel_file(c, "application/zip", uri, download_name(c, "zip"));
+    return TS_OK;
 }
 
 /* ---- 导出表格 -------------------------------------------------------- */
@@ -338,7 +343,9 @@ static int only_decl(struct ts_ctx *c, struct ts_db_rows *decl)
 /* The documents of declaration decl_id in catalog order: its own (by
  * 单证种类, then upload), then the 按所属期备案 documents of its 所属期
  * (period_filing, decl_id NULL) with decl_no "" and by_period 1 — the
- * documents the ZIP puts under <所属期>/. */
+ * documents the ZIP puts under <所属期>/.  The filing is the one of the
+ * declaration's (ent_id, 所属期), as lib/ts_export and docupload find it
+ * (customs_decl.period_filing_id may be NULL). */
 static int decl_docs(struct ts_ctx *c, int64_t decl_id, struct ts_db_rows *out)
 {
     return ts_scope_query(
@@ -351,8 +358,9 @@ static int decl_docs(struct ts_ctx *c, int64_t decl_id, struct ts_db_rows *out)
         " JOIN doc_kind k ON k.id = x.doc_kind_id WHERE d.ent_id = ? AND d.id = ?"
         " UNION ALL SELECT 1, '', d.period, '', x.id, k.name, x.file_name, x.size,"
         " x.uploaded_at, x.sha256, x.kind, k.ent_key, k.sort_order, k.id"
-        " FROM customs_decl d JOIN decl_document x ON x.ent_id = d.ent_id"
-        " AND x.decl_id IS NULL AND x.period_filing_id = d.period_filing_id"
+        " FROM customs_decl d JOIN period_filing p ON p.ent_id = d.ent_id AND p.period = d.period"
+        " JOIN decl_document x ON x.ent_id = p.ent_id"
+        " AND x.decl_id IS NULL AND x.period_filing_id = p.id"
         " JOIN doc_kind k ON k.id = x.doc_kind_id WHERE d.ent_id = ? AND d.id = ?) t"
         " ORDER BY t.by_period, t.ent_key, t.sort_order, t.kind_id, t.doc_id",
         TS_ARGS(TS_I64(decl_id), TS_I64(ts_scope_tenant(c)), TS_I64(decl_id)), out);

@@ -722,6 +722,8 @@ out:
     " IFNULL(x.uploaded_at, '') AS uploaded_at, IFNULL(x.sha256, '') AS sha256,"                   \
     " IFNULL(x.kind, '') AS kind"
 
+/* The 按所属期备案 documents counted as period_docs finds them: the
+ * filings of the matching declarations' (ent_id, 所属期). */
 int ts_export_totals(struct ts_db *db, const struct ts_export_query *q, int64_t *ndocs,
                      int64_t *bytes)
 {
@@ -734,7 +736,8 @@ int ts_export_totals(struct ts_db *db, const struct ts_export_query *q, int64_t 
                     "SELECT COUNT(*) AS n, IFNULL(SUM(x.size), 0) AS bytes FROM decl_document x"
                     " WHERE x.ent_id = ? AND (x.decl_id IN (SELECT d.id FROM customs_decl d"
                     " WHERE " DECL_FILTER ") OR (x.decl_id IS NULL AND x.period_filing_id IN"
-                    " (SELECT d.period_filing_id FROM customs_decl d WHERE " DECL_FILTER ")))",
+                    " (SELECT f.id FROM customs_decl d JOIN period_filing f"
+                    " ON f.ent_id = d.ent_id AND f.period = d.period WHERE " DECL_FILTER ")))",
                     TS_ARGS(TS_I64(q->ent_id), FILTER_ARGS(q), FILTER_ARGS(q)), &r) == 0 &&
         r.nrows == 1) {
         *ndocs = ts_db_cell_i64(&r, 0, "n");
@@ -785,14 +788,17 @@ static int decl_batch(struct ts_db *db, struct ts_arena *a, const struct ts_expo
 }
 
 /* The 按所属期备案 documents of the matching declarations' period filings,
- * one filing at a time. */
+ * one filing at a time.  A declaration's filing is the one of its
+ * (ent_id, 所属期), as docupload and lib/ts_docs find it, not
+ * customs_decl.period_filing_id: that column may be NULL (the import sets
+ * it, a row written otherwise need not). */
 static int period_docs(struct ts_db *db, struct ts_arena *a, const struct ts_export_query *q,
                        ts_export_doc_fn fn, void *ctx)
 {
     struct ts_db_rows f, r;
     if (ts_db_query(db, a,
-                    "SELECT f.id FROM period_filing f WHERE f.ent_id = ? AND f.id IN"
-                    " (SELECT d.period_filing_id FROM customs_decl d WHERE " DECL_FILTER ")"
+                    "SELECT f.id FROM period_filing f WHERE f.ent_id = ? AND f.period IN"
+                    " (SELECT d.period FROM customs_decl d WHERE " DECL_FILTER ")"
                     " ORDER BY f.period",
                     TS_ARGS(TS_I64(q->ent_id), FILTER_ARGS(q)), &f) < 0)
         return -1;
@@ -944,5 +950,12 @@ int ts_export_job_file(int64_t id, char *out, size_t cap)
         return -1;
     }
     int k = snprintf(out, cap, "%s/job-%lld.zip", dir, (long long)id);
+    return k < 0 || (size_t)k >= cap ? -1 : 0;
+}
+
+/* Beside ts_export_job_file: the one place that names a job's ZIP. */
+int ts_export_job_uri(int64_t id, char *out, size_t cap)
+{
+    int k = snprintf(out, cap, "%sjob-%lld.zip", TS_EXPORT_JOB_URI_PREFIX, (long long)id);
     return k < 0 || (size_t)k >= cap ? -1 : 0;
 }

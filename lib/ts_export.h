@@ -127,6 +127,13 @@ int64_t ts_export_zip_query(struct ts_db *db, const struct ts_export_query *q, c
  * <tmp.dir>/docexport/job-<id>.zip; the directory is made if missing. */
 int ts_export_job_file(int64_t id, char *out, size_t cap);
 
+/* The same ZIP as nginx's internal URI, /_docexport/job-<id>.zip: nginx's
+ * `internal` location /_docexport/ aliases <tmp.dir>/docexport/ (nginx/
+ * tuishui.conf.in, INSTALL), and /docexport/download answers with an
+ * X-Accel-Redirect to it after its checks. */
+#define TS_EXPORT_JOB_URI_PREFIX "/_docexport/"
+int ts_export_job_uri(int64_t id, char *out, size_t cap);
+
 struct ts_arena;
 struct ts_db_rows;
 struct ts_export_doc ts_export_row_doc(struct ts_arena *a, const struct ts_db_rows *r, size_t i);

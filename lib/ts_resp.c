@@ -105,6 +105,28 @@ int ts_resp_send_file(struct ts_ctx *c, const char *content_type, const char *pa
     return 0;
 }
 
+/* Let nginx send a finished file: an empty 200 with X-Accel-Redirect to
+ * internal_uri, a path under an `internal` location of nginx (nginx/
+ * tuishui.conf.in) aliased to the file's folder.  nginx then serves the
+ * file itself — sendfile, Range (206), no temp file, the FastCGI worker
+ * free at once — with this response's Content-Type, Content-Disposition
+ * and Cache-Control (nginx keeps those across the redirect); the security
+ * headers, which it drops, the internal location sets again from the
+ * $upstream_http_* of this response.  Use only after every check (session,
+ * permission, tenant): nginx serves whatever the path names. */
+int ts_resp_accel_file(struct ts_ctx *c, const char *content_type, const char *internal_uri,
+                       const char *download_name)
+{
+    c->status = 200;
+    c->content_type = content_type;
+    ts_buf_reset(&c->body);
+    ts_resp_header(c, "X-Accel-Redirect", ts_arena_strdup(c->arena, internal_uri));
+    if (download_name)
+        ts_resp_header(c, "Content-Disposition", ts_resp_content_disposition(c, download_name));
+    c->responded = true;
+    return 0;
+}
+
 /* A one-time message for the next page the user sees (保存成功...). */
 void ts_resp_flash(struct ts_ctx *c, const char *message)
 {
@@ -117,10 +139,17 @@ static const char *status_text(int status)
         int status;
         const char *text;
     } texts[] = {
-        {200, "OK"},           {303, "See Other"},         {400, "Bad Request"},
-        {403, "Forbidden"},    {404, "Not Found"},         {405, "Method Not Allowed"},
-        {409, "Conflict"},     {413, "Payload Too Large"}, {415, "Unsupported Media Type"},
-        {500, "Internal Server Error"}, {503, "Service Unavailable"},
+        {200, "OK"},
+        {303, "See Other"},
+        {400, "Bad Request"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {409, "Conflict"},
+        {413, "Payload Too Large"},
+        {415, "Unsupported Media Type"},
+        {500, "Internal Server Error"},
+        {503, "Service Unavailable"},
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if (texts[i].status == status)
@@ -161,13 +190,15 @@ int ts_resp_write(struct ts_ctx *c, void *fcgx_out)
     int status = c->status ? c->status : 500;
     snprintf(line, sizeof line, "%d %s", status, status_text(status));
     put_header(out, "Status", line);
-    put_header(out, "Content-Type", c->content_type ? c->content_type : "text/plain; charset=utf-8");
+    put_header(out, "Content-Type",
+               c->content_type ? c->content_type : "text/plain; charset=utf-8");
     FCGX_PutS("X-Content-Type-Options: nosniff\r\n"
               "X-Frame-Options: DENY\r\n"
               "Referrer-Policy: same-origin\r\n"
               "Cache-Control: no-store\r\n"
               "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
-              "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'\r\n",
+              "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+              "base-uri 'none'\r\n",
               out);
     if (c->https)
         put_header(out, "Strict-Transport-Security", "max-age=31536000");

@@ -13,6 +13,8 @@ int ts_resp_send(struct ts_ctx *c, const char *content_type, const void *data, s
                  const char *download_name);
 int ts_resp_send_file(struct ts_ctx *c, const char *content_type, const char *path,
                       const char *download_name);
+int ts_resp_accel_file(struct ts_ctx *c, const char *content_type, const char *internal_uri,
+                       const char *download_name);
 void ts_resp_flash(struct ts_ctx *c, const char *message);
 void ts_resp_header(struct ts_ctx *c, const char *name, const char *value);
 const char *ts_resp_content_disposition(struct ts_ctx *c, const char *filename);

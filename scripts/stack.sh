@@ -201,6 +201,8 @@ install_if_changed() {
 }
 
 # write_config — $VAR/etc/tuishui.hdf (keys: docs/architecture.md).
+# tmp.dir is $VAR/tmp: nginx's internal location /_docexport/ aliases
+# $VAR/tmp/docexport/ (nginx/tuishui.conf.in), where export jobs' ZIPs are.
 write_config() {
     local captcha=1
     [[ $TS_MODE == test ]] && captcha=0

@@ -217,6 +217,37 @@ $r = $c->get("/docexport/zip?decl_no=$prefix&period=$period&status=complete");
 ok(exists $entries{"$period/出口货物运输单据/运费发票.pdf"}, '已收齐 of the period: its 按所属期备案 documents too');
 like($other->get("/docexport/zip?period=$period&status=all")->{text}, qr{没有符合条件的报关单}, 'not for another enterprise');
 
+# A declaration whose customs_decl.period_filing_id is NULL (the import
+# always sets it; a row written otherwise need not): its 所属期's
+# 按所属期备案 documents are found by (ent_id, 所属期), the filing docupload
+# and lib/ts_docs give a declaration — in the ZIP, its count (开始导出 of a declaration with no document
+# of its own), the job's ZIP, and the one-declaration outputs.
+{
+    my $period5 = sprintf '%04d%02d', 2220 + $$ % 60, 1 + int rand 12;
+    db_do("INSERT IGNORE INTO period_filing (ent_id, period, declared_on, due_date, retention_until)"
+        . " VALUES ($ent, '$period5', CURDATE(), CURDATE() + INTERVAL 10 DAY, '2036-12-31')");
+    my $pf5 = db_value("SELECT id FROM period_filing WHERE ent_id = $ent AND period = '$period5'");
+    my $no5 = sprintf '5105%06d%07d1', $$ % 1000000, time % 10000000;
+    db_do("INSERT INTO customs_decl (ent_id, decl_no, period, export_date, line_count)"
+        . " VALUES ($ent, '$no5', '$period5', '2026-04-10', 1)");
+    my $PDF5 = test_pdf("Monthly $run");
+    $r = $c->post_multipart('/docupload/upload', [[period => $pf5], [doc_kind_id => $transport], part('季度运费.pdf', $PDF5)]);
+    is($r->{status}, 303, 'NULL period_filing_id: a 按所属期备案 document of its 所属期');
+    $r = $c->get("/docexport/zip?decl_no=$no5&status=all");
+    %entries = zip_entries($r->{content}, 'null-filing.zip');
+    is($entries{"$period5/出口货物运输单据/季度运费.pdf"}, sha256_hex($PDF5), 'NULL period_filing_id: the ZIP has it under <所属期>/');
+    $r = $c->get("/docexport/print?decl_no=$no5&status=all");
+    is(scalar(() = $r->{text} =~ /<tr class="by-period">/g), 1, 'NULL period_filing_id: 打印单证 lists it');
+    $c->get("/docexport/zip?decl_no=$no5&status=all");
+    $r = $c->post('/docexport/zipjob', {decl_no => $no5, status => 'all'});
+    is($r->{status}, 303, 'NULL period_filing_id: 开始导出 counts it (a job, not 没有符合条件的报关单)');
+    my ($x5) = ($r->{headers}{location} // '') =~ m{id=(\d+)$};
+    my $j5 = db_value("SELECT job_id FROM docexport_job WHERE id = " . ($x5 // 0)) // 0;
+    for (1 .. 300) { last if (db_value("SELECT status FROM job WHERE id = $j5") // 'failed') =~ /done|failed/; sleep 0.2 }
+    %entries = zip_entries($c->get("/docexport/download?id=" . ($x5 // 0))->{content}, 'null-filing-job.zip');
+    is($entries{"$period5/出口货物运输单据/季度运费.pdf"}, sha256_hex($PDF5), 'NULL period_filing_id: the job\'s ZIP has it too');
+}
+
 # ---------------------------------------------------------------- 导出PDF in catalog order
 
 # A PDF whose page k carries the text $texts[k - 1].
@@ -403,19 +434,68 @@ $r = $c->get("/docexport/job?id=$xid");
 unlike($r->{text}, qr/http-equiv="refresh"/, 'done: no more refreshing');
 like($r->{text}, qr{<a class="button primary" id="job-download" href="/docexport/download\?id=$xid">下载</a>}, 'the 下载 link');
 like($r->{text}, qr{文件保留24小时}, 'says how long it is kept');
+my $kept = var_dir() . "/tmp/docexport/job-$xid.zip";
+ok(-f $kept, 'the ZIP is kept under tmp.dir/docexport');
 $r = $c->get("/docexport/download?id=$xid");
 is($r->{status}, 200, 'download');
-is($r->{headers}{'content-type'}, 'application/zip', 'as application/zip');
+my $h = $r->{headers};
+is($h->{'content-type'}, 'application/zip', 'as application/zip');
+is(length $r->{content}, -s $kept, 'the whole ZIP');
 %entries = zip_entries($r->{content}, 'job.zip');
 is(scalar(grep { m{^\Q$no3\E/出口合同/大合同(\(\d+\))?\.pdf$} && $entries{$_} eq $big_sha } keys %entries), 12, 'the 12 documents, bytes as uploaded');
 is($entries{"$period2/出口货物运输单据/月结运费.pdf"}, sha256_hex($PDF2), 'the 按所属期备案 document');
 ok(exists $entries{'备案目录.xlsx'}, '备案目录.xlsx');
 is(scalar(keys %entries), 14, 'nothing else');
+
+# The job's ZIP is sent by nginx (X-Accel-Redirect to the internal
+# location /_docexport/, nginx/tuishui.conf.in) once docexport has checked
+# the request: the program's headers reach the client all the same.
+like($h->{'content-disposition'}, qr{^attachment; filename="[^"]*"; filename\*=UTF-8''%E5%A4%87%E6%A1%88%E7%9B%AE%E5%BD%95-\d{8}\.zip$}, 'job ZIP: named 备案目录-<date>.zip (RFC 5987)');
+is($h->{'cache-control'}, 'no-store', 'job ZIP: Cache-Control no-store');
+is($h->{'x-content-type-options'}, 'nosniff', 'job ZIP: X-Content-Type-Options');
+is($h->{'x-frame-options'}, 'DENY', 'job ZIP: X-Frame-Options');
+is($h->{'referrer-policy'}, 'same-origin', 'job ZIP: Referrer-Policy');
+like($h->{'content-security-policy'} // '', qr{^default-src 'self';.*frame-ancestors 'none'}, 'job ZIP: Content-Security-Policy');
+like($h->{'x-request-id'} // '', qr/^[0-9a-f]{16}$/, 'job ZIP: X-Request-Id');
+ok(!exists $h->{'x-accel-redirect'}, 'the internal path does not reach the client');
+is($h->{'accept-ranges'}, 'bytes', 'sent by nginx: Accept-Ranges');
+# Nothing spooled: nginx warns "an upstream response is buffered to a
+# temporary file" for a download that went through a fastcgi temp file.
+{
+    open my $fh, '<', var_dir() . '/log/nginx-error.log' or die "nginx-error.log: $!";
+    my @spooled = grep { /buffered to a temporary file/ && m{/docexport/download\?id=$xid } } <$fh>;
+    is(scalar @spooled, 0, 'job ZIP: no nginx temp file (60 MB)');
+}
+# Resumable: a Range request gets 206 and the rest of the file.
+my $size = -s $kept;
+my $head = $c->get("/docexport/download?id=$xid", {Range => 'bytes=0-99'});
+is($head->{status}, 206, 'Range: 206 Partial Content');
+is($head->{headers}{'content-range'}, "bytes 0-99/$size", 'Range: Content-Range');
+is($head->{content}, substr($r->{content}, 0, 100), 'Range: the first 100 bytes');
+my $rest = $c->get("/docexport/download?id=$xid", {Range => 'bytes=100-'});
+is($rest->{status}, 206, 'a resumed download: 206');
+is(sha256_hex($head->{content} . $rest->{content}), sha256_hex($r->{content}), 'resumed: the two parts make the ZIP');
+like($rest->{headers}{'content-disposition'} // '', qr{filename\*=UTF-8''%E5%A4%87}, 'resumed: still named');
+is($rest->{headers}{'x-frame-options'}, 'DENY', 'resumed: with the security headers');
 is($c->get("/docexport/download?id=$xid")->{status}, 200, 'downloadable again');
+# The internal location is not reachable from outside: nginx's 404 page,
+# for the owner and everyone else.
+for my $who ([owner => $c], [other => $other], [visitor => client()]) {
+    $r = $who->[1]->get("/_docexport/job-$xid.zip");
+    is($r->{status}, 404, "GET /_docexport/job-<id>.zip ($who->[0]): 404");
+    like($r->{text} // '', qr{<h1>页面不存在</h1>}, "($who->[0]): the 404 page, not the ZIP");
+}
 is($other->get("/docexport/job?id=$xid")->{status}, 404, 'another enterprise: the job page 404');
-is($other->get("/docexport/download?id=$xid")->{status}, 404, 'another enterprise: the download 404');
-my $kept = var_dir() . "/tmp/docexport/job-$xid.zip";
-ok(-f $kept, 'the ZIP is kept under tmp.dir/docexport');
+$r = $other->get("/docexport/download?id=$xid");
+is($r->{status}, 404, 'another enterprise: the download 404');
+like($r->{text}, qr{导出任务不存在}, 'another enterprise: the program\'s 404 page, no ZIP');
+# The file present: a ZIP gone from the folder (not yet marked removed)
+# is refused by the program, not by nginx.
+rename $kept, "$kept.away" or die "rename: $!";
+$r = $c->get("/docexport/download?id=$xid");
+rename "$kept.away", $kept or die "rename: $!";
+is($r->{status}, 404, 'the ZIP file gone: 404');
+like($r->{text}, qr{已过期.*超过保留期限}, 'the ZIP file gone: said as 已过期');
 
 # Expiry: refused after expires_at, removed by the worker's sweep (every
 # worker.sweep_interval; here ts-worker --sweep-once; tests/http/sweep.t).

@@ -212,7 +212,8 @@ subtest 'unknown page → 404 Chinese error page' => sub {
     like($text, qr/ \Q$id\E WARN CSRF/, 'the same id is on the log line of the refusal');
     # Paths no program owns are answered by nginx itself (nginx/errors/):
     # the same Chinese page, headers and request id.
-    for my $path ('/no-such-module/', '/no-such-module', '/cgi-bin/login.fcgi', '/static/no-such.css') {
+    for my $path ('/no-such-module/', '/no-such-module', '/cgi-bin/login.fcgi', '/static/no-such.css',
+        '/_docexport/job-1.zip') {    # internal: only docexport's X-Accel-Redirect reaches it
         my $r = $c->get($path);
         error_page_ok($r, 404, '页面不存在', '您要找的页面不存在', "GET $path (nginx)");
         security_headers_ok($r, "GET $path (nginx 404)");

@@ -25,6 +25,7 @@ sub security_headers_ok {
         like($csp, qr/default-src 'self'/, 'CSP default-src self');
         like($csp, qr/script-src 'self'(;|$)/, 'CSP script-src self only');
         like($csp, qr/frame-ancestors 'none'/, "CSP frame-ancestors 'none'");
+        like($csp, qr/base-uri 'none'/, "CSP base-uri 'none'");
         unlike($csp, qr/unsafe-inline|unsafe-eval/, 'CSP: no unsafe-inline / unsafe-eval');
         is($h->{'x-frame-options'}, 'DENY', 'X-Frame-Options DENY');
         is($h->{'x-content-type-options'}, 'nosniff', 'X-Content-Type-Options nosniff');

@@ -295,7 +295,7 @@ static bool rate_values(struct rates *r, size_t row, const char *const *v, struc
         row_error(&r->err, row, "起始日期或截止日期不是有效日期（应为 YYYY-MM-DD）");
         return false;
     }
-    const char *start = r->lib->effective_from;
+    const char *start = r->lib->effective_from ? r->lib->effective_from : "";
     bool earlier = from[0] && strcmp(from, start) < 0;
     snprintf(out->from, sizeof out->from, "%s", from[0] && !earlier ? from : start);
     snprintf(out->listed, sizeof out->listed, "%s", earlier ? from : "");

@@ -27,8 +27,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
 #define PAGE_SIZE        20
 #define AUDIT_ROWS       50
 #define LIST_URL         "/operator/"
@@ -727,28 +725,13 @@ static void set_report(struct ts_ctx *c, const struct ts_refimport_report *rep)
     }
 }
 
-/* The file of an import as its display name (cut to the column) and its
- * sha256; the reason when there is no usable file. */
-static const char *check_import_file(struct ts_ctx *c, struct ts_upload *u, char sha[65])
+/* The reason an import has no usable file, or NULL. */
+static const char *check_import_file(const struct ts_upload *u)
 {
     if (!u)
         return "请选择要导入的文件（xlsx或csv）";
     if (u->size > IMPORT_MAX_BYTES)
         return "文件不能大于20M";
-    FILE *f = fopen(u->path, "rb");
-    if (!f)
-        return "文件读取失败，请重新上传";
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned char buf[65536], dig[32];
-    size_t n;
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        EVP_DigestUpdate(md, buf, n);
-    EVP_DigestFinal_ex(md, dig, NULL);
-    EVP_MD_CTX_free(md);
-    fclose(f);
-    for (int i = 0; i < 32; i++)
-        snprintf(sha + 2 * i, 3, "%02x", dig[i]);
     return NULL;
 }
 
@@ -759,8 +742,7 @@ static enum ts_result rates_import(struct ts_ctx *c)
 {
     struct ts_upload *u = import_file(c);
     struct ts_refimport_report rep;
-    char sha[65];
-    const char *why = check_import_file(c, u, sha);
+    const char *why = check_import_file(u);
     if (why || ts_arg_has_errors(c)) {
         if (why)
             ts_arg_error(c, "file", why);
@@ -770,7 +752,6 @@ static enum ts_result rates_import(struct ts_ctx *c)
         .version = ts_arg_str(c, "version"),
         .effective_from = ts_arg_str(c, "effective_from"),
         .source = cut_name(c, u->filename[0] ? u->filename : "未命名文件"),
-        .sha256 = sha,
         .note = ts_arg_str(c, "note"),
         .user_id = c->session->user_id,
     };
@@ -786,7 +767,7 @@ static enum ts_result rates_import(struct ts_ctx *c)
                                      "import version=%s effective_from=%s rows=%zu closed=%zu"
                                      " file=%s sha256=%s",
                                      lib.version, lib.effective_from, rep.imported, rep.closed,
-                                     lib.source, sha)) < 0)
+                                     lib.source, rep.sha256)) < 0)
         return TS_FAIL;
     return ts_ui_done(
         c,
@@ -845,8 +826,7 @@ static enum ts_result fx_import(struct ts_ctx *c)
 {
     struct ts_upload *u = import_file(c);
     struct ts_refimport_report rep;
-    char sha[65];
-    const char *why = check_import_file(c, u, sha);
+    const char *why = check_import_file(u);
     if (why) {
         ts_arg_error(c, "file", why);
         return fx_page(c, "", "") == TS_OK ? TS_ROLLBACK : TS_FAIL;
@@ -864,7 +844,7 @@ static enum ts_result fx_import(struct ts_ctx *c)
                                      "import rows=%zu added=%zu changed=%zu unchanged=%zu file=%s"
                                      " sha256=%s%s%s",
                                      rep.imported, rep.added, rep.changed, rep.unchanged, source,
-                                     sha, rep.changed ? " changes: " : "", rep.changes)) < 0)
+                                     rep.sha256, rep.changed ? " changes: " : "", rep.changes)) < 0)
         return TS_FAIL;
     return ts_ui_done(c,
                       ts_arena_printf(c->arena,

@@ -5,6 +5,7 @@
 #include "ts_arena.h"
 #include "ts_buf.h"
 #include "ts_codes.h"
+#include "ts_crypto.h"
 #include "ts_csv.h"
 #include "ts_db.h"
 #include "ts_log.h"
@@ -16,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #define HEADER_SEARCH_ROWS 30 /* the header is within the first rows */
 #define MAX_COLUMNS        12
@@ -183,6 +186,30 @@ static bool read_table(struct table *t, const char *path, const char *no_header)
     else if (!t->refused && t->rows == 0)
         t->refused = "表中没有数据行";
     return !t->refused;
+}
+
+/* The file's sha256 in hex (out "" when it cannot be read): the audit
+ * row and rebate_library name the exact file imported. */
+static void file_sha256(const char *path, char out[65])
+{
+    unsigned char buf[65536], md[32];
+    size_t n;
+    bool ok = false;
+    FILE *f = fopen(path, "rb");
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    out[0] = '\0';
+    if (!f || !ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+        goto out;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (EVP_DigestUpdate(ctx, buf, n) != 1)
+            goto out;
+    ok = !ferror(f) && EVP_DigestFinal_ex(ctx, md, NULL) == 1;
+out:
+    if (ok)
+        ts_crypto_hex(md, sizeof md, out);
+    EVP_MD_CTX_free(ctx);
+    if (f)
+        fclose(f);
 }
 
 /* ---- errors ------------------------------------------------------- */
@@ -404,7 +431,7 @@ static int write_rates(struct ts_db *db, struct rates *r, struct ts_refimport_re
                    "INSERT INTO rebate_library (version, effective_from, rows_count, source,"
                    " file_sha256, note, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    TS_ARGS(TS_STR(lib->version), TS_STR(lib->effective_from), TS_I64(r->n),
-                           TS_STR(lib->source), TS_STR(lib->sha256),
+                           TS_STR(lib->source), TS_STR(rep->sha256[0] ? rep->sha256 : NULL),
                            TS_STR(lib->note && lib->note[0] ? lib->note : NULL),
                            TS_I64(lib->user_id)),
                    NULL) < 0 ||
@@ -449,6 +476,7 @@ int ts_refimport_rates(struct ts_db *db, struct ts_arena *a, const char *path,
         .a = a, .cols = rate_columns, .ncols = R_NCOLS, .on_row = rate_row, .ctx = &r};
     r.t = &t;
     *rep = (struct ts_refimport_report){0};
+    file_sha256(path, rep->sha256);
     if ((rep->refused = check_version(db, a, lib, &db_error)))
         return db_error ? -1 : TS_REFIMPORT_REFUSED;
     if (!read_table(&t, path,
@@ -631,6 +659,7 @@ int ts_refimport_fx(struct ts_db *db, struct ts_arena *a, const char *path, cons
     struct table t = {.a = a, .cols = fx_columns, .ncols = X_NCOLS, .on_row = fx_row, .ctx = &x};
     x.t = &t;
     *rep = (struct ts_refimport_report){0};
+    file_sha256(path, rep->sha256);
     if (!read_table(&t, path, "未找到表头：请上传含“币制、月份、汇率”列的汇率表")) {
         rep->refused = t.refused;
         goto out;

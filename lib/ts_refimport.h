@@ -38,6 +38,7 @@ struct ts_refimport_report {
     size_t closed;                    /* 文库: earlier entries ended the day before */
     size_t added, changed, unchanged; /* 汇率 */
     const char *changes; /* 汇率: "502 202601 7.100000->7.120000; ..." for the audit */
+    char sha256[65];     /* of the file read ("" if it could not be read) */
     struct ts_refimport_error *errors;
     size_t nerrors;
 };
@@ -47,7 +48,6 @@ struct ts_refimport_library {
     const char *version;        /* 文库版本号, checked here */
     const char *effective_from; /* 生效日期 YYYY-MM-DD */
     const char *source;         /* the file's name */
-    const char *sha256;         /* of the file, or NULL */
     const char *note;           /* 备注, may be "" */
     int64_t user_id;
 };

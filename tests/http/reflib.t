@@ -230,6 +230,7 @@ $r = $ops->follow($r);
 like $r->{text}, qr/导入成功：文库版本 \Q$v1\E，共 5 条，自 \Q$D\E 起执行；此前版本有 \d+ 条于前一日截止/, 'the flash says what was imported';
 is db_value("SELECT COUNT(*) FROM rebate_rate WHERE version = '$v1'"), 5, 'five entries';
 is db_value("SELECT rows_count FROM rebate_library WHERE version = '$v1'"), 5, 'the version counts them';
+is db_value("SELECT file_sha256 FROM rebate_library WHERE version = '$v1'"), sha256_hex($good), 'and names the exact file';
 is db_value("SELECT COUNT(*) FROM rebate_rate WHERE version <> '$v1' AND (effective_to IS NULL OR effective_to >= '$D')"), 0,
     'no earlier entry is in force on the new version\'s first day';
 is db_value("SELECT DATE_FORMAT(effective_to, '%Y-%m-%d') FROM rebate_rate WHERE version = '$before' AND hs_code = '8541430000'"), $D1,

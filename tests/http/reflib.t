@@ -101,6 +101,72 @@ $r = $anon->get('/inquiry/rates?hs=854143&date=2026-02-30');
 is $r->{status}, 200, 'a bad date is shown, not a 400';
 like $r->{text}, qr/查询日期/, '... with the field named';
 
+# ---------------------------------------------------------------- the lookups
+# lib/ts_reflib as the rebate modules call it, through ts-admin lookup.
+
+my $ADMIN = ($ENV{TS_BUILD} // "$FindBin::Bin/../../build") . '/tools/ts-admin';
+$ENV{TUISHUI_CONF} //= var_dir() . '/etc/tuishui.hdf';
+
+# The tool's line (decoded) and exit status.
+sub lookup {
+    open my $fh, '-|', $ADMIN, 'lookup', @_ or die "ts-admin: $!";
+    my $out = do { local $/; <$fh> } // '';
+    close $fh;
+    chomp $out;
+    return (Encode::decode_utf8($out), $? >> 8);
+}
+
+my ($line, $rc) = lookup(qw(rate 8541430000 2024-11-30));
+like $line, qr/^8541430000\t2024A\t13\t13\t2024-01-01\t2024-11-30\t/, 'ts_reflib_rate: 13% the day before the change';
+($line) = lookup(qw(rate 8541430000 2024-12-01));
+like $line, qr/^8541430000\t2024B\t13\t9\t2024-12-01\t2026-03-31\t/, '... 9% on the day';
+($line) = lookup(qw(rate 8541490000 2025-01-01));
+like $line, qr/^8541\t2024B\t13\t13\t/, '... the heading for a code without an entry';
+($line) = lookup(qw(rate 7606125000 2025-01-01));
+like $line, qr/^7606125000\t2024B\t13\t0\t/, '... 铝材 without rebate since 2024-12-01';
+(undef, $rc) = lookup(qw(rate 0101210010 2023-12-31));
+is $rc, 1, '... none before the first version';
+(undef, $rc) = lookup(qw(rate 99 2025-01-01));
+is $rc, 1, '... none for a chapter without entries';
+($line) = lookup(qw(fx USD 202612));
+is $line, '6.920300', 'ts_reflib_fx: USD by its ISO code';
+($line) = lookup(qw(fx 502 202612));
+is $line, '6.920300', '... and by customs\' 502';
+($line) = lookup(qw(fx 116 202612));
+is $line, '0.046402', '... 日本元 per unit';
+(undef, $rc) = lookup(qw(fx USD 190001));
+is $rc, 1, '... no rate for a month without one';
+(undef, $rc) = lookup(qw(fx XYZ 202612));
+is $rc, 1, '... nor for an unknown currency';
+($line) = lookup(qw(code currency USD));
+is $line, "502\t美元", 'ts_reflib_code: 币制 USD is 502 美元';
+($line) = lookup(qw(code currency 142));
+is $line, "142\t人民币", '... 142 人民币';
+($line) = lookup(qw(code currency 300));
+is $line, "300\t欧元", '... 300 欧元';
+($line) = lookup(qw(code currency HKD));
+is $line, "110\t港币", '... HKD is 110';
+($line) = lookup(qw(code trade_mode 9610));
+is $line, "9610\t跨境贸易电子商务", '... 监管方式 9610';
+($line) = lookup(qw(code transac_mode 3));
+is $line, "3\tFOB", '... 成交方式 3 FOB';
+($line) = lookup(qw(code trans_mode 5));
+is $line, "5\t航空运输", '... 运输方式 5 航空运输';
+($line) = lookup(qw(code unit 035));
+is $line, "035\t千克", '... 计量单位 035 千克';
+($line) = lookup(qw(code country USA));
+is $line, "502\t美国", '... 国别地区 USA is 502 美国';
+($line) = lookup(qw(code customs_district 2200));
+is $line, "2200\t上海海关", '... 关区 2200';
+($line) = lookup(qw(code tax_bureau 15101000000));
+is $line, "15101000000\t国家税务总局成都市税务局", '... 税务机关';
+(undef, $rc) = lookup(qw(code currency ABC));
+is $rc, 1, '... an unknown code is unknown';
+db_do("UPDATE code_list SET status = 'disabled' WHERE list = 'currency' AND code = '609'");
+(undef, $rc) = lookup(qw(code currency NZD));
+is $rc, 1, '... and so is a disabled one';
+db_do("UPDATE code_list SET status = 'normal' WHERE list = 'currency' AND code = '609'");
+
 # ---------------------------------------------------------------- who may
 
 my $ent = login('ent-admin-production');

@@ -1,5 +1,5 @@
 <h1>出口退税率查询</h1>
-<p class="breadcrumb">综合查询 › 公共查询 › 出口退税率查询</p>
+<p class="breadcrumb">综合查询 › 公共查询 › 出口退税率查询<?cs if:!User.LoginName ?>（<a href="/login/">登录</a>）<?cs /if ?></p>
 <p class="hint" id="version"><?cs if:Version.Name ?>商品码版本号：<strong><?cs var:Version.Name ?></strong>（<?cs var:Query.date ?> 执行的出口退税率文库，自 <?cs var:Version.From ?> 起执行）<?cs else ?><?cs var:Query.date ?> 没有执行中的出口退税率文库。<?cs /if ?></p>
 <div class="toolbar">
   <form method="get" action="<?cs var:Query.action ?>" role="search">

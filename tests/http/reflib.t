@@ -73,7 +73,7 @@ $r = $anon->get('/inquiry/rates?hs=8541430000&date=2026-04-01');
 like applies($r->{text}), qr/退税率 0%，文库版本 2026A/, '8541430000 on 2026-04-01: 0 (2026A)';
 my @rows = rows_of($r->{text}, 'rates');
 # (2026A is open on a fresh stack; an earlier run of this test closed it.)
-my $end2026 = db_value(q{SELECT IFNULL(DATE_FORMAT(effective_to, '%Y-%m-%d'), '') FROM rebate_rate WHERE version = '2026A' AND hs_code = '8541430000'});
+my $end2026 = db_value(q{SELECT IFNULL(DATE_FORMAT(effective_to, '%Y-%m-%d'), '') FROM rebate_rate WHERE version = '2026A' AND hs_code = '8541430000'}) // '';
 is_deeply [map { [@$_[0, 1, 2, 3, 4, 5, 6, 7]] } @rows],
     [['8541430000', '已装在组件内或组装成块的光电池', '个', '13', '0', '2026-04-01', $end2026, '2026A']],
     'the list shows 商品编码, 商品名称, 计量单位, 征税率, 退税率, dates and the version';

@@ -31,8 +31,8 @@
 #define AUDIT_ROWS       50
 #define LIST_URL         "/operator/"
 #define NOT_FOUND        "企业不存在。"
-#define RATES_URL        "/operator/rates"
-#define FX_URL           "/operator/fx"
+#define RATES_URL        "/operator/ref/"
+#define FX_URL           "/operator/ref/fx"
 #define RATE_ROWS        50
 #define FX_ROWS          500
 #define ERRORS_SHOWN     500
@@ -637,7 +637,7 @@ static enum ts_result rates_page(struct ts_ctx *c, const char *hs, const char *n
     return ts_ui_page(c, "出口退税率文库", "operator/rates.cs");
 }
 
-/* GET /operator/rates — 出口退税率文库: the entries in force on a date. */
+/* GET /operator/ref/ — 出口退税率文库: the entries in force on a date. */
 static enum ts_result rates_list(struct ts_ctx *c)
 {
     const char *hs = ts_arg_str(c, "hs"), *why;
@@ -648,7 +648,7 @@ static enum ts_result rates_list(struct ts_ctx *c)
     return rates_page(c, hs, ts_arg_str(c, "name"), ts_arg_str(c, "date"));
 }
 
-/* GET /operator/rates/history?hs= — one code's rates over time: every
+/* GET /operator/ref/history?hs= — one code's rates over time: every
  * entry of the code and of its shorter prefixes, in every version, and the
  * rate that applies on the date asked (longest prefix in force). */
 static enum ts_result rates_history(struct ts_ctx *c)
@@ -735,7 +735,7 @@ static const char *check_import_file(const struct ts_upload *u)
     return NULL;
 }
 
-/* POST /operator/rates/import — 导入出口退税率文库: a new version from an
+/* POST /operator/ref/import — 导入出口退税率文库: a new version from an
  * xlsx or csv, all rows or none; the earlier versions' entries end the day
  * before its 生效日期. */
 static enum ts_result rates_import(struct ts_ctx *c)
@@ -814,13 +814,13 @@ static enum ts_result fx_page(struct ts_ctx *c, const char *cur, const char *yea
     return ts_ui_page(c, "汇率", "operator/fx.cs");
 }
 
-/* GET /operator/fx — 汇率. */
+/* GET /operator/ref/fx — 汇率. */
 static enum ts_result fx_list(struct ts_ctx *c)
 {
     return fx_page(c, ts_arg_str(c, "currency"), ts_arg_str(c, "year"));
 }
 
-/* POST /operator/fx/import — 导入汇率: each (币制, 月份) added or replaced,
+/* POST /operator/ref/fx/import — 导入汇率: each (币制, 月份) added or replaced,
  * all rows or none; replaced rates are named in the audit row. */
 static enum ts_result fx_import(struct ts_ctx *c)
 {
@@ -856,7 +856,7 @@ static enum ts_result fx_import(struct ts_ctx *c)
 
 /* ---- 参考库: 代码表 ---------------------------------------------------- */
 
-/* GET /operator/codes?list= — a code list (币制 by default). */
+/* GET /operator/ref/codes?list= — a code list (币制 by default). */
 static enum ts_result codes_list(struct ts_ctx *c)
 {
     enum ts_reflib_list list = ts_reflib_list_from_name(ts_arg_str(c, "list"));
@@ -970,12 +970,12 @@ static const struct ts_action actions[] = {
     {"status", TS_POST, "operator.edit", status_params, ent_status, 0},
     {"audit", TS_GET, "audit", NULL, audit_page, 0},
     {"audit", TS_POST, "audit", NULL, audit_verify, 0},
-    {"rates", TS_GET, "reflib", rates_params, rates_list, TS_QUERY_FORM},
-    {"rates/history", TS_GET, "reflib", history_params, rates_history, 0},
-    {"rates/import", TS_POST, "reflib.edit", rates_import_params, rates_import, TS_MULTIPART},
-    {"fx", TS_GET, "reflib", fx_params, fx_list, TS_QUERY_FORM},
-    {"fx/import", TS_POST, "reflib.edit", NULL, fx_import, TS_MULTIPART},
-    {"codes", TS_GET, "reflib", codes_params, codes_list, 0},
+    {"ref/", TS_GET, "reflib", rates_params, rates_list, TS_QUERY_FORM},
+    {"ref/history", TS_GET, "reflib", history_params, rates_history, 0},
+    {"ref/import", TS_POST, "reflib.edit", rates_import_params, rates_import, TS_MULTIPART},
+    {"ref/fx", TS_GET, "reflib", fx_params, fx_list, TS_QUERY_FORM},
+    {"ref/fx/import", TS_POST, "reflib.edit", NULL, fx_import, TS_MULTIPART},
+    {"ref/codes", TS_GET, "reflib", codes_params, codes_list, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

@@ -76,7 +76,7 @@ const struct ts_perm ts_perm_table[] = {
     {"operator", "运维管理", "企业管理", "/operator/", OPS, true},
     {"operator.edit", "运维管理", "新增/修改/停用企业", NULL, OPS, true},
     {"audit", "运维管理", "审计日志", "/operator/audit", OPS, true},
-    {"reflib", "运维管理", "参考库", "/operator/rates", OPS, true},
+    {"reflib", "运维管理", "参考库", "/operator/ref/", OPS, true},
     {"reflib.edit", "运维管理", "导入退税率文库/汇率", NULL, OPS, true},
 };
 

@@ -2,7 +2,7 @@
 <h1>参考库</h1>
 <?cs include:"operator/reflib_tabs.cs" ?>
 <div class="toolbar">
-  <form method="get" action="/operator/codes">
+  <form method="get" action="/operator/ref/codes">
     <label for="q-list">代码表</label>
     <select id="q-list" name="list">
       <?cs each:l = Lists ?><option value="<?cs var:l.name ?>"<?cs if:l.Sel ?> selected<?cs /if ?>><?cs var:l.label ?></option><?cs /each ?>

@@ -3,7 +3,7 @@
 <h1>参考库</h1>
 <?cs include:"operator/reflib_tabs.cs" ?>
 <div class="toolbar">
-  <form method="get" action="/operator/fx" role="search">
+  <form method="get" action="/operator/ref/fx" role="search">
     <label for="q-currency">币制</label>
     <select id="q-currency" name="currency">
       <option value="">全部</option>
@@ -26,7 +26,7 @@
 <?cs if:CanImport ?>
 <h2>导入汇率</h2>
 <?cs include:"operator/import_report.cs" ?>
-<form method="post" action="/operator/fx/import" enctype="multipart/form-data" class="form import">
+<form method="post" action="/operator/ref/fx/import" enctype="multipart/form-data" class="form import">
   <?cs call:csrf() ?>
   <div class="field">
     <label for="f-file"><span class="req">*</span>汇率文件</label>

@@ -3,14 +3,14 @@
 <?cs include:"operator/reflib_tabs.cs" ?>
 <h2>商品编码 <?cs var:Query.hs ?> 的税率历史</h2>
 <div class="toolbar">
-  <form method="get" action="/operator/rates/history">
+  <form method="get" action="/operator/ref/history">
     <label for="h-hs">商品编码</label>
     <input type="search" id="h-hs" name="hs" value="<?cs var:Query.hs ?>" maxlength="10" size="12">
     <label for="h-date">适用日期</label>
     <input type="date" id="h-date" name="date" value="<?cs var:Query.date ?>">
     <button type="submit">查看</button>
   </form>
-  <a href="/operator/rates">返回文库</a>
+  <a href="/operator/ref/">返回文库</a>
 </div>
 <p class="hint" id="applies"><?cs if:Applies.hs_code ?><?cs var:Query.date ?> 适用：<?cs var:Applies.hs_code ?> <?cs var:Applies.goods_name ?>，征税率 <?cs var:Applies.levy_pct ?>%，退税率 <?cs var:Applies.rebate_pct ?>%（文库版本 <?cs var:Applies.version ?>，<?cs var:Applies.effective_from ?> 至 <?cs if:Applies.effective_to ?><?cs var:Applies.effective_to ?><?cs else ?>今<?cs /if ?>）<?cs else ?><?cs var:Query.date ?> 没有适用于该商品编码的文库条目。<?cs /if ?></p>
 <table class="list" id="history">

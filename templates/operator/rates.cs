@@ -4,7 +4,7 @@
 <?cs include:"operator/reflib_tabs.cs" ?>
 <p class="hint" id="current-version"><?cs if:Current.Version ?>当前执行的文库版本：<strong><?cs var:Current.Version ?></strong>（自 <?cs var:Current.From ?> 起执行）<?cs else ?>尚未导入出口退税率文库。<?cs /if ?></p>
 <div class="toolbar">
-  <form method="get" action="/operator/rates" role="search">
+  <form method="get" action="/operator/ref/" role="search">
     <label for="q-hs">商品编码</label>
     <input type="search" id="q-hs" name="hs" value="<?cs var:Query.hs ?>" maxlength="10" size="12" placeholder="前若干位">
     <label for="q-name">商品名称</label>
@@ -13,7 +13,7 @@
     <input type="date" id="q-date" name="date" value="<?cs var:Query.date ?>">
     <button type="submit">查询</button>
   </form>
-  <form method="get" action="/operator/rates/history">
+  <form method="get" action="/operator/ref/history">
     <label for="h-hs">税率历史</label>
     <input type="search" id="h-hs" name="hs" maxlength="10" size="12" placeholder="商品编码">
     <button type="submit">查看</button>
@@ -33,7 +33,7 @@
   <tbody>
   <?cs each:r = Rates ?>
     <tr>
-      <td><a href="/operator/rates/history?hs=<?cs var:url_escape(r.hs_code) ?>&amp;date=<?cs var:url_escape(Query.date) ?>"><?cs var:r.hs_code ?></a></td>
+      <td><a href="/operator/ref/history?hs=<?cs var:url_escape(r.hs_code) ?>&amp;date=<?cs var:url_escape(Query.date) ?>"><?cs var:r.hs_code ?></a></td>
       <td><?cs var:r.goods_name ?></td><td><?cs var:r.unit ?></td>
       <td class="num"><?cs var:r.levy_pct ?></td><td class="num"><?cs var:r.rebate_pct ?></td>
       <td><?cs var:r.effective_from ?></td><td><?cs var:r.effective_to ?></td>
@@ -45,8 +45,8 @@
 </table>
 <nav class="pager" aria-label="分页">
   第 <?cs var:Pager.Page ?> / <?cs var:Pager.Pages ?> 页
-  <?cs if:Pager.Prev ?><a href="/operator/rates?hs=<?cs var:url_escape(Query.hs) ?>&amp;name=<?cs var:url_escape(Query.name) ?>&amp;date=<?cs var:url_escape(Query.date) ?>&amp;page=<?cs var:Pager.Prev ?>">上一页</a><?cs /if ?>
-  <?cs if:Pager.Next ?><a href="/operator/rates?hs=<?cs var:url_escape(Query.hs) ?>&amp;name=<?cs var:url_escape(Query.name) ?>&amp;date=<?cs var:url_escape(Query.date) ?>&amp;page=<?cs var:Pager.Next ?>">下一页</a><?cs /if ?>
+  <?cs if:Pager.Prev ?><a href="/operator/ref/?hs=<?cs var:url_escape(Query.hs) ?>&amp;name=<?cs var:url_escape(Query.name) ?>&amp;date=<?cs var:url_escape(Query.date) ?>&amp;page=<?cs var:Pager.Prev ?>">上一页</a><?cs /if ?>
+  <?cs if:Pager.Next ?><a href="/operator/ref/?hs=<?cs var:url_escape(Query.hs) ?>&amp;name=<?cs var:url_escape(Query.name) ?>&amp;date=<?cs var:url_escape(Query.date) ?>&amp;page=<?cs var:Pager.Next ?>">下一页</a><?cs /if ?>
 </nav>
 <h2>文库版本</h2>
 <table class="list" id="versions">
@@ -60,7 +60,7 @@
 <?cs if:CanImport ?>
 <h2>导入出口退税率文库</h2>
 <?cs include:"operator/import_report.cs" ?>
-<form method="post" action="/operator/rates/import" enctype="multipart/form-data" class="form import">
+<form method="post" action="/operator/ref/import" enctype="multipart/form-data" class="form import">
   <?cs call:csrf() ?>
   <?cs call:field_text("version", "文库版本号", 1, 16) ?>
   <div class="field<?cs if:Form.Err.effective_from ?> has-error<?cs /if ?>">

@@ -173,28 +173,28 @@ my $ent = login('ent-admin-production');
 $r = $ent->get('/inquiry/');
 is $r->{status}, 200, 'enterprise: 综合查询 opens';
 like $r->{text}, qr/出口退税率查询/, '... on 出口退税率查询';
-is $ent->get('/operator/rates')->{status}, 403, 'enterprise: the operator\'s 参考库 is refused';
-$r = import_file($ent, '/operator/rates/import', 'x.csv', csv(['商品编码', '商品名称', '征税率', '退税率']),
+is $ent->get('/operator/ref/')->{status}, 403, 'enterprise: the operator\'s 参考库 is refused';
+$r = import_file($ent, '/operator/ref/import', 'x.csv', csv(['商品编码', '商品名称', '征税率', '退税率']),
     version => "E$run", effective_from => '2098-01-01');
 is $r->{status}, 403, 'enterprise: importing a 文库 is refused';
-$r = import_file($ent, '/operator/fx/import', 'x.csv', csv(['币制', '月份', '汇率']));
+$r = import_file($ent, '/operator/ref/fx/import', 'x.csv', csv(['币制', '月份', '汇率']));
 is $r->{status}, 403, 'enterprise: importing exchange rates is refused';
 my $tax = login('tax-officer');
 is $tax->get('/inquiry/rates')->{status}, 200, 'tax officer: the public query opens';
-is $tax->get('/operator/rates')->{status}, 403, 'tax officer: 参考库 is refused';
-$r = $anon->post_multipart('/operator/rates/import', [[version => 'X1'], [file => {filename => 'a.csv', content => 'a'}]]);
+is $tax->get('/operator/ref/')->{status}, 403, 'tax officer: 参考库 is refused';
+$r = $anon->post_multipart('/operator/ref/import', [[version => 'X1'], [file => {filename => 'a.csv', content => 'a'}]]);
 ok $r->{status} == 303 || $r->{status} == 403, 'a visitor cannot import';
 is db_value("SELECT COUNT(*) FROM rebate_library WHERE version IN ('E$run', 'X1')"), 0, 'nothing of theirs was stored';
 
 # ---------------------------------------------------------------- operator: view
 
 my $ops = login('operator');
-$r = $ops->get('/operator/rates?hs=8507&date=2025-06-01');
+$r = $ops->get('/operator/ref/?hs=8507&date=2025-06-01');
 is $r->{status}, 200, 'operator: 参考库 opens';
 like $r->{text}, qr/当前执行的文库版本：<strong>/, 'the version in force today is named';
 @rows = rows_of($r->{text}, 'rates');
 ok @rows >= 3 && $rows[-1][4] eq '9', '8507 on 2025-06-01: the 锂电池 entries at 9%';
-$r = $ops->get('/operator/rates/history?hs=8541430000&date=2025-01-01');
+$r = $ops->get('/operator/ref/history?hs=8541430000&date=2025-01-01');
 is $r->{status}, 200, 'a code\'s history opens';
 @rows = rows_of($r->{text}, 'history');
 my @own = grep { $_->[0] eq '8541430000' } @rows;
@@ -203,15 +203,18 @@ is_deeply [map { [$_->[4], $_->[5], $_->[6], $_->[8]] } @own[0 .. 2]],
     'its rates over time: 13 → 9 → 0 with the dates and versions';
 ok grep({ $_->[0] eq '8541' } @rows), 'the 8541 heading\'s entries are in the history too';
 like applies($r->{text}), qr/2025-01-01 适用：8541430000 .*退税率 9%/, 'the rate on the asked date';
-$r = $ops->get('/operator/codes?list=currency');
+for my $page ('/operator/ref/', '/operator/ref/fx', '/operator/ref/codes') {
+    like $ops->get($page)->{text}, qr{<li class="active"><a href="/operator/ref/">参考库</a></li>}, "$page: 参考库 is the menu entry lit";
+}
+$r = $ops->get('/operator/ref/codes?list=currency');
 like $r->{text}, qr{<td>502</td><td>USD</td><td>美元</td>}, '币制 502 USD 美元';
 like $r->{text}, qr{<td>142</td><td>CNY</td><td>人民币</td>}, '币制 142 CNY 人民币';
-$r = $ops->get('/operator/codes?list=trade_mode');
+$r = $ops->get('/operator/ref/codes?list=trade_mode');
 like $r->{text}, qr{<td>0110</td><td></td><td>一般贸易</td>}, '监管方式 0110 一般贸易';
 like $r->{text}, qr{<td>9810</td>}, '监管方式 9810';
-$r = $ops->get('/operator/codes?list=trans_mode');
+$r = $ops->get('/operator/ref/codes?list=trans_mode');
 like $r->{text}, qr{<td>2</td><td></td><td>水路运输</td>}, '运输方式 2 水路运输';
-$r = $ops->get('/operator/codes?list=customs_district');
+$r = $ops->get('/operator/ref/codes?list=customs_district');
 like $r->{text}, qr{<td>2200</td><td></td><td>上海海关</td>}, '关区 2200 上海海关';
 
 # ---------------------------------------------------------------- operator: 文库 import
@@ -246,7 +249,7 @@ my $bad = csv(
     ['8703800010', '纯电动小轿车', '辆', '13', '13', '', '2020-01-01'],
     ['8541430000', '重复', '个', '13', '9', '', ''],
 );
-$r = import_file($ops, '/operator/rates/import', '错误文库.csv', $bad, version => $v1, effective_from => $D);
+$r = import_file($ops, '/operator/ref/import', '错误文库.csv', $bad, version => $v1, effective_from => $D);
 is $r->{status}, 200, 'a file with bad rows: the form again';
 like $r->{text}, qr/共8行数据，其中7行有误，未导入任何数据/, 'the report counts the rows and says nothing was imported';
 my @report = rows_of($r->{text}, 'import-report');
@@ -261,23 +264,23 @@ like $report[6][1], qr/商品编码 8541430000 与第5行重复/, 'row 9: a dupl
 is db_value('SELECT COUNT(*) FROM rebate_library'), $versions, 'nothing imported';
 is input_value($r->{text}, 'version'), $v1, 'the typed version is still in the form';
 
-$r = import_file($ops, '/operator/rates/import', '缺列.csv', csv(['商品编码', '商品名称', '征税率'], ['8541', 'x', '13']),
+$r = import_file($ops, '/operator/ref/import', '缺列.csv', csv(['商品编码', '商品名称', '征税率'], ['8541', 'x', '13']),
     version => $v1, effective_from => $D);
 like $r->{text}, qr/缺少必需的列：退税率/, 'a missing column is named';
-$r = import_file($ops, '/operator/rates/import', '无表头.csv', csv(['a', 'b'], ['1', '2']), version => $v1, effective_from => $D);
+$r = import_file($ops, '/operator/ref/import', '无表头.csv', csv(['a', 'b'], ['1', '2']), version => $v1, effective_from => $D);
 like $r->{text}, qr/未找到表头/, 'no header: refused';
-$r = import_file($ops, '/operator/rates/import', '空.csv', csv(['商品编码', '商品名称', '征税率', '退税率']),
+$r = import_file($ops, '/operator/ref/import', '空.csv', csv(['商品编码', '商品名称', '征税率', '退税率']),
     version => $v1, effective_from => $D);
 like $r->{text}, qr/表中没有数据行/, 'a header without rows: refused';
-$r = import_file($ops, '/operator/rates/import', 'a.csv', $good, version => $v1, effective_from => '2024-06-01');
+$r = import_file($ops, '/operator/ref/import', 'a.csv', $good, version => $v1, effective_from => '2024-06-01');
 like $r->{text}, qr/生效日期须晚于最新版本 \S+ 的生效日期/, 'a version that does not start after the newest: refused';
-$r = import_file($ops, '/operator/rates/import', 'a.csv', $good, version => '2024A', effective_from => $D);
+$r = import_file($ops, '/operator/ref/import', 'a.csv', $good, version => '2024A', effective_from => $D);
 like $r->{text}, qr/文库版本 2024A 已导入过/, 'a version name used before: refused';
-$r = import_file($ops, '/operator/rates/import', 'a.csv', $good, version => 'bad version!', effective_from => $D);
+$r = import_file($ops, '/operator/ref/import', 'a.csv', $good, version => 'bad version!', effective_from => $D);
 like $r->{text}, qr/文库版本号只能包含字母、数字/, 'a malformed version name: refused';
-$r = import_file($ops, '/operator/rates/import', 'a.csv', "\x{00}\x{01}binary", version => $v1, effective_from => $D);
+$r = import_file($ops, '/operator/ref/import', 'a.csv', "\x{00}\x{01}binary", version => $v1, effective_from => $D);
 like $r->{text}, qr/文件不是有效的CSV文本文件/, 'a binary file: refused';
-$r = $ops->post_multipart('/operator/rates/import', [[version => $v1], [effective_from => $D]]);
+$r = $ops->post_multipart('/operator/ref/import', [[version => $v1], [effective_from => $D]]);
 like $r->{text}, qr/请选择要导入的文件/, 'no file: refused';
 is db_value('SELECT COUNT(*) FROM rebate_library'), $versions, 'still nothing imported';
 is db_value("SELECT COUNT(*) FROM rebate_rate WHERE effective_to = '$D1'"), 0, 'and nothing closed';
@@ -290,7 +293,7 @@ my $dropped = db_value("SELECT hs_code FROM rebate_rate WHERE effective_from <= 
 ok $dropped, "a code to be dropped: $dropped";
 
 # The good file.
-$r = import_file($ops, '/operator/rates/import', '文库.csv', $good, version => $v1, effective_from => $D, note => '测试');
+$r = import_file($ops, '/operator/ref/import', '文库.csv', $good, version => $v1, effective_from => $D, note => '测试');
 is $r->{status}, 303, 'a good file is imported';
 $r = $ops->follow($r);
 like $r->{text}, qr/导入成功：文库版本 \Q$v1\E，共 5 条，自 \Q$D\E 起执行；此前版本有 \d+ 条于前一日截止/, 'the flash says what was imported';
@@ -343,7 +346,7 @@ SKIP: {
     open my $in, '<:raw', $path or die $!;
     my $bytes = do { local $/; <$in> };
     my $v2 = "U$run";
-    $r = import_file($ops, '/operator/rates/import', '文库.xlsx', $bytes, version => $v2, effective_from => $D2);
+    $r = import_file($ops, '/operator/ref/import', '文库.xlsx', $bytes, version => $v2, effective_from => $D2);
     is $r->{status}, 303, 'an xlsx 文库 is imported';
     is db_value("SELECT COUNT(*) FROM rebate_rate WHERE version = '$v2'"), 3, 'its three entries';
     is db_value("SELECT DATE_FORMAT(effective_from, '%Y-%m-%d') FROM rebate_rate WHERE version = '$v2' AND hs_code = '8507600010'"), $D3,
@@ -362,18 +365,18 @@ my $fx = encode('cp936', join('', map { join(',', @$_) . "\r\n" }
     ['USD', '2099-01', '7.1234', ''],
     ['日本元', '209901', '4.6821', '100'],
     ['300', '2099年1月', '8.0001', '1']));
-$r = import_file($ops, '/operator/fx/import', '汇率.csv', $fx);
+$r = import_file($ops, '/operator/ref/fx/import', '汇率.csv', $fx);
 is $r->{status}, 303, 'a GBK csv of exchange rates is imported' or diag join ' ', map { "@$_" } rows_of($r->{text}, 'import-report');
 like $ops->follow($r)->{text}, qr/导入成功：共 3 条，新增 3 条，修改 0 条，未变 0 条/, 'three added';
 is db_value("SELECT rate FROM exchange_rate WHERE currency = '502' AND month = '209901'"), '7.123400', 'USD found as 502';
 is db_value("SELECT rate FROM exchange_rate WHERE currency = '116' AND month = '209901'"), '0.046821', '日本元 per 100 stored per unit';
-$r = import_file($ops, '/operator/fx/import', '汇率.csv', $fx);
+$r = import_file($ops, '/operator/ref/fx/import', '汇率.csv', $fx);
 like $ops->follow($r)->{text}, qr/新增 0 条，修改 0 条，未变 3 条/, 'the same file again changes nothing';
-$r = import_file($ops, '/operator/fx/import', '汇率2.csv', csv(['币制', '月份', '汇率'], ['502', '209901', '7.2']));
+$r = import_file($ops, '/operator/ref/fx/import', '汇率2.csv', csv(['币制', '月份', '汇率'], ['502', '209901', '7.2']));
 like $ops->follow($r)->{text}, qr/修改 1 条/, 'a different rate replaces the month\'s';
 like db_value("SELECT detail FROM audit_log WHERE object = 'exchange_rate' ORDER BY id DESC LIMIT 1"),
     qr/502 209901 7\.123400->7\.200000/, 'the audit row names the old and new rate';
-$r = import_file($ops, '/operator/fx/import', '坏汇率.csv', csv(['币制', '月份', '汇率', '单位'],
+$r = import_file($ops, '/operator/ref/fx/import', '坏汇率.csv', csv(['币制', '月份', '汇率', '单位'],
     ['XYZ', '209902', '1', ''], ['502', '2099-13', '7', ''], ['502', '209903', 'abc', ''],
     ['502', '209904', '7', '10'], ['502', '209905', '7.1', ''], ['USD', '209905', '7.2', '']));
 like $r->{text}, qr/共6行数据，其中5行有误，未导入任何数据/, 'bad exchange-rate rows: reported, nothing imported';
@@ -383,7 +386,7 @@ like $report[0][1], qr/币制 XYZ 不在币制代码表中/, 'an unknown currenc
 like $report[1][1], qr/月份/, 'a month that does not exist';
 like $report[4][1], qr/币制 502 月份 209905 与第6行重复/, 'the same currency and month twice';
 is db_value("SELECT COUNT(*) FROM exchange_rate WHERE month IN ('209902', '209905')"), 0, 'nothing of it stored';
-$r = $ops->get('/operator/fx?currency=502&year=2099');
+$r = $ops->get('/operator/ref/fx?currency=502&year=2099');
 like $r->{text}, qr{<td>502</td><td>USD</td><td>美元</td><td>209901</td><td class="num">7.200000</td>}, 'the 汇率 page lists it';
 
 done_testing();

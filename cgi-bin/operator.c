@@ -16,15 +16,28 @@
 #include "ts_arena.h"
 #include "ts_codes.h"
 #include "ts_enterprise.h"
+#include "ts_money.h"
+#include "ts_multipart.h"
+#include "ts_refimport.h"
+#include "ts_reflib.h"
 #include "ts_ui.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
-#define PAGE_SIZE  20
-#define AUDIT_ROWS 50
-#define LIST_URL   "/operator/"
-#define NOT_FOUND  "企业不存在。"
+#define PAGE_SIZE        20
+#define AUDIT_ROWS       50
+#define LIST_URL         "/operator/"
+#define NOT_FOUND        "企业不存在。"
+#define RATES_URL        "/operator/ref/"
+#define FX_URL           "/operator/ref/fx"
+#define RATE_ROWS        50
+#define FX_ROWS          500
+#define ERRORS_SHOWN     500
+#define IMPORT_MAX_BYTES (20 * 1024 * 1024)
+#define NAME_MAX_CHARS   200
 
 static const char *const ent_types[] = {"production", "trading", NULL};
 static const char *const statuses[] = {"normal", "disabled", NULL};
@@ -38,6 +51,17 @@ struct ent_values {
 static const char *or_empty(const char *s)
 {
     return s ? s : "";
+}
+
+/* An uploaded file's name cut to NAME_MAX_CHARS characters, never inside
+ * a character (rebate_library.source). */
+static const char *cut_name(struct ts_ctx *c, const char *s)
+{
+    size_t chars = 0, i = 0;
+    for (; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > NAME_MAX_CHARS)
+            break;
+    return s[i] ? ts_arena_strndup(c->arena, s, i) : s;
 }
 
 /* ---- 企业管理: list ------------------------------------------------- */
@@ -511,6 +535,363 @@ static enum ts_result audit_verify(struct ts_ctx *c)
     return audit_page(c);
 }
 
+/* ---- 参考库: 出口退税率文库 --------------------------------------------- */
+
+/* Today in the programs' time zone (the stack's TZ), YYYY-MM-DD. */
+static const char *today(struct ts_ctx *c)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char *out = ts_arena_alloc(c->arena, 11);
+    localtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+    return out;
+}
+
+/* Each listed entry's 征税率 and 退税率 as percentages (Prefix.N.levy_pct). */
+static void set_percents(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *r)
+{
+    char pct[16];
+    int64_t micro;
+    for (size_t i = 0; i < r->nrows; i++) {
+        static const char *const cols[2][2] = {{"levy_rate", "levy_pct"},
+                                               {"rebate_rate", "rebate_pct"}};
+        for (int k = 0; k < 2; k++) {
+            if (!ts_money_rate_parse(or_empty(ts_db_cell(r, i, cols[k][0])), &micro, NULL))
+                continue;
+            ts_reflib_percent_format(micro, pct);
+            ts_render_set(c, ts_arena_printf(c->arena, "%s.%zu.%s", prefix, i, cols[k][1]), pct);
+        }
+    }
+}
+
+/* The versions, newest first, and the one in force today. */
+static int set_versions(struct ts_ctx *c)
+{
+    struct ts_db_rows r;
+    char version[TS_REFLIB_VERSION_MAX + 1], from[11];
+    int found = ts_reflib_version_on(c->db, c->arena, today(c), version, from);
+    if (found < 0 ||
+        ts_db_query(c->db, c->arena,
+                    "SELECT l.version, DATE_FORMAT(l.effective_from, '%Y-%m-%d') AS effective_from,"
+                    " l.rows_count, l.source, IFNULL(l.note, '') AS note,"
+                    " DATE_FORMAT(l.imported_at, '%Y-%m-%d %H:%i') AS imported_at,"
+                    " IFNULL(u.login_name, '') AS imported_by FROM rebate_library l"
+                    " LEFT JOIN app_user u ON u.id = l.imported_by ORDER BY l.effective_from DESC",
+                    TS_NOARGS, &r) < 0)
+        return -1;
+    ts_render_rows(c, "Versions", &r);
+    if (found) {
+        ts_render_set(c, "Current.Version", version);
+        ts_render_set(c, "Current.From", from);
+    }
+    return 0;
+}
+
+#define RATE_FILTER                                                                                \
+    " FROM rebate_rate r WHERE r.effective_from <= ?"                                              \
+    " AND (r.effective_to IS NULL OR r.effective_to >= ?)"                                         \
+    " AND (? = '' OR r.hs_code LIKE ? ESCAPE '!') AND (? = '' OR r.goods_name LIKE ? ESCAPE '!')"
+
+/* The entries in force on the query's date, by code prefix and name. */
+static int set_rates(struct ts_ctx *c, const char *hs, const char *name, const char *date)
+{
+    const char *code = like_pattern(c, hs, false), *any = like_pattern(c, name, true);
+    struct ts_db_rows count, r;
+    struct ts_ui_pager pager;
+    if (ts_db_query(c->db, c->arena, "SELECT COUNT(*) AS n" RATE_FILTER,
+                    TS_ARGS(TS_STR(date), TS_STR(date), TS_STR(hs), TS_STR(code), TS_STR(name),
+                            TS_STR(any)),
+                    &count) < 0)
+        return -1;
+    ts_ui_pager(c, ts_db_cell_i64(&count, 0, "n"), RATE_ROWS, &pager);
+    if (ts_db_query(
+            c->db, c->arena,
+            "SELECT r.hs_code, r.goods_name, IFNULL(r.unit, '') AS unit, r.levy_rate,"
+            " r.rebate_rate, DATE_FORMAT(r.effective_from, '%Y-%m-%d') AS effective_from,"
+            " IFNULL(DATE_FORMAT(r.effective_to, '%Y-%m-%d'), '') AS effective_to,"
+            " IFNULL(r.special_flag, '') AS special_flag, IFNULL(r.category, '') AS category,"
+            " r.version" RATE_FILTER " ORDER BY r.hs_code, r.effective_from LIMIT ? OFFSET ?",
+            TS_ARGS(TS_STR(date), TS_STR(date), TS_STR(hs), TS_STR(code), TS_STR(name), TS_STR(any),
+                    TS_I64(RATE_ROWS), TS_I64(pager.offset)),
+            &r) < 0)
+        return -1;
+    ts_render_rows(c, "Rates", &r);
+    set_percents(c, "Rates", &r);
+    return 0;
+}
+
+/* The 退税率文库 page: versions, the query and its result, the import form
+ * (with the last import's report when given). */
+static enum ts_result rates_page(struct ts_ctx *c, const char *hs, const char *name,
+                                 const char *date)
+{
+    if (!date[0])
+        date = today(c);
+    if (set_versions(c) < 0 || set_rates(c, hs, name, date) < 0)
+        return TS_FAIL;
+    ts_render_set(c, "Query.hs", hs);
+    ts_render_set(c, "Query.name", name);
+    ts_render_set(c, "Query.date", date);
+    ts_render_set(c, "CanImport", ts_session_can(c, "reflib.edit") ? "1" : "");
+    return ts_ui_page(c, "出口退税率文库", "operator/rates.cs");
+}
+
+/* GET /operator/ref/ — 出口退税率文库: the entries in force on a date. */
+static enum ts_result rates_list(struct ts_ctx *c)
+{
+    const char *hs = ts_arg_str(c, "hs"), *why;
+    if (hs[0] && !ts_reflib_query_code_valid(hs, &why)) {
+        ts_arg_error(c, "hs", why);
+        hs = "";
+    }
+    return rates_page(c, hs, ts_arg_str(c, "name"), ts_arg_str(c, "date"));
+}
+
+/* GET /operator/ref/history?hs= — one code's rates over time: every
+ * entry of the code and of its shorter prefixes, in every version, and the
+ * rate that applies on the date asked (longest prefix in force). */
+static enum ts_result rates_history(struct ts_ctx *c)
+{
+    const char *hs = ts_arg_str(c, "hs"), *why;
+    const char *date = ts_arg_present(c, "date") ? ts_arg_str(c, "date") : today(c);
+    struct ts_db_rows r;
+    struct ts_reflib_rate rate;
+    char pct[16];
+    if (!ts_reflib_query_code_valid(hs, &why)) {
+        ts_arg_error(c, "hs", why);
+        return rates_page(c, "", "", date) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT r.hs_code, r.goods_name, IFNULL(r.unit, '') AS unit, r.levy_rate,"
+                    " r.rebate_rate, DATE_FORMAT(r.effective_from, '%Y-%m-%d') AS effective_from,"
+                    " IFNULL(DATE_FORMAT(r.effective_to, '%Y-%m-%d'), '') AS effective_to,"
+                    " IFNULL(DATE_FORMAT(r.listed_from, '%Y-%m-%d'), '') AS listed_from, r.version"
+                    " FROM rebate_rate r WHERE ? LIKE CONCAT(r.hs_code, '%')"
+                    " AND r.hs_code LIKE CONCAT(LEFT(?, 2), '%')"
+                    " ORDER BY r.effective_from, LENGTH(r.hs_code), r.hs_code",
+                    TS_ARGS(TS_STR(hs), TS_STR(hs)), &r) < 0)
+        return TS_FAIL;
+    ts_render_rows(c, "History", &r);
+    set_percents(c, "History", &r);
+    int found = ts_reflib_rate(c->db, c->arena, hs, date, &rate);
+    if (found < 0)
+        return TS_FAIL;
+    if (found) {
+        ts_render_set(c, "Applies.hs_code", rate.hs_code);
+        ts_render_set(c, "Applies.goods_name", rate.goods_name);
+        ts_render_set(c, "Applies.version", rate.version);
+        ts_render_set(c, "Applies.effective_from", rate.effective_from);
+        ts_render_set(c, "Applies.effective_to", rate.effective_to);
+        ts_reflib_percent_format(rate.levy_micro, pct);
+        ts_render_set(c, "Applies.levy_pct", pct);
+        ts_reflib_percent_format(rate.rebate_micro, pct);
+        ts_render_set(c, "Applies.rebate_pct", pct);
+    }
+    ts_render_set(c, "Query.hs", hs);
+    ts_render_set(c, "Query.date", date);
+    return ts_ui_page(c, "商品编码税率历史", "operator/rate_history.cs");
+}
+
+/* The chosen file of an import form, or NULL when the box was empty. */
+static struct ts_upload *import_file(struct ts_ctx *c)
+{
+    for (struct ts_upload *u = c->uploads; u; u = u->next)
+        if (strcmp(u->field, "file") == 0 && (u->filename[0] || u->size > 0))
+            return u;
+    return NULL;
+}
+
+/* The report of a refused import above its form: the reason, or the rows
+ * with their reasons (the first ERRORS_SHOWN of them). */
+static void set_report(struct ts_ctx *c, const struct ts_refimport_report *rep)
+{
+    if (rep->refused)
+        ts_arg_error(c, "file", rep->refused);
+    if (!rep->nerrors)
+        return;
+    ts_arg_error(c, "file",
+                 ts_arena_printf(c->arena,
+                                 "共%zu行数据，其中%zu行有误，未导入任何数据。请修改后重新上传。",
+                                 rep->rows, rep->nerrors));
+    ts_render_set_int(c, "Report.Count", (int64_t)rep->nerrors);
+    ts_render_set_int(c, "Report.Shown",
+                      rep->nerrors < ERRORS_SHOWN ? (int64_t)rep->nerrors : ERRORS_SHOWN);
+    for (size_t i = 0; i < rep->nerrors && i < ERRORS_SHOWN; i++) {
+        ts_render_set_int(c, ts_arena_printf(c->arena, "Report.Rows.%zu.row", i),
+                          (int64_t)rep->errors[i].row);
+        ts_render_set(c, ts_arena_printf(c->arena, "Report.Rows.%zu.reason", i),
+                      rep->errors[i].reason);
+    }
+}
+
+/* The reason an import has no usable file, or NULL. */
+static const char *check_import_file(const struct ts_upload *u)
+{
+    if (!u)
+        return "请选择要导入的文件（xlsx或csv）";
+    if (u->size > IMPORT_MAX_BYTES)
+        return "文件不能大于20M";
+    return NULL;
+}
+
+/* POST /operator/ref/import — 导入出口退税率文库: a new version from an
+ * xlsx or csv, all rows or none; the earlier versions' entries end the day
+ * before its 生效日期. */
+static enum ts_result rates_import(struct ts_ctx *c)
+{
+    struct ts_upload *u = import_file(c);
+    struct ts_refimport_report rep;
+    const char *why = check_import_file(u);
+    if (why || ts_arg_has_errors(c)) {
+        if (why)
+            ts_arg_error(c, "file", why);
+        return rates_page(c, "", "", "") == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    const struct ts_refimport_library lib = {
+        .version = ts_arg_str(c, "version"),
+        .effective_from = ts_arg_str(c, "effective_from"),
+        .source = cut_name(c, u->filename[0] ? u->filename : "未命名文件"),
+        .note = ts_arg_str(c, "note"),
+        .user_id = c->session->user_id,
+    };
+    int rc = ts_refimport_rates(c->db, c->arena, u->path, &lib, &rep);
+    if (rc < 0)
+        return TS_FAIL;
+    if (rc == TS_REFIMPORT_REFUSED) {
+        set_report(c, &rep);
+        return rates_page(c, "", "", "") == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    if (ts_audit_log(c, "rebate_library", 0,
+                     ts_arena_printf(c->arena,
+                                     "import version=%s effective_from=%s rows=%zu closed=%zu"
+                                     " file=%s sha256=%s",
+                                     lib.version, lib.effective_from, rep.imported, rep.closed,
+                                     lib.source, rep.sha256)) < 0)
+        return TS_FAIL;
+    return ts_ui_done(
+        c,
+        ts_arena_printf(c->arena,
+                        "导入成功：文库版本 %s，共 %zu 条，自 %s 起执行；此前版本有 %zu "
+                        "条于前一日截止。",
+                        lib.version, rep.imported, lib.effective_from, rep.closed),
+        RATES_URL);
+}
+
+/* ---- 参考库: 汇率 ------------------------------------------------------ */
+
+/* The 币制 choices of the filter. */
+static int set_currencies(struct ts_ctx *c, const char *chosen)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT code, CONCAT(code, ' ', IFNULL(alt, ''), ' ', name) AS name"
+                    " FROM code_list WHERE list = 'currency' ORDER BY code",
+                    TS_NOARGS, &r) < 0)
+        return -1;
+    set_options(c, "Currencies", &r, chosen);
+    return 0;
+}
+
+/* The 汇率 page: the rates by month, filtered by 币制 and year. */
+static enum ts_result fx_page(struct ts_ctx *c, const char *cur, const char *year)
+{
+    struct ts_db_rows r;
+    if (set_currencies(c, cur) < 0 ||
+        ts_db_query(c->db, c->arena,
+                    "SELECT x.currency, IFNULL(l.alt, '') AS alt, IFNULL(l.name, '') AS name,"
+                    " x.month, x.rate, x.source, DATE_FORMAT(x.updated_at, '%Y-%m-%d %H:%i') AS"
+                    " updated_at FROM exchange_rate x LEFT JOIN code_list l"
+                    " ON l.list = 'currency' AND l.code = x.currency"
+                    " WHERE (? = '' OR x.currency = ?) AND (? = '' OR x.month LIKE CONCAT(?, '%'))"
+                    " ORDER BY x.month DESC, x.currency LIMIT ?",
+                    TS_ARGS(TS_STR(cur), TS_STR(cur), TS_STR(year), TS_STR(year), TS_I64(FX_ROWS)),
+                    &r) < 0)
+        return TS_FAIL;
+    ts_render_rows(c, "Fx", &r);
+    ts_render_set(c, "Query.year", year);
+    ts_render_set(c, "CanImport", ts_session_can(c, "reflib.edit") ? "1" : "");
+    return ts_ui_page(c, "汇率", "operator/fx.cs");
+}
+
+/* GET /operator/ref/fx — 汇率. */
+static enum ts_result fx_list(struct ts_ctx *c)
+{
+    return fx_page(c, ts_arg_str(c, "currency"), ts_arg_str(c, "year"));
+}
+
+/* POST /operator/ref/fx/import — 导入汇率: each (币制, 月份) added or replaced,
+ * all rows or none; replaced rates are named in the audit row. */
+static enum ts_result fx_import(struct ts_ctx *c)
+{
+    struct ts_upload *u = import_file(c);
+    struct ts_refimport_report rep;
+    const char *why = check_import_file(u);
+    if (why) {
+        ts_arg_error(c, "file", why);
+        return fx_page(c, "", "") == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    const char *source = cut_name(c, u->filename[0] ? u->filename : "未命名文件");
+    int rc = ts_refimport_fx(c->db, c->arena, u->path, source, c->session->user_id, &rep);
+    if (rc < 0)
+        return TS_FAIL;
+    if (rc == TS_REFIMPORT_REFUSED) {
+        set_report(c, &rep);
+        return fx_page(c, "", "") == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    if (ts_audit_log(c, "exchange_rate", 0,
+                     ts_arena_printf(c->arena,
+                                     "import rows=%zu added=%zu changed=%zu unchanged=%zu file=%s"
+                                     " sha256=%s%s%s",
+                                     rep.imported, rep.added, rep.changed, rep.unchanged, source,
+                                     rep.sha256, rep.changed ? " changes: " : "", rep.changes)) < 0)
+        return TS_FAIL;
+    return ts_ui_done(c,
+                      ts_arena_printf(c->arena,
+                                      "导入成功：共 %zu 条，新增 %zu 条，修改 %zu 条，"
+                                      "未变 %zu 条。",
+                                      rep.imported, rep.added, rep.changed, rep.unchanged),
+                      FX_URL);
+}
+
+/* ---- 参考库: 代码表 ---------------------------------------------------- */
+
+/* GET /operator/ref/codes?list= — a code list (币制 by default). */
+static enum ts_result codes_list(struct ts_ctx *c)
+{
+    enum ts_reflib_list list = ts_reflib_list_from_name(ts_arg_str(c, "list"));
+    struct ts_db_rows r;
+    int rc;
+    if (list == TS_REFLIB_NLISTS)
+        list = TS_REFLIB_CURRENCY;
+    if (list == TS_REFLIB_CUSTOMS_DISTRICT)
+        rc = ts_db_query(c->db, c->arena,
+                         "SELECT code, '' AS alt, name, status FROM customs_district ORDER BY code",
+                         TS_NOARGS, &r);
+    else if (list == TS_REFLIB_TAX_BUREAU)
+        rc = ts_db_query(c->db, c->arena,
+                         "SELECT code, '' AS alt, name, status FROM tax_bureau ORDER BY code",
+                         TS_NOARGS, &r);
+    else
+        rc = ts_db_query(c->db, c->arena,
+                         "SELECT code, IFNULL(alt, '') AS alt, name, status FROM code_list"
+                         " WHERE list = ? ORDER BY code",
+                         TS_ARGS(TS_STR(ts_reflib_list_name(list))), &r);
+    if (rc < 0)
+        return TS_FAIL;
+    for (int i = 0; i < TS_REFLIB_NLISTS; i++) {
+        ts_render_set(c, ts_arena_printf(c->arena, "Lists.%d.name", i),
+                      ts_reflib_list_name((enum ts_reflib_list)i));
+        ts_render_set(c, ts_arena_printf(c->arena, "Lists.%d.label", i),
+                      ts_reflib_list_label((enum ts_reflib_list)i));
+        if (i == (int)list)
+            ts_render_set(c, ts_arena_printf(c->arena, "Lists.%d.Sel", i), "1");
+    }
+    ts_render_set(c, "List.label", ts_reflib_list_label(list));
+    ts_render_rows(c, "Codes", &r);
+    return ts_ui_page(c, "代码表", "operator/codes.cs");
+}
+
 /* ---- the page table -------------------------------------------------- */
 
 static const struct ts_param list_params[] = {
@@ -549,6 +930,38 @@ static const struct ts_param status_params[] = {
     TS_PARAMS_END,
 };
 
+static const struct ts_param rates_params[] = {
+    ts_param_str("hs", "商品编码", 0, 0, 10),
+    ts_param_str("name", "商品名称", 0, 0, 50),
+    ts_param_date("date", "日期", 0),
+    ts_param_int("page", "页码", 0, 1, 1000000),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param history_params[] = {
+    ts_param_str("hs", "商品编码", TS_REQ, 1, 10),
+    ts_param_date("date", "日期", 0),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param rates_import_params[] = {
+    ts_param_str("version", "文库版本号", TS_REQ, 2, TS_REFLIB_VERSION_MAX),
+    ts_param_date("effective_from", "生效日期", TS_REQ),
+    ts_param_str("note", "备注", 0, 0, 500),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param fx_params[] = {
+    ts_param_str("currency", "币制", 0, 0, 3),
+    ts_param_str("year", "年度", 0, 0, 4),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param codes_params[] = {
+    ts_param_str("list", "代码表", 0, 0, 20),
+    TS_PARAMS_END,
+};
+
 static const struct ts_action actions[] = {
     {"", TS_GET, "operator", list_params, ent_list, 0},
     {"new", TS_GET, "operator.edit", NULL, ent_new, 0},
@@ -557,6 +970,12 @@ static const struct ts_action actions[] = {
     {"status", TS_POST, "operator.edit", status_params, ent_status, 0},
     {"audit", TS_GET, "audit", NULL, audit_page, 0},
     {"audit", TS_POST, "audit", NULL, audit_verify, 0},
+    {"ref/", TS_GET, "reflib", rates_params, rates_list, TS_QUERY_FORM},
+    {"ref/history", TS_GET, "reflib", history_params, rates_history, 0},
+    {"ref/import", TS_POST, "reflib.edit", rates_import_params, rates_import, TS_MULTIPART},
+    {"ref/fx", TS_GET, "reflib", fx_params, fx_list, TS_QUERY_FORM},
+    {"ref/fx/import", TS_POST, "reflib.edit", NULL, fx_import, TS_MULTIPART},
+    {"ref/codes", TS_GET, "reflib", codes_params, codes_list, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

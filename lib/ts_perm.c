@@ -52,7 +52,7 @@ const struct ts_perm ts_perm_table[] = {
     {"documents", "综合服务平台", "文书开具", "/documents/", ENT, false},
     {"progress", "综合服务平台", "退税进度", "/progress/", ENT, false},
     {"reminders", "综合服务平台", "退税提醒", "/reminders/", ENT, false},
-    {"inquiry", "综合服务平台", "综合查询", "/inquiry/", ENT, false},
+    {"inquiry", "综合服务平台", "综合查询", "/inquiry/", ENT, true},
     {"service", "综合服务平台", "办税服务", "/service/", ENT, false},
 
     /* 出口退货 (004) */
@@ -76,6 +76,8 @@ const struct ts_perm ts_perm_table[] = {
     {"operator", "运维管理", "企业管理", "/operator/", OPS, true},
     {"operator.edit", "运维管理", "新增/修改/停用企业", NULL, OPS, true},
     {"audit", "运维管理", "审计日志", "/operator/audit", OPS, true},
+    {"reflib", "运维管理", "参考库", "/operator/ref/", OPS, true},
+    {"reflib.edit", "运维管理", "导入退税率文库/汇率", NULL, OPS, true},
 };
 
 const size_t ts_perm_count = sizeof ts_perm_table / sizeof ts_perm_table[0];

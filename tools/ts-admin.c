@@ -9,6 +9,12 @@
  *                                      portal's 税务/海关/运维 roles) every
  *                                      code open to them; scripts/stack.sh
  *                                      runs it on every start
+ *   ts-admin lookup rate CODE DATE     the 文库 entry that gives CODE's rate
+ *   ts-admin lookup fx CURRENCY MONTH  an exchange rate (502 or USD, YYYYMM)
+ *   ts-admin lookup code LIST CODE     a code list entry (currency, ...)
+ *                                      — lib/ts_reflib's answers, as the
+ *                                      rebate modules get them; exit 1
+ *                                      when there is none
  *
  * The database comes from the config file named by TUISHUI_CONF. */
 #include "ts_account.h"
@@ -18,6 +24,8 @@
 #include "ts_crypto.h"
 #include "ts_db.h"
 #include "ts_enterprise.h"
+#include "ts_money.h"
+#include "ts_reflib.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,22 +36,34 @@
  * var/demo-accounts.txt logs in as printed; an enterprise the operator
  * creates in the portal starts with the bank-account initial password. */
 static const struct ts_enterprise demo_production = {
-    .name = "四川天府机械制造有限公司", .uscc = "91510100MA6CAB126W",
-    .customs_code = "5101940001", .taxpayer_id = "91510100MA6CAB126W", .ent_type = "production",
-    .tax_bureau_code = "15101000000", .customs_district_code = "7900",
-    .bank_name = "中国银行成都高新支行", .bank_account = "6217003810012345678",
-    .contact = "张敏", .phone = "13800000001",
+    .name = "四川天府机械制造有限公司",
+    .uscc = "91510100MA6CAB126W",
+    .customs_code = "5101940001",
+    .taxpayer_id = "91510100MA6CAB126W",
+    .ent_type = "production",
+    .tax_bureau_code = "15101000000",
+    .customs_district_code = "7900",
+    .bank_name = "中国银行成都高新支行",
+    .bank_account = "6217003810012345678",
+    .contact = "张敏",
+    .phone = "13800000001",
 };
 
 static const struct ts_enterprise demo_trading = {
-    .name = "成都蓉欧国际贸易有限公司", .uscc = "91510107MA6DXY3448",
-    .customs_code = "5101960002", .taxpayer_id = "91510107MA6DXY3448", .ent_type = "trading",
-    .tax_bureau_code = "15101070000", .customs_district_code = "7902",
-    .bank_name = "中国工商银行成都武侯支行", .bank_account = "4402205019100087654",
-    .contact = "李强", .phone = "13800000002",
+    .name = "成都蓉欧国际贸易有限公司",
+    .uscc = "91510107MA6DXY3448",
+    .customs_code = "5101960002",
+    .taxpayer_id = "91510107MA6DXY3448",
+    .ent_type = "trading",
+    .tax_bureau_code = "15101070000",
+    .customs_district_code = "7902",
+    .bank_name = "中国工商银行成都武侯支行",
+    .bank_account = "4402205019100087654",
+    .contact = "李强",
+    .phone = "13800000002",
 };
 
-#define DEMO_ENT_PASSWORD "Tuishui@2026"
+#define DEMO_ENT_PASSWORD   "Tuishui@2026"
 #define DEMO_STAFF_PASSWORD "Tuishui@2026staff"
 
 static int fail(const char *what)
@@ -59,8 +79,10 @@ static int add_staff(struct ts_db *db, struct ts_arena *a, const struct ts_accou
     int64_t id;
     struct ts_db_rows r;
     if (ts_account_create(db, u, &id) < 0 ||
-        ts_db_query(db, a, "SELECT id FROM role WHERE ent_id IS NULL AND scope = ? AND is_admin = 1",
-                    TS_ARGS(TS_STR(role_scope)), &r) < 0 || r.nrows != 1)
+        ts_db_query(db, a,
+                    "SELECT id FROM role WHERE ent_id IS NULL AND scope = ? AND is_admin = 1",
+                    TS_ARGS(TS_STR(role_scope)), &r) < 0 ||
+        r.nrows != 1)
         return -1;
     return ts_db_exec(db, "INSERT INTO user_role (user_id, role_id) VALUES (?, ?)",
                       TS_ARGS(TS_I64(id), TS_I64(ts_db_cell_i64(&r, 0, "id"))), NULL);
@@ -81,8 +103,12 @@ static int add_clerk(struct ts_db *db, int64_t ent_id)
     struct ts_db_result res;
     int64_t user_id;
     struct ts_account_new u = {
-        .scope = TS_SCOPE_ENTERPRISE, .ent_id = ent_id, .login_name = "clerk01",
-        .nickname = "王单证", .user_type = "operator", .phone = "13800000003",
+        .scope = TS_SCOPE_ENTERPRISE,
+        .ent_id = ent_id,
+        .login_name = "clerk01",
+        .nickname = "王单证",
+        .user_type = "operator",
+        .phone = "13800000003",
         .password = DEMO_ENT_PASSWORD,
     };
     if (ts_db_exec(db,
@@ -91,7 +117,8 @@ static int add_clerk(struct ts_db *db, int64_t ent_id)
                    TS_ARGS(TS_I64(ent_id)), &res) < 0)
         return -1;
     int64_t role_id = (int64_t)res.insert_id;
-    if (ts_db_exec(db, "INSERT INTO role_perm (role_id, perm) VALUES (?, 'workbench'), (?, 'users')",
+    if (ts_db_exec(db,
+                   "INSERT INTO role_perm (role_id, perm) VALUES (?, 'workbench'), (?, 'users')",
                    TS_ARGS(TS_I64(role_id), TS_I64(role_id)), NULL) < 0 ||
         ts_account_create(db, &u, &user_id) < 0)
         return -1;
@@ -127,18 +154,27 @@ static int seed_demo(struct ts_db *db, const char *accounts_path)
 {
     struct ts_arena *a = ts_arena_new(0);
     int64_t prod_id, trade_id;
-    struct ts_account_new ops = {.scope = TS_SCOPE_OPERATOR, .login_name = "ops01",
-                                 .nickname = "门户运维", .user_type = "admin",
+    struct ts_account_new ops = {.scope = TS_SCOPE_OPERATOR,
+                                 .login_name = "ops01",
+                                 .nickname = "门户运维",
+                                 .user_type = "admin",
                                  .password = DEMO_STAFF_PASSWORD};
-    struct ts_account_new tax = {.scope = TS_SCOPE_TAX, .tax_bureau_code = "15101000000",
-                                 .login_name = "tax01", .nickname = "成都市税务局审核员",
-                                 .user_type = "officer", .password = DEMO_STAFF_PASSWORD};
-    struct ts_account_new cus = {.scope = TS_SCOPE_CUSTOMS, .customs_district_code = "7900",
-                                 .login_name = "customs01", .nickname = "成都海关审核员",
-                                 .user_type = "officer", .password = DEMO_STAFF_PASSWORD};
+    struct ts_account_new tax = {.scope = TS_SCOPE_TAX,
+                                 .tax_bureau_code = "15101000000",
+                                 .login_name = "tax01",
+                                 .nickname = "成都市税务局审核员",
+                                 .user_type = "officer",
+                                 .password = DEMO_STAFF_PASSWORD};
+    struct ts_account_new cus = {.scope = TS_SCOPE_CUSTOMS,
+                                 .customs_district_code = "7900",
+                                 .login_name = "customs01",
+                                 .nickname = "成都海关审核员",
+                                 .user_type = "officer",
+                                 .password = DEMO_STAFF_PASSWORD};
     int rc = ts_db_begin(db) < 0 || grant_portal_roles(db) < 0 ||
              add_staff(db, a, &ops, "operator") < 0 || add_staff(db, a, &tax, "tax") < 0 ||
-             add_staff(db, a, &cus, "customs") < 0 || add_enterprise(db, &demo_production, &prod_id) < 0 ||
+             add_staff(db, a, &cus, "customs") < 0 ||
+             add_enterprise(db, &demo_production, &prod_id) < 0 ||
              add_enterprise(db, &demo_trading, &trade_id) < 0 || add_clerk(db, prod_id) < 0;
     if (rc || ts_db_commit(db) < 0) {
         ts_db_rollback(db);
@@ -179,10 +215,13 @@ static int create_operator(struct ts_db *db, const char *login)
         fprintf(stderr, "ts-admin: %s\n", err);
         goto out;
     }
-    struct ts_account_new u = {.scope = TS_SCOPE_OPERATOR, .login_name = login,
-                               .nickname = "门户运维", .user_type = "admin", .password = pw};
-    if (ts_db_begin(db) < 0 || grant_portal_roles(db) < 0 ||
-        add_staff(db, a, &u, "operator") < 0 || ts_db_commit(db) < 0) {
+    struct ts_account_new u = {.scope = TS_SCOPE_OPERATOR,
+                               .login_name = login,
+                               .nickname = "门户运维",
+                               .user_type = "admin",
+                               .password = pw};
+    if (ts_db_begin(db) < 0 || grant_portal_roles(db) < 0 || add_staff(db, a, &u, "operator") < 0 ||
+        ts_db_commit(db) < 0) {
         ts_db_rollback(db);
         rc = fail("create-operator");
         goto out;
@@ -225,11 +264,37 @@ static int sync_admin_perms(struct ts_db *db)
     return 0;
 }
 
+/* lookup rate / fx / code: print what lib/ts_reflib answers, one line of
+ * tab-separated fields; 0 found, 1 none, 3 database error. */
+static int lookup(struct ts_db *db, const char *what, const char *x, const char *y)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    struct ts_reflib_rate r;
+    const char *code = NULL, *name = NULL;
+    char levy[16], rebate[16], rate[TS_MONEY_BUF];
+    int64_t micro;
+    int found = -1;
+    if (strcmp(what, "rate") == 0 && (found = ts_reflib_rate(db, a, x, y, &r)) > 0) {
+        ts_reflib_percent_format(r.levy_micro, levy);
+        ts_reflib_percent_format(r.rebate_micro, rebate);
+        printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.hs_code, r.version, levy, rebate, r.effective_from,
+               r.effective_to, r.goods_name);
+    } else if (strcmp(what, "fx") == 0 && (found = ts_reflib_fx(db, a, x, y, &micro)) > 0) {
+        ts_money_rate_format(micro, rate, sizeof rate);
+        printf("%s\n", rate);
+    } else if (strcmp(what, "code") == 0 &&
+               (found = ts_reflib_code(db, a, ts_reflib_list_from_name(x), y, &code, &name)) > 0) {
+        printf("%s\t%s\n", code, name);
+    }
+    ts_arena_free(a);
+    return found > 0 ? 0 : found == 0 ? 1 : 3;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || ts_config_load(getenv("TUISHUI_CONF")) < 0) {
         fprintf(stderr, "usage: TUISHUI_CONF=... ts-admin seed-demo FILE | audit-verify |"
-                        " create-operator LOGIN | sync-admin-perms\n");
+                        " create-operator LOGIN | sync-admin-perms | lookup rate|fx|code X Y\n");
         return 2;
     }
     struct ts_db *db = ts_db_open();
@@ -244,6 +309,8 @@ int main(int argc, char **argv)
         rc = create_operator(db, argv[2]);
     else if (strcmp(argv[1], "sync-admin-perms") == 0 && argc == 2)
         rc = sync_admin_perms(db);
+    else if (strcmp(argv[1], "lookup") == 0 && argc == 5)
+        rc = lookup(db, argv[2], argv[3], argv[4]);
     else
         fprintf(stderr, "ts-admin: unknown command %s\n", argv[1]);
     ts_db_close(db);

@@ -1,0 +1,351 @@
+/* ts_reflib — the reference libraries (see ts_reflib.h). */
+#include "ts_reflib.h"
+
+#include "ts_arena.h"
+#include "ts_codes.h"
+#include "ts_db.h"
+#include "ts_money.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- the rules ---------------------------------------------------- */
+
+static bool fail(const char **err, const char *msg)
+{
+    if (err)
+        *err = msg;
+    return false;
+}
+
+static bool pass(const char **err)
+{
+    if (err)
+        *err = NULL;
+    return true;
+}
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool ts_reflib_in_force(const char *from, const char *to, const char *date)
+{
+    return strcmp(from, date) <= 0 && (!to || !to[0] || strcmp(date, to) <= 0);
+}
+
+/* Does entry e beat the best so far for the pick rule (longer code, then
+ * a later version)? */
+static bool better(const struct ts_reflib_entry *e, const struct ts_reflib_entry *best)
+{
+    size_t le = strlen(e->hs_code), lb = strlen(best->hs_code);
+    if (le != lb)
+        return le > lb;
+    return strcmp(e->version_from, best->version_from) > 0;
+}
+
+int ts_reflib_pick(const struct ts_reflib_entry *e, size_t n, const char *hs_code, const char *date)
+{
+    int best = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(e[i].hs_code);
+        if (!len || strncmp(e[i].hs_code, hs_code, len) != 0)
+            continue;
+        if (!ts_reflib_in_force(e[i].effective_from, e[i].effective_to, date))
+            continue;
+        if (best < 0 || better(&e[i], &e[best]))
+            best = (int)i;
+    }
+    return best;
+}
+
+bool ts_reflib_entry_code_valid(const char *s, const char **err)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (!n)
+        return fail(err, "请填写商品编码");
+    if (!digits(s, n))
+        return fail(err, "商品编码只能是数字");
+    if (n > 10)
+        return fail(err, "商品编码最长10位");
+    if (n < 2 || n % 2)
+        return fail(err, "商品编码应为2、4、6、8或10位数字（以0开头的编码请将单元格设为文本格式）");
+    return pass(err);
+}
+
+bool ts_reflib_query_code_valid(const char *s, const char **err)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (!n)
+        return fail(err, "请填写商品编码");
+    if (!digits(s, n))
+        return fail(err, "商品编码只能是数字");
+    if (n > 10)
+        return fail(err, "商品编码最长10位");
+    return pass(err);
+}
+
+bool ts_reflib_version_valid(const char *s, const char **err)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 2 || n > TS_REFLIB_VERSION_MAX)
+        return fail(err, "文库版本号应为2至16位，如 2026A");
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._-", s[i]))
+            return fail(err, "文库版本号只能包含字母、数字和 . _ -");
+    return pass(err);
+}
+
+bool ts_reflib_percent_parse(const char *s, int64_t *micro, const char **err)
+{
+    char num[32];
+    int64_t v;
+    size_t n = s ? strlen(s) : 0;
+    if (!n)
+        return fail(err, "请填写税率");
+    if (s[n - 1] == '%')
+        n--;
+    if (!n || n >= sizeof num)
+        return fail(err, "税率应为0至100之间的百分数，如13");
+    memcpy(num, s, n);
+    num[n] = '\0';
+    if (!ts_money_rate_parse(num, &v, NULL))
+        return fail(err, "税率应为0至100之间的百分数，如13");
+    if (v > 100 * TS_MONEY_RATE_ONE)
+        return fail(err, "税率不能超过100");
+    if (v % 100)
+        return fail(err, "税率最多四位小数");
+    if (v > 0 && v < TS_MONEY_RATE_ONE)
+        return fail(err, "税率请按百分数填写（如13表示13%），不要填写小数0.13");
+    *micro = v / 100;
+    return pass(err);
+}
+
+void ts_reflib_percent_format(int64_t micro, char buf[16])
+{
+    /* micro / 10^6 as a fraction = micro / 10^4 percent */
+    int64_t whole = micro / 10000, frac = micro % 10000;
+    int len = snprintf(buf, 16, "%lld", (long long)whole);
+    if (frac && len > 0 && len < 11) {
+        char f[6];
+        snprintf(f, sizeof f, "%04lld", (long long)frac);
+        for (int i = 3; i >= 0 && f[i] == '0'; i--)
+            f[i] = '\0';
+        snprintf(buf + len, (size_t)(16 - len), ".%s", f);
+    }
+}
+
+/* Year and month from "YYYY" + separator + "M" or "MM" (+ rest ignored
+ * when it is a day); false if s is not of that shape. */
+static bool split_month(const char *s, int *y, int *m)
+{
+    size_t n = strlen(s);
+    if (n == 6 && digits(s, 6)) {
+        *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        *m = (s[4] - '0') * 10 + (s[5] - '0');
+        return true;
+    }
+    if (n < 6 || !digits(s, 4))
+        return false;
+    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    const char *p = s + 4;
+    if (*p == '-' || *p == '/' || *p == '.')
+        p++;
+    else if (strncmp(p, "年", 3) == 0)
+        p += 3;
+    else
+        return false;
+    if (!digits(p, 1))
+        return false;
+    *m = *p++ - '0';
+    if (digits(p, 1))
+        *m = *m * 10 + (*p++ - '0');
+    return *p == '\0' || strcmp(p, "月") == 0 ||
+           ((p[0] == '-' || p[0] == '/' || p[0] == '.') && strlen(p) <= 3 &&
+            digits(p + 1, strlen(p + 1)));
+}
+
+bool ts_reflib_month_parse(const char *s, char out[7], const char **err)
+{
+    int y, m;
+    if (!s || !s[0])
+        return fail(err, "请填写月份");
+    if (!split_month(s, &y, &m))
+        return fail(err, "月份格式应为 YYYYMM，如 202601");
+    if (y < 2000 || y > 2099 || m < 1 || m > 12)
+        return fail(err, "月份不存在，应为2000年至2099年的01至12月");
+    snprintf(out, 7, "%04d%02d", y, m);
+    return pass(err);
+}
+
+/* ---- lookups ------------------------------------------------------ */
+
+static void copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The prefixes of code of 2..10 characters, as the nine placeholders of
+ * the candidate query (a shorter code repeats itself). */
+static void prefixes(struct ts_arena *a, const char *code, const char *out[9])
+{
+    size_t n = strlen(code);
+    for (size_t len = 2; len <= 10; len++)
+        out[len - 2] = ts_arena_strndup(a, code, len <= n ? len : n);
+}
+
+/* Fill *out from row i of the candidate query. */
+static void fill_rate(const struct ts_db_rows *r, size_t i, struct ts_reflib_rate *out)
+{
+    *out = (struct ts_reflib_rate){0};
+    copy(out->hs_code, sizeof out->hs_code, ts_db_cell(r, i, "hs_code"));
+    copy(out->version, sizeof out->version, ts_db_cell(r, i, "version"));
+    copy(out->effective_from, sizeof out->effective_from, ts_db_cell(r, i, "effective_from"));
+    copy(out->effective_to, sizeof out->effective_to, ts_db_cell(r, i, "effective_to"));
+    ts_money_rate_parse(ts_db_cell(r, i, "levy_rate"), &out->levy_micro, NULL);
+    ts_money_rate_parse(ts_db_cell(r, i, "rebate_rate"), &out->rebate_micro, NULL);
+    out->goods_name = or_empty(ts_db_cell(r, i, "goods_name"));
+    out->unit = or_empty(ts_db_cell(r, i, "unit"));
+    out->special_flag = or_empty(ts_db_cell(r, i, "special_flag"));
+    out->category = or_empty(ts_db_cell(r, i, "category"));
+}
+
+int ts_reflib_rate(struct ts_db *db, struct ts_arena *a, const char *hs_code, const char *date,
+                   struct ts_reflib_rate *out)
+{
+    const char *p[9];
+    struct ts_db_rows r;
+    if (!ts_reflib_query_code_valid(hs_code, NULL) || !ts_codes_date_valid(date, NULL))
+        return 0;
+    prefixes(a, hs_code, p);
+    if (ts_db_query(db, a,
+                    "SELECT r.hs_code, r.version,"
+                    " DATE_FORMAT(l.effective_from, '%Y-%m-%d') AS version_from,"
+                    " DATE_FORMAT(r.effective_from, '%Y-%m-%d') AS effective_from,"
+                    " IFNULL(DATE_FORMAT(r.effective_to, '%Y-%m-%d'), '') AS effective_to,"
+                    " r.goods_name, r.unit, r.levy_rate, r.rebate_rate, r.special_flag,"
+                    " r.category FROM rebate_rate r JOIN rebate_library l ON l.version = r.version"
+                    " WHERE r.hs_code IN (?, ?, ?, ?, ?, ?, ?, ?, ?) AND r.effective_from <= ?"
+                    " AND (r.effective_to IS NULL OR r.effective_to >= ?)",
+                    TS_ARGS(TS_STR(p[0]), TS_STR(p[1]), TS_STR(p[2]), TS_STR(p[3]), TS_STR(p[4]),
+                            TS_STR(p[5]), TS_STR(p[6]), TS_STR(p[7]), TS_STR(p[8]), TS_STR(date),
+                            TS_STR(date)),
+                    &r) < 0)
+        return -1;
+    struct ts_reflib_entry *e = ts_arena_zalloc(a, (r.nrows + 1) * sizeof *e);
+    for (size_t i = 0; i < r.nrows; i++)
+        e[i] = (struct ts_reflib_entry){
+            ts_db_cell(&r, i, "hs_code"), ts_db_cell(&r, i, "version_from"),
+            ts_db_cell(&r, i, "effective_from"), ts_db_cell(&r, i, "effective_to")};
+    int best = ts_reflib_pick(e, r.nrows, hs_code, date);
+    if (best < 0)
+        return 0;
+    fill_rate(&r, (size_t)best, out);
+    return 1;
+}
+
+int ts_reflib_version_on(struct ts_db *db, struct ts_arena *a, const char *date,
+                         char version[TS_REFLIB_VERSION_MAX + 1], char from[11])
+{
+    struct ts_db_rows r;
+    if (ts_db_query(db, a,
+                    "SELECT version, DATE_FORMAT(effective_from, '%Y-%m-%d') AS effective_from"
+                    " FROM rebate_library WHERE effective_from <= ?"
+                    " ORDER BY effective_from DESC LIMIT 1",
+                    TS_ARGS(TS_STR(date)), &r) < 0)
+        return -1;
+    if (r.nrows == 0)
+        return 0;
+    copy(version, TS_REFLIB_VERSION_MAX + 1, ts_db_cell(&r, 0, "version"));
+    copy(from, 11, ts_db_cell(&r, 0, "effective_from"));
+    return 1;
+}
+
+int ts_reflib_fx(struct ts_db *db, struct ts_arena *a, const char *currency, const char *month,
+                 int64_t *rate_micro)
+{
+    const char *code;
+    struct ts_db_rows r;
+    int known = ts_reflib_code(db, a, TS_REFLIB_CURRENCY, currency, &code, NULL);
+    if (known <= 0)
+        return known;
+    if (ts_db_query(db, a, "SELECT rate FROM exchange_rate WHERE currency = ? AND month = ?",
+                    TS_ARGS(TS_STR(code), TS_STR(month)), &r) < 0)
+        return -1;
+    if (r.nrows == 0)
+        return 0;
+    return ts_money_rate_parse(ts_db_cell(&r, 0, "rate"), rate_micro, NULL) ? 1 : -1;
+}
+
+static const struct {
+    const char *name, *label;
+} lists[TS_REFLIB_NLISTS] = {
+    [TS_REFLIB_CURRENCY] = {"currency", "币制"},
+    [TS_REFLIB_TRADE_MODE] = {"trade_mode", "监管方式"},
+    [TS_REFLIB_TRANSAC_MODE] = {"transac_mode", "成交方式"},
+    [TS_REFLIB_TRANS_MODE] = {"trans_mode", "运输方式"},
+    [TS_REFLIB_UNIT] = {"unit", "计量单位"},
+    [TS_REFLIB_COUNTRY] = {"country", "国别地区"},
+    [TS_REFLIB_CUSTOMS_DISTRICT] = {"customs_district", "关区"},
+    [TS_REFLIB_TAX_BUREAU] = {"tax_bureau", "税务机关"},
+};
+
+const char *ts_reflib_list_name(enum ts_reflib_list list)
+{
+    return list < TS_REFLIB_NLISTS ? lists[list].name : "";
+}
+
+const char *ts_reflib_list_label(enum ts_reflib_list list)
+{
+    return list < TS_REFLIB_NLISTS ? lists[list].label : "";
+}
+
+enum ts_reflib_list ts_reflib_list_from_name(const char *name)
+{
+    for (int i = 0; i < TS_REFLIB_NLISTS; i++)
+        if (name && strcmp(lists[i].name, name) == 0)
+            return (enum ts_reflib_list)i;
+    return TS_REFLIB_NLISTS;
+}
+
+int ts_reflib_code(struct ts_db *db, struct ts_arena *a, enum ts_reflib_list list, const char *code,
+                   const char **canonical, const char **name)
+{
+    struct ts_db_rows r;
+    int rc;
+    if (!code || !code[0] || list >= TS_REFLIB_NLISTS)
+        return 0;
+    if (list == TS_REFLIB_CUSTOMS_DISTRICT)
+        rc = ts_db_query(db, a,
+                         "SELECT code, name FROM customs_district WHERE code = ?"
+                         " AND status = 'normal'",
+                         TS_ARGS(TS_STR(code)), &r);
+    else if (list == TS_REFLIB_TAX_BUREAU)
+        rc = ts_db_query(db, a,
+                         "SELECT code, name FROM tax_bureau WHERE code = ? AND status = 'normal'",
+                         TS_ARGS(TS_STR(code)), &r);
+    else
+        rc = ts_db_query(
+            db, a,
+            "SELECT code, name FROM code_list WHERE list = ? AND (code = ? OR alt = ?)"
+            " AND status = 'normal' ORDER BY code = ? DESC LIMIT 1",
+            TS_ARGS(TS_STR(lists[list].name), TS_STR(code), TS_STR(code), TS_STR(code)), &r);
+    if (rc < 0)
+        return -1;
+    if (r.nrows == 0)
+        return 0;
+    if (canonical)
+        *canonical = ts_db_cell(&r, 0, "code");
+    if (name)
+        *name = ts_db_cell(&r, 0, "name");
+    return 1;
+}

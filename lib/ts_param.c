@@ -53,6 +53,8 @@ bool ts_param_check_code(enum ts_code_kind kind, const char *s, const char **err
         return ts_codes_bank_account_valid(s, err);
     case TS_CODE_LOGIN_NAME:
         return ts_codes_login_name_valid(s, err);
+    case TS_CODE_EXPORT_ENTRY_ID:
+        return ts_codes_export_entry_id_valid(s, err);
     }
     *err = "代码类型未知";
     return false;
@@ -120,8 +122,8 @@ static void collect(struct ts_arena *a, const struct ts_param *p, const struct t
 
 /* Check every declared parameter.  Returns the number of parameters with
  * an error; each value's error field says which and why. */
-int ts_param_check(struct ts_arena *a, const struct ts_param *params,
-                   const struct ts_kvlist *input, struct ts_value *values)
+int ts_param_check(struct ts_arena *a, const struct ts_param *params, const struct ts_kvlist *input,
+                   struct ts_value *values)
 {
     int errors = 0;
     for (size_t i = 0; params && params[i].name; i++) {

@@ -8,14 +8,17 @@
  * before expat buffers it whole.  A field's text longer than
  * TS_CDECL_MAX_VALUE is not kept: the declaration gets an error. */
 #include "ts_customs_decl.h"
+#include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_codes.h"
 #include "ts_db.h"
 #include "ts_money.h"
+#include "ts_render.h"
 
 #include <expat.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -844,4 +847,38 @@ struct ts_cdecl *ts_cdecl_from_rows(struct ts_arena *a, const struct ts_db_rows 
         }
     }
     return d;
+}
+
+/* ---- pages ---- */
+
+/* One value as a page shows it: 报关单类型 in words, the rest as stored. */
+static const char *shown(const struct ts_cdecl_field *f, const char *v)
+{
+    if (f == &ts_cdecl_head_fields[TS_CDECL_H_DECL_TYPE])
+        return ts_cdecl_type_label(v);
+    return v ? v : "";
+}
+
+void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d)
+{
+    struct ts_arena *a = c->arena;
+    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++) {
+        const struct ts_cdecl_field *f = &ts_cdecl_head_fields[i];
+        ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.label", prefix, i), f->label);
+        ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.name", prefix, i), f->xml);
+        ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.value", prefix, i), shown(f, d->head[i]));
+        ts_render_set(c, ts_arena_printf(a, "%s.H.%s", prefix, f->xml), shown(f, d->head[i]));
+    }
+    for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
+        ts_render_set(c, ts_arena_printf(a, "%s.LineFields.%zu", prefix, j),
+                      ts_cdecl_list_fields[j].label);
+    for (size_t k = 0; k < d->nlines; k++) {
+        char link[TS_CODES_LINK_NO_LEN + 1];
+        int g = (int)strtol(d->lines[k].v[TS_CDECL_L_G_NO], NULL, 10);
+        ts_codes_link_no_make(d->head[TS_CDECL_H_ENTRY_ID], g, link);
+        ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.link", prefix, k), link);
+        for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
+            ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.v.%zu", prefix, k, j),
+                          d->lines[k].v[j]);
+    }
 }

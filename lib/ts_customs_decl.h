@@ -196,6 +196,12 @@ int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl
 struct ts_cdecl *ts_cdecl_from_rows(struct ts_arena *a, const struct ts_db_rows *head, size_t i,
                                     const struct ts_db_rows *lines);
 
+/* A declaration for a page (templates/layout/export_decl.cs): under
+ * prefix, Head.<i>.{label,name,value}, H.<XmlName>, LineFields.<j> (the
+ * body's labels) and Lines.<k>.{link (关联号), v.<j>}. */
+struct ts_ctx;
+void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d);
+
 /* 数据传输状态 and 报关单类型 as the pages say them. */
 const char *ts_cdecl_trans_status_label(const char *stored);
 const char *ts_cdecl_type_label(const char *stored);

@@ -17,7 +17,9 @@
 -- declaration carries one ('S' + TradeCoScc), else by 海关编码 ('C' +
 -- TradeCode); an enterprise sees the declarations whose owner_key is one
 -- of its two keys (cgi-bin/decl.c), so a declaration published before the
--- enterprise registered in the portal is there when it does.
+-- enterprise registered in the portal is there when it does.  (trade_code
+-- is VARCHAR, not CHAR: MariaDB refuses a stored generated column over a
+-- CHAR, whose value would depend on PAD_CHAR_TO_FULL_LENGTH.)
 CREATE TABLE export_decl_head (
     id               BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
     entry_id         CHAR(18) CHARACTER SET ascii NOT NULL COMMENT 'EntryId 海关编号',
@@ -34,7 +36,7 @@ CREATE TABLE export_decl_head (
     d_date           DATE NOT NULL COMMENT 'DDate 申报日期',
     clear_date       DATE NULL COMMENT '结关日期',
     trade_co_scc     VARCHAR(18) CHARACTER SET ascii NOT NULL DEFAULT '' COMMENT 'TradeCoScc 境内发货人统一社会信用代码',
-    trade_code       CHAR(10) CHARACTER SET ascii NOT NULL COMMENT 'TradeCode 境内发货人海关编码',
+    trade_code       VARCHAR(10) CHARACTER SET ascii NOT NULL COMMENT 'TradeCode 境内发货人海关编码',
     trade_name       VARCHAR(200) NOT NULL COMMENT 'TradeName 境内发货人名称',
     owner_code_scc   VARCHAR(18) CHARACTER SET ascii NOT NULL DEFAULT '' COMMENT 'OwnerCodeScc 生产销售单位统一社会信用代码',
     owner_code       VARCHAR(10) CHARACTER SET ascii NOT NULL DEFAULT '' COMMENT 'OwnerCode 生产销售单位海关编码',

@@ -24,11 +24,11 @@ sub menu_of {
 
 my %want = (
     'operator'             => [qw(工作台 角色管理 用户管理 企业管理 审计日志)],
-    'ent-admin-production' => [qw(工作台 单证预归档 生成关单清册 上传备案单证 单证收齐审核 导出备案目录 电子化管理备案 备案单证种类 角色管理 用户管理)],
-    'ent-admin-trading'    => [qw(工作台 单证预归档 生成关单清册 上传备案单证 单证收齐审核 导出备案目录 电子化管理备案 备案单证种类 角色管理 用户管理)],
+    'ent-admin-production' => [qw(工作台 单证预归档 生成关单清册 上传备案单证 单证收齐审核 导出备案目录 报关单查询下载 电子化管理备案 备案单证种类 角色管理 用户管理)],
+    'ent-admin-trading'    => [qw(工作台 单证预归档 生成关单清册 上传备案单证 单证收齐审核 导出备案目录 报关单查询下载 电子化管理备案 备案单证种类 角色管理 用户管理)],
     'ent-clerk'            => [qw(工作台 用户管理)],
     'tax-officer'          => [qw(工作台)],
-    'customs-officer'      => [qw(工作台)],
+    'customs-officer'      => [qw(工作台 报关单发布)],
 );
 
 for my $role (sort keys %want) {

@@ -35,16 +35,22 @@ my $c = login('customs-officer');
 # ---- the list, and who may open it
 my $r = $c->get('/customs/');
 is($r->{status}, 200, '报关单发布 opens for the customs officer');
-like($r->{text}, qr/790020260000810001/, 'the demo declarations are listed');
 like($r->{text}, qr/报关单XML文件/, 'with the import form');
+$r = $c->get('/customs/?entry_id=790020260000810001');
+my @demo = list_rows($r->{text}, 'customs-decls');
+is($demo[0][0], '790020260000810001', 'a demo declaration is found by its number');
+is($demo[0][7], '2', 'published twice by the demo seed');
+$r = $c->get('/customs/?entry_id=7900');
+is($r->{status}, 200, 'a malformed number in the query: the page answers');
+like($r->{text}, qr/报关单号应为18位数字/, 'and says what is wrong');
 is(login('ent-admin-production')->get('/customs/')->{status}, 403, 'an enterprise user may not open it');
 is(login('tax-officer')->get('/customs/')->{status}, 403, 'nor a tax officer');
 
 # ---- the form: 新增
 my $no = fresh_no();
 my %form = (
-    DeclType => 1, EntryId => $no, CustomMaster => '7900', IEPort => '7901', IEDate => '2026-11-02',
-    DDate => '20261101', ClearDate => '2026-11-03', TradeCoScc => $PROD_SCC, TradeCode => $PROD_CODE,
+    DeclType => 1, EntryId => $no, CustomMaster => '7900', IEPort => '7901', IEDate => '2026-03-02',
+    DDate => '20260301', ClearDate => '2026-03-03', TradeCoScc => $PROD_SCC, TradeCode => $PROD_CODE,
     TradeName => $PROD_NAME, TrafMode => 5, TradeMode => '0110', TransMode => 3, TradeCountry => 'DEU',
     GNo_1 => 1, CodeTS_1 => '8459290000', GName_1 => '数控钻床', GQty_1 => 2, GUnit_1 => '001',
     FirstQty_1 => 2, FirstUnit_1 => '001', DeclPrice_1 => '12500', DeclTotal_1 => '25000',
@@ -62,7 +68,7 @@ like($r->{text}, qr/\Q${no}\E001/, 'the body line shows its 关联号');
 is_deeply(versions_of($no), [[1, 'new', 1]], 'one version, current');
 is(db_value("SELECT l.decl_total FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id"
             . " WHERE h.entry_id = '$no'"), '25000.00', 'money stored as DECIMAL');
-is(db_value("SELECT d_date FROM export_decl_head WHERE entry_id = '$no'"), '2026-11-01',
+is(db_value("SELECT d_date FROM export_decl_head WHERE entry_id = '$no'"), '2026-03-01',
    'a YYYYMMDD date is stored as a date');
 
 # ---- the form again: 修改, the old version kept

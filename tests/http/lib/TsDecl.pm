@@ -21,7 +21,7 @@ sub decl_xml {
     my $no = $o{EntryId} // die 'EntryId';
     my %h = (
         DeclType => 1, EntryId => $no, CustomMaster => substr($no, 0, 4), IEPort => substr($no, 0, 4),
-        IEDate => '20261102', DDate => '20261101', ClearDate => '20261103',
+        IEDate => '20260302', DDate => '20260301', ClearDate => '20260303',
         TradeCoScc => $PROD_SCC, TradeCode => $PROD_CODE, TradeName => $PROD_NAME,
         TrafMode => 2, TradeMode => '0110', TransMode => 3, TradeCountry => 'DEU', PackNo => 3,
         GrossWet => '100.5', NetWt => 90,

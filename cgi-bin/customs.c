@@ -51,8 +51,8 @@ static const char *jurisdiction(struct ts_ctx *c)
 /* May the officer publish this number? */
 static bool in_jurisdiction(struct ts_ctx *c, const char *entry_id)
 {
-    const char *j = jurisdiction(c);
-    return j[0] && strncmp(entry_id, j, DISTRICT_CHARS) == 0;
+    const char *d = c->session->customs_district_code;
+    return d && strlen(d) >= DISTRICT_CHARS && strncmp(entry_id, d, DISTRICT_CHARS) == 0;
 }
 
 /* ---- 报关单发布 (the list) ---- */
@@ -300,7 +300,7 @@ struct import {
     struct ts_ctx *c;
     char (*seen)[TS_CODES_DECL_NO_LEN + 1];
     size_t total, bad, problems, added, modified;
-    const char *first, *last;
+    char first[TS_CODES_DECL_NO_LEN + 1], last[TS_CODES_DECL_NO_LEN + 1];
     bool db_failed;
 };
 
@@ -341,12 +341,12 @@ static int import_one(void *ud, struct ts_cdecl *d, size_t index)
     struct ts_ctx *c = im->c;
     const char *no;
     im->total++;
-    bool ok = ts_cdecl_check(c->arena, d);
+    bool ok = ts_cdecl_check(d->arena, d);
     no = d->head[TS_CDECL_H_ENTRY_ID];
     if (ok && !in_jurisdiction(c, no))
-        ts_cdecl_error(c->arena, d, "海关编号的关区不在您所在海关的辖区内，不能发布");
+        ts_cdecl_error(d->arena, d, "海关编号的关区不在您所在海关的辖区内，不能发布");
     if (no[0] && !seen_add(im, no))
-        ts_cdecl_error(c->arena, d, "海关编号在本文件中重复出现");
+        ts_cdecl_error(d->arena, d, "海关编号在本文件中重复出现");
     if (d->nerrors) {
         report(im, d, index);
         return 0;
@@ -354,14 +354,14 @@ static int import_one(void *ud, struct ts_cdecl *d, size_t index)
     if (im->bad)
         return 0;
     struct ts_cdecl_published p;
-    if (ts_cdecl_publish(c->db, c->arena, d, c->session->user_id, &p) < 0) {
+    if (ts_cdecl_publish(c->db, d->arena, d, c->session->user_id, &p) < 0) {
         im->db_failed = true;
         return -1;
     }
     p.modified ? im->modified++ : im->added++;
-    im->last = ts_arena_strdup(c->arena, no);
-    if (!im->first)
-        im->first = im->last;
+    snprintf(im->last, sizeof im->last, "%s", no);
+    if (!im->first[0])
+        snprintf(im->first, sizeof im->first, "%s", no);
     return 0;
 }
 

@@ -105,6 +105,7 @@ const struct ts_cdecl_field ts_cdecl_list_fields[TS_CDECL_LIST_N] = {
 struct ts_cdecl *ts_cdecl_new(struct ts_arena *a)
 {
     struct ts_cdecl *d = ts_arena_zalloc(a, sizeof *d);
+    d->arena = a;
     for (size_t i = 0; i < TS_CDECL_HEAD_N; i++)
         d->head[i] = "";
     return d;

@@ -129,6 +129,8 @@ struct ts_cdecl_line {
 };
 
 struct ts_cdecl {
+    struct ts_arena *arena; /* the one it was made in (the reader's own, reset
+                               per declaration: use it for per-declaration work) */
     const char *head[TS_CDECL_HEAD_N];
     struct ts_cdecl_line *lines;
     size_t nlines;

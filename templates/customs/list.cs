@@ -18,7 +18,7 @@
       <input type="file" id="f-file" name="file" accept=".xml,text/xml,application/xml" required>
       <?cs if:Form.Err.file ?><span class="error" role="alert"><?cs var:Form.Err.file ?></span><?cs /if ?>
     </div>
-    <p class="hint field-hint">文件格式见“报关单 XML”说明（DecMessages / DecMessage / DecHead / DecLists）。整个文件一次导入：有一票报关单不符合要求时，本文件的报关单均不保存，并列出全部问题。</p>
+    <p class="hint field-hint">XML文件，不大于20M。文件格式见“报关单 XML”说明（DecMessages / DecMessage / DecHead / DecLists）。整个文件一次导入：有一票报关单不符合要求时，本文件的报关单均不保存，并列出全部问题。</p>
     <div class="actions"><button type="submit" class="primary">导入</button></div>
   </form>
   <table class="list customs-decls">

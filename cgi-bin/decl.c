@@ -108,6 +108,10 @@ static bool read_query(struct ts_ctx *c, struct query *q)
         q->type = ts_arg_str(c, "decl_type");
     ts_render_set(c, "Query.Type", q->type);
     const char *by = ts_arg(c, "by")->error ? "" : ts_arg_str(c, "by");
+    if (!by[0]) /* a link with only a number or only dates (no radio sent) */
+        by = ts_arg_present(c, "entry_id")                            ? "no"
+             : ts_arg_present(c, "start") || ts_arg_present(c, "end") ? "date"
+                                                                      : "";
     ts_render_set(c, "Query.By", by[0] ? by : "no");
     if (strcmp(by, "no") == 0)
         return by_number(c, q);

@@ -69,6 +69,9 @@ like($err, qr/第9位为1，是进口报关单/, 'an import number');
 like($err, qr/关区代码/, 'a number without a 关区');
 is($x->{status}, 200, 'the page still answers 200');
 
+($x, $err, $rows) = query($prod, entry_id => '790020260000810002');
+is_deeply(numbers($rows), ['790020260000810002'], 'a link with only the number queries by number');
+
 # ---- by 出口日期
 ($x, $err, $rows) = query($prod, by => 'date', start => '2026-11-01', end => '2026-11-30');
 unlike($err, qr/出口日期/, '30 days (both ends counted) is allowed');

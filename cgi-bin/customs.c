@@ -195,6 +195,8 @@ static enum ts_result form_page(struct ts_ctx *c, const struct ts_cdecl *d, size
     for (size_t k = 0; k < rows; k++)
         for (size_t j = 0; j < TS_CDECL_LIST_N; j++) {
             ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.name", k, j), line_param(k, j));
+            ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.label", k, j),
+                          ts_arena_printf(a, "第%zu行%s", k + 1, ts_cdecl_list_fields[j].label));
             ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.value", k, j),
                           k < d->nlines ? d->lines[k].v[j] : "");
         }

@@ -27,7 +27,7 @@
       <thead><tr><?cs each:l = LineFields ?><th><?cs if:l.req ?><span class="req">*</span><?cs /if ?><?cs var:l.label ?></th><?cs /each ?></tr></thead>
       <tbody>
       <?cs each:r = Rows ?>
-        <tr><?cs each:b = r ?><td><input type="text" name="<?cs var:b.name ?>" value="<?cs var:b.value ?>" size="8" aria-label="<?cs var:b.name ?>"></td><?cs /each ?></tr>
+        <tr><?cs each:b = r ?><td><input type="text" name="<?cs var:b.name ?>" value="<?cs var:b.value ?>" size="8" aria-label="<?cs var:b.label ?>"></td><?cs /each ?></tr>
       <?cs /each ?>
       </tbody>
     </table>

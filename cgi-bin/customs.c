@@ -38,13 +38,14 @@
 
 /* ---- jurisdiction ---- */
 
-/* The 直属海关 prefix of the officer's district ("79" for 7900), or "" —
- * which no 海关编号 starts with a match for, as the SQL asks for two. */
+/* The 直属海关 prefix of the officer's district ("79" for 7900) for the
+ * SQL's LIKE; "-" — which no 海关编号 starts with — when the account has
+ * no district, so such an officer sees nothing rather than everything. */
 static const char *jurisdiction(struct ts_ctx *c)
 {
     const char *d = c->session->customs_district_code;
     if (!d || strlen(d) < DISTRICT_CHARS)
-        return "";
+        return "-";
     return ts_arena_strndup(c->arena, d, DISTRICT_CHARS);
 }
 

@@ -122,8 +122,8 @@ static void collect(struct ts_arena *a, const struct ts_param *p, const struct t
 
 /* Check every declared parameter.  Returns the number of parameters with
  * an error; each value's error field says which and why. */
-int ts_param_check(struct ts_arena *a, const struct ts_param *params, const struct ts_kvlist *input,
-                   struct ts_value *values)
+int ts_param_check(struct ts_arena *a, const struct ts_param *params,
+                   const struct ts_kvlist *input, struct ts_value *values)
 {
     int errors = 0;
     for (size_t i = 0; params && params[i].name; i++) {

@@ -36,16 +36,16 @@ enum ts_param_flag {
 
 /* The code validators of lib/ts_codes, by name. */
 enum ts_code_kind {
-    TS_CODE_USCC = 1,        /* 统一社会信用代码 */
-    TS_CODE_CUSTOMS,         /* 海关编码 */
-    TS_CODE_TAXPAYER,        /* 纳税人识别号 */
-    TS_CODE_DECL_NO,         /* 报关单号 */
-    TS_CODE_HS,              /* 商品编号 */
-    TS_CODE_PERIOD,          /* 所属期 */
-    TS_CODE_MOBILE,          /* 手机号 */
-    TS_CODE_BANK_ACCOUNT,    /* 银行账号 */
-    TS_CODE_LOGIN_NAME,      /* 登录名称 */
-    TS_CODE_EXPORT_ENTRY_ID, /* 出口报关单的海关编号 (structure checked) */
+    TS_CODE_USCC = 1,   /* 统一社会信用代码 */
+    TS_CODE_CUSTOMS,    /* 海关编码 */
+    TS_CODE_TAXPAYER,   /* 纳税人识别号 */
+    TS_CODE_DECL_NO,    /* 报关单号 */
+    TS_CODE_HS,         /* 商品编号 */
+    TS_CODE_PERIOD,     /* 所属期 */
+    TS_CODE_MOBILE,     /* 手机号 */
+    TS_CODE_BANK_ACCOUNT, /* 银行账号 */
+    TS_CODE_LOGIN_NAME, /* 登录名称 */
+    TS_CODE_EXPORT_ENTRY_ID, /* 出口报关单号 (海关编号 by structure, 9th digit 0) */
 };
 
 #define TS_PARAM_MAX_VALUES 1000
@@ -60,56 +60,32 @@ struct ts_param {
     const char *const *choices;
 };
 
-#define ts_param_str(n, l, f, mn, mx)                                                              \
-    {                                                                                              \
-        (n), (l), TS_PT_STR, (f), (mn), (mx), 0, NULL                                              \
-    }
-#define ts_param_int(n, l, f, mn, mx)                                                              \
-    {                                                                                              \
-        (n), (l), TS_PT_INT, (f), (mn), (mx), 0, NULL                                              \
-    }
-#define ts_param_money(n, l, f, mn, mx)                                                            \
-    {                                                                                              \
-        (n), (l), TS_PT_MONEY, (f), (mn), (mx), 0, NULL                                            \
-    }
-#define ts_param_date(n, l, f)                                                                     \
-    {                                                                                              \
-        (n), (l), TS_PT_DATE, (f), 0, 0, 0, NULL                                                   \
-    }
-#define ts_param_code(n, l, f, k)                                                                  \
-    {                                                                                              \
-        (n), (l), TS_PT_CODE, (f), 0, 0, (k), NULL                                                 \
-    }
-#define ts_param_enum(n, l, f, ch)                                                                 \
-    {                                                                                              \
-        (n), (l), TS_PT_ENUM, (f), 0, 0, 0, (ch)                                                   \
-    }
-#define ts_param_ids(n, l, f)                                                                      \
-    {                                                                                              \
-        (n), (l), TS_PT_INT, (f) | TS_MULTI, 1, INT64_MAX, 0, NULL                                 \
-    }
-#define TS_PARAMS_END                                                                              \
-    {                                                                                              \
-        NULL, NULL, 0, 0, 0, 0, 0, NULL                                                            \
-    }
+#define ts_param_str(n, l, f, mn, mx)  {(n), (l), TS_PT_STR, (f), (mn), (mx), 0, NULL}
+#define ts_param_int(n, l, f, mn, mx)  {(n), (l), TS_PT_INT, (f), (mn), (mx), 0, NULL}
+#define ts_param_money(n, l, f, mn, mx) {(n), (l), TS_PT_MONEY, (f), (mn), (mx), 0, NULL}
+#define ts_param_date(n, l, f)         {(n), (l), TS_PT_DATE, (f), 0, 0, 0, NULL}
+#define ts_param_code(n, l, f, k)      {(n), (l), TS_PT_CODE, (f), 0, 0, (k), NULL}
+#define ts_param_enum(n, l, f, ch)     {(n), (l), TS_PT_ENUM, (f), 0, 0, 0, (ch)}
+#define ts_param_ids(n, l, f)          {(n), (l), TS_PT_INT, (f) | TS_MULTI, 1, INT64_MAX, 0, NULL}
+#define TS_PARAMS_END                  {NULL, NULL, 0, 0, 0, 0, 0, NULL}
 
 /* The checked value of one declared parameter. */
 struct ts_value {
-    bool present;      /* sent and non-empty */
-    const char *raw;   /* first value as sent ("" when absent) */
-    int64_t num;       /* TS_PT_INT / TS_PT_MONEY */
-    size_t count;      /* TS_MULTI: number of values */
-    const char **list; /* TS_MULTI: the raw values */
-    int64_t *nums;     /* TS_MULTI ints */
-    const char *error; /* Chinese message, or NULL */
+    bool present;       /* sent and non-empty */
+    const char *raw;    /* first value as sent ("" when absent) */
+    int64_t num;        /* TS_PT_INT / TS_PT_MONEY */
+    size_t count;       /* TS_MULTI: number of values */
+    const char **list;  /* TS_MULTI: the raw values */
+    int64_t *nums;      /* TS_MULTI ints */
+    const char *error;  /* Chinese message, or NULL */
 };
 
 struct ts_arena;
 struct ts_kvlist;
 
 size_t ts_param_count(const struct ts_param *params);
-int ts_param_check(struct ts_arena *a, const struct ts_param *params, const struct ts_kvlist *input,
-                   struct ts_value *values);
+int ts_param_check(struct ts_arena *a, const struct ts_param *params,
+                   const struct ts_kvlist *input, struct ts_value *values);
 bool ts_param_check_code(enum ts_code_kind kind, const char *s, const char **err);
 
 #endif

@@ -249,6 +249,68 @@ bool ts_codes_decl_no_valid(const char *s, const char **err)
     return fixed_digits(s, TS_CODES_DECL_NO_LEN, "报关单号应为18位数字", err);
 }
 
+/* 海关编号 by its parts (ts_codes.h): the messages name the part that is
+ * wrong, so a clerk who typed a 预录入编号 or an import number sees why. */
+bool ts_codes_entry_id_valid(const char *s, const char **err)
+{
+    if (!fixed_digits(s, TS_CODES_DECL_NO_LEN, "报关单号应为18位数字", err))
+        return false;
+    if (s[0] == '0' && s[1] == '0')
+        return fail(err, "报关单号前4位应为申报地海关的关区代码");
+    int year = digits_value(s + 4, 4);
+    if (year < 1990 || year > 2099)
+        return fail(err, "报关单号第5-8位应为申报年份");
+    if (s[8] != '0' && s[8] != '1')
+        return fail(err, "报关单号第9位应为0（出口）或1（进口）");
+    return pass(err);
+}
+
+/* An export declaration's 海关编号: the 9th digit is 0. */
+bool ts_codes_export_entry_id_valid(const char *s, const char **err)
+{
+    if (!ts_codes_entry_id_valid(s, err))
+        return false;
+    if (s[8] != '0')
+        return fail(err, "报关单号第9位为1，是进口报关单，请输入出口报关单号");
+    return pass(err);
+}
+
+/* 关联号 of one product line: number + "0" + 项号 in two digits. */
+bool ts_codes_link_no_make(const char *entry_id, int g_no, char out[TS_CODES_LINK_NO_LEN + 1])
+{
+    out[0] = '\0';
+    if (!ts_codes_entry_id_valid(entry_id, NULL) || g_no < 1 || g_no > 99)
+        return false;
+    memcpy(out, entry_id, TS_CODES_DECL_NO_LEN);
+    out[18] = '0';
+    out[19] = (char)('0' + g_no / 10);
+    out[20] = (char)('0' + g_no % 10);
+    out[21] = '\0';
+    return true;
+}
+
+/* A 关联号 split into its 海关编号 and 项号. */
+bool ts_codes_link_no_parse(const char *s, char entry_id[TS_CODES_DECL_NO_LEN + 1], int *g_no,
+                            const char **err)
+{
+    entry_id[0] = '\0';
+    if (!fixed_digits(s, TS_CODES_LINK_NO_LEN, "关联号应为21位数字（报关单号+0+2位项号）", err))
+        return false;
+    memcpy(entry_id, s, TS_CODES_DECL_NO_LEN);
+    entry_id[TS_CODES_DECL_NO_LEN] = '\0';
+    if (!ts_codes_entry_id_valid(entry_id, err)) {
+        entry_id[0] = '\0';
+        return false;
+    }
+    int n = digits_value(s + 19, 2);
+    if (s[18] != '0' || n < 1) {
+        entry_id[0] = '\0';
+        return fail(err, "关联号第19位应为0，第20-21位为项号（01-99）");
+    }
+    *g_no = n;
+    return pass(err);
+}
+
 /* HS 商品编号 as the 报关单 carries it: 10 digits (8 of the tariff plus 2
  * of the customs' own statistics). */
 bool ts_codes_hs_valid(const char *s, const char **err)

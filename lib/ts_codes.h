@@ -34,6 +34,23 @@ bool ts_codes_customs_code_valid(const char *s, const char **err);
 bool ts_codes_taxpayer_id_valid(const char *s, const char **err);
 /* 报关单号 (海关编号): 18 digits. */
 bool ts_codes_decl_no_valid(const char *s, const char **err);
+/* 海关编号 (the 18-digit 报关单号 customs assigns) by its structure:
+ * digits 1-4 the 关区 of the 申报地海关 (not 00xx), 5-8 the year it was
+ * declared (1990-2099), the 9th the direction (0 export, 1 import), then a
+ * 9-digit serial.  The _export form also asks for a 0 as the 9th digit. */
+bool ts_codes_entry_id_valid(const char *s, const char **err);
+bool ts_codes_export_entry_id_valid(const char *s, const char **err);
+
+/* 关联号, the key the rebate modules give one product line of a
+ * declaration: the 18-digit 海关编号 + "0" + the 2-digit 项号 (01-99).
+ * _make writes it into out (21 characters + NUL) and is false when the
+ * number or the 项号 is not valid; _parse splits one back (entry_id gets
+ * 18 characters + NUL). */
+#define TS_CODES_LINK_NO_LEN 21
+bool ts_codes_link_no_make(const char *entry_id, int g_no, char out[TS_CODES_LINK_NO_LEN + 1]);
+bool ts_codes_link_no_parse(const char *s, char entry_id[TS_CODES_DECL_NO_LEN + 1], int *g_no,
+                            const char **err);
+
 /* HS 商品编号: 10 digits. */
 bool ts_codes_hs_valid(const char *s, const char **err);
 

@@ -53,6 +53,8 @@ bool ts_param_check_code(enum ts_code_kind kind, const char *s, const char **err
         return ts_codes_bank_account_valid(s, err);
     case TS_CODE_LOGIN_NAME:
         return ts_codes_login_name_valid(s, err);
+    case TS_CODE_EXPORT_ENTRY_ID:
+        return ts_codes_export_entry_id_valid(s, err);
     }
     *err = "代码类型未知";
     return false;

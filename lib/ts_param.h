@@ -45,6 +45,7 @@ enum ts_code_kind {
     TS_CODE_MOBILE,     /* 手机号 */
     TS_CODE_BANK_ACCOUNT, /* 银行账号 */
     TS_CODE_LOGIN_NAME, /* 登录名称 */
+    TS_CODE_EXPORT_ENTRY_ID, /* 出口报关单号 (海关编号 by structure, 9th digit 0) */
 };
 
 #define TS_PARAM_MAX_VALUES 1000

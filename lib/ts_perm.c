@@ -26,7 +26,7 @@ const struct ts_perm ts_perm_table[] = {
     {"docexport", "单证采集备案", "导出备案目录", "/docexport/", ENT, true},
 
     /* 报关单 (003) */
-    {"decl", "报关单", "报关单查询下载", "/decl/", ENT, false},
+    {"decl", "报关单", "报关单查询下载", "/decl/", ENT, true},
 
     /* 出口退税申报 (001) */
     {"collect", "出口退税申报", "报关单采集", "/collect/", ENT, false},
@@ -60,7 +60,7 @@ const struct ts_perm ts_perm_table[] = {
 
     /* Officer side */
     {"taxaudit", "税务审核", "退税审核", "/taxaudit/", TAX, false},
-    {"customs", "海关审核", "海关审核", "/customs/", CUS, false},
+    {"customs", "海关审核", "报关单发布", "/customs/", CUS, true},
 
     /* 系统管理 (000 §2.5) */
     {"efiling", "系统管理", "电子化管理备案", "/efiling/", ENT, true},

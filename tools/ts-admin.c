@@ -22,6 +22,7 @@
 #include "ts_audit.h"
 #include "ts_config.h"
 #include "ts_crypto.h"
+#include "ts_customs_decl.h"
 #include "ts_db.h"
 #include "ts_enterprise.h"
 #include "ts_money.h"
@@ -149,6 +150,112 @@ static int write_accounts(const char *path)
     return fclose(f);
 }
 
+/* One demo 出口报关单 as customs would publish it: a header for the
+ * enterprise, n product lines of the given goods. */
+struct demo_decl {
+    const char *entry_id, *type, *ie_date, *d_date, *clear_date, *country;
+    const struct ts_enterprise *ent;
+    int lines;
+    const char *hs, *name, *unit, *price, *qty;
+};
+
+static const struct demo_decl demo_decls[] = {
+    {"790020260000810001", "1", "2026-11-02", "2026-11-01", "2026-11-03", "DEU", &demo_production,
+     2, "8459290000", "数控钻床", "001", "12500", "2"},
+    {"790020260000810002", "1", "2026-11-05", "2026-11-04", "2026-11-06", "USA", &demo_production,
+     1, "8466930000", "钻床零件", "007", "15.5", "400"},
+    {"790120260000810003", "1", "2026-11-12", "2026-11-11", "2026-11-13", "JPN", &demo_production,
+     3, "8459290000", "立式钻床", "001", "8800", "5"},
+    {"790020260000810004", "2", "2026-11-20", "2026-11-19", "", "SGP", &demo_production, 1,
+     "8466930000", "机床夹具", "007", "42", "150"},
+    {"790220260000820001", "1", "2026-11-08", "2026-11-07", "2026-11-09", "POL", &demo_trading, 2,
+     "6109100021", "棉制针织T恤衫", "011", "3.2", "12000"},
+    {"790220260000820002", "2", "2026-11-15", "2026-11-14", "", "DEU", &demo_trading, 1,
+     "6110200090", "棉制针织套头衫", "011", "6.8", "5000"},
+};
+
+/* Fill a demo declaration's header and lines (amounts from price × qty,
+ * the 人民币离岸价 at a demo rate of 7.10). */
+static struct ts_cdecl *demo_decl_make(struct ts_arena *a, const struct demo_decl *s)
+{
+    struct ts_cdecl *d = ts_cdecl_new(a);
+    const char **h = d->head;
+    h[TS_CDECL_H_DECL_TYPE] = s->type;
+    h[TS_CDECL_H_ENTRY_ID] = s->entry_id;
+    h[TS_CDECL_H_PRE_ENTRY_ID] = s->entry_id;
+    h[TS_CDECL_H_CUSTOM_MASTER] = ts_arena_strndup(a, s->entry_id, 4);
+    h[TS_CDECL_H_IE_PORT] = ts_arena_strndup(a, s->entry_id, 4);
+    h[TS_CDECL_H_IE_DATE] = s->ie_date;
+    h[TS_CDECL_H_D_DATE] = s->d_date;
+    h[TS_CDECL_H_CLEAR_DATE] = s->clear_date;
+    h[TS_CDECL_H_TRADE_CO_SCC] = s->ent->uscc;
+    h[TS_CDECL_H_TRADE_CODE] = s->ent->customs_code;
+    h[TS_CDECL_H_TRADE_NAME] = s->ent->name;
+    h[TS_CDECL_H_OWNER_CODE_SCC] = s->ent->uscc;
+    h[TS_CDECL_H_OWNER_CODE] = s->ent->customs_code;
+    h[TS_CDECL_H_OWNER_NAME] = s->ent->name;
+    h[TS_CDECL_H_TRAF_MODE] = "2";
+    h[TS_CDECL_H_BILL_NO] = ts_arena_printf(a, "COSU%.8s", s->entry_id + 10);
+    h[TS_CDECL_H_TRADE_MODE] = "0110";
+    h[TS_CDECL_H_CUT_MODE] = "101";
+    h[TS_CDECL_H_TRANS_MODE] = "3";
+    h[TS_CDECL_H_CONTR_NO] = ts_arena_printf(a, "HT-%s", s->entry_id + 12);
+    h[TS_CDECL_H_TRADE_COUNTRY] = s->country;
+    h[TS_CDECL_H_PACK_NO] = "10";
+    h[TS_CDECL_H_GROSS_WET] = "1250.5";
+    h[TS_CDECL_H_NET_WT] = "1180";
+    for (int k = 0; k < s->lines; k++) {
+        struct ts_cdecl_line *l = ts_cdecl_add_line(a, d);
+        /* price × qty in fen: both demo values have at most one decimal */
+        int64_t price_tenths = strtoll(s->price, NULL, 10) * 10 +
+                               (strchr(s->price, '.') ? strchr(s->price, '.')[1] - '0' : 0);
+        int64_t fen = price_tenths * strtoll(s->qty, NULL, 10) * 10;
+        char usd[TS_MONEY_BUF], rmb[TS_MONEY_BUF];
+        ts_money_format(fen, usd, sizeof usd);
+        ts_money_format(fen * 71 / 10, rmb, sizeof rmb);
+        l->v[TS_CDECL_L_G_NO] = ts_arena_printf(a, "%d", k + 1);
+        l->v[TS_CDECL_L_CODE_TS] = s->hs;
+        l->v[TS_CDECL_L_G_NAME] = s->name;
+        l->v[TS_CDECL_L_G_MODEL] = ts_arena_printf(a, "型号%c|无品牌", 'A' + k);
+        l->v[TS_CDECL_L_G_QTY] = s->qty;
+        l->v[TS_CDECL_L_G_UNIT] = s->unit;
+        l->v[TS_CDECL_L_FIRST_QTY] = s->qty;
+        l->v[TS_CDECL_L_FIRST_UNIT] = s->unit;
+        l->v[TS_CDECL_L_DECL_PRICE] = s->price;
+        l->v[TS_CDECL_L_DECL_TOTAL] = ts_arena_strdup(a, usd);
+        l->v[TS_CDECL_L_TRADE_CURR] = "USD";
+        l->v[TS_CDECL_L_USD_FOB] = ts_arena_strdup(a, usd);
+        l->v[TS_CDECL_L_RMB_FOB] = ts_arena_strdup(a, rmb);
+        l->v[TS_CDECL_L_ORIGIN_COUNTRY] = "CHN";
+        l->v[TS_CDECL_L_DESTINATION_COUNTRY] = s->country;
+        l->v[TS_CDECL_L_DISTRICT_CODE] = "51019";
+        l->v[TS_CDECL_L_DUTY_MODE] = "1";
+    }
+    return d;
+}
+
+/* The demo declarations, the first published twice (修改, history kept). */
+static int seed_decls(struct ts_db *db, struct ts_arena *a)
+{
+    struct ts_cdecl_published p;
+    for (size_t i = 0; i < sizeof demo_decls / sizeof demo_decls[0]; i++) {
+        struct ts_cdecl *d = demo_decl_make(a, &demo_decls[i]);
+        if (!ts_cdecl_check(a, d)) {
+            fprintf(stderr, "ts-admin: demo declaration %s: %s\n", demo_decls[i].entry_id,
+                    d->errors[0]);
+            return -1;
+        }
+        if (ts_cdecl_publish(db, a, d, 0, &p) < 0)
+            return -1;
+        if (i == 0) {
+            d->head[TS_CDECL_H_PACK_NO] = "12";
+            if (ts_cdecl_publish(db, a, d, 0, &p) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* seed-demo: everything in one transaction, so a failure leaves nothing. */
 static int seed_demo(struct ts_db *db, const char *accounts_path)
 {
@@ -175,7 +282,8 @@ static int seed_demo(struct ts_db *db, const char *accounts_path)
              add_staff(db, a, &ops, "operator") < 0 || add_staff(db, a, &tax, "tax") < 0 ||
              add_staff(db, a, &cus, "customs") < 0 ||
              add_enterprise(db, &demo_production, &prod_id) < 0 ||
-             add_enterprise(db, &demo_trading, &trade_id) < 0 || add_clerk(db, prod_id) < 0;
+             add_enterprise(db, &demo_trading, &trade_id) < 0 || add_clerk(db, prod_id) < 0 ||
+             seed_decls(db, a) < 0;
     if (rc || ts_db_commit(db) < 0) {
         ts_db_rollback(db);
         ts_arena_free(a);

@@ -186,6 +186,66 @@ static void test_decl_no(void **state)
     RUN_CASES(ts_codes_decl_no_valid, cases);
 }
 
+/* 海关编号 by structure: 关区, year, direction. */
+static void test_entry_id(void **state)
+{
+    static const struct code_case cases[] = {
+        {"790120260000012345", NULL},       {"530420261000123456", NULL},
+        {"010019900000000001", NULL},       {"790120990000000001", NULL},
+        {"000120260000012345", "关区"},     {"790119890000012345", "年份"},
+        {"790121000000012345", "年份"},     {"790120262000012345", "第9位"},
+        {"79012026000001234", "18位数字"},  {"7901202600000123456", "18位数字"},
+        {"79012026000001234A", "18位数字"}, {"", "不能为空"},
+    };
+    (void)state;
+    RUN_CASES(ts_codes_entry_id_valid, cases);
+}
+
+/* An export number: the 9th digit 0; an import number is named as such. */
+static void test_export_entry_id(void **state)
+{
+    static const struct code_case cases[] = {
+        {"790120260000012345", NULL},
+        {"790120261000012345", "进口报关单"},
+        {"790120263000012345", "第9位"},
+        {"79012026000001234", "18位数字"},
+    };
+    (void)state;
+    RUN_CASES(ts_codes_export_entry_id_valid, cases);
+}
+
+/* 关联号 = 18 digits + "0" + 2-digit 项号, and back. */
+static void test_link_no(void **state)
+{
+    char out[TS_CODES_LINK_NO_LEN + 1], id[TS_CODES_DECL_NO_LEN + 1];
+    const char *err = NULL;
+    int g = 0;
+    (void)state;
+    assert_true(ts_codes_link_no_make("790120260000012345", 1, out));
+    assert_string_equal(out, "790120260000012345001");
+    assert_true(ts_codes_link_no_make("790120260000012345", 99, out));
+    assert_string_equal(out, "790120260000012345099");
+    assert_true(ts_codes_link_no_make("790120260000012345", 10, out));
+    assert_string_equal(out, "790120260000012345010");
+    assert_false(ts_codes_link_no_make("790120260000012345", 0, out));
+    assert_string_equal(out, "");
+    assert_false(ts_codes_link_no_make("790120260000012345", 100, out));
+    assert_false(ts_codes_link_no_make("79012026000001234", 1, out));
+    assert_false(ts_codes_link_no_make(NULL, 1, out));
+    assert_true(ts_codes_link_no_parse("790120260000012345012", id, &g, &err));
+    assert_string_equal(id, "790120260000012345");
+    assert_int_equal(g, 12);
+    assert_null(err);
+    assert_false(ts_codes_link_no_parse("790120260000012345112", id, &g, &err));
+    assert_non_null(strstr(err, "第19位"));
+    assert_string_equal(id, "");
+    assert_false(ts_codes_link_no_parse("790120260000012345000", id, &g, &err));
+    assert_false(ts_codes_link_no_parse("79012026000001234501", id, &g, &err));
+    assert_non_null(strstr(err, "21位"));
+    assert_false(ts_codes_link_no_parse("000120260000012345001", id, &g, &err));
+    assert_non_null(strstr(err, "关区"));
+}
+
 static void test_hs(void **state)
 {
     static const struct code_case cases[] = {
@@ -439,6 +499,9 @@ int main(void)
         cmocka_unit_test(test_customs_code),
         cmocka_unit_test(test_taxpayer_id),
         cmocka_unit_test(test_decl_no),
+        cmocka_unit_test(test_entry_id),
+        cmocka_unit_test(test_export_entry_id),
+        cmocka_unit_test(test_link_no),
         cmocka_unit_test(test_hs),
         cmocka_unit_test(test_period),
         cmocka_unit_test(test_date),

@@ -1,0 +1,242 @@
+/* decl — 报关单查询下载 (manual 003 §2.1): an enterprise queries the 出口
+ * 报关单 customs published (cgi-bin/customs.c) and opens one.
+ *
+ * §2.1.1 报关单查询: 报关单类型 (结关报关单 by default, or 启运港退税报关单),
+ * then either 出口报关单号 (18 digits, required when chosen) or 出口日期
+ * (start and end required when chosen; the same day allowed; at most 30
+ * days counted with both ends, so 1 to 30 January passes and 1 to 31
+ * January does not; docs/formats.md).  The results, 20 a page; the number
+ * opens §2.1.5 报关单详情 with the header and the body.  The tips of
+ * §2.1.1 stand under the query form; the one on 数据传输状态 also on the
+ * detail page.
+ *
+ * Tenancy (§2.1.1 小提示2: 只支持报关单的境内收发货人查询): a declaration
+ * belongs to the enterprise whose 统一社会信用代码 it names as 境内发货人,
+ * or, when it names none, whose 海关编码 (export_decl_head.owner_key).
+ * Every query goes through ts_scope with the enterprise as a derived table
+ * whose id is the tenant filter, so another enterprise's number answers
+ * exactly like a number that does not exist. */
+#include "ts_app.h"
+#include "ts_arena.h"
+#include "ts_codes.h"
+#include "ts_customs_decl.h"
+#include "ts_ui.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define PAGE_SIZE    20
+#define MAX_DAYS     30
+#define NOT_FOUND    "未查询到该报关单。只支持报关单的境内收发货人查询，其他单位无查询权限。"
+#define NOT_FOUND_NO "未查询到报关单号为%s的%s。"
+
+static const char *const type_choices[] = {"clear", "port", NULL};
+static const char *const by_choices[] = {"no", "date", NULL};
+
+/* The enterprise's declarations: ts_scope binds the tenant at e.ent_id. */
+#define OWNED_FROM                                                                                 \
+    " FROM (SELECT id AS ent_id, uscc, customs_code FROM enterprise) e"                            \
+    " JOIN export_decl_head h"                                                                     \
+    " ON h.owner_key IN (CONCAT('S', e.uscc), CONCAT('C', e.customs_code))"
+#define OWNED_WHERE " WHERE e.ent_id = ? AND h.current_entry_id IS NOT NULL"
+#define OWNED       OWNED_FROM OWNED_WHERE
+
+/* ---- the query form ---- */
+
+/* A chosen query, as the SQL takes it ("" = not used). */
+struct query {
+    const char *type; /* clear / port */
+    const char *entry_id;
+    const char *start, *end;
+};
+
+/* Days since 1970-01-01 of a valid YYYY-MM-DD (civil calendar). */
+static int64_t day_number(const char *ymd)
+{
+    int y, m, d;
+    ts_codes_date_parse(ymd, &y, &m, &d, NULL);
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The 出口报关单号 way: the number is required. */
+static bool by_number(struct ts_ctx *c, struct query *q)
+{
+    if (ts_arg(c, "entry_id")->error)
+        return false; /* its message is on the page already */
+    if (!ts_arg_present(c, "entry_id")) {
+        ts_arg_error(c, "entry_id", "请录入18位出口报关单号");
+        return false;
+    }
+    q->entry_id = ts_arg_str(c, "entry_id");
+    return true;
+}
+
+/* The 出口日期 way: both dates, end not before start, at most 30 days. */
+static bool by_date(struct ts_ctx *c, struct query *q)
+{
+    if (ts_arg(c, "start")->error || ts_arg(c, "end")->error)
+        return false;
+    if (!ts_arg_present(c, "start") || !ts_arg_present(c, "end")) {
+        ts_arg_error(c, ts_arg_present(c, "start") ? "end" : "start", "请选择出口日期的起止日期");
+        return false;
+    }
+    int64_t days = day_number(ts_arg_str(c, "end")) - day_number(ts_arg_str(c, "start")) + 1;
+    if (days < 1) {
+        ts_arg_error(c, "end", "出口日期的结束日期不能早于开始日期");
+        return false;
+    }
+    if (days > MAX_DAYS) {
+        ts_arg_error(c, "end", "出口日期查询区间最长不能超过30天，请缩小查询范围");
+        return false;
+    }
+    q->start = ts_arg_str(c, "start");
+    q->end = ts_arg_str(c, "end");
+    return true;
+}
+
+/* The query the form asks for; false when it asks for none (the first
+ * visit) or one with a problem, said next to its field. */
+static bool read_query(struct ts_ctx *c, struct query *q)
+{
+    *q = (struct query){.type = "clear", .entry_id = "", .start = "", .end = ""};
+    if (ts_arg_present(c, "decl_type") && !ts_arg(c, "decl_type")->error)
+        q->type = ts_arg_str(c, "decl_type");
+    ts_render_set(c, "Query.Type", q->type);
+    const char *by = ts_arg(c, "by")->error ? "" : ts_arg_str(c, "by");
+    if (!by[0]) /* a link with only a number or only dates (no radio sent) */
+        by = ts_arg_present(c, "entry_id")                            ? "no"
+             : ts_arg_present(c, "start") || ts_arg_present(c, "end") ? "date"
+                                                                      : "";
+    ts_render_set(c, "Query.By", by[0] ? by : "no");
+    if (strcmp(by, "no") == 0)
+        return by_number(c, q);
+    if (strcmp(by, "date") == 0)
+        return by_date(c, q);
+    return false;
+}
+
+/* ---- 报关单查询 ---- */
+
+#define QUERY_FILTER                                                                               \
+    " AND h.decl_type = ? AND (? = '' OR h.entry_id = ?)"                                          \
+    " AND (? = '' OR h.ie_date >= ?) AND (? = '' OR h.ie_date <= ?)"
+#define QUERY_ARGS(q)                                                                              \
+    TS_STR((q)->type), TS_STR((q)->entry_id), TS_STR((q)->entry_id), TS_STR((q)->start),           \
+        TS_STR((q)->start), TS_STR((q)->end), TS_STR((q)->end)
+
+static int64_t result_count(struct ts_ctx *c, const struct query *q)
+{
+    struct ts_db_rows r;
+    if (ts_scope_query(c, "SELECT COUNT(*) AS n" OWNED QUERY_FILTER, TS_ARGS(QUERY_ARGS(q)), &r) <
+        0)
+        return -1;
+    return ts_db_cell_i64(&r, 0, "n");
+}
+
+/* One page of results, by 出口日期 then number. */
+static int result_page(struct ts_ctx *c, const struct query *q, int64_t offset,
+                       struct ts_db_rows *r)
+{
+    if (ts_scope_query(
+            c,
+            "SELECT h.id, h.entry_id, h.trade_name, h.ie_date, h.d_date,"
+            " IFNULL(h.clear_date, '') AS clear_date, h.trade_mode, h.trade_country,"
+            " h.trans_status,"
+            " (SELECT COUNT(*) FROM export_decl_list l WHERE l.head_id = h.id) AS nlines" OWNED
+                QUERY_FILTER " ORDER BY h.ie_date, h.entry_id LIMIT ? OFFSET ?",
+            TS_ARGS(QUERY_ARGS(q), TS_I64(PAGE_SIZE), TS_I64(offset)), r) < 0)
+        return -1;
+    for (size_t i = 0; i < r->nrows; i++)
+        ts_render_set(c, ts_arena_printf(c->arena, "Decls.%zu.status_label", i),
+                      ts_cdecl_trans_status_label(ts_db_cell(r, i, "trans_status")));
+    return 0;
+}
+
+/* What the list says when nothing matched. */
+static void say_none(struct ts_ctx *c, const struct query *q)
+{
+    const char *kind = strcmp(q->type, "port") == 0 ? "启运港退税报关单" : "结关报关单";
+    ts_render_set(c, "Result.None",
+                  q->entry_id[0] ? ts_arena_printf(c->arena, NOT_FOUND_NO, q->entry_id, kind)
+                                 : ts_arena_printf(c->arena, "所选出口日期内未查询到%s。", kind));
+}
+
+/* GET /decl/ — 报关单查询: the form, and after 查询 the results. */
+static enum ts_result decl_query(struct ts_ctx *c)
+{
+    struct query q;
+    struct ts_db_rows rows;
+    struct ts_ui_pager pager;
+    if (read_query(c, &q)) {
+        int64_t total = result_count(c, &q);
+        if (total < 0)
+            return TS_FAIL;
+        ts_ui_pager(c, total, PAGE_SIZE, &pager);
+        if (result_page(c, &q, pager.offset, &rows) < 0)
+            return TS_FAIL;
+        ts_render_rows(c, "Decls", &rows);
+        ts_render_set(c, "Result.Shown", "1");
+        if (total == 0)
+            say_none(c, &q);
+    }
+    return ts_ui_page(c, "报关单查询下载", "decl/query.cs");
+}
+
+/* ---- 报关单详情 ---- */
+
+/* GET /decl/view?entry_id= — §2.1.5: the current version's header and
+ * body, if the declaration is the enterprise's. */
+static enum ts_result decl_view(struct ts_ctx *c)
+{
+    struct ts_db_rows head, lines;
+    const char *no = ts_arg_str(c, "entry_id");
+    if (ts_scope_query(c, "SELECT h.*" OWNED " AND h.current_entry_id = ?", TS_ARGS(TS_STR(no)),
+                       &head) < 0)
+        return TS_FAIL;
+    if (head.nrows != 1)
+        return ts_ui_not_found(c, NOT_FOUND);
+    if (ts_scope_query(c,
+                       "SELECT l.*" OWNED_FROM
+                       " JOIN export_decl_list l ON l.head_id = h.id" OWNED_WHERE
+                       " AND h.id = ? ORDER BY l.g_no",
+                       TS_ARGS(TS_I64(ts_db_cell_i64(&head, 0, "id"))), &lines) < 0)
+        return TS_FAIL;
+    struct ts_cdecl *d = ts_cdecl_from_rows(c->arena, &head, 0, &lines);
+    ts_cdecl_render(c, "Decl", d);
+    ts_render_set(c, "Decl.status_label",
+                  ts_cdecl_trans_status_label(ts_db_cell(&head, 0, "trans_status")));
+    return ts_ui_page(c, "报关单详情", "decl/view.cs");
+}
+
+static const struct ts_param query_params[] = {
+    ts_param_enum("decl_type", "报关单类型", 0, type_choices),
+    ts_param_enum("by", "查询方式", 0, by_choices),
+    ts_param_code("entry_id", "出口报关单号", 0, TS_CODE_EXPORT_ENTRY_ID),
+    ts_param_date("start", "出口日期（起）", 0),
+    ts_param_date("end", "出口日期（止）", 0),
+    ts_param_int("page", "页码", 0, 1, 1000000),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param view_params[] = {
+    ts_param_code("entry_id", "出口报关单号", TS_REQ, TS_CODE_EXPORT_ENTRY_ID),
+    TS_PARAMS_END,
+};
+
+static const struct ts_action actions[] = {
+    {"", TS_GET, "decl", query_params, decl_query, TS_QUERY_FORM},
+    {"view", TS_GET, "decl", view_params, decl_view, 0},
+    {NULL, 0, NULL, NULL, NULL, 0},
+};
+
+static const struct ts_module module = {"decl", "报关单查询下载", actions};
+
+int main(void)
+{
+    return ts_app_main(&module);
+}

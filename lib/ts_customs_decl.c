@@ -1,0 +1,885 @@
+/* ts_customs_decl — the 出口报关单 model, its XML reader and writer, and
+ * its storage with versions (ts_customs_decl.h, docs/formats.md).
+ *
+ * The reader is expat without namespace processing, fed in 64 KiB chunks,
+ * with the guards of lib/ts_xlsx: a DOCTYPE or an entity declaration
+ * refuses the file, nesting is capped, and a single unfinished token (a
+ * tag with huge attributes, a comment) longer than MAX_TOKEN stops it
+ * before expat buffers it whole.  A field's text longer than
+ * TS_CDECL_MAX_VALUE is not kept: the declaration gets an error. */
+#include "ts_customs_decl.h"
+#include "ts_app.h"
+#include "ts_arena.h"
+#include "ts_codes.h"
+#include "ts_db.h"
+#include "ts_money.h"
+#include "ts_render.h"
+
+#include <expat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHUNK     (64 * 1024)
+#define MAX_DEPTH 16          /* DecMessages/DecMessage/DecLists/DecList/field is 5 */
+#define MAX_TOKEN (64 * 1024) /* bytes expat may hold for one unfinished token */
+
+#define F(x, c, l, k, req, nul, mn, mx)                                                            \
+    {                                                                                              \
+        (x), (c), (l), (k), (req), (nul), (mn), (mx), NULL                                         \
+    }
+#define CH(x, c, l, req, ch)                                                                       \
+    {                                                                                              \
+        (x), (c), (l), TS_CDECL_CHOICE, (req), false, 0, 0, (ch)                                   \
+    }
+
+/* DecHead, in the column order of export_decl_head (schema/011). */
+const struct ts_cdecl_field ts_cdecl_head_fields[TS_CDECL_HEAD_N] = {
+    CH("DeclType", "decl_type", "报关单类型", false, "12"),
+    F("SeqNo", "seq_no", "数据中心统一编号", TS_CDECL_DIGITS, false, false, 1, 18),
+    F("PreEntryId", "pre_entry_id", "预录入编号", TS_CDECL_DIGITS, false, false, 1, 18),
+    F("EntryId", "entry_id", "海关编号", TS_CDECL_ENTRY_ID, true, false, 0, 0),
+    CH("IEFlag", "ie_flag", "进出口标志", false, "E"),
+    F("CustomMaster", "custom_master", "申报地海关", TS_CDECL_DIGITS, true, false, 4, 4),
+    F("IEPort", "ie_port", "出境关别", TS_CDECL_DIGITS, true, false, 4, 4),
+    F("IEDate", "ie_date", "出口日期", TS_CDECL_DATE, true, false, 0, 0),
+    F("DDate", "d_date", "申报日期", TS_CDECL_DATE, true, false, 0, 0),
+    F("ClearDate", "clear_date", "结关日期", TS_CDECL_DATE, false, true, 0, 0),
+    F("TradeCoScc", "trade_co_scc", "境内发货人统一社会信用代码", TS_CDECL_USCC, false, false, 0,
+      0),
+    F("TradeCode", "trade_code", "境内发货人海关编码", TS_CDECL_CUSTOMS, true, false, 0, 0),
+    F("TradeName", "trade_name", "境内发货人名称", TS_CDECL_TEXT, true, false, 1, 200),
+    F("OwnerCodeScc", "owner_code_scc", "生产销售单位统一社会信用代码", TS_CDECL_USCC, false, false,
+      0, 0),
+    F("OwnerCode", "owner_code", "生产销售单位海关编码", TS_CDECL_CUSTOMS, false, false, 0, 0),
+    F("OwnerName", "owner_name", "生产销售单位名称", TS_CDECL_TEXT, false, false, 1, 200),
+    F("TrafMode", "traf_mode", "运输方式", TS_CDECL_CODE, true, false, 1, 1),
+    F("BillNo", "bill_no", "提运单号", TS_CDECL_TEXT, false, false, 1, 50),
+    F("TradeMode", "trade_mode", "监管方式", TS_CDECL_DIGITS, true, false, 4, 4),
+    F("CutMode", "cut_mode", "征免性质", TS_CDECL_DIGITS, false, false, 3, 3),
+    F("TransMode", "trans_mode", "成交方式", TS_CDECL_DIGITS, true, false, 1, 1),
+    CH("FeeMark", "fee_mark", "运费标记", false, "123"),
+    F("FeeRate", "fee_rate", "运费", TS_CDECL_QTY, false, true, 0, 0),
+    F("FeeCurr", "fee_curr", "运费币制", TS_CDECL_CODE, false, false, 3, 3),
+    CH("InsurMark", "insur_mark", "保费标记", false, "13"),
+    F("InsurRate", "insur_rate", "保费", TS_CDECL_QTY, false, true, 0, 0),
+    F("InsurCurr", "insur_curr", "保费币制", TS_CDECL_CODE, false, false, 3, 3),
+    F("ContrNo", "contr_no", "合同协议号", TS_CDECL_TEXT, false, false, 1, 50),
+    F("TradeCountry", "trade_country", "运抵国（地区）", TS_CDECL_CODE, true, false, 3, 3),
+    F("DistinatePort", "distinate_port", "指运港", TS_CDECL_CODE, false, false, 3, 6),
+    F("PackNo", "pack_no", "件数", TS_CDECL_INT, false, false, 0, 999999999),
+    F("GrossWet", "gross_wet", "毛重（千克）", TS_CDECL_QTY, false, false, 0, 0),
+    F("NetWt", "net_wt", "净重（千克）", TS_CDECL_QTY, false, false, 0, 0),
+};
+
+/* DecList, in the column order of export_decl_list after head_id. */
+const struct ts_cdecl_field ts_cdecl_list_fields[TS_CDECL_LIST_N] = {
+    F("GNo", "g_no", "项号", TS_CDECL_INT, true, false, 1, TS_CDECL_MAX_LINES),
+    F("CodeTS", "code_ts", "商品编号", TS_CDECL_HS, true, false, 0, 0),
+    F("GName", "g_name", "商品名称", TS_CDECL_TEXT, true, false, 1, 255),
+    F("GModel", "g_model", "规格型号", TS_CDECL_TEXT, false, false, 1, 255),
+    F("GQty", "g_qty", "成交数量", TS_CDECL_QTY, true, false, 0, 0),
+    F("GUnit", "g_unit", "成交计量单位", TS_CDECL_DIGITS, true, false, 3, 3),
+    F("FirstQty", "first_qty", "法定第一数量", TS_CDECL_QTY, true, false, 0, 0),
+    F("FirstUnit", "first_unit", "法定第一计量单位", TS_CDECL_DIGITS, true, false, 3, 3),
+    F("SecondQty", "second_qty", "法定第二数量", TS_CDECL_QTY, false, true, 0, 0),
+    F("SecondUnit", "second_unit", "法定第二计量单位", TS_CDECL_DIGITS, false, false, 3, 3),
+    F("DeclPrice", "decl_price", "单价", TS_CDECL_PRICE, true, false, 0, 0),
+    F("DeclTotal", "decl_total", "总价", TS_CDECL_MONEY, true, false, 0, 0),
+    F("TradeCurr", "trade_curr", "币制", TS_CDECL_CODE, true, false, 3, 3),
+    F("UsdFob", "usd_fob", "美元离岸价", TS_CDECL_MONEY, true, false, 0, 0),
+    F("RmbFob", "rmb_fob", "人民币离岸价", TS_CDECL_MONEY, true, false, 0, 0),
+    F("OriginCountry", "origin_country", "原产国（地区）", TS_CDECL_CODE, true, false, 3, 3),
+    F("DestinationCountry", "destination_country", "最终目的国（地区）", TS_CDECL_CODE, true, false,
+      3, 3),
+    F("DistrictCode", "district_code", "境内货源地", TS_CDECL_DIGITS, false, false, 5, 5),
+    F("DutyMode", "duty_mode", "征免", TS_CDECL_DIGITS, false, false, 1, 1),
+};
+
+/* ---- the model ---- */
+
+/* A declaration with every value "" (never NULL: pages and SQL need no
+ * special case). */
+struct ts_cdecl *ts_cdecl_new(struct ts_arena *a)
+{
+    struct ts_cdecl *d = ts_arena_zalloc(a, sizeof *d);
+    d->arena = a;
+    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++)
+        d->head[i] = "";
+    return d;
+}
+
+/* One more product line; the array doubles in the arena (the old copy is
+ * freed with the arena). */
+struct ts_cdecl_line *ts_cdecl_add_line(struct ts_arena *a, struct ts_cdecl *d)
+{
+    if (d->nlines >= TS_CDECL_MAX_LINES)
+        return NULL;
+    if (d->nlines == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 4;
+        struct ts_cdecl_line *n = ts_arena_alloc(a, cap * sizeof *n);
+        if (d->nlines)
+            memcpy(n, d->lines, d->nlines * sizeof *n);
+        d->lines = n;
+        d->cap = cap;
+    }
+    struct ts_cdecl_line *l = &d->lines[d->nlines++];
+    for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
+        l->v[j] = "";
+    return l;
+}
+
+/* Keep a problem for the page; the list grows like the lines. */
+void ts_cdecl_error(struct ts_arena *a, struct ts_cdecl *d, const char *msg)
+{
+    if (d->nerrors == d->errcap) {
+        size_t cap = d->errcap ? d->errcap * 2 : 8;
+        const char **n = ts_arena_alloc(a, cap * sizeof *n);
+        if (d->nerrors)
+            memcpy(n, d->errors, d->nerrors * sizeof *n);
+        d->errors = n;
+        d->errcap = cap;
+    }
+    d->errors[d->nerrors++] = msg;
+}
+
+static bool in_range(char c, char lo, char hi)
+{
+    return c >= lo && c <= hi;
+}
+
+/* Only characters of the set (digits; with capitals when caps). */
+static bool code_chars(const char *s, bool caps)
+{
+    for (; *s; s++)
+        if (!in_range(*s, '0', '9') && !(caps && in_range(*s, 'A', 'Z')))
+            return false;
+    return true;
+}
+
+/* A decimal as customs writes it: digits, optionally a point and 1..frac
+ * digits, at most int_max digits before the point.  No sign, no spaces. */
+static bool decimal_ok(const char *s, size_t int_max, size_t frac)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > int_max)
+        return false;
+    if (!s[n])
+        return true;
+    if (s[n] != '.')
+        return false;
+    size_t m = strspn(s + n + 1, "0123456789");
+    return m >= 1 && m <= frac && !s[n + 1 + m];
+}
+
+/* A date as stored, from YYYY-MM-DD or the message's YYYYMMDD; NULL if
+ * neither is a real date. */
+static const char *date_norm(struct ts_arena *a, const char *s)
+{
+    if (strlen(s) == 8 && code_chars(s, false))
+        s = ts_arena_printf(a, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+    return ts_codes_date_valid(s, NULL) ? s : NULL;
+}
+
+/* Text: valid UTF-8 without control characters, min..max characters. */
+static const char *text_problem(const struct ts_cdecl_field *f, const char *v)
+{
+    if (!ts_codes_utf8_valid(v, strlen(v)))
+        return "含有无效字符";
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return "不能包含换行等控制字符";
+    size_t n = ts_codes_utf8_chars(v);
+    return n < (size_t)f->min || n > (size_t)f->max ? "长度超出限制" : NULL;
+}
+
+/* Money: yuan, not negative, stored with two decimals. */
+static const char *money_problem(struct ts_arena *a, const char **v)
+{
+    int64_t fen;
+    char buf[TS_MONEY_BUF];
+    if (!ts_money_parse(*v, &fen, NULL))
+        return "应为金额（元），最多2位小数";
+    if (fen < 0)
+        return "不能为负数";
+    ts_money_format(fen, buf, sizeof buf);
+    *v = ts_arena_strdup(a, buf);
+    return NULL;
+}
+
+/* A whole number within min..max, stored without leading zeros. */
+static const char *int_problem(struct ts_arena *a, const struct ts_cdecl_field *f, const char **v)
+{
+    const char *s = *v;
+    size_t n = strlen(s);
+    if (n == 0 || n > 9 || !code_chars(s, false))
+        return "应为整数";
+    int64_t x = 0;
+    for (; *s; s++)
+        x = x * 10 + (*s - '0');
+    if (x < f->min || x > f->max)
+        return ts_arena_printf(a, "应在%lld到%lld之间", (long long)f->min, (long long)f->max);
+    *v = ts_arena_printf(a, "%lld", (long long)x);
+    return NULL;
+}
+
+/* A code of a length range; the code lists themselves (币制, 国别 ...) are
+ * not checked here yet: docs/formats.md. */
+static const char *code_problem(struct ts_arena *a, const struct ts_cdecl_field *f, const char *v,
+                                bool caps)
+{
+    size_t n = strlen(v);
+    if (n >= (size_t)f->min && n <= (size_t)f->max && code_chars(v, caps))
+        return NULL;
+    const char *what = caps ? "数字或大写字母" : "数字";
+    return f->min == f->max ? ts_arena_printf(a, "应为%lld位%s", (long long)f->min, what)
+                            : ts_arena_printf(a, "应为%lld-%lld位%s", (long long)f->min,
+                                              (long long)f->max, what);
+}
+
+/* The problem with one non-empty value, or NULL; *v may be replaced by its
+ * stored form. */
+static const char *value_problem(struct ts_arena *a, const struct ts_cdecl_field *f, const char **v)
+{
+    const char *err = NULL;
+    switch (f->kind) {
+    case TS_CDECL_TEXT:
+        return text_problem(f, *v);
+    case TS_CDECL_CODE:
+        return code_problem(a, f, *v, true);
+    case TS_CDECL_DIGITS:
+        return code_problem(a, f, *v, false);
+    case TS_CDECL_ENTRY_ID:
+        return ts_codes_export_entry_id_valid(*v, &err) ? NULL : err;
+    case TS_CDECL_CUSTOMS:
+        return ts_codes_customs_code_valid(*v, &err) ? NULL : err;
+    case TS_CDECL_USCC:
+        return ts_codes_uscc_valid(*v, &err) ? NULL : err;
+    case TS_CDECL_HS:
+        return ts_codes_hs_valid(*v, &err) ? NULL : err;
+    case TS_CDECL_DATE: {
+        const char *d = date_norm(a, *v);
+        return d ? (*v = d, NULL) : "应为日期，如 2026-01-05";
+    }
+    case TS_CDECL_QTY:
+        return decimal_ok(*v, 14, 5) ? NULL : "应为不小于0的数，最多5位小数";
+    case TS_CDECL_PRICE:
+        return decimal_ok(*v, 15, 4) ? NULL : "应为不小于0的数，最多4位小数";
+    case TS_CDECL_MONEY:
+        return money_problem(a, v);
+    case TS_CDECL_INT:
+        return int_problem(a, f, v);
+    case TS_CDECL_CHOICE:
+        return strlen(*v) == 1 && strchr(f->choices, **v)
+                   ? NULL
+                   : ts_arena_printf(a, "应为%s之一", f->choices);
+    }
+    return "类型未知";
+}
+
+/* Check one part's values (the header, or one line) against its table;
+ * where names the part in the messages ("表头", "表体第2行"). */
+static void check_values(struct ts_arena *a, struct ts_cdecl *d, const struct ts_cdecl_field *fs,
+                         size_t n, const char **v, const char *where)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *problem = NULL;
+        if (!v[i][0])
+            problem = fs[i].required ? "不能为空" : NULL;
+        else
+            problem = value_problem(a, &fs[i], &v[i]);
+        if (problem)
+            ts_cdecl_error(a, d, ts_arena_printf(a, "%s【%s】%s", where, fs[i].label, problem));
+    }
+}
+
+/* The rules across header fields, once each field is valid on its own. */
+static void check_head_rules(struct ts_arena *a, struct ts_cdecl *d)
+{
+    const char **h = d->head;
+    if (!h[TS_CDECL_H_IE_FLAG][0])
+        h[TS_CDECL_H_IE_FLAG] = "E";
+    h[TS_CDECL_H_DECL_TYPE] = strcmp(h[TS_CDECL_H_DECL_TYPE], "2") == 0 ? "port" : "clear";
+    if (strlen(h[TS_CDECL_H_ENTRY_ID]) == 18 && strlen(h[TS_CDECL_H_CUSTOM_MASTER]) == 4 &&
+        strncmp(h[TS_CDECL_H_ENTRY_ID], h[TS_CDECL_H_CUSTOM_MASTER], 4) != 0)
+        ts_cdecl_error(a, d,
+                       ts_arena_printf(a, "表头【申报地海关】应与海关编号前4位（%.4s）一致",
+                                       h[TS_CDECL_H_ENTRY_ID]));
+    if (strcmp(h[TS_CDECL_H_DECL_TYPE], "clear") == 0 && !h[TS_CDECL_H_CLEAR_DATE][0])
+        ts_cdecl_error(a, d, "表头【结关日期】结关报关单应有结关日期");
+}
+
+/* 项号 once each: the 关联号 of a line is the number + its 项号. */
+static void check_line_numbers(struct ts_arena *a, struct ts_cdecl *d)
+{
+    bool seen[TS_CDECL_MAX_LINES + 1] = {false};
+    if (d->nlines == 0)
+        ts_cdecl_error(a, d, "报关单至少应有一项表体");
+    for (size_t k = 0; k < d->nlines; k++) {
+        const char *g = d->lines[k].v[TS_CDECL_L_G_NO];
+        size_t n = strlen(g);
+        if (n == 0 || n > 2 || !code_chars(g, false))
+            continue; /* said by check_values */
+        int x = n == 1 ? g[0] - '0' : (g[0] - '0') * 10 + (g[1] - '0');
+        if (x >= 1 && seen[x])
+            ts_cdecl_error(a, d, ts_arena_printf(a, "表体【项号】%d重复", x));
+        seen[x] = true;
+    }
+}
+
+bool ts_cdecl_check(struct ts_arena *a, struct ts_cdecl *d)
+{
+    check_values(a, d, ts_cdecl_head_fields, TS_CDECL_HEAD_N, d->head, "表头");
+    for (size_t k = 0; k < d->nlines; k++)
+        check_values(a, d, ts_cdecl_list_fields, TS_CDECL_LIST_N, d->lines[k].v,
+                     ts_arena_printf(a, "表体第%zu行", k + 1));
+    check_head_rules(a, d);
+    check_line_numbers(a, d);
+    return d->nerrors == 0;
+}
+
+const char *ts_cdecl_trans_status_label(const char *stored)
+{
+    return stored && strcmp(stored, "modified") == 0 ? "修改" : "新增";
+}
+
+const char *ts_cdecl_type_label(const char *stored)
+{
+    return stored && strcmp(stored, "port") == 0 ? "启运港退税" : "结关";
+}
+
+/* ---- the XML reader ---- */
+
+enum part { P_NONE, P_HEAD, P_LISTS, P_LIST };
+
+struct reader {
+    XML_Parser p;
+    struct ts_arena *msg;  /* the caller's: the refusal's text */
+    struct ts_arena *decl; /* ours: one declaration at a time */
+    ts_cdecl_each cb;
+    void *ud;
+    const char *err;
+    bool stopped;
+    int depth;
+    enum part part;
+    struct ts_cdecl *d;
+    struct ts_cdecl_line *line;
+    bool lines_over; /* more than TS_CDECL_MAX_LINES said once */
+    const struct ts_cdecl_field *field;
+    const char **slot; /* where the field's value goes */
+    struct ts_buf text;
+    bool text_over;
+    size_t index;
+};
+
+/* Refuse the whole file and stop expat. */
+static void refuse(struct reader *r, const char *msg)
+{
+    if (!r->err)
+        r->err = msg;
+    XML_StopParser(r->p, XML_FALSE);
+}
+
+/* The name after any namespace prefix. */
+static const char *local_name(const char *name)
+{
+    const char *c = strrchr(name, ':');
+    return c ? c + 1 : name;
+}
+
+static int field_index(const struct ts_cdecl_field *fs, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fs[i].xml, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* A new <DecMessage>: the previous declaration's memory goes. */
+static void begin_decl(struct reader *r)
+{
+    if (r->index >= TS_CDECL_MAX_DECLS) {
+        refuse(r,
+               ts_arena_printf(r->msg, "文件中的报关单超过%d票，请分批上传", TS_CDECL_MAX_DECLS));
+        return;
+    }
+    ts_arena_reset(r->decl);
+    r->d = ts_cdecl_new(r->decl);
+    r->lines_over = false;
+}
+
+/* Start collecting the text of a known field (an unknown one is skipped:
+ * real messages carry more elements than the portal keeps). */
+static void begin_field(struct reader *r, const struct ts_cdecl_field *fs, size_t n,
+                        const char **values, const char *name)
+{
+    int i = field_index(fs, n, name);
+    if (i < 0)
+        return;
+    r->field = &fs[i];
+    r->slot = &values[i];
+    ts_buf_reset(&r->text);
+    r->text_over = false;
+}
+
+/* A <DecList>: one more line, or the 99-line error once. */
+static void begin_line(struct reader *r)
+{
+    r->part = P_LIST;
+    r->line = ts_cdecl_add_line(r->decl, r->d);
+    if (!r->line && !r->lines_over) {
+        r->lines_over = true;
+        ts_cdecl_error(
+            r->decl, r->d,
+            ts_arena_printf(r->decl, "表体超过%d项，多出的表体未读入", TS_CDECL_MAX_LINES));
+    }
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **attrs)
+{
+    struct reader *r = ud;
+    const char *name = local_name(qname);
+    if (r->err || r->stopped)
+        return;
+    if (++r->depth > MAX_DEPTH) {
+        refuse(r, "文件嵌套层次过深，不是报关单数据文件");
+        return;
+    }
+    if (r->depth == 1 && strcmp(name, "DecMessages") != 0)
+        refuse(r, "文件的根元素应为DecMessages，不是报关单数据文件");
+    else if (r->depth == 2 && strcmp(name, "DecMessage") == 0)
+        begin_decl(r);
+    else if (r->depth == 3 && r->d)
+        r->part = strcmp(name, "DecHead") == 0    ? P_HEAD
+                  : strcmp(name, "DecLists") == 0 ? P_LISTS
+                                                  : P_NONE;
+    else if (r->depth == 4 && r->part == P_HEAD)
+        begin_field(r, ts_cdecl_head_fields, TS_CDECL_HEAD_N, r->d->head, name);
+    else if (r->depth == 4 && r->part == P_LISTS && strcmp(name, "DecList") == 0)
+        begin_line(r);
+    else if (r->depth == 5 && r->part == P_LIST && r->line)
+        begin_field(r, ts_cdecl_list_fields, TS_CDECL_LIST_N, r->line->v, name);
+}
+
+/* Trim the ASCII white space pretty-printing puts around a value. */
+static const char *trimmed(struct ts_arena *a, const char *s, size_t n)
+{
+    while (n && strchr(" \t\r\n", *s))
+        s++, n--;
+    while (n && strchr(" \t\r\n", s[n - 1]))
+        n--;
+    return ts_arena_strndup(a, s, n);
+}
+
+/* The end of a known field: keep its text, or say why not. */
+static void end_field(struct reader *r)
+{
+    const char *where = r->part == P_HEAD ? "表头" : "表体";
+    if (r->text_over)
+        ts_cdecl_error(r->decl, r->d,
+                       ts_arena_printf(r->decl, "%s【%s】超过%d字节，未读入", where,
+                                       r->field->label, TS_CDECL_MAX_VALUE));
+    else if ((*r->slot)[0])
+        ts_cdecl_error(r->decl, r->d,
+                       ts_arena_printf(r->decl, "%s【%s】重复出现", where, r->field->label));
+    else
+        *r->slot = trimmed(r->decl, r->text.data ? r->text.data : "", r->text.len);
+    r->field = NULL;
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *qname)
+{
+    struct reader *r = ud;
+    if (r->err || r->stopped)
+        return;
+    if (r->field && (r->depth == 4 || r->depth == 5))
+        end_field(r);
+    else if (r->depth == 4 && r->part == P_LIST)
+        r->part = P_LISTS, r->line = NULL;
+    else if (r->depth == 3)
+        r->part = P_NONE;
+    else if (r->depth == 2 && r->d) {
+        if (r->cb(r->ud, r->d, r->index++) < 0) {
+            r->stopped = true;
+            XML_StopParser(r->p, XML_FALSE);
+        }
+        r->d = NULL;
+    }
+    r->depth--;
+}
+
+/* Text of the field being read, up to TS_CDECL_MAX_VALUE bytes. */
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+    struct reader *r = ud;
+    if (r->err || r->stopped || !r->field || len <= 0 || r->text_over)
+        return;
+    if (r->text.len + (size_t)len > TS_CDECL_MAX_VALUE) {
+        r->text_over = true;
+        return;
+    }
+    ts_buf_add(&r->text, s, (size_t)len);
+}
+
+/* A DOCTYPE is where entities come from (billion laughs, external files):
+ * the format has none, so its presence refuses the file. */
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal_subset)
+{
+    refuse(ud, "文件含有DTD或实体声明，出于安全原因不予读入");
+}
+
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
+                              int value_len, const XML_Char *base, const XML_Char *sysid,
+                              const XML_Char *pubid, const XML_Char *notation)
+{
+    refuse(ud, "文件含有DTD或实体声明，出于安全原因不予读入");
+}
+
+/* The parser with the guards of lib/ts_xlsx; UTF-8 whatever the prologue
+ * says. */
+static bool reader_init(struct reader *r, struct ts_arena *a, ts_cdecl_each cb, void *ud)
+{
+    *r = (struct reader){.msg = a, .cb = cb, .ud = ud};
+    r->p = XML_ParserCreate("UTF-8");
+    if (!r->p)
+        return false;
+    r->decl = ts_arena_new(0);
+    XML_SetUserData(r->p, r);
+    XML_SetElementHandler(r->p, on_start, on_end);
+    XML_SetCharacterDataHandler(r->p, on_text);
+    XML_SetStartDoctypeDeclHandler(r->p, on_doctype);
+    XML_SetEntityDeclHandler(r->p, on_entity);
+    XML_SetParamEntityParsing(r->p, XML_PARAM_ENTITY_PARSING_NEVER);
+    return true;
+}
+
+static void reader_free(struct reader *r)
+{
+    if (r->p)
+        XML_ParserFree(r->p);
+    if (r->decl)
+        ts_arena_free(r->decl);
+    ts_buf_free(&r->text);
+}
+
+/* A source of bytes: a file descriptor, or memory. */
+struct source {
+    int fd;
+    const char *data;
+    size_t n, off;
+};
+
+/* Up to max bytes into buf; -1 on a read error. */
+static ssize_t source_read(struct source *s, void *buf, size_t max)
+{
+    if (s->fd < 0) {
+        size_t k = s->n - s->off < max ? s->n - s->off : max;
+        memcpy(buf, s->data + s->off, k);
+        s->off += k;
+        return (ssize_t)k;
+    }
+    ssize_t k;
+    do
+        k = read(s->fd, buf, max);
+    while (k < 0 && errno == EINTR);
+    return k;
+}
+
+/* Why expat stopped, in words a clerk can act on. */
+static const char *syntax_error(struct reader *r)
+{
+    return ts_arena_printf(r->msg, "文件不是格式正确的XML（第%lu行第%lu列），请检查文件后重新上传",
+                           (unsigned long)XML_GetCurrentLineNumber(r->p),
+                           (unsigned long)XML_GetCurrentColumnNumber(r->p));
+}
+
+/* Feed the source to expat chunk by chunk with the token cap. */
+static int feed(struct reader *r, struct source *s)
+{
+    uint64_t fed = 0;
+    for (;;) {
+        void *buf = XML_GetBuffer(r->p, CHUNK);
+        if (!buf)
+            return refuse(r, "文件读取失败"), -1;
+        ssize_t n = source_read(s, buf, CHUNK);
+        if (n < 0)
+            return refuse(r, "文件读取失败"), -1;
+        fed += (uint64_t)n;
+        enum XML_Status st = XML_ParseBuffer(r->p, (int)n, n == 0);
+        if (r->err || r->stopped)
+            return -1;
+        if (st != XML_STATUS_OK)
+            return refuse(r, syntax_error(r)), -1;
+        if (n == 0)
+            return r->depth == 0 && r->index == 0 && fed == 0 ? (refuse(r, "文件是空的"), -1) : 0;
+        XML_Index at = XML_GetCurrentByteIndex(r->p);
+        if ((at < 0 ? fed : fed - (uint64_t)at) > MAX_TOKEN)
+            return refuse(r, "文件中有超长的标记或属性，不是报关单数据文件"), -1;
+    }
+}
+
+/* Read a whole source; see ts_cdecl_read_fd. */
+static int read_source(struct ts_arena *a, struct source *s, ts_cdecl_each cb, void *ud,
+                       const char **err)
+{
+    struct reader r;
+    *err = NULL;
+    if (!reader_init(&r, a, cb, ud)) {
+        *err = "内存不足";
+        reader_free(&r);
+        return -1;
+    }
+    int rc = feed(&r, s);
+    *err = r.err;
+    reader_free(&r);
+    return rc;
+}
+
+int ts_cdecl_read_fd(struct ts_arena *a, int fd, ts_cdecl_each cb, void *ud, const char **err)
+{
+    struct source s = {.fd = fd};
+    return read_source(a, &s, cb, ud, err);
+}
+
+int ts_cdecl_read_mem(struct ts_arena *a, const char *data, size_t n, ts_cdecl_each cb, void *ud,
+                      const char **err)
+{
+    struct source s = {.fd = -1, .data = data, .n = n};
+    return read_source(a, &s, cb, ud, err);
+}
+
+/* ---- the XML writer ---- */
+
+/* Text with the five XML specials escaped. */
+static void add_escaped(struct ts_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            ts_buf_adds(b, "&amp;");
+            break;
+        case '<':
+            ts_buf_adds(b, "&lt;");
+            break;
+        case '>':
+            ts_buf_adds(b, "&gt;");
+            break;
+        case '"':
+            ts_buf_adds(b, "&quot;");
+            break;
+        case '\'':
+            ts_buf_adds(b, "&apos;");
+            break;
+        default:
+            ts_buf_addc(b, *s);
+        }
+    }
+}
+
+/* One field as the message writes it: dates YYYYMMDD, 报关单类型 1 / 2. */
+static void add_field(struct ts_buf *b, const char *indent, const struct ts_cdecl_field *f,
+                      const char *v)
+{
+    char ymd[9];
+    if (!v || !v[0])
+        return;
+    if (f->kind == TS_CDECL_DATE && strlen(v) == 10) {
+        memcpy(ymd, v, 4);
+        memcpy(ymd + 4, v + 5, 2);
+        memcpy(ymd + 6, v + 8, 2);
+        ymd[8] = '\0';
+        v = ymd;
+    } else if (f == &ts_cdecl_head_fields[TS_CDECL_H_DECL_TYPE])
+        v = strcmp(v, "port") == 0 ? "2" : "1";
+    ts_buf_printf(b, "%s<%s>", indent, f->xml);
+    add_escaped(b, v);
+    ts_buf_printf(b, "</%s>\n", f->xml);
+}
+
+void ts_cdecl_write_begin(struct ts_buf *b)
+{
+    ts_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DecMessages>\n");
+}
+
+void ts_cdecl_write(struct ts_buf *b, const struct ts_cdecl *d, const char *trans_status)
+{
+    ts_buf_adds(b, "  <DecMessage>\n    <DecHead>\n");
+    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++)
+        add_field(b, "      ", &ts_cdecl_head_fields[i], d->head[i]);
+    if (trans_status && trans_status[0]) {
+        ts_buf_adds(b, "      <TransStatus>");
+        add_escaped(b, trans_status);
+        ts_buf_adds(b, "</TransStatus>\n");
+    }
+    ts_buf_adds(b, "    </DecHead>\n    <DecLists>\n");
+    for (size_t k = 0; k < d->nlines; k++) {
+        ts_buf_adds(b, "      <DecList>\n");
+        for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
+            add_field(b, "        ", &ts_cdecl_list_fields[j], d->lines[k].v[j]);
+        ts_buf_adds(b, "      </DecList>\n");
+    }
+    ts_buf_adds(b, "    </DecLists>\n  </DecMessage>\n");
+}
+
+void ts_cdecl_write_end(struct ts_buf *b)
+{
+    ts_buf_adds(b, "</DecMessages>\n");
+}
+
+/* ---- storage ---- */
+
+/* The stored value of a field: NULL for an empty nullable one, 0 for an
+ * empty number, else the text. */
+static struct ts_db_arg stored_arg(const struct ts_cdecl_field *f, const char *v)
+{
+    if (v[0])
+        return TS_STR(v);
+    if (f->nullable)
+        return TS_STR(NULL);
+    return TS_STR(f->kind == TS_CDECL_INT || f->kind == TS_CDECL_QTY ? "0" : "");
+}
+
+/* The number's current version, locked: 1 found (id, version), 0 none. */
+static int current_version(struct ts_db *db, struct ts_arena *a, const char *entry_id, int64_t *id,
+                           int64_t *version)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(
+            db, a, "SELECT id, version FROM export_decl_head WHERE current_entry_id = ? FOR UPDATE",
+            TS_ARGS(TS_STR(entry_id)), &r) < 0)
+        return -1;
+    if (r.nrows == 0)
+        return 0;
+    *id = ts_db_cell_i64(&r, 0, "id");
+    *version = ts_db_cell_i64(&r, 0, "version");
+    return 1;
+}
+
+#define HEAD_COLUMNS                                                                               \
+    "decl_type, seq_no, pre_entry_id, entry_id, ie_flag, custom_master, ie_port, ie_date,"         \
+    " d_date, clear_date, trade_co_scc, trade_code, trade_name, owner_code_scc, owner_code,"       \
+    " owner_name, traf_mode, bill_no, trade_mode, cut_mode, trans_mode, fee_mark, fee_rate,"       \
+    " fee_curr, insur_mark, insur_rate, insur_curr, contr_no, trade_country, distinate_port,"      \
+    " pack_no, gross_wet, net_wt"
+#define LIST_COLUMNS                                                                               \
+    "g_no, code_ts, g_name, g_model, g_qty, g_unit, first_qty, first_unit, second_qty,"            \
+    " second_unit, decl_price, decl_total, trade_curr, usd_fob, rmb_fob, origin_country,"          \
+    " destination_country, district_code, duty_mode"
+
+/* The header row of the new version. */
+static int insert_head(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
+                       int64_t version, int64_t user_id, int64_t *id)
+{
+    struct ts_db_arg *args = ts_arena_zalloc(a, (TS_CDECL_HEAD_N + 5) * sizeof *args);
+    size_t n = 0;
+    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++)
+        args[n++] = stored_arg(&ts_cdecl_head_fields[i], d->head[i]);
+    args[n++] = TS_I64(version);
+    args[n++] = TS_STR(d->head[TS_CDECL_H_ENTRY_ID]);
+    args[n++] = TS_STR(version > 1 ? "modified" : "new");
+    args[n++] = user_id > 0 ? TS_I64(user_id) : TS_NULL;
+    args[n].type = TS_DB_END;
+    struct ts_db_result res;
+    if (ts_db_exec(db,
+                   "INSERT INTO export_decl_head (" HEAD_COLUMNS ", version, current_entry_id,"
+                   " trans_status, published_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   args, &res) < 0)
+        return -1;
+    *id = (int64_t)res.insert_id;
+    return 0;
+}
+
+/* One product line of the new version. */
+static int insert_line(struct ts_db *db, struct ts_arena *a, int64_t head_id,
+                       const struct ts_cdecl_line *l)
+{
+    struct ts_db_arg *args = ts_arena_zalloc(a, (TS_CDECL_LIST_N + 2) * sizeof *args);
+    size_t n = 0;
+    args[n++] = TS_I64(head_id);
+    for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
+        args[n++] = stored_arg(&ts_cdecl_list_fields[j], l->v[j]);
+    args[n].type = TS_DB_END;
+    return ts_db_exec(db,
+                      "INSERT INTO export_decl_list (head_id, " LIST_COLUMNS ") VALUES (?, ?, ?, ?,"
+                      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      args, NULL);
+}
+
+int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
+                     int64_t user_id, struct ts_cdecl_published *out)
+{
+    int64_t old_id = 0, version = 0;
+    int found = current_version(db, a, d->head[TS_CDECL_H_ENTRY_ID], &old_id, &version);
+    if (found < 0)
+        return -1;
+    if (found && ts_db_exec(db, "UPDATE export_decl_head SET current_entry_id = NULL WHERE id = ?",
+                            TS_ARGS(TS_I64(old_id)), NULL) < 0)
+        return -1;
+    *out = (struct ts_cdecl_published){.version = version + 1, .modified = found > 0};
+    if (insert_head(db, a, d, out->version, user_id, &out->head_id) < 0)
+        return -1;
+    for (size_t k = 0; k < d->nlines; k++)
+        if (insert_line(db, a, out->head_id, &d->lines[k]) < 0)
+            return -1;
+    return 0;
+}
+
+struct ts_cdecl *ts_cdecl_from_rows(struct ts_arena *a, const struct ts_db_rows *head, size_t i,
+                                    const struct ts_db_rows *lines)
+{
+    struct ts_cdecl *d = ts_cdecl_new(a);
+    const char *id = ts_db_cell(head, i, "id");
+    for (size_t f = 0; f < TS_CDECL_HEAD_N; f++) {
+        const char *v = ts_db_cell(head, i, ts_cdecl_head_fields[f].column);
+        d->head[f] = v ? v : "";
+    }
+    for (size_t k = 0; lines && k < lines->nrows; k++) {
+        const char *hid = ts_db_cell(lines, k, "head_id");
+        struct ts_cdecl_line *l;
+        if ((hid && id && strcmp(hid, id) != 0) || !(l = ts_cdecl_add_line(a, d)))
+            continue;
+        for (size_t j = 0; j < TS_CDECL_LIST_N; j++) {
+            const char *v = ts_db_cell(lines, k, ts_cdecl_list_fields[j].column);
+            l->v[j] = v ? v : "";
+        }
+    }
+    return d;
+}
+
+/* ---- pages ---- */
+
+/* One value as a page shows it: 报关单类型 in words, the rest as stored. */
+static const char *shown(const struct ts_cdecl_field *f, const char *v)
+{
+    if (f == &ts_cdecl_head_fields[TS_CDECL_H_DECL_TYPE])
+        return ts_cdecl_type_label(v);
+    return v ? v : "";
+}
+
+void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d)
+{
+    struct ts_arena *a = c->arena;
+    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++) {
+        const struct ts_cdecl_field *f = &ts_cdecl_head_fields[i];
+        ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.label", prefix, i), f->label);
+        ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.name", prefix, i), f->xml);
+        ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.value", prefix, i), shown(f, d->head[i]));
+        ts_render_set(c, ts_arena_printf(a, "%s.H.%s", prefix, f->xml), shown(f, d->head[i]));
+    }
+    for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
+        ts_render_set(c, ts_arena_printf(a, "%s.LineFields.%zu", prefix, j),
+                      ts_cdecl_list_fields[j].label);
+    for (size_t k = 0; k < d->nlines; k++) {
+        char link[TS_CODES_LINK_NO_LEN + 1];
+        int g = (int)strtol(d->lines[k].v[TS_CDECL_L_G_NO], NULL, 10);
+        ts_codes_link_no_make(d->head[TS_CDECL_H_ENTRY_ID], g, link);
+        ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.link", prefix, k), link);
+        for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
+            ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.v.%zu", prefix, k, j),
+                          d->lines[k].v[j]);
+    }
+}

@@ -1,0 +1,211 @@
+/* ts_customs_decl — the 出口报关单 customs publishes into the portal
+ * (manual 003 §2.1): its fields, their checks, the XML file format
+ * customs uploads and decl downloads, and its storage with versions.
+ *
+ * Fields are named as the customs declaration message names them
+ * (海关总署公告2018年第67号, DecHead / DecList), plus the few the portal
+ * adds (DeclType 报关单类型, ClearDate 结关日期, UsdFob / RmbFob 离岸价);
+ * docs/formats.md "报关单 XML" is the reference.  One table per part says,
+ * for every field, its element, its column, its Chinese label and its
+ * check, so the form, the XML reader and writer, the INSERT and the pages
+ * walk the same list.
+ *
+ * A declaration is held as strings: head[i] is the value of
+ * ts_cdecl_head_fields[i] ("" when absent), lines[k].v[j] of
+ * ts_cdecl_list_fields[j].  ts_cdecl_check normalises them in place to the
+ * stored form (dates YYYY-MM-DD, money with two decimals, 报关单类型 as
+ * clear / port) and collects every problem as a Chinese sentence. */
+#ifndef TS_CUSTOMS_DECL_H
+#define TS_CUSTOMS_DECL_H
+
+#include "ts_buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ts_arena;
+struct ts_db;
+struct ts_db_rows;
+
+enum ts_cdecl_kind {
+    TS_CDECL_TEXT = 1, /* free text, min..max characters */
+    TS_CDECL_CODE,     /* [0-9A-Z], min..max characters (code lists: format only) */
+    TS_CDECL_DIGITS,   /* [0-9], min..max characters */
+    TS_CDECL_ENTRY_ID, /* 出口报关单号 (lib/ts_codes) */
+    TS_CDECL_CUSTOMS,  /* 海关编码 */
+    TS_CDECL_USCC,     /* 统一社会信用代码 */
+    TS_CDECL_HS,       /* 商品编号 */
+    TS_CDECL_DATE,     /* YYYYMMDD or YYYY-MM-DD → YYYY-MM-DD */
+    TS_CDECL_QTY,      /* decimal ≥ 0, ≤ 14 integer digits and 5 decimals */
+    TS_CDECL_PRICE,    /* decimal ≥ 0, ≤ 15 integer digits and 4 decimals */
+    TS_CDECL_MONEY,    /* yuan ≥ 0 with ≤ 2 decimals (lib/ts_money) */
+    TS_CDECL_INT,      /* whole number min..max */
+    TS_CDECL_CHOICE,   /* one character of choices */
+};
+
+struct ts_cdecl_field {
+    const char *xml;    /* element name in DecHead / DecList */
+    const char *column; /* export_decl_head / export_decl_list column */
+    const char *label;  /* the Chinese name the form and the pages show */
+    enum ts_cdecl_kind kind;
+    bool required;
+    bool nullable; /* empty is stored as NULL (else "" or 0) */
+    int64_t min, max;
+    const char *choices; /* TS_CDECL_CHOICE */
+};
+
+/* The header fields, in column order (index = enum below). */
+enum {
+    TS_CDECL_H_DECL_TYPE,
+    TS_CDECL_H_SEQ_NO,
+    TS_CDECL_H_PRE_ENTRY_ID,
+    TS_CDECL_H_ENTRY_ID,
+    TS_CDECL_H_IE_FLAG,
+    TS_CDECL_H_CUSTOM_MASTER,
+    TS_CDECL_H_IE_PORT,
+    TS_CDECL_H_IE_DATE,
+    TS_CDECL_H_D_DATE,
+    TS_CDECL_H_CLEAR_DATE,
+    TS_CDECL_H_TRADE_CO_SCC,
+    TS_CDECL_H_TRADE_CODE,
+    TS_CDECL_H_TRADE_NAME,
+    TS_CDECL_H_OWNER_CODE_SCC,
+    TS_CDECL_H_OWNER_CODE,
+    TS_CDECL_H_OWNER_NAME,
+    TS_CDECL_H_TRAF_MODE,
+    TS_CDECL_H_BILL_NO,
+    TS_CDECL_H_TRADE_MODE,
+    TS_CDECL_H_CUT_MODE,
+    TS_CDECL_H_TRANS_MODE,
+    TS_CDECL_H_FEE_MARK,
+    TS_CDECL_H_FEE_RATE,
+    TS_CDECL_H_FEE_CURR,
+    TS_CDECL_H_INSUR_MARK,
+    TS_CDECL_H_INSUR_RATE,
+    TS_CDECL_H_INSUR_CURR,
+    TS_CDECL_H_CONTR_NO,
+    TS_CDECL_H_TRADE_COUNTRY,
+    TS_CDECL_H_DISTINATE_PORT,
+    TS_CDECL_H_PACK_NO,
+    TS_CDECL_H_GROSS_WET,
+    TS_CDECL_H_NET_WT,
+    TS_CDECL_HEAD_N
+};
+
+/* The body (product line) fields, in column order after head_id. */
+enum {
+    TS_CDECL_L_G_NO,
+    TS_CDECL_L_CODE_TS,
+    TS_CDECL_L_G_NAME,
+    TS_CDECL_L_G_MODEL,
+    TS_CDECL_L_G_QTY,
+    TS_CDECL_L_G_UNIT,
+    TS_CDECL_L_FIRST_QTY,
+    TS_CDECL_L_FIRST_UNIT,
+    TS_CDECL_L_SECOND_QTY,
+    TS_CDECL_L_SECOND_UNIT,
+    TS_CDECL_L_DECL_PRICE,
+    TS_CDECL_L_DECL_TOTAL,
+    TS_CDECL_L_TRADE_CURR,
+    TS_CDECL_L_USD_FOB,
+    TS_CDECL_L_RMB_FOB,
+    TS_CDECL_L_ORIGIN_COUNTRY,
+    TS_CDECL_L_DESTINATION_COUNTRY,
+    TS_CDECL_L_DISTRICT_CODE,
+    TS_CDECL_L_DUTY_MODE,
+    TS_CDECL_LIST_N
+};
+
+extern const struct ts_cdecl_field ts_cdecl_head_fields[TS_CDECL_HEAD_N];
+extern const struct ts_cdecl_field ts_cdecl_list_fields[TS_CDECL_LIST_N];
+
+#define TS_CDECL_MAX_LINES 99    /* 项号 has two digits in the 关联号 */
+#define TS_CDECL_MAX_VALUE 1024  /* bytes of one field's text in the XML */
+#define TS_CDECL_MAX_DECLS 50000 /* declarations in one file */
+
+struct ts_cdecl_line {
+    const char *v[TS_CDECL_LIST_N];
+};
+
+struct ts_cdecl {
+    struct ts_arena *arena; /* the one it was made in (the reader's own, reset
+                               per declaration: use it for per-declaration work) */
+    const char *head[TS_CDECL_HEAD_N];
+    struct ts_cdecl_line *lines;
+    size_t nlines;
+    size_t cap;
+    const char **errors; /* Chinese sentences, nerrors of them */
+    size_t nerrors;
+    size_t errcap;
+};
+
+/* A declaration with every field "" and no lines. */
+struct ts_cdecl *ts_cdecl_new(struct ts_arena *a);
+/* Add an empty product line; NULL past TS_CDECL_MAX_LINES. */
+struct ts_cdecl_line *ts_cdecl_add_line(struct ts_arena *a, struct ts_cdecl *d);
+/* Record a problem (kept in order; the list is what the page shows). */
+void ts_cdecl_error(struct ts_arena *a, struct ts_cdecl *d, const char *msg);
+
+/* Check every field and the rules across fields, normalise the values to
+ * their stored form, and add a sentence per problem to d->errors.  True
+ * when there is none. */
+bool ts_cdecl_check(struct ts_arena *a, struct ts_cdecl *d);
+
+/* ---- the XML file (docs/formats.md) ---- */
+
+/* Called once per <DecMessage>, index from 0; d->errors holds what the
+ * reader already found (a field too long or given twice, too many lines).
+ * d lives until the callback returns.  Return < 0 to stop the read. */
+typedef int (*ts_cdecl_each)(void *ud, struct ts_cdecl *d, size_t index);
+
+/* Read a file of declarations from fd (or from memory), streaming.  -1 and
+ * a Chinese *err when the file as a whole is refused (not well-formed XML,
+ * a DTD or entity, nesting deeper than the format, a token or value past
+ * the limits, another root, too many declarations) or the callback
+ * stopped it (*err NULL then).  0 when read to the end.  a holds the
+ * message; each declaration lives in an arena of the reader's own, reset
+ * between declarations, so memory stays flat whatever the file's size. */
+int ts_cdecl_read_fd(struct ts_arena *a, int fd, ts_cdecl_each cb, void *ud, const char **err);
+int ts_cdecl_read_mem(struct ts_arena *a, const char *data, size_t n, ts_cdecl_each cb, void *ud,
+                      const char **err);
+
+/* The XML writer: the prologue and root, one declaration (as stored:
+ * column values; trans_status is 新增 / 修改 or ""), the end. */
+void ts_cdecl_write_begin(struct ts_buf *b);
+void ts_cdecl_write(struct ts_buf *b, const struct ts_cdecl *d, const char *trans_status);
+void ts_cdecl_write_end(struct ts_buf *b);
+
+/* ---- storage (schema/011_customs_decl.sql) ---- */
+
+/* What publishing did: the row of the new version, its number, and whether
+ * it replaced an earlier one (数据传输状态 修改). */
+struct ts_cdecl_published {
+    int64_t head_id;
+    int64_t version;
+    bool modified;
+};
+
+/* Store a checked declaration as the current version of its 海关编号: the
+ * first as 新增, a later one as 修改 with the earlier versions kept.  Runs
+ * in the caller's transaction; locks the number's current row.  -1 on a
+ * database error. */
+int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
+                     int64_t user_id, struct ts_cdecl_published *out);
+
+/* A declaration from stored rows: head is a SELECT h.* row set (row i),
+ * lines the export_decl_list rows of that head (all of them). */
+struct ts_cdecl *ts_cdecl_from_rows(struct ts_arena *a, const struct ts_db_rows *head, size_t i,
+                                    const struct ts_db_rows *lines);
+
+/* A declaration for a page (templates/layout/export_decl.cs): under
+ * prefix, Head.<i>.{label,name,value}, H.<XmlName>, LineFields.<j> (the
+ * body's labels) and Lines.<k>.{link (关联号), v.<j>}. */
+struct ts_ctx;
+void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d);
+
+/* 数据传输状态 and 报关单类型 as the pages say them. */
+const char *ts_cdecl_trans_status_label(const char *stored);
+const char *ts_cdecl_type_label(const char *stored);
+
+#endif

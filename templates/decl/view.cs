@@ -1,0 +1,9 @@
+<?cs include:"layout/export_decl.cs" ?>
+<?cs include:"decl/tips.cs" ?>
+<section class="panel">
+  <h1>报关单详情</h1>
+  <p>出口报关单号 <strong id="entry-id"><?cs var:Decl.H.EntryId ?></strong>　报关单类型：<?cs var:Decl.H.DeclType ?>　数据传输状态：<strong id="trans-status"><?cs var:Decl.status_label ?></strong></p>
+  <div class="tips"><strong>小提示：</strong><?cs call:decl_tip_3() ?></div>
+  <div class="toolbar"><a href="/decl/">返回报关单查询</a></div>
+  <?cs call:export_decl(Decl) ?>
+</section>

@@ -1,0 +1,199 @@
+#!/usr/bin/env perl
+# customs — 报关单发布: a customs officer publishes 出口报关单 one by one
+# through the form and in bulk from the XML file format; a number published
+# again becomes 修改 and keeps the earlier version; a bulk import is whole or
+# nothing, with every problem listed; a hostile file is refused as a whole.
+use strict;
+use warnings;
+use utf8;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use TsTest qw(:DEFAULT :html);
+use TsDecl;
+use Encode ();
+
+binmode(STDOUT, ':utf8');
+binmode(Test::More->builder->$_, ':utf8') for qw(output failure_output todo_output);
+
+my $tag = sprintf '%05d', $$ % 100000;
+my $n = 0;
+# A fresh export number of 成都海关 (7900) for this run.
+sub fresh_no { return sprintf '79002026%01d%04d%05d', 0, ++$n, $tag }
+
+# The flash message after a redirect.
+sub flash { my ($html) = @_; return $html =~ m{<div class="flash" role="status">(.*?)</div>}s ? $1 : undef }
+
+sub versions_of {
+    my ($no) = @_;
+    return scalar db("SELECT version, trans_status, current_entry_id IS NOT NULL FROM export_decl_head"
+                     . " WHERE entry_id = '$no' ORDER BY version");
+}
+
+my $c = login('customs-officer');
+
+# ---- the list, and who may open it
+my $r = $c->get('/customs/');
+is($r->{status}, 200, '报关单发布 opens for the customs officer');
+like($r->{text}, qr/报关单XML文件/, 'with the import form');
+$r = $c->get('/customs/?entry_id=790020260000810001');
+my @demo = list_rows($r->{text}, 'customs-decls');
+is($demo[0][0], '790020260000810001', 'a demo declaration is found by its number');
+is($demo[0][7], '2', 'published twice by the demo seed');
+$r = $c->get('/customs/?entry_id=7900');
+is($r->{status}, 200, 'a malformed number in the query: the page answers');
+like($r->{text}, qr/报关单号应为18位数字/, 'and says what is wrong');
+is(login('ent-admin-production')->get('/customs/')->{status}, 403, 'an enterprise user may not open it');
+is(login('tax-officer')->get('/customs/')->{status}, 403, 'nor a tax officer');
+
+# ---- the form: 新增
+my $no = fresh_no();
+my %form = (
+    DeclType => 1, EntryId => $no, CustomMaster => '7900', IEPort => '7901', IEDate => '2026-03-02',
+    DDate => '20260301', ClearDate => '2026-03-03', TradeCoScc => $PROD_SCC, TradeCode => $PROD_CODE,
+    TradeName => $PROD_NAME, TrafMode => 5, TradeMode => '0110', TransMode => 3, TradeCountry => 'DEU',
+    GNo_1 => 1, CodeTS_1 => '8459290000', GName_1 => '数控钻床', GQty_1 => 2, GUnit_1 => '001',
+    FirstQty_1 => 2, FirstUnit_1 => '001', DeclPrice_1 => '12500', DeclTotal_1 => '25000',
+    TradeCurr_1 => 'USD', UsdFob_1 => '25000', RmbFob_1 => '177250', OriginCountry_1 => 'CHN',
+    DestinationCountry_1 => 'DEU', lines => 3,
+);
+$c->get('/customs/new');
+$r = $c->post('/customs/save', \%form);
+is($r->{status}, 303, 'the form publishes a declaration');
+like($r->{location}, qr{/customs/view\?id=\d+}, 'and opens it');
+$r = $c->follow($r);
+like(flash($r->{text}) // '', qr/报关单\Q$no\E已发布（新增）/, 'the message says 新增');
+like($r->{text}, qr{<strong id="trans-status">新增</strong>}, 'the detail says 新增');
+like($r->{text}, qr/\Q${no}\E001/, 'the body line shows its 关联号');
+is_deeply(versions_of($no), [[1, 'new', 1]], 'one version, current');
+is(db_value("SELECT l.decl_total FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id"
+            . " WHERE h.entry_id = '$no'"), '25000.00', 'money stored as DECIMAL');
+is(db_value("SELECT d_date FROM export_decl_head WHERE entry_id = '$no'"), '2026-03-01',
+   'a YYYYMMDD date is stored as a date');
+
+# ---- the form again: 修改, the old version kept
+$c->get('/customs/new');
+$r = $c->post('/customs/save', {%form, PackNo => 9, GName_1 => '数控钻床（改）'});
+is($r->{status}, 303, 'publishing the number again is accepted');
+$r = $c->follow($r);
+like(flash($r->{text}) // '', qr/已发布（修改）/, 'the message says 修改');
+like($r->{text}, qr{<strong id="trans-status">修改</strong>}, 'the detail says 修改');
+is_deeply(versions_of($no), [[1, 'new', 0], [2, 'modified', 1]], 'two versions, the old one kept');
+my @vers = list_rows($r->{text}, 'decl-versions');
+is(scalar @vers, 2, 'the detail lists both versions');
+my $old = db_value("SELECT id FROM export_decl_head WHERE entry_id = '$no' AND version = 1");
+$r = $c->get("/customs/view?id=$old");
+like($r->{text}, qr/历史版本/, 'the old version says it was replaced');
+like($r->{text}, qr/数控钻床</, 'and still shows its own data');
+unlike($r->{text}, qr/数控钻床（改）/, 'not the new one');
+$r = $c->get('/customs/?entry_id=' . $no);
+my @rows = list_rows($r->{text}, 'customs-decls');
+is(scalar @rows, 1, 'the list shows the number once (its current version)');
+is($rows[0][6], '修改', 'as 修改');
+
+# ---- 修改后重新发布 fills the form from the current version
+my $cur = db_value("SELECT id FROM export_decl_head WHERE current_entry_id = '$no'");
+$r = $c->get("/customs/new?from=$cur");
+like($r->{text}, qr/name="GName_1" value="数控钻床（改）"/, 'the form is filled from the current version');
+
+# ---- form errors: nothing stored, everything typed kept
+my $bad = fresh_no();
+substr($bad, 8, 1) = '1';
+$r = $c->post('/customs/save', {%form, EntryId => $bad, CodeTS_1 => '84592900', GModel_1 => '型号<b>'});
+is($r->{status}, 200, 'a bad declaration shows the form again');
+like($r->{text}, qr/报关单未发布/, 'saying it was not published');
+like($r->{text}, qr/表头【海关编号】报关单号第9位为1，是进口报关单/, 'the import number is named');
+like($r->{text}, qr/表体第1行【商品编号】商品编号应为10位数字/, 'the short HS code is named');
+like($r->{text}, qr/name="EntryId" value="\Q$bad\E"/, 'the number typed is kept');
+like($r->{text}, qr/name="GModel_1" value="型号&lt;b&gt;"/, 'a body value typed is kept, escaped');
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id = '$bad'"), 0, 'nothing stored');
+
+$r = $c->post('/customs/save', {%form, EntryId => fresh_no(), CustomMaster => '7901'});
+like($r->{text}, qr/申报地海关】应与海关编号前4位（7900）一致/, '申报地海关 must match the number');
+$r = $c->post('/customs/save', {%form, ClearDate => ''});
+like($r->{text}, qr/结关报关单应有结关日期/, 'a 结关 declaration needs its 结关日期');
+my $far = '53042026' . '0' . '0000' . $tag;
+$r = $c->post('/customs/save', {%form, EntryId => $far, CustomMaster => '5304', IEPort => '5304'});
+like($r->{text}, qr/不在您所在海关的辖区内/, 'another customs area is refused');
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id = '$far'"), 0, 'and not stored');
+
+# ---- 增加表体行 keeps what was typed and adds a row
+$r = $c->post('/customs/save', {%form, more => 1});
+is($r->{status}, 200, '增加表体行 shows the form');
+like($r->{text}, qr/name="lines" value="4"/, 'with one more row');
+like($r->{text}, qr/name="GName_4" value=""/, 'the new row is there');
+like($r->{text}, qr/name="GName_1" value="数控钻床"/, 'the typed row is kept');
+
+# ---- bulk import: a good file
+my ($a1, $a2) = (fresh_no(), fresh_no());
+my $good = decl_file(decl_xml(EntryId => $a1, lines => 3), decl_xml(EntryId => $a2, DeclType => 2, ClearDate => undef));
+$c->get('/customs/');
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'good.xml', type => 'text/xml', content => $good}]]);
+is($r->{status}, 303, 'a good file is imported');
+$r = $c->follow($r);
+like(flash($r->{text}) // '', qr/导入成功：共2票报关单，新增2票，修改0票。/, 'the message counts it');
+is(db_value("SELECT COUNT(*) FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id WHERE h.entry_id = '$a1'"),
+   3, 'with its body lines');
+is(db_value("SELECT decl_type FROM export_decl_head WHERE entry_id = '$a2'"), 'port', '启运港退税 kept');
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'good.xml', type => 'text/xml', content => $good}]]);
+$r = $c->follow($r);
+like(flash($r->{text}) // '', qr/新增0票，修改2票/, 'the same file again: two 修改');
+is_deeply(versions_of($a1), [[1, 'new', 0], [2, 'modified', 1]], 'each keeps its first version');
+
+# ---- the sample file of docs/
+open my $fh, '<:raw', "$FindBin::Bin/../../docs/samples/export_decl/two_decls.xml" or die $!;
+my $sample = do { local $/; <$fh> };
+db_do("DELETE l FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id WHERE h.entry_id IN ('790020260000000101', '790220260000000202')");
+db_do("DELETE FROM export_decl_head WHERE entry_id IN ('790020260000000101', '790220260000000202')");
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'two_decls.xml', type => 'text/xml', content => $sample}]]);
+is($r->{status}, 303, 'the documented sample file imports');
+
+# ---- a file with one bad declaration: nothing kept, every problem listed
+my ($b1, $b2, $b3) = (fresh_no(), fresh_no(), fresh_no());
+my $one_bad = decl_file(decl_xml(EntryId => $b1),
+                        decl_xml(EntryId => $b2, IEDate => '20261341', line => {CodeTS => 'ABC'}),
+                        decl_xml(EntryId => $b3));
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'one_bad.xml', type => 'text/xml', content => $one_bad}]]);
+is($r->{status}, 200, 'a file with a bad declaration answers with a report');
+like($r->{text}, qr/共3票报关单，其中1票有问题，本文件的报关单均未保存/, 'saying nothing was kept');
+like($r->{text}, qr/第2票（海关编号 \Q$b2\E）：表头【出口日期】应为日期/, 'naming the declaration and the field');
+like($r->{text}, qr/第2票（海关编号 \Q$b2\E）：表体第1行【商品编号】/, 'every problem of it');
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id IN ('$b1', '$b2', '$b3')"), 0,
+   'none of the three is stored');
+
+# a number twice in one file
+my $d1 = fresh_no();
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'twice.xml', type => 'text/xml',
+    content => decl_file(decl_xml(EntryId => $d1), decl_xml(EntryId => $d1))}]]);
+like($r->{text}, qr/第2票（海关编号 \Q$d1\E）：海关编号在本文件中重复出现/, 'a number twice in a file is refused');
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id = '$d1'"), 0, 'and not stored');
+
+# ---- hostile and broken files: refused as a whole
+my $before = db_value('SELECT COUNT(*) FROM export_decl_head');
+my %hostile = (
+    'DTD with entities' => [qq{<?xml version="1.0"?>\n<!DOCTYPE DecMessages [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<DecMessages>}
+                            . decl_xml(EntryId => fresh_no(), TradeName => '&c;') . '</DecMessages>', qr/含有DTD或实体声明/],
+    'external entity' => [qq{<?xml version="1.0"?><!DOCTYPE x SYSTEM "file:///etc/passwd"><DecMessages/>}, qr/含有DTD或实体声明/],
+    'huge attribute' => ['<DecMessages><DecMessage a="' . ('A' x 300000) . '">' . '</DecMessage></DecMessages>', qr/超长的标记或属性/],
+    'deep nesting' => ['<DecMessages>' . ('<x>' x 5000) . ('</x>' x 5000) . '</DecMessages>', qr/嵌套层次过深/],
+    'not XML' => ["PK\x03\x04 this is a zip, not xml", qr/不是格式正确的XML/],
+    'truncated' => ['<DecMessages>' . decl_xml(EntryId => fresh_no()) . '<DecMessage><DecHead>', qr/不是格式正确的XML/],
+    'another root' => ['<Root><DecMessage/></Root>', qr/根元素应为DecMessages/],
+    'no declaration' => ['<DecMessages></DecMessages>', qr/文件中没有报关单/],
+);
+for my $name (sort keys %hostile) {
+    my ($content, $want) = @{ $hostile{$name} };
+    $content = Encode::encode_utf8($content) if utf8::is_utf8($content);
+    $r = $c->post_multipart('/customs/import', [[file => {filename => 'x.xml', type => 'text/xml', content => $content}]]);
+    is($r->{status}, 200, "$name: answered with the page");
+    like($r->{text}, $want, "$name: refused with its reason");
+}
+$r = $c->post_multipart('/customs/import', [[file => {filename => '', type => 'application/octet-stream', content => ''}]]);
+like($r->{text}, qr/请选择要导入的报关单XML文件/, 'no file chosen: said');
+is(db_value('SELECT COUNT(*) FROM export_decl_head'), $before, 'nothing was stored by any of them');
+
+# ---- CSRF
+$r = $c->post('/customs/save', {%form, EntryId => fresh_no()}, {no_csrf => 1});
+is($r->{status}, 403, 'a POST without the CSRF token is refused');
+
+done_testing();

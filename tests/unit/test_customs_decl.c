@@ -1,0 +1,235 @@
+/* Unit tests of lib/ts_customs_decl: the field checks and the rules
+ * across fields, the XML reader's refusals (DTD, depth, huge tokens, long
+ * values, 99 lines) and the writer's round trip.  The file under test is
+ * included, so the INSERT's column lists are checked against the tables. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "../../lib/ts_customs_decl.c"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The sample file of docs/samples, read whole. */
+static char *sample(size_t *n)
+{
+    FILE *f = fopen("docs/samples/export_decl/two_decls.xml", "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    *n = fread(buf, 1, 1 << 16, f);
+    fclose(f);
+    return buf;
+}
+
+struct seen {
+    size_t n, ok;
+    char first_errors[2048];
+    struct ts_arena *a;
+    struct ts_buf out;
+};
+
+static int collect(void *ud, struct ts_cdecl *d, size_t index)
+{
+    struct seen *s = ud;
+    bool ok = ts_cdecl_check(s->a, d);
+    s->n++;
+    s->ok += ok;
+    if (index == 0)
+        for (size_t i = 0; i < d->nerrors; i++)
+            strncat(s->first_errors, d->errors[i],
+                    sizeof s->first_errors - strlen(s->first_errors) - 1);
+    if (ok)
+        ts_cdecl_write(&s->out, d, "");
+    return 0;
+}
+
+static int read_text(const char *xml, struct seen *s, const char **err)
+{
+    memset(s, 0, sizeof *s);
+    s->a = ts_arena_new(0);
+    return ts_cdecl_read_mem(s->a, xml, strlen(xml), collect, s, err);
+}
+
+static void done(struct seen *s)
+{
+    ts_arena_free(s->a);
+    ts_buf_free(&s->out);
+}
+
+/* The column lists of the INSERTs are the tables' columns in order. */
+static void test_columns_match_tables(void **state)
+{
+    char head[2048] = "", list[1024] = "";
+    (void)state;
+    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++)
+        snprintf(head + strlen(head), sizeof head - strlen(head), "%s%s", i ? ", " : "",
+                 ts_cdecl_head_fields[i].column);
+    for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "",
+                 ts_cdecl_list_fields[j].column);
+    char want_head[2048], want_list[1024];
+    /* the macros break lines with "," + " " too */
+    snprintf(want_head, sizeof want_head, "%s", HEAD_COLUMNS);
+    snprintf(want_list, sizeof want_list, "%s", LIST_COLUMNS);
+    for (char *p = want_head; (p = strstr(p, ",")); p++)
+        if (p[1] != ' ')
+            fail();
+    assert_string_equal(head, want_head);
+    assert_string_equal(list, want_list);
+}
+
+/* The sample file: two good declarations, normalised, written and read
+ * back the same. */
+static void test_sample_round_trip(void **state)
+{
+    size_t n;
+    char *xml = sample(&n);
+    struct seen s, again;
+    const char *err;
+    (void)state;
+    memset(&s, 0, sizeof s);
+    s.a = ts_arena_new(0);
+    ts_cdecl_write_begin(&s.out);
+    assert_int_equal(ts_cdecl_read_mem(s.a, xml, n, collect, &s, &err), 0);
+    ts_cdecl_write_end(&s.out);
+    assert_null(err);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.ok, 2);
+    assert_string_equal(s.first_errors, "");
+    assert_non_null(strstr(ts_buf_cstr(&s.out), "<IEDate>20260105</IEDate>"));
+    assert_non_null(strstr(ts_buf_cstr(&s.out), "<DeclTotal>3100.00</DeclTotal>"));
+    assert_non_null(strstr(ts_buf_cstr(&s.out), "<DeclType>2</DeclType>"));
+    assert_int_equal(read_text(ts_buf_cstr(&s.out), &again, &err), 0);
+    assert_int_equal(again.ok, 2);
+    done(&again);
+    done(&s);
+    free(xml);
+}
+
+/* Field and cross-field problems, each said in Chinese with its part. */
+static void test_bad_values(void **state)
+{
+    struct seen s;
+    const char *err;
+    (void)state;
+    assert_int_equal(
+        read_text("<DecMessages><DecMessage><DecHead><EntryId>790020261000000101</EntryId>"
+                  "<CustomMaster>7901</CustomMaster><IEDate>20260231</IEDate>"
+                  "<TradeCode>51019400</TradeCode><DeclType>1</DeclType></DecHead>"
+                  "<DecLists><DecList><GNo>1</GNo><CodeTS>84592900</CodeTS>"
+                  "<DeclTotal>-1</DeclTotal><GQty>1.123456</GQty></DecList>"
+                  "<DecList><GNo>01</GNo></DecList></DecLists></DecMessage></DecMessages>",
+                  &s, &err),
+        0);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.ok, 0);
+    const char *want[] = {"表头【海关编号】报关单号第9位为1，是进口报关单",
+                          "表头【出口日期】应为日期",
+                          "表头【申报日期】不能为空",
+                          "表头【境内发货人海关编码】海关编码应为10位",
+                          "表头【结关日期】结关报关单应有结关日期",
+                          "表体第1行【商品编号】商品编号应为10位数字",
+                          "表体第1行【总价】不能为负数",
+                          "表体第1行【成交数量】应为不小于0的数，最多5位小数",
+                          "表体【项号】1重复"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(s.first_errors, want[i])) {
+            print_error("missing \"%s\" in %s\n", want[i], s.first_errors);
+            fail();
+        }
+    done(&s);
+}
+
+/* 申报地海关 must be the number's first four digits. */
+static void test_custom_master_rule(void **state)
+{
+    struct seen s;
+    const char *err;
+    (void)state;
+    read_text("<DecMessages><DecMessage><DecHead><EntryId>790020260000000101</EntryId>"
+              "<CustomMaster>7901</CustomMaster></DecHead></DecMessage></DecMessages>",
+              &s, &err);
+    assert_non_null(strstr(s.first_errors, "申报地海关】应与海关编号前4位（7900）一致"));
+    assert_non_null(strstr(s.first_errors, "报关单至少应有一项表体"));
+    done(&s);
+}
+
+/* Whole-file refusals: each a -1 with its message, nothing handed over. */
+static void test_refusals(void **state)
+{
+    struct {
+        const char *xml, *want;
+    } cases[] = {
+        {"<!DOCTYPE DecMessages [<!ENTITY a \"x\">]><DecMessages>&a;</DecMessages>", "DTD"},
+        {"<DecMessages><DecMessage>", "格式正确的XML"},
+        {"<Other/>", "根元素应为DecMessages"},
+        {"", "格式正确的XML"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct seen s;
+        const char *err = NULL;
+        assert_int_equal(read_text(cases[i].xml, &s, &err), -1);
+        assert_non_null(err);
+        if (!strstr(err, cases[i].want)) {
+            print_error("case %zu: %s\n", i, err);
+            fail();
+        }
+        assert_int_equal(s.n, 0);
+        done(&s);
+    }
+}
+
+/* Nesting, a huge attribute, a value over the cap, 100 lines. */
+static void test_limits(void **state)
+{
+    struct ts_buf b = {0};
+    struct seen s;
+    const char *err;
+    (void)state;
+    ts_buf_adds(&b, "<DecMessages>");
+    for (int i = 0; i < 20; i++)
+        ts_buf_adds(&b, "<a>");
+    assert_int_equal(read_text(ts_buf_cstr(&b), &s, &err), -1);
+    assert_non_null(strstr(err, "嵌套层次过深"));
+    done(&s);
+
+    ts_buf_reset(&b);
+    ts_buf_adds(&b, "<DecMessages><DecMessage x=\"");
+    for (int i = 0; i < 100000; i++)
+        ts_buf_adds(&b, "AA");
+    ts_buf_adds(&b, "\"/></DecMessages>");
+    assert_int_equal(read_text(ts_buf_cstr(&b), &s, &err), -1);
+    assert_non_null(strstr(err, "超长的标记或属性"));
+    done(&s);
+
+    ts_buf_reset(&b);
+    ts_buf_adds(&b, "<DecMessages><DecMessage><DecHead><TradeName>");
+    for (int i = 0; i < 400; i++)
+        ts_buf_adds(&b, "长");
+    ts_buf_adds(&b, "</TradeName></DecHead><DecLists>");
+    for (int i = 0; i < 100; i++)
+        ts_buf_adds(&b, "<DecList><GNo>1</GNo></DecList>");
+    ts_buf_adds(&b, "</DecLists></DecMessage></DecMessages>");
+    assert_int_equal(read_text(ts_buf_cstr(&b), &s, &err), 0);
+    assert_non_null(strstr(s.first_errors, "【境内发货人名称】超过1024字节"));
+    assert_non_null(strstr(s.first_errors, "表体超过99项"));
+    done(&s);
+    ts_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_columns_match_tables),
+        cmocka_unit_test(test_sample_round_trip),
+        cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_custom_master_rule),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_limits),
+    };
+    return cmocka_run_group_tests_name("ts_customs_decl", tests, NULL, NULL);
+}

@@ -224,6 +224,21 @@ static int require_bound(struct ts_ctx *c, const char *reader, struct ts_card_bi
     return 0;
 }
 
+/* The first rule of 001 重要提醒 ("录入、暂存、查询"): the session's user
+ * must be bound to a card; no card is asked.  0 allowed, 1 refused
+ * (「您无权限操作该数据」 in chk->message), -1 on a database error. */
+int ts_card_require_bound(struct ts_ctx *c, struct ts_card_check *chk)
+{
+    struct ts_card_binding b;
+    check_clear(chk);
+    if (ts_card_binding_load(c->db, c->arena, c->session->user_id, &b) < 0)
+        return -1;
+    if (!b.bound)
+        return refuse(chk, TS_CARD_UNBOUND, TS_CARD_MSG_UNBOUND);
+    memcpy(chk->bound_no, b.card_no, sizeof chk->bound_no);
+    return 0;
+}
+
 /* The rule of 001 重要提醒 for the session's user, before any 申报 / 提交
  * (上传随附单据, 申报): bound to a card, and that card — no other — in the
  * reader.  0 allowed, 1 refused (chk->message is what the page says), -1

@@ -8,10 +8,12 @@
  *   The signed message is domain-separated (ts_card_challenge), so a
  *   challenge signature can never pass for another purpose's, nor for a
  *   data package's.
- * - The rule every 申报 / 提交 flow calls before it acts (ts_card_require):
- *   the user must be bound to a card (else 「您无权限操作该数据」), and
- *   the card in the reader must be there and carry the bound 卡号 (else
- *   「当前卡号 XXXX 与用户注册信息卡号 XXXX 不一致，无法进行申报」).
+ * - The rules of 001 重要提醒 the business modules call before they act:
+ *   录入、暂存、查询 of rebate data need a user bound to a card
+ *   (ts_card_require_bound, else 「您无权限操作该数据」); 上传随附单据 and
+ *   申报 / 提交 also need that card, no other, in the reader
+ *   (ts_card_require: else 「当前卡号 XXXX 与用户注册信息卡号 XXXX 不一致，
+ *   无法进行申报」, or the reader's own message when no card is there).
  *   ts_card_sign runs the rule, then signs with the card and checks the
  *   signature against the bound certificate.
  *
@@ -84,6 +86,7 @@ int ts_card_prove(const struct ts_sign_opts *o, const char *reader, const char *
                   const unsigned char *cert, size_t cert_len, const void *msg, size_t n,
                   unsigned char sig[TS_SIGN_SIG_MAX], size_t *sig_len, struct ts_card_check *chk);
 
+int ts_card_require_bound(struct ts_ctx *c, struct ts_card_check *chk);
 int ts_card_require(struct ts_ctx *c, const char *reader, struct ts_card_check *chk);
 int ts_card_sign(struct ts_ctx *c, const char *reader, const char *pin, const void *msg, size_t n,
                  unsigned char sig[TS_SIGN_SIG_MAX], size_t *sig_len, struct ts_card_check *chk);

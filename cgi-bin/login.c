@@ -314,7 +314,7 @@ static enum ts_result card_signin(struct ts_ctx *c)
     ts_account_login_proven(c->db, c->arena, cl.user_id, card_proof, &cl, &res);
     if (res.status == TS_LOGIN_ERROR || (res.locked_now && audit_lockout(c, &res) < 0))
         return TS_FAIL;
-    if (res.status == TS_LOGIN_BAD || res.status == TS_LOGIN_UNPROVEN)
+    if ((res.status == TS_LOGIN_BAD || res.status == TS_LOGIN_UNPROVEN) && cl.message)
         return card_refused(c, cl.message);
     if (res.status != TS_LOGIN_OK)
         return card_refused(c, login_message(res.status));

@@ -193,6 +193,29 @@ subtest 'a disabled user is refused after the proof' => sub {
     db_do("UPDATE app_user SET status = 'normal' WHERE id = $UID");
 };
 
+my $CARD2_LOCKED = 0;
+END { eval { unblock_card('second') } if $CARD2_LOCKED }
+subtest 'a locked card' => sub {
+    # Lock card 2 through IC卡检测 (its wrong PINs count only on the card).
+    my $u = login($LOGIN, account('ent-clerk')->{password});
+    my $text = '';
+    $CARD2_LOCKED = 1;
+    for (1 .. 5) {
+        my $page = $u->get('/workbench/card');
+        my $r = $u->post('/workbench/card', {reader => $R2, pin => $WRONG, nonce => form_nonce($page->{text})});
+        $text = error_text($r->{text});
+    }
+    like($text, qr/IC卡密码已锁定/, 'five wrong PINs lock the card');
+    my ($c, $r) = card_login($R2, $PIN);
+    refused_with($r, qr/IC卡密码已锁定，请到发卡机构解锁/, 'card login with a locked card');
+    is(db_value("SELECT failed_logins FROM app_user WHERE id = $UID"), 0, 'not counted on the account');
+    unblock_card('second');
+    $CARD2_LOCKED = 0;
+    ok(wait_card($R2, 1), 'unblocked card back');
+    ($c, $r) = card_login($R2, $PIN);
+    is($r->{status}, 303, 'and it logs in again') or diag error_text($r->{text});
+};
+
 subtest 'card removed' => sub {
     stop_vcard('second');
     ok(wait_card($R2, 0), 'the reader shows no card');

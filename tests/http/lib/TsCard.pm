@@ -20,6 +20,9 @@ package TsCard;
 #                              pull / put back the virtual card "demo" or
 #                              "second" (by the stack's pid file, which
 #                              start_vcard rewrites so `stack.sh stop` ends it)
+#   unblock_card($name)        the issuing centre's unlock of a locked card:
+#                              stop it, `vcard unblock`, start it again, and
+#                              wait until the reader shows it
 #   stop_signd() / start_signd()   the same for signd
 #   wait_card($reader, $present)   until the login page shows the reader
 #                              with (1) or without (0) a card; false on timeout
@@ -38,7 +41,7 @@ use TsTest qw(:DEFAULT :html);
 
 our @ISA = ('Exporter');
 our @EXPORT = qw(card_env form_nonce error_text card_cert_hex bind_with_tool unbind_in_db
-  stop_vcard start_vcard stop_signd start_signd wait_card);
+  stop_vcard start_vcard unblock_card stop_signd start_signd wait_card);
 
 my $BUILD = $ENV{TS_BUILD} // "$ENV{TS_REPO}/build";
 my %STOPPED;    # name => restart sub, for END
@@ -152,6 +155,18 @@ sub start_vcard {
     _spawn("vcard-$card", var_dir() . "/log/vcard-$card.log", {}, $env->{TS_VCARD}, 'run',
         '--state', var_dir() . "/card/$card", '--port', $port);
     delete $STOPPED{"vcard-$card"};
+}
+
+sub unblock_card {
+    my ($card) = @_;
+    my $env = card_env_file();
+    my $reader = $env->{$card eq 'second' ? 'TS_CARD2_READER' : 'TS_CARD_READER'};
+    stop_vcard($card);
+    wait_card($reader, 0);    # pcscd has noticed: the card it shows next is the new one
+    my ($rc, $out) = _run($env->{TS_VCARD}, 'unblock', '--state', var_dir() . "/card/$card");
+    start_vcard($card);
+    croak "vcard unblock $card: $out" if $rc;
+    wait_card($reader, 1) or croak "$card did not come back";
 }
 
 sub stop_signd {

@@ -482,7 +482,6 @@ static int officer_desk(struct ts_ctx *c, const struct jurisdiction *j, const ch
     return 0;
 }
 
-/* GET /workbench/ — 工作台 for whoever is logged in. */
 /* The user's bound card for the 信息区 line "IC卡" (with IC卡检测). */
 static int set_card(struct ts_ctx *c)
 {
@@ -494,7 +493,7 @@ static int set_card(struct ts_ctx *c)
     return 0;
 }
 
-/* GET /workbench/ — the desk of the user's side of the portal. */
+/* GET /workbench/ — 工作台 for whoever is logged in. */
 static enum ts_result workbench(struct ts_ctx *c)
 {
     int rc;

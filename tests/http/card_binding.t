@@ -95,6 +95,18 @@ subtest 'wrong PIN: tries left, nothing stored' => sub {
     like(field_error($r->{text}, 'pin') // '', qr/6至8位数字/, 'a PIN that is not 6-8 digits');
 };
 
+subtest 'proof of possession: a forged card with card 2\'s number and certificate is refused' => sub {
+    my $dir = var_dir() . "/tmp/forged-bind-$$";
+    forge_card($dir, $NO2, var_dir() . '/card/second');
+    swap_card('second', $dir);
+    my ($page, $r) = bind_card($admin, $U2, $R2, $PIN);
+    is($r->{status}, 200, 'the form again');
+    like(error_text($r->{text}), qr/IC卡签名验证失败/, 'its signature does not verify against the certificate it shows');
+    is(bound_no($U2), undef, 'not bound');
+    restore_card('second');
+    system('rm', '-rf', $dir);
+};
+
 subtest 'bind card 2: 卡号, certificate, when and who, audited' => sub {
     my $audit0 = db_value('SELECT IFNULL(MAX(id), 0) FROM audit_log');
     my ($page, $r) = bind_card($admin, $U2, $R2, $PIN);

@@ -186,6 +186,26 @@ subtest 'the card must hold the certificate bound to the user, byte for byte' =>
     db_do("UPDATE app_user SET card_cert = UNHEX('$bound'), failed_logins = 0 WHERE id = $UID");
 };
 
+subtest 'a forged card: the bound number and certificate, but another key' => sub {
+    # A virtual card of our own with card 2's number and card 2's
+    # certificate copied onto it; its key is its own, so it cannot make a
+    # signature that verifies against the bound certificate.
+    my $dir = var_dir() . "/tmp/forged-$$";
+    forge_card($dir, $NO2, var_dir() . '/card/second');
+    swap_card('second', $dir);
+    is(card_cert_hex($R2), db_value("SELECT HEX(card_cert) FROM app_user WHERE id = $UID"),
+        'the forged card shows the bound certificate');
+    my ($c, $r) = card_login($R2, $PIN);
+    refused_with($r, qr/IC卡签名验证失败/, 'refused: the signature does not verify');
+    ok(!$c->cookie('ts_sid'), 'no session');
+    is(db_value("SELECT failed_logins FROM app_user WHERE id = $UID"), 1, 'counted');
+    restore_card('second');
+    system('rm', '-rf', $dir);
+    db_do("UPDATE app_user SET failed_logins = 0 WHERE id = $UID");
+    ($c, $r) = card_login($R2, $PIN);
+    is($r->{status}, 303, 'the real card logs in again') or diag error_text($r->{text});
+};
+
 subtest 'a disabled user is refused after the proof' => sub {
     db_do("UPDATE app_user SET status = 'disabled' WHERE id = $UID");
     my ($c, $r) = card_login($R2, $PIN);

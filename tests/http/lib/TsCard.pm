@@ -23,6 +23,13 @@ package TsCard;
 #   unblock_card($name)        the issuing centre's unlock of a locked card:
 #                              stop it, `vcard unblock`, start it again, and
 #                              wait until the reader shows it
+#   swap_card($name, $state_dir)   put another virtual card (its state
+#                              folder, e.g. a forged one) in $name's slot
+#   restore_card($name)        and the real one back
+#   forge_card($dir, $card_no, $cert_from)
+#                              a virtual card in $dir with that 卡号, a key
+#                              of its own, and the certificate of the card
+#                              state folder $cert_from copied onto it
 #   stop_signd() / start_signd()   the same for signd
 #   wait_card($reader, $present)   until the login page shows the reader
 #                              with (1) or without (0) a card; false on timeout
@@ -41,10 +48,11 @@ use TsTest qw(:DEFAULT :html);
 
 our @ISA = ('Exporter');
 our @EXPORT = qw(card_env form_nonce error_text card_cert_hex bind_with_tool unbind_in_db
-  stop_vcard start_vcard unblock_card stop_signd start_signd wait_card);
+  stop_vcard start_vcard unblock_card swap_card restore_card forge_card stop_signd start_signd wait_card);
 
 my $BUILD = $ENV{TS_BUILD} // "$ENV{TS_REPO}/build";
 my %STOPPED;    # name => restart sub, for END
+my %SWAPPED;    # card name => pid of the card put in its slot
 
 sub card_env {
     my %env;
@@ -127,6 +135,7 @@ sub _stop {
 # to $log) and record its pid in the stack's pid file.
 sub _spawn {
     my ($name, $log, $env, @cmd) = @_;
+    my $pidfile = $name =~ m{/} ? $name : _pidfile($name);
     my $pid = fork // croak "fork: $!";
     if ($pid == 0) {
         POSIX::setsid();
@@ -136,7 +145,7 @@ sub _spawn {
         $ENV{$_} = $env->{$_} for keys %$env;
         exec @cmd or POSIX::_exit(127);
     }
-    open my $fh, '>', _pidfile($name) or croak _pidfile($name) . ": $!";
+    open my $fh, '>', $pidfile or croak "$pidfile: $!";
     print $fh "$pid\n";
     close $fh;
     return $pid;
@@ -167,6 +176,47 @@ sub unblock_card {
     start_vcard($card);
     croak "vcard unblock $card: $out" if $rc;
     wait_card($reader, 1) or croak "$card did not come back";
+}
+
+sub _reader_of {
+    my ($card) = @_;
+    return card_env_file()->{$card eq 'second' ? 'TS_CARD2_READER' : 'TS_CARD_READER'};
+}
+
+sub swap_card {
+    my ($card, $state) = @_;
+    my $env = card_env_file();
+    my $port = $env->{TS_VPCD_PORT} + ($card eq 'second' ? 1 : 0);
+    stop_vcard($card);
+    wait_card(_reader_of($card), 0);
+    $SWAPPED{$card} = _spawn(var_dir() . "/tmp/vcard-swap-$card.pid",
+        var_dir() . "/log/vcard-swap-$card.log", {}, $env->{TS_VCARD}, 'run', '--state', $state,
+        '--port', $port);
+    wait_card(_reader_of($card), 1) or croak "the card put in the slot of $card does not show";
+}
+
+sub forge_card {
+    my ($dir, $card_no, $cert_from) = @_;
+    my $env = card_env_file();
+    my ($rc, $out) = _run($env->{TS_VCARD}, 'init', '--state', $dir, '--card-no', $card_no, '--pin',
+        $env->{TS_CARD_PIN});
+    croak "vcard init: $out" if $rc;
+    ($rc, $out) = _run('cp', "$cert_from/cert.der", "$dir/cert.der");
+    croak "cp: $out" if $rc;
+}
+
+sub restore_card {
+    my ($card) = @_;
+    my $pid = delete $SWAPPED{$card} or return;
+    kill 'TERM', $pid;
+    for (1 .. 50) {
+        last unless pid_alive($pid);
+        sleep 0.1;
+    }
+    unlink var_dir() . "/tmp/vcard-swap-$card.pid";
+    wait_card(_reader_of($card), 0);
+    start_vcard($card);
+    wait_card(_reader_of($card), 1) or croak "$card did not come back";
 }
 
 sub stop_signd {
@@ -210,6 +260,9 @@ sub wait_card {
 
 END {
     my $rc = $?;
+    for my $card (sort keys %SWAPPED) {
+        eval { restore_card($card) };
+    }
     for my $name (sort keys %STOPPED) {
         eval { $STOPPED{$name}->() };
     }

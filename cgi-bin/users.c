@@ -21,10 +21,23 @@
  * Tenancy: an enterprise user manages the enterprise's users; the operator
  * (tenant 0) manages the portal staff — 税务 officers (with their 主管税务局),
  * 海关 officers (with their 关区) and operators.  User rows are read and
- * changed through ts_scope_*, so another tenant's user id answers 404. */
+ * changed through ts_scope_*, so another tenant's user id answers 404.
+ *
+ * 绑定IC卡 / 解除绑定 (001 重要提醒 "关于 IC卡/Ikey"; enterprise users,
+ * permission users.card): the 卡号 and the certificate are read from the
+ * chosen reader through signd, the card proves it is there and its holder
+ * knows the PIN by signing a nonce issued with the form, and both are
+ * stored with when and by whom (lib/ts_card, docs/card.md "The portal").
+ * A card bound to another user anywhere in the portal is refused.  Binding
+ * a card lets its holder log in as the user (卡介质登录), so the same guard
+ * as 重置密码 applies: not the 企业管理员 account unless it is one's own,
+ * not a user holding a 菜单权限 the session lacks. */
 #include "ts_account.h"
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_card.h"
+#include "ts_crypto.h"
+#include "ts_sm.h"
 #include "ts_ui.h"
 
 #include <string.h>
@@ -50,6 +63,7 @@ struct user {
     const char *status;
     const char *tax_bureau_code;
     const char *customs_district_code;
+    const char *card_no; /* 绑定的IC卡号, "" when none */
     bool is_ent_admin;
 };
 
@@ -63,7 +77,8 @@ static int user_load(struct ts_ctx *c, int64_t id, struct user *u)
             "SELECT id, scope, login_name, nickname, user_type, IFNULL(phone, '') AS phone,"
             " IFNULL(remark, '') AS remark, status, is_ent_admin,"
             " IFNULL(tax_bureau_code, '') AS tax_bureau_code,"
-            " IFNULL(customs_district_code, '') AS customs_district_code"
+            " IFNULL(customs_district_code, '') AS customs_district_code,"
+            " IFNULL(card_no, '') AS card_no"
             " FROM app_user WHERE ent_key = ? AND id = ? FOR UPDATE",
             TS_ARGS(TS_I64(id)), &r) < 0)
         return -1;
@@ -80,6 +95,7 @@ static int user_load(struct ts_ctx *c, int64_t id, struct user *u)
         .status = ts_db_cell(&r, 0, "status"),
         .tax_bureau_code = ts_db_cell(&r, 0, "tax_bureau_code"),
         .customs_district_code = ts_db_cell(&r, 0, "customs_district_code"),
+        .card_no = ts_db_cell(&r, 0, "card_no"),
         .is_ent_admin = ts_db_cell_i64(&r, 0, "is_ent_admin") != 0,
     };
     return 1;
@@ -256,6 +272,7 @@ static int list_page(struct ts_ctx *c, int64_t offset, struct ts_db_rows *r)
         c,
         "SELECT u.id, u.nickname, u.login_name, u.user_type, u.scope, IFNULL(u.phone, '') AS phone,"
         " u.status, u.is_ent_admin, IFNULL(u.last_login_at, '') AS last_login,"
+        " IFNULL(u.card_no, '') AS card_no,"
         " IFNULL((SELECT GROUP_CONCAT(r.name ORDER BY r.id SEPARATOR '、') FROM user_role ur"
         " JOIN role r ON r.id = ur.role_id WHERE ur.user_id = u.id), '') AS roles"
         " FROM app_user u WHERE u.ent_key = ?" LIST_FILTER
@@ -280,6 +297,7 @@ static enum ts_result user_list(struct ts_ctx *c)
     ts_ui_option(c, "Options.Status", 1, "disabled", "停用");
     ts_render_set(c, "Can.Edit", ts_session_can(c, "users.edit") ? "1" : "");
     ts_render_set(c, "Can.ResetPw", ts_session_can(c, "users.resetpw") ? "1" : "");
+    ts_render_set(c, "Can.Card", ts_session_can(c, "users.card") ? "1" : "");
     ts_render_set(c, "Tenant.Staff", ts_ui_staff_tenant(c) ? "1" : "");
     return ts_ui_page(c, "用户管理", "users/list.cs");
 }
@@ -881,6 +899,249 @@ static enum ts_result roles_save(struct ts_ctx *c)
     return ts_ui_done(c, "保存成功。", LIST_URL);
 }
 
+/* ---- 绑定IC卡 / 解除绑定 ------------------------------------------- */
+
+/* Why the session may not bind or unbind this user's card, or NULL in
+ * *why: whoever binds a card can log in with it, so — as for 重置密码 —
+ * not the 企业管理员 account unless it is one's own, not a user holding a
+ * 菜单权限 the session lacks.  -1 on a database error. */
+static int card_refused(struct ts_ctx *c, const struct user *u, const char **why)
+{
+    struct ts_db_rows r;
+    const char *code;
+    *why = NULL;
+    if (u->id == c->session->user_id)
+        return 0;
+    if (u->is_ent_admin)
+        *why = "企业管理员账号的IC卡须由企业管理员本人绑定或解除绑定。";
+    else if (user_perms(c, u->id, &r) < 0)
+        return -1;
+    else if ((code = lacked(c, &r)))
+        *why = ts_arena_printf(
+            c->arena, "不能为该用户绑定或解除绑定IC卡：该用户具有您本人不具备的菜单权限“%s”。",
+            ts_perm_label(code));
+    return 0;
+}
+
+/* A user of the tenant the session may bind a card to: 1 with u set, 0
+ * when the page answered (404 / 409), -1 database error. */
+static int card_user(struct ts_ctx *c, struct user *u)
+{
+    const char *why;
+    int found = user_load(c, ts_arg_int(c, "id"), u);
+    if (found <= 0) {
+        if (found == 0)
+            ts_ui_not_found(c, NOT_FOUND);
+        return found;
+    }
+    if (card_refused(c, u, &why) < 0)
+        return -1;
+    if (why)
+        ts_ui_refuse(c, why);
+    return why ? 0 : 1;
+}
+
+/* The binding shown on the page: 卡号, when, by whom. */
+static int set_binding(struct ts_ctx *c, const struct user *u)
+{
+    struct ts_db_rows r;
+    if (ts_scope_query(c,
+                       "SELECT u.card_no, IFNULL(u.card_bound_at, '') AS bound_at,"
+                       " IFNULL(b.nickname, '系统管理员（命令行）') AS bound_by,"
+                       " LENGTH(u.card_cert) AS cert_bytes"
+                       " FROM app_user u LEFT JOIN app_user b ON b.id = u.card_bound_by"
+                       " WHERE u.ent_key = ? AND u.id = ? AND u.card_no IS NOT NULL",
+                       TS_ARGS(TS_I64(u->id)), &r) < 0)
+        return -1;
+    if (r.nrows == 1) {
+        ts_render_set(c, "Card.No", ts_db_cell(&r, 0, "card_no"));
+        ts_render_set(c, "Card.BoundAt", ts_db_cell(&r, 0, "bound_at"));
+        ts_render_set(c, "Card.BoundBy", ts_db_cell(&r, 0, "bound_by"));
+        ts_render_set(c, "Card.CertBytes", ts_db_cell(&r, 0, "cert_bytes"));
+    }
+    return 0;
+}
+
+/* The 绑定IC卡 page of a user: the binding, or the form with the readers
+ * and a fresh nonce for the card to sign. */
+static enum ts_result card_page(struct ts_ctx *c, const struct user *u)
+{
+    char nonce[65];
+    if (set_binding(c, u) < 0)
+        return TS_FAIL;
+    if (!u->card_no[0]) {
+        if (ts_card_nonce_issue(c, TS_CARD_BIND, u->id, nonce) < 0)
+            return TS_FAIL;
+        ts_card_set_readers(c);
+        ts_render_set(c, "Card.Nonce", nonce);
+    }
+    ts_render_set_int(c, "Account.Id", u->id);
+    ts_render_set(c, "Account.Nickname", u->nickname);
+    ts_render_set(c, "Account.LoginName", u->login_name);
+    return ts_ui_page(c, "绑定IC卡", "users/card.cs");
+}
+
+/* GET /users/card?id= — 绑定IC卡 (or the binding, with 解除绑定). */
+static enum ts_result card_form(struct ts_ctx *c)
+{
+    struct user u;
+    int ok = card_user(c, &u);
+    if (ok <= 0)
+        return ok < 0 ? TS_FAIL : TS_ROLLBACK;
+    return card_page(c, &u);
+}
+
+/* The form again with a message above it; TS_OK, so the used nonce stays
+ * used and the new one is kept. */
+static enum ts_result card_again(struct ts_ctx *c, const struct user *u, const char *message)
+{
+    if (message)
+        ts_render_set(c, "Card.Error", message);
+    return card_page(c, u);
+}
+
+/* The card in the reader: its 卡号 and certificate, which must be an SM2
+ * certificate valid today.  NULL, or why not (Chinese). */
+static const char *read_card(struct ts_ctx *c, const char *reader, char no[TS_SIGN_CARD_NO + 1],
+                             unsigned char *der, size_t *len)
+{
+    struct ts_sign_opts o;
+    struct ts_sign_error err;
+    const char *why = NULL;
+    X509 *cert;
+    ts_sign_opts_from_config(&o);
+    if (ts_sign_card_no(&o, reader, no, &err) != TS_SIGN_OK ||
+        ts_sign_cert(&o, reader, der, len, &err) != TS_SIGN_OK)
+        return ts_arena_strdup(c->arena, err.message);
+    if (!(cert = ts_sm_cert_load(der, *len)))
+        return "IC卡中的证书无法识别（不是SM2证书），不能绑定。";
+    if (X509_cmp_current_time(X509_get0_notBefore(cert)) >= 0 ||
+        X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0)
+        why = "IC卡中的证书不在有效期内，不能绑定，请到发卡机构更新证书。";
+    X509_free(cert);
+    return why;
+}
+
+/* Is the card bound to someone else?  The one look across tenants: a card
+ * belongs to one user in the whole portal.  It tells only "taken", never
+ * whose.  NULL, or the refusal. */
+static const char *card_taken(struct ts_ctx *c, const char *no, int64_t user_id, int *err)
+{
+    int64_t holder;
+    *err = ts_card_user_of(c->db, c->arena, no, &holder);
+    if (*err < 0 || !holder || holder == user_id)
+        return NULL;
+    return ts_arena_printf(c->arena, "该IC卡（卡号 %s）已绑定其他用户，不能重复绑定。", no);
+}
+
+/* The checks before the card is asked: the user has no card yet, the
+ * nonce (used up whatever follows), the PIN's form.  NULL to go on, else
+ * the message (Form errors may be set too); *err on a database error. */
+static const char *bind_precheck(struct ts_ctx *c, const struct user *u, int *err)
+{
+    const char *pin = ts_arg_str(c, "pin");
+    size_t n = strlen(pin);
+    *err = 0;
+    if (u->card_no[0])
+        return ts_arena_printf(c->arena, "该用户已绑定IC卡（卡号 %s），如需更换请先解除绑定。",
+                               u->card_no);
+    int taken = ts_card_nonce_take(c, TS_CARD_BIND, u->id, ts_arg_str(c, "nonce"));
+    if (taken <= 0) {
+        *err = taken < 0;
+        return "页面已过期，请重新选择读卡器并输入卡密码。";
+    }
+    if (n < 6 || n > 8 || strspn(pin, "0123456789") != n)
+        ts_arg_error(c, "pin", "卡密码应为6至8位数字");
+    return ts_arg_has_errors(c) ? "" : NULL;
+}
+
+/* Read the card, refuse a taken one, and have it sign this binding's
+ * challenge, verified against its own certificate (proof of possession).
+ * NULL when proven, else why; *err on a database error. */
+static const char *bind_prove(struct ts_ctx *c, const struct user *u, char no[TS_SIGN_CARD_NO + 1],
+                              unsigned char *der, size_t *len, int *err)
+{
+    const char *reader = ts_arg_str(c, "reader"), *why;
+    struct ts_sign_opts o;
+    struct ts_card_check chk;
+    char msg[TS_CARD_CHALLENGE_MAX];
+    unsigned char sig[TS_SIGN_SIG_MAX];
+    size_t sig_len;
+    *err = 0;
+    if ((why = read_card(c, reader, no, der, len)) || (why = card_taken(c, no, u->id, err)) || *err)
+        return why;
+    ts_sign_opts_from_config(&o);
+    size_t n = ts_card_challenge(TS_CARD_BIND, ts_arg_str(c, "nonce"), no, u->id, msg);
+    if (ts_card_prove(&o, reader, ts_arg_str(c, "pin"), der, *len, msg, n, sig, &sig_len, &chk))
+        return ts_arena_strdup(c->arena, chk.message);
+    return NULL;
+}
+
+/* Store the binding: 卡号, the certificate (DER), when and by whom.  -1
+ * with TS_DB_ER_DUP_ENTRY when another user got the card meanwhile. */
+static int store_binding(struct ts_ctx *c, const struct user *u, const char *no,
+                         const unsigned char *der, size_t len)
+{
+    char *hex = ts_arena_alloc(c->arena, 2 * len + 1);
+    ts_crypto_hex(der, len, hex);
+    return ts_scope_exec(
+        c,
+        "UPDATE app_user SET card_no = ?, card_cert = UNHEX(?),"
+        " card_bound_at = NOW(), card_bound_by = ? WHERE ent_key = ? AND id = ?",
+        TS_ARGS(TS_STR(no), TS_STR(hex), TS_I64(c->session->user_id), TS_I64(u->id)), NULL);
+}
+
+/* POST /users/card — 绑定: check, prove, store, audit. */
+static enum ts_result card_bind(struct ts_ctx *c)
+{
+    struct user u;
+    char no[TS_SIGN_CARD_NO + 1];
+    unsigned char der[TS_SIGN_CERT_MAX];
+    size_t len = 0;
+    const char *why;
+    int err, ok = card_user(c, &u);
+    if (ok <= 0)
+        return ok < 0 ? TS_FAIL : TS_ROLLBACK;
+    if ((why = bind_precheck(c, &u, &err)) || err ||
+        (why = bind_prove(c, &u, no, der, &len, &err)) || err)
+        return err ? TS_FAIL : card_again(c, &u, why[0] ? why : NULL);
+    if (store_binding(c, &u, no, der, len) < 0) {
+        if (ts_db_errno(c->db) != TS_DB_ER_DUP_ENTRY)
+            return TS_FAIL;
+        return card_again(
+            c, &u,
+            ts_arena_printf(c->arena, "该IC卡（卡号 %s）已绑定其他用户，不能重复绑定。", no));
+    }
+    if (ts_audit_log(c, "app_user", u.id,
+                     ts_arena_printf(c->arena, "card bind card_no=%s cert_bytes=%zu", no, len)) < 0)
+        return TS_FAIL;
+    return ts_ui_done(
+        c, ts_arena_printf(c->arena, "已为用户“%s”绑定IC卡（卡号 %s）。", u.nickname, no),
+        LIST_URL);
+}
+
+/* POST /users/card-unbind — 解除绑定. */
+static enum ts_result card_unbind(struct ts_ctx *c)
+{
+    struct user u;
+    int ok = card_user(c, &u);
+    if (ok <= 0)
+        return ok < 0 ? TS_FAIL : TS_ROLLBACK;
+    if (!u.card_no[0])
+        return ts_ui_done(c, "该用户未绑定IC卡。", LIST_URL);
+    if (ts_scope_exec(c,
+                      "UPDATE app_user SET card_no = NULL, card_cert = NULL, card_bound_at = NULL,"
+                      " card_bound_by = NULL WHERE ent_key = ? AND id = ?",
+                      TS_ARGS(TS_I64(u.id)), NULL) < 0 ||
+        ts_audit_log(c, "app_user", u.id,
+                     ts_arena_printf(c->arena, "card unbind card_no=%s", u.card_no)) < 0)
+        return TS_FAIL;
+    return ts_ui_done(
+        c,
+        ts_arena_printf(c->arena, "已解除用户“%s”的IC卡绑定（卡号 %s）。", u.nickname, u.card_no),
+        LIST_URL);
+}
+
 static const struct ts_param list_params[] = {
     ts_param_str("login_name", "登录名称", 0, 0, 32),
     ts_param_str("nickname", "用户昵称", 0, 0, 50),
@@ -928,6 +1189,20 @@ static const struct ts_param roles_params[] = {
     TS_PARAMS_END,
 };
 
+static const struct ts_param card_form_params[] = {
+    ts_param_int("id", "用户", TS_REQ, 1, INT64_MAX),
+    ts_param_str("reader", "读卡器", 0, 0, TS_SIGN_READER_MAX),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param card_params[] = {
+    ts_param_int("id", "用户", TS_REQ, 1, INT64_MAX),
+    ts_param_str("reader", "读卡器", TS_REQ, 1, TS_SIGN_READER_MAX),
+    ts_param_str("pin", "卡密码", TS_REQ | TS_SECRET, 1, 16),
+    ts_param_str("nonce", "页面校验码", 0, 0, 64),
+    TS_PARAMS_END,
+};
+
 static const struct ts_action actions[] = {
     {"", TS_GET, "users", list_params, user_list, 0},
     {"new", TS_GET, "users.edit", NULL, user_new, 0},
@@ -938,6 +1213,9 @@ static const struct ts_action actions[] = {
     {"password", TS_POST, "users.resetpw", password_params, password_save, 0},
     {"roles", TS_GET, "users.edit", id_params, roles_form, 0},
     {"roles", TS_POST, "users.edit", roles_params, roles_save, 0},
+    {"card", TS_GET, "users.card", card_form_params, card_form, 0},
+    {"card", TS_POST, "users.card", card_params, card_bind, 0},
+    {"card-unbind", TS_POST, "users.card", id_params, card_unbind, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

@@ -16,14 +16,22 @@
  *   customs     enterprises whose 主管海关 is the officer's (生产/外贸)
  *   officers    the activity of the enterprises under them
  *
+ * IC卡检测 (/workbench/card): what e-port clients call a card check — the
+ * rule every 申报 / 提交 runs (lib/ts_card, 001 重要提醒 "关于 IC卡/Ikey"),
+ * shown to the user before there is anything to declare: bound to a card?
+ * that card, no other, in the reader?  With the 卡密码 it also has the card
+ * sign a nonce and verifies the signature against the bound certificate.
+ *
  * Later modules (declarations, reminders) add their own cards here.  Charts
  * are plain SVG from templates/workbench/chart.cs: this file computes every
  * coordinate with integer arithmetic and the template only places them, so
  * the page needs no script and every label is escaped like any value. */
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_card.h"
 #include "ts_docs.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define BUREAU_BARS 10
@@ -455,7 +463,8 @@ static const struct jurisdiction customs_district = {
     JURISDICTION_COUNTS " WHERE customs_district_code = ?",
     "SELECT name FROM customs_district WHERE code = ?",
     DAYS_CTE " (SELECT COUNT(*) FROM audit_log a JOIN enterprise e ON e.id = a.ent_id"
-             " WHERE e.customs_district_code = ? AND " DAY_RANGE_A ") AS n FROM days ORDER BY days.d",
+             " WHERE e.customs_district_code = ? AND " DAY_RANGE_A
+             ") AS n FROM days ORDER BY days.d",
 };
 
 /* An officer's desk: the jurisdiction's enterprises as cards and their
@@ -470,6 +479,17 @@ static int officer_desk(struct ts_ctx *c, const struct jurisdiction *j, const ch
         return -1;
     jurisdiction_cards(c, &ents, where.nrows ? ts_db_cell(&where, 0, "name") : code);
     activity_chart(c, "辖区企业近14天操作量", &days);
+    return 0;
+}
+
+/* The user's bound card for the 信息区 line "IC卡" (with IC卡检测). */
+static int set_card(struct ts_ctx *c)
+{
+    struct ts_card_binding b;
+    if (ts_card_binding_load(c->db, c->arena, c->session->user_id, &b) < 0)
+        return -1;
+    ts_render_set(c, "User.Card", b.bound ? ts_arena_strdup(c->arena, b.card_no) : "");
+    ts_render_set(c, "User.CardShown", "1");
     return 0;
 }
 
@@ -493,14 +513,93 @@ static enum ts_result workbench(struct ts_ctx *c)
     default:
         rc = -1;
     }
-    if (rc < 0)
+    if (rc < 0 || (c->session->scope == TS_SCOPE_ENTERPRISE && set_card(c) < 0))
         return TS_FAIL;
     ts_render_set(c, "Page.Title", "工作台");
     return ts_render(c, "workbench/index.cs") ? TS_FAIL : TS_OK;
 }
 
+/* ---- IC卡检测 ---------------------------------------------------------- */
+
+/* The IC卡检测 page: the reader choice, the optional 卡密码, a fresh
+ * nonce, and the result of the last check if there was one. */
+static enum ts_result card_check_page(struct ts_ctx *c)
+{
+    char nonce[65];
+    struct ts_card_binding b;
+    if (ts_card_binding_load(c->db, c->arena, c->session->user_id, &b) < 0 ||
+        ts_card_nonce_issue(c, TS_CARD_CHECK, c->session->user_id, nonce) < 0)
+        return TS_FAIL;
+    ts_card_set_readers(c);
+    ts_render_set(c, "Card.Nonce", nonce);
+    ts_render_set(c, "Card.Bound", b.bound ? ts_arena_strdup(c->arena, b.card_no) : "");
+    ts_render_set(c, "Page.Title", "IC卡检测");
+    return ts_render(c, "workbench/card.cs") ? TS_FAIL : TS_OK;
+}
+
+/* With a 卡密码: the card signs this check's nonce, verified against the
+ * bound certificate (ts_card_sign, as a 申报 would sign).  0 signed, 1
+ * refused (chk), -1 database error. */
+static int check_signature(struct ts_ctx *c, struct ts_card_check *chk)
+{
+    const char *reader = ts_arg_str(c, "reader"), *nonce = ts_arg_str(c, "nonce");
+    char msg[TS_CARD_CHALLENGE_MAX];
+    unsigned char sig[TS_SIGN_SIG_MAX];
+    size_t sig_len;
+    int taken = ts_card_nonce_take(c, TS_CARD_CHECK, c->session->user_id, nonce);
+    if (taken <= 0) {
+        snprintf(chk->message, sizeof chk->message, "页面已过期，请重新检测。");
+        chk->verdict = TS_CARD_SIGND;
+        return taken < 0 ? -1 : 1;
+    }
+    size_t n = ts_card_challenge(TS_CARD_CHECK, nonce, chk->card_no, c->session->user_id, msg);
+    return ts_card_sign(c, reader, ts_arg_str(c, "pin"), msg, n, sig, &sig_len, chk);
+}
+
+/* GET /workbench/card — IC卡检测. */
+static enum ts_result card_check_form(struct ts_ctx *c)
+{
+    return card_check_page(c);
+}
+
+/* POST /workbench/card — IC卡检测: the rule of ts_card_require, exactly,
+ * and with a 卡密码 a signature too; the result above the form. */
+static enum ts_result card_check(struct ts_ctx *c)
+{
+    struct ts_card_check chk;
+    bool with_pin = ts_arg_str(c, "pin")[0] != '\0';
+    int rc;
+    if (ts_arg_has_errors(c))
+        return card_check_page(c);
+    rc = ts_card_require(c, ts_arg_str(c, "reader"), &chk);
+    if (rc == 0 && with_pin)
+        rc = check_signature(c, &chk);
+    if (rc < 0)
+        return TS_FAIL;
+    ts_render_set(c, "Check.Done", "1");
+    ts_render_set(c, "Check.Ok", rc == 0 ? "1" : "");
+    ts_render_set(c, "Check.Message", chk.message);
+    ts_render_set(c, "Check.CardNo", chk.card_no);
+    ts_render_set(c, "Check.Signed", rc == 0 && with_pin ? "1" : "");
+    return card_check_page(c);
+}
+
+static const struct ts_param card_form_params[] = {
+    ts_param_str("reader", "读卡器", 0, 0, TS_SIGN_READER_MAX),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param card_check_params[] = {
+    ts_param_str("reader", "读卡器", TS_REQ, 1, TS_SIGN_READER_MAX),
+    ts_param_str("pin", "卡密码", TS_SECRET, 0, 8),
+    ts_param_str("nonce", "页面校验码", 0, 0, 64),
+    TS_PARAMS_END,
+};
+
 static const struct ts_action actions[] = {
     {"", TS_GET, "workbench", NULL, workbench, 0},
+    {"card", TS_GET, "workbench", card_form_params, card_check_form, 0},
+    {"card", TS_POST, "workbench", card_check_params, card_check, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

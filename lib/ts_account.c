@@ -35,8 +35,8 @@ int ts_account_create(struct ts_db *db, const struct ts_account_new *u, int64_t 
         " nickname, user_type, phone, remark, password_hash, must_change_password, is_ent_admin,"
         " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         TS_ARGS(TS_STR(ts_perm_scope_name(u->scope)), u->ent_id ? TS_I64(u->ent_id) : TS_NULL,
-                TS_STR(u->tax_bureau_code), TS_STR(u->customs_district_code),
-                TS_STR(u->login_name), TS_STR(u->nickname), TS_STR(u->user_type),
+                TS_STR(u->tax_bureau_code), TS_STR(u->customs_district_code), TS_STR(u->login_name),
+                TS_STR(u->nickname), TS_STR(u->user_type),
                 TS_STR(u->phone && *u->phone ? u->phone : NULL),
                 TS_STR(u->remark && *u->remark ? u->remark : NULL), TS_STR(hash),
                 TS_I64(u->must_change_password), TS_I64(u->is_ent_admin),
@@ -69,7 +69,8 @@ bool ts_account_password_matches(struct ts_db *db, struct ts_arena *a, int64_t u
 {
     struct ts_db_rows r;
     if (ts_db_query(db, a, "SELECT password_hash FROM app_user WHERE id = ?",
-                    TS_ARGS(TS_I64(user_id)), &r) < 0 || r.nrows != 1)
+                    TS_ARGS(TS_I64(user_id)), &r) < 0 ||
+        r.nrows != 1)
         return false;
     return ts_crypto_password_verify(pw, ts_db_cell_at(&r, 0, 0));
 }
@@ -116,10 +117,10 @@ static int record_failure(struct ts_db *db, int64_t user_id, int64_t failed)
     return 1;
 }
 
-/* A wrong password for a known account: counted, and when it locks the
- * account, res names the account for the audit row. */
-static void wrong_password(struct ts_db *db, const struct ts_db_rows *r,
-                           struct ts_login_result *res)
+/* A failed proof (wrong password, wrong PIN, bad signature) for a known
+ * account: counted, and when it locks the account, res names the account
+ * for the audit row. */
+static void count_failure(struct ts_db *db, const struct ts_db_rows *r, struct ts_login_result *res)
 {
     int64_t id = ts_db_cell_i64(r, 0, "id");
     int locked = record_failure(db, id, ts_db_cell_i64(r, 0, "failed_logins"));
@@ -141,9 +142,47 @@ static const char *dummy_hash(void)
     return hash;
 }
 
-/* The login check: lockout first, then the password, then whether the user
- * and enterprise are enabled (only revealed to someone who knows the
- * password).  Runs inside the request's transaction. */
+/* The login decision for the one account row r (LOGIN_COLUMNS, locked FOR
+ * UPDATE): lockout first, then the proof, then whether the user and
+ * enterprise are enabled (only revealed to someone who proved who they
+ * are).  The proof is asked only when the account is not locked, so a
+ * locked account costs no card PIN try. */
+static void decide(struct ts_db *db, const struct ts_db_rows *r, ts_account_prove_fn prove,
+                   void *ctx, struct ts_login_result *res)
+{
+    int64_t id = ts_db_cell_i64(r, 0, "id");
+    const char *ent_status = ts_db_cell(r, 0, "ent_status");
+    enum ts_account_proof proof;
+    if (ts_db_cell_i64(r, 0, "locked")) {
+        res->status = TS_LOGIN_LOCKED;
+    } else if ((proof = prove(ctx, ts_db_cell(r, 0, "password_hash"))) == TS_PROOF_WRONG) {
+        count_failure(db, r, res);
+    } else if (proof != TS_PROOF_OK) {
+        res->status = TS_LOGIN_UNPROVEN;
+    } else if (strcmp(ts_db_cell(r, 0, "status"), "normal") != 0) {
+        res->status = TS_LOGIN_DISABLED;
+    } else if (ent_status && strcmp(ent_status, "normal") != 0) {
+        res->status = TS_LOGIN_ENT_DISABLED;
+    } else if (ts_db_exec(db,
+                          "UPDATE app_user SET failed_logins = 0, locked_until = NULL,"
+                          " last_login_at = NOW() WHERE id = ?",
+                          TS_ARGS(TS_I64(id)), NULL) < 0) {
+        res->status = TS_LOGIN_ERROR;
+    } else {
+        res->status = TS_LOGIN_OK;
+        res->user_id = id;
+        res->ent_id = ts_db_cell_i64(r, 0, "ent_id");
+        res->must_change_password = ts_db_cell_i64(r, 0, "must_change_password") != 0;
+    }
+}
+
+/* The password as the proof of ts_account_login. */
+static enum ts_account_proof password_proof(void *pw, const char *password_hash)
+{
+    return ts_crypto_password_verify(pw, password_hash) ? TS_PROOF_OK : TS_PROOF_WRONG;
+}
+
+/* The login check with a password.  Runs inside the request's transaction. */
 void ts_account_login(struct ts_db *db, struct ts_arena *a, const char *login_id, const char *pw,
                       struct ts_login_result *res)
 {
@@ -158,24 +197,28 @@ void ts_account_login(struct ts_db *db, struct ts_arena *a, const char *login_id
         res->status = TS_LOGIN_BAD;
         return;
     }
-    int64_t id = ts_db_cell_i64(&r, 0, "id");
-    const char *ent_status = ts_db_cell(&r, 0, "ent_status");
-    if (ts_db_cell_i64(&r, 0, "locked")) {
-        res->status = TS_LOGIN_LOCKED;
-    } else if (!ts_crypto_password_verify(pw, ts_db_cell(&r, 0, "password_hash"))) {
-        wrong_password(db, &r, res);
-    } else if (strcmp(ts_db_cell(&r, 0, "status"), "normal") != 0) {
-        res->status = TS_LOGIN_DISABLED;
-    } else if (ent_status && strcmp(ent_status, "normal") != 0) {
-        res->status = TS_LOGIN_ENT_DISABLED;
-    } else {
-        ts_db_exec(db,
-                   "UPDATE app_user SET failed_logins = 0, locked_until = NULL,"
-                   " last_login_at = NOW() WHERE id = ?",
-                   TS_ARGS(TS_I64(id)), NULL);
-        res->status = TS_LOGIN_OK;
-        res->user_id = id;
-        res->ent_id = ts_db_cell_i64(&r, 0, "ent_id");
-        res->must_change_password = ts_db_cell_i64(&r, 0, "must_change_password") != 0;
+    decide(db, &r, password_proof, (void *)pw, res);
+}
+
+/* The login check of an account already identified by other means (卡介质
+ * 登录: the card's 卡号 names the user), with prove() deciding whether the
+ * credential is right.  Same lockout, counting and status checks as the
+ * password; a proof that could not be made (TS_PROOF_NONE: no card, signd
+ * down) counts nothing and returns TS_LOGIN_UNPROVEN.  Runs inside the
+ * request's transaction; user_id must exist (else TS_LOGIN_BAD). */
+void ts_account_login_proven(struct ts_db *db, struct ts_arena *a, int64_t user_id,
+                             ts_account_prove_fn prove, void *ctx, struct ts_login_result *res)
+{
+    struct ts_db_rows r;
+    memset(res, 0, sizeof *res);
+    if (ts_db_query(db, a, LOGIN_COLUMNS "WHERE u.id = ? FOR UPDATE", TS_ARGS(TS_I64(user_id)),
+                    &r) < 0) {
+        res->status = TS_LOGIN_ERROR;
+        return;
     }
+    if (r.nrows != 1) {
+        res->status = TS_LOGIN_BAD;
+        return;
+    }
+    decide(db, &r, prove, ctx, res);
 }

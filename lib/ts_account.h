@@ -19,8 +19,21 @@ enum ts_login_status {
     TS_LOGIN_LOCKED,       /* 5 failures: locked for 15 minutes */
     TS_LOGIN_DISABLED,     /* 用户已停用 */
     TS_LOGIN_ENT_DISABLED, /* 企业已停用 */
+    TS_LOGIN_UNPROVEN,     /* the proof could not be made (card absent, signd down):
+                              nothing counted; the prover has the reason */
     TS_LOGIN_ERROR,        /* database trouble */
 };
+
+/* What a credential check found (ts_account_login_proven). */
+enum ts_account_proof {
+    TS_PROOF_OK,    /* the credential is right */
+    TS_PROOF_WRONG, /* wrong: counts towards the lockout */
+    TS_PROOF_NONE,  /* could not be checked: counts nothing */
+};
+
+/* Checks the credential of the account; password_hash is the account's
+ * stored hash, for provers that need it. */
+typedef enum ts_account_proof (*ts_account_prove_fn)(void *ctx, const char *password_hash);
 
 struct ts_login_result {
     enum ts_login_status status;
@@ -59,5 +72,7 @@ bool ts_account_password_matches(struct ts_db *db, struct ts_arena *a, int64_t u
                                  const char *pw);
 void ts_account_login(struct ts_db *db, struct ts_arena *a, const char *login_id, const char *pw,
                       struct ts_login_result *res);
+void ts_account_login_proven(struct ts_db *db, struct ts_arena *a, int64_t user_id,
+                             ts_account_prove_fn prove, void *ctx, struct ts_login_result *res);
 
 #endif

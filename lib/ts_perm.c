@@ -71,6 +71,7 @@ const struct ts_perm ts_perm_table[] = {
     {"users", "系统管理", "用户管理", "/users/", ENT | OPS, true},
     {"users.edit", "系统管理", "新增/修改/停用用户、分配角色", NULL, ENT | OPS, true},
     {"users.resetpw", "系统管理", "重置密码", NULL, ENT | OPS, true},
+    {"users.card", "系统管理", "绑定/解除绑定IC卡", NULL, ENT, true},
 
     /* Operator */
     {"operator", "运维管理", "企业管理", "/operator/", OPS, true},

@@ -220,6 +220,7 @@ captcha.enabled = $captcha
 app.workers = $TS_WORKERS
 worker.wake_fifo = $RUN/worker.wake
 sign.socket = $RUN/signd.sock
+sign.reader = $VPCD_READER 00 00
 EOF
     CHANGED=0
     install_if_changed "$CONF.new" "$CONF"
@@ -699,6 +700,33 @@ start_signd() {
     die "signd did not come up (log: $LOG/signd.log)"
 }
 
+# bind_demo_card — the demo enterprise administrator (ent-admin-production in
+# $DEMO) is bound to the demo card in slot 0, read through signd (ts-admin
+# bind-card; idempotent), so 卡介质登录 works with the printed PIN.  Skipped
+# with a message when there is no card reader or signd; a refusal (say the
+# demo card was bound to another user in the portal) is reported, and the
+# stack runs on.  Sets DEMO_CARD_LOGIN when the card is bound.
+DEMO_CARD_LOGIN=""
+bind_demo_card() {
+    local admin=$B/tools/ts-admin login
+    [[ -s $DEMO && -x $admin ]] || return 0
+    if ! running "$CARD_RUN/signd.pid" "$RUN/signd.sock "; then
+        say "demo card: not bound to the demo administrator (no card reader or signd, see above)"
+        return 0
+    fi
+    login=$(awk '$1 == "ent-admin-production" { print $2 }' "$DEMO")
+    if [[ -z $login ]]; then
+        say "demo card: no ent-admin-production in $DEMO, not bound"
+        return 0
+    fi
+    # pipefail: the pipeline fails when ts-admin does.
+    if TUISHUI_CONF=$CONF TZ=$TS_TZ "$admin" bind-card "$login" "$VPCD_READER 00 00" </dev/null 2>&1 |
+        sed 's/^/stack: demo card: /'; then
+        DEMO_CARD_LOGIN=$login
+    fi
+    [[ -n $DEMO_CARD_LOGIN ]] || say "demo card: not bound (ts-admin bind-card refused, see above)"
+}
+
 stop_signd() {
     stop_pidfile signd "$CARD_RUN/signd.pid" "$RUN/signd.sock " TERM 5
 }
@@ -732,6 +760,7 @@ cmd_start() {
     start_worker
     start_card_reader
     start_signd
+    bind_demo_card
     start_nginx
     wait_ready
     check_programs
@@ -743,6 +772,10 @@ cmd_start() {
     if [[ -f $CARD_ENV ]]; then
         printf 'demo cards (电子口岸 IC 卡, PIN %s): 卡号 %s in "%s 00 00" (the demo card), 卡号 %s in "%s 00 01"\n' \
             "$DEMO_CARD_PIN" "$DEMO_CARD_NO" "$VPCD_READER" "$DEMO_CARD2_NO" "$VPCD_READER"
+    fi
+    if [[ -n $DEMO_CARD_LOGIN ]]; then
+        printf '卡介质登录 (%s/login/card): 卡号 %s, 卡密码 %s, bound to %s\n' \
+            "${URL%/}" "$DEMO_CARD_NO" "$DEMO_CARD_PIN" "$DEMO_CARD_LOGIN"
     fi
     printf 'logs in %s/log; stop with: %s\n' "$VAR" "$STOP_HINT"
 }

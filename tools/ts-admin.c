@@ -15,6 +15,12 @@
  *                                      — lib/ts_reflib's answers, as the
  *                                      rebate modules get them; exit 1
  *                                      when there is none
+ *   ts-admin bind-card LOGIN READER    bind the 电子口岸 IC 卡 in READER (read
+ *                                      through signd, config sign.socket) to
+ *                                      the user LOGIN; idempotent.  No PIN:
+ *                                      this is the host's administrator
+ *                                      (scripts/stack.sh binds the demo card
+ *                                      to the demo enterprise administrator)
  *
  * The database comes from the config file named by TUISHUI_CONF. */
 #include "ts_account.h"
@@ -27,6 +33,8 @@
 #include "ts_enterprise.h"
 #include "ts_money.h"
 #include "ts_reflib.h"
+#include "ts_sign.h"
+#include "ts_sm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,13 +351,14 @@ out:
 
 /* The audit row of a change made from the command line: no user, no
  * request, so a fresh random request id ties the row to this run. */
-static int audit_tool(struct ts_db *db, const char *action, const char *object, const char *detail)
+static int audit_tool(struct ts_db *db, int64_t ent_id, const char *action, const char *object,
+                      const char *object_id, const char *detail)
 {
     char id[65];
     if (ts_crypto_token_hex(id) < 0)
         return -1;
     id[16] = '\0';
-    return ts_audit_append(db, 0, 0, id, action, object, NULL, detail);
+    return ts_audit_append(db, 0, ent_id, id, action, object, object_id, detail);
 }
 
 /* sync-admin-perms: after migrations and on every start, so the default
@@ -362,7 +371,7 @@ static int sync_admin_perms(struct ts_db *db)
     int rc = ts_db_begin(db) < 0 || ts_enterprise_sync_admin_perms(db, &added) < 0;
     snprintf(detail, sizeof detail, "added=%llu", (unsigned long long)added);
     if (!rc && added)
-        rc = audit_tool(db, "ts-admin.sync-admin-perms", "role_perm", detail) < 0;
+        rc = audit_tool(db, 0, "ts-admin.sync-admin-perms", "role_perm", NULL, detail) < 0;
     if (rc || ts_db_commit(db) < 0) {
         ts_db_rollback(db);
         return fail("sync-admin-perms");
@@ -398,11 +407,116 @@ static int lookup(struct ts_db *db, const char *what, const char *x, const char 
     return found > 0 ? 0 : found == 0 ? 1 : 3;
 }
 
+/* The card in a reader, through signd: its 卡号 and its certificate as
+ * hex; the certificate must be an SM2 one.  -1 with the reason printed. */
+static int read_card(const char *reader, char no[TS_SIGN_CARD_NO + 1], char *cert_hex)
+{
+    struct ts_sign_opts o;
+    struct ts_sign_error err;
+    unsigned char der[TS_SIGN_CERT_MAX];
+    size_t len = 0;
+    ts_sign_opts_from_config(&o);
+    if (ts_sign_card_no(&o, reader, no, &err) != TS_SIGN_OK ||
+        ts_sign_cert(&o, reader, der, &len, &err) != TS_SIGN_OK) {
+        fprintf(stderr, "ts-admin: bind-card: %s (%s)\n", err.message, err.detail);
+        return -1;
+    }
+    X509 *cert = ts_sm_cert_load(der, len);
+    if (!cert) {
+        fprintf(stderr, "ts-admin: bind-card: the card's certificate is not an SM2 certificate\n");
+        return -1;
+    }
+    X509_free(cert);
+    ts_crypto_hex(der, len, cert_hex);
+    return 0;
+}
+
+/* Store the binding and its audit row (the tool is the binder: NULL). */
+static int store_binding(struct ts_db *db, const struct ts_db_rows *u, const char *no,
+                         const char *cert_hex)
+{
+    char detail[160];
+    snprintf(detail, sizeof detail, "card bind card_no=%s login=%s (ts-admin)", no,
+             ts_db_cell(u, 0, "login_name"));
+    if (ts_db_exec(db,
+                   "UPDATE app_user SET card_no = ?, card_cert = UNHEX(?), card_bound_at = NOW(),"
+                   " card_bound_by = NULL WHERE id = ?",
+                   TS_ARGS(TS_STR(no), TS_STR(cert_hex), TS_I64(ts_db_cell_i64(u, 0, "id"))),
+                   NULL) < 0)
+        return -1;
+    return audit_tool(db, ts_db_cell_i64(u, 0, "ent_id"), "ts-admin.bind-card", "app_user",
+                      ts_db_cell(u, 0, "id"), detail);
+}
+
+/* What bind-card does for the user row u: 0 bound now or already, 1
+ * refused (printed), -1 database error. */
+static int bind_decide(struct ts_db *db, struct ts_arena *a, const struct ts_db_rows *u,
+                       const char *no, const char *cert_hex)
+{
+    struct ts_db_rows other;
+    const char *have = ts_db_cell(u, 0, "card_no");
+    if (have && strcmp(have, no) == 0 && ts_db_cell_i64(u, 0, "same_cert")) {
+        printf("bind-card: %s already bound to card %s\n", ts_db_cell(u, 0, "login_name"), no);
+        return 0;
+    }
+    if (have && strcmp(have, no) != 0) {
+        fprintf(stderr, "ts-admin: bind-card: %s is bound to card %s; unbind it first (用户管理)\n",
+                ts_db_cell(u, 0, "login_name"), have);
+        return 1;
+    }
+    if (ts_db_query(db, a, "SELECT login_name FROM app_user WHERE card_no = ? AND id <> ?",
+                    TS_ARGS(TS_STR(no), TS_I64(ts_db_cell_i64(u, 0, "id"))), &other) < 0)
+        return -1;
+    if (other.nrows) {
+        fprintf(stderr, "ts-admin: bind-card: card %s is bound to another user (%s)\n", no,
+                ts_db_cell_at(&other, 0, 0));
+        return 1;
+    }
+    if (store_binding(db, u, no, cert_hex) < 0)
+        return -1;
+    printf("bind-card: card %s bound to %s\n", no, ts_db_cell(u, 0, "login_name"));
+    return 0;
+}
+
+/* bind-card: one transaction; running it again changes nothing. */
+static int bind_card(struct ts_db *db, const char *login, const char *reader)
+{
+    char no[TS_SIGN_CARD_NO + 1], cert_hex[2 * TS_SIGN_CERT_MAX + 1];
+    struct ts_arena *a = ts_arena_new(0);
+    struct ts_db_rows u;
+    int rc = 1;
+    if (read_card(reader, no, cert_hex) < 0)
+        goto out;
+    if (ts_db_begin(db) < 0 ||
+        ts_db_query(db, a,
+                    "SELECT id, ent_id, login_name, card_no, IFNULL(card_cert = UNHEX(?), 0)"
+                    " AS same_cert FROM app_user WHERE login_name = ? FOR UPDATE",
+                    TS_ARGS(TS_STR(cert_hex), TS_STR(login)), &u) < 0) {
+        rc = fail("bind-card");
+        goto rollback;
+    }
+    if (u.nrows != 1) {
+        fprintf(stderr, "ts-admin: bind-card: no user %s\n", login);
+        goto rollback;
+    }
+    rc = bind_decide(db, a, &u, no, cert_hex);
+    if (rc == 0 && ts_db_commit(db) == 0)
+        goto out;
+    if (rc <= 0)
+        rc = fail("bind-card");
+rollback:
+    ts_db_rollback(db);
+out:
+    ts_arena_free(a);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || ts_config_load(getenv("TUISHUI_CONF")) < 0) {
         fprintf(stderr, "usage: TUISHUI_CONF=... ts-admin seed-demo FILE | audit-verify |"
-                        " create-operator LOGIN | sync-admin-perms | lookup rate|fx|code X Y\n");
+                        " create-operator LOGIN | sync-admin-perms | lookup rate|fx|code X Y |"
+                        " bind-card LOGIN READER\n");
         return 2;
     }
     struct ts_db *db = ts_db_open();
@@ -419,6 +533,8 @@ int main(int argc, char **argv)
         rc = sync_admin_perms(db);
     else if (strcmp(argv[1], "lookup") == 0 && argc == 5)
         rc = lookup(db, argv[2], argv[3], argv[4]);
+    else if (strcmp(argv[1], "bind-card") == 0 && argc == 4)
+        rc = bind_card(db, argv[2], argv[3]);
     else
         fprintf(stderr, "ts-admin: unknown command %s\n", argv[1]);
     ts_db_close(db);

@@ -1,6 +1,7 @@
 <section class="login-box">
   <h1>出口退税综合服务门户</h1>
   <p class="sub">用户登录</p>
+  <?cs include:"login/tabs.cs" ?>
   <?cs if:Login.Error ?><div class="form-errors" role="alert"><?cs var:Login.Error ?></div><?cs /if ?>
   <form method="post" action="/login/signin" autocomplete="off">
     <input type="hidden" name="_csrf" value="<?cs var:CSRF ?>">

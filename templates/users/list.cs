@@ -28,6 +28,7 @@
         <th>手机号</th>
         <th>角色</th>
         <th>状态</th>
+        <th>IC卡号</th>
         <th>最后登录</th>
         <th>操作</th>
       </tr>
@@ -41,6 +42,7 @@
         <td><?cs var:u.phone ?></td>
         <td><?cs var:u.roles ?></td>
         <td class="status-<?cs var:u.status ?>"><?cs if:u.status == "normal" ?>正常<?cs else ?>停用<?cs /if ?></td>
+        <td><?cs if:u.card_no ?><?cs var:u.card_no ?><?cs elif:u.scope == "enterprise" ?>未绑定<?cs /if ?></td>
         <td><?cs var:string.slice(u.last_login, 0, 16) ?></td>
         <td class="ops">
           <?cs if:Can.Edit ?>
@@ -57,10 +59,11 @@
           <?cs /if ?>
           <?cs if:Can.ResetPw ?><a href="/users/password?id=<?cs var:u.id ?>">重置密码</a><?cs /if ?>
           <?cs if:Can.Edit ?><a href="/users/roles?id=<?cs var:u.id ?>">分配角色</a><?cs /if ?>
+          <?cs if:Can.Card ?><a href="/users/card?id=<?cs var:u.id ?>"><?cs if:u.card_no ?>解除绑定<?cs else ?>绑定IC卡<?cs /if ?></a><?cs /if ?>
         </td>
       </tr>
     <?cs /each ?>
-    <?cs if:subcount(Users) == 0 ?><tr><td colspan="8">没有符合条件的用户。</td></tr><?cs /if ?>
+    <?cs if:subcount(Users) == 0 ?><tr><td colspan="9">没有符合条件的用户。</td></tr><?cs /if ?>
     </tbody>
   </table>
   <div class="pager">

@@ -2,6 +2,7 @@
 <h1>工作台</h1>
 <?cs each:i = Info ?><?cs if:i.efiled == 0 ?><div class="notice" id="efiling-notice" role="alert"><strong>【非常重要：第一次登录使用系统，请前往“系统管理—>电子化管理备案”，设置企业类型等信息。】</strong>根据相关规定，生产企业、外贸企业的备案要求略有差异。<a href="/efiling/">前往电子化管理备案</a></div><?cs /if ?><?cs /each ?>
 <?cs if:User.EntName ?><p class="hint">本企业：<?cs var:User.EntName ?></p><?cs /if ?>
+<?cs if:User.CardShown ?><p class="hint" id="user-card">IC卡：<?cs if:User.Card ?>已绑定（卡号 <?cs var:User.Card ?>）<?cs else ?>未绑定（申报须绑定电子口岸IC卡，请联系本企业管理员）<?cs /if ?> <a href="/workbench/card">IC卡检测</a></p><?cs /if ?>
 <?cs if:Desk.Jurisdiction ?><p class="hint">辖区：<?cs var:Desk.Jurisdiction ?></p><?cs /if ?>
 
 <div class="cards">

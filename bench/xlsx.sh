@@ -17,7 +17,8 @@
 #      `/usr/bin/python3` openpyxl load_workbook(read_only=True) iterating
 #      every row, once; both under /usr/bin/time -v (wall, CPU, peak RSS);
 #   4. checks that both saw the same number of rows and non-empty cells, and
-#      prints seconds, rows/s, peak RSS and the ratio openpyxl / ours; the
+#      prints seconds, rows/s, peak RSS and the ratios openpyxl / ours of
+#      wall and of CPU time (user + sys), and the load average after; the
 #      same text goes to $BENCH_OUT/xlsx-<time>.txt.
 #
 # Environment (all optional):
@@ -100,15 +101,17 @@ bench_file() {
         "$kind" "$size" "$xml" "$ours" "$all"
     awk -v k="$kind" -v rows="$ROWS" -v ow="$ow" -v oc="$oc" -v orss="$orss" \
         -v pw="$pw" -v pc="$pc" -v prss="$prss" 'BEGIN {
-        printf "| %s | ts_xlsx + row checks | %.2f | %.2f | %.0f | %.1f | %.1f |\n",
-               k, ow, oc, rows / (ow > 0 ? ow : 0.01), orss / 1024, pw / (ow > 0 ? ow : 0.01)
-        printf "| %s | openpyxl read_only | %.2f | %.2f | %.0f | %.1f | 1 |\n",
+        printf "| %s | ts_xlsx + row checks | %.2f | %.2f | %.0f | %.1f | %.1f | %.1f |\n",
+               k, ow, oc, rows / (ow > 0 ? ow : 0.01), orss / 1024, pw / (ow > 0 ? ow : 0.01),
+               pc / (oc > 0 ? oc : 0.01)
+        printf "| %s | openpyxl read_only | %.2f | %.2f | %.0f | %.1f | 1 | 1 |\n",
                k, pw, pc, rows / pw, prss / 1024
     }'
 }
 
 {
     say "$(date -Is), commit $(bench_commit), $(nproc) CPUs, load average $(bench_loadavg) before"
+    say "(on a shared machine the CPU ratio, user + sys of each process, is the steadier of the two)"
     say "$ROWS data rows, $REPEAT runs of ours per file (median), 1 of openpyxl"
     say "openpyxl $($PY -c 'import openpyxl; print(openpyxl.__version__)'), $($PY --version 2>&1)"
     lines=()
@@ -118,10 +121,11 @@ bench_file() {
         lines+=("$(tail -n 2 <<<"$out")")
     done
     echo
-    echo "| file | reader | wall s | CPU s | rows/s | peak RSS MiB | openpyxl / ours |"
-    echo "|---|---|---:|---:|---:|---:|---:|"
+    echo "| file | reader | wall s | CPU s | rows/s | peak RSS MiB | openpyxl / ours (wall) | (CPU) |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${lines[@]}"
     echo
+    say "load average after: $(bench_loadavg)"
     echo "targets: ours < 10 s for 100k rows (parse + checks; storing is the import's), ratio >= 10"
 } | tee "$REPORT"
 say "written to $REPORT"

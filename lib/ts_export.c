@@ -771,20 +771,27 @@ struct ts_export_doc ts_export_row_doc(struct ts_arena *a, const struct ts_db_ro
 }
 
 /* The documents of the next batch of matching declarations after 报关单号
- * after, with the declarations without documents (doc_id 0). */
+ * after, with the declarations without documents (doc_id 0).  FORCE INDEX
+ * makes the batch a range scan of uk_customs_decl (ent_id, decl_no) that
+ * starts at after: left to itself MariaDB picks ref on ent_id alone and
+ * checks decl_no > after on every entry from the enterprise's first (index
+ * condition pushdown), so batch k read k × 500 entries and 100k rows took
+ * ~10M checks (Handler_icp_attempts; docs/performance.md "导出表格 end to
+ * end").  A 状态 or 所属期 filter is then checked per entry along the
+ * range: each entry is read once over all batches. */
 static int decl_batch(struct ts_db *db, struct ts_arena *a, const struct ts_export_query *q,
                       const char *after, struct ts_db_rows *out)
 {
-    return ts_db_query(
-        db, a,
-        "SELECT d.id AS decl_id, d.decl_no, d.period, d.export_date," DOC_COLS
-        " FROM (SELECT d.id, d.ent_id, d.decl_no, d.period,"
-        " IFNULL(d.export_date, '') AS export_date FROM customs_decl d WHERE " DECL_FILTER
-        " AND d.decl_no > ? ORDER BY d.decl_no LIMIT ?) d"
-        " LEFT JOIN decl_document x ON x.ent_id = d.ent_id AND x.decl_id = d.id"
-        " LEFT JOIN doc_kind k ON k.id = x.doc_kind_id"
-        " ORDER BY d.decl_no, k.ent_key, k.sort_order, k.id, x.id",
-        TS_ARGS(FILTER_ARGS(q), TS_STR(after), TS_I64(BATCH_DECLS)), out);
+    return ts_db_query(db, a,
+                       "SELECT d.id AS decl_id, d.decl_no, d.period, d.export_date," DOC_COLS
+                       " FROM (SELECT d.id, d.ent_id, d.decl_no, d.period,"
+                       " IFNULL(d.export_date, '') AS export_date"
+                       " FROM customs_decl d FORCE INDEX (uk_customs_decl) WHERE " DECL_FILTER
+                       " AND d.decl_no > ? ORDER BY d.decl_no LIMIT ?) d"
+                       " LEFT JOIN decl_document x ON x.ent_id = d.ent_id AND x.decl_id = d.id"
+                       " LEFT JOIN doc_kind k ON k.id = x.doc_kind_id"
+                       " ORDER BY d.decl_no, k.ent_key, k.sort_order, k.id, x.id",
+                       TS_ARGS(FILTER_ARGS(q), TS_STR(after), TS_I64(BATCH_DECLS)), out);
 }
 
 /* The 按所属期备案 documents of the matching declarations' period filings,

@@ -47,13 +47,14 @@ const struct ts_xlsx_limits ts_xlsx_default_limits = {
     .max_shared_bytes = 128 * MIB,
 };
 
-#define CHUNK     (64 * 1024)   /* bytes inflated per zip_fread */
-#define MAX_DEPTH 64            /* element nesting; a sheet needs 7 */
-#define MAX_TOKEN (1024 * 1024) /* bytes expat may hold for one unfinished token */
-#define MAX_COL   16384         /* XFD, Excel's last column */
-#define MAX_ROW   1048576       /* Excel's last row */
-#define MAX_NAME  512           /* bytes of a part name inside the zip */
-#define NONE      SIZE_MAX      /* a column with no cell in this row */
+#define CHUNK     (64 * 1024)    /* bytes inflated per zip_fread */
+#define MAX_DEPTH 64             /* element nesting; a sheet needs 7 */
+#define MAX_TOKEN (1024 * 1024)  /* bytes expat may hold for one unfinished token */
+#define MAX_COL   16384          /* XFD, Excel's last column */
+#define MAX_ROW   1048576        /* Excel's last row */
+#define MAX_NAME  512            /* bytes of a part name inside the zip */
+#define NONE      SIZE_MAX       /* a column with no cell in this row */
+#define SHARED    (SIZE_MAX - 1) /* a column whose value is a shared string */
 
 static const char E_INVALID[] = "文件不是有效的xlsx文件";
 static const char E_XLS[] =
@@ -111,7 +112,7 @@ struct sst {
  * and per column where that column's text starts. */
 struct row {
     struct ts_buf text;
-    size_t *off;        /* per column: offset in text, or NONE */
+    size_t *off;        /* per column: offset in text, NONE or SHARED */
     const char **cells; /* handed to the callback */
     size_t cap;         /* columns allocated in off and cells */
     size_t ncells;      /* highest column with a value + 1 */
@@ -160,11 +161,15 @@ static int fail(struct xlsx *x, const char *msg)
     return -1;
 }
 
-/* An element's name without its namespace prefix ("x:row" → "row"). */
-static const char *local_name(const char *name)
+/* An element's name without its namespace prefix ("x:row" → "row").  An
+ * inline loop, not strchr: it runs for every tag and names are a few bytes
+ * long, so the call into libc cost more than the scan (perf). */
+static inline const char *local_name(const char *name)
 {
-    const char *colon = strchr(name, ':');
-    return colon ? colon + 1 : name;
+    for (const char *p = name; *p; p++)
+        if (*p == ':')
+            return p + 1;
+    return name;
 }
 
 /* The value of the unprefixed attribute called name, or NULL. */
@@ -627,7 +632,8 @@ static void row_end(struct xlsx *x)
         return;
     }
     for (size_t i = 0; i < r->ncells; i++)
-        r->cells[i] = r->off[i] == NONE ? "" : r->text.data + r->off[i];
+        if (r->off[i] != SHARED) /* a shared string's cell is set already */
+            r->cells[i] = r->off[i] == NONE ? "" : r->text.data + r->off[i];
     int rc = x->fn(x->ctx, r->num, r->cells, r->ncells);
     if (rc) {
         x->stopped = rc;
@@ -635,10 +641,17 @@ static void row_end(struct xlsx *x)
     }
 }
 
-/* A <c>: its column is from r, or the one after the previous cell's. */
+/* A <c>: its column is from r, or the one after the previous cell's.  Its
+ * r and t are found in one pass over the attributes (every cell of the
+ * sheet comes here). */
 static void cell_begin(struct xlsx *x, const char **attrs)
 {
-    const char *ref = attr(attrs, "r");
+    const char *ref = NULL, *t = NULL;
+    for (; *attrs; attrs += 2)
+        if (attrs[0][0] == 'r' && attrs[0][1] == '\0')
+            ref = attrs[1];
+        else if (attrs[0][0] == 't' && attrs[0][1] == '\0')
+            t = attrs[1];
     size_t col = x->row.next_col;
     if ((x->flags & (IN_ROW | IN_CELL)) != IN_ROW || (ref && !parse_column(ref, &col))) {
         fail(x, E_INVALID);
@@ -649,24 +662,27 @@ static void cell_begin(struct xlsx *x, const char **attrs)
         return;
     }
     x->cell.col = col;
-    x->cell.type = cell_type(attr(attrs, "t"));
+    x->cell.type = cell_type(t);
     x->cell.start = x->row.text.len;
     x->row.next_col = col + 1;
     x->flags |= IN_CELL;
 }
 
-/* Replace a t="s" cell's index by the shared string it names. */
-static int resolve_shared(struct xlsx *x)
+/* The shared string a t="s" cell's index names, or NULL (refused).  The
+ * cell's index text is taken back out of the row: the row hands the caller
+ * the string where the table keeps it (the table no longer grows once the
+ * sheet is read), not a copy. */
+static const char *resolve_shared(struct xlsx *x)
 {
     struct row *r = &x->row;
     struct sst *s = &x->sst;
     size_t start = x->cell.start, i;
-    if (!parse_uint(r->text.data + start, r->text.len - start, &i) || i >= s->n)
-        return fail(x, E_INVALID);
-    size_t end = i + 1 < s->n ? s->off[i + 1] : s->text.len;
+    if (!parse_uint(r->text.data + start, r->text.len - start, &i) || i >= s->n) {
+        fail(x, E_INVALID);
+        return NULL;
+    }
     r->text.len = start;
-    ts_buf_add(&r->text, s->text.data + s->off[i], end - s->off[i] - 1);
-    return 0;
+    return s->text.data + s->off[i];
 }
 
 /* Replace a t="b" cell's 0 or 1 by what Excel shows. */
@@ -688,14 +704,15 @@ static void cell_end(struct xlsx *x)
 {
     struct row *r = &x->row;
     size_t col = x->cell.col, start = x->cell.start;
+    const char *shared = NULL;
     x->flags &= ~(unsigned)(IN_CELL | IN_V | IN_IS | IN_T | IN_RPH);
     if (r->text.len == start)
         return;
-    if (x->cell.type == T_SHARED && resolve_shared(x) != 0)
+    if (x->cell.type == T_SHARED && !(shared = resolve_shared(x)))
         return;
     if (x->cell.type == T_BOOL)
         resolve_bool(x);
-    if (r->text.len == start)
+    if (shared ? !*shared : r->text.len == start)
         return;
     if (col >= x->lim->max_columns) {
         fail(x, E_COLS);
@@ -706,21 +723,33 @@ static void cell_end(struct xlsx *x)
         fail(x, E_INVALID);
         return;
     }
-    ts_buf_addc(&r->text, '\0');
-    r->off[col] = start;
+    if (shared) {
+        r->off[col] = SHARED;
+        r->cells[col] = shared;
+    } else {
+        ts_buf_addc(&r->text, '\0');
+        r->off[col] = start;
+    }
     if (col + 1 > r->ncells)
         r->ncells = col + 1;
+}
+
+/* Whether name is the one-letter element c ("c", "v", "t"): the tags of
+ * every cell, compared without a call to strcmp. */
+static inline bool is_1(const char *name, char c)
+{
+    return name[0] == c && name[1] == '\0';
 }
 
 /* Which element inside a cell starts or ends: the flag it stands for. */
 static unsigned cell_flag(const char *name)
 {
-    if (strcmp(name, "v") == 0)
+    if (is_1(name, 'v'))
         return IN_V;
+    if (is_1(name, 't'))
+        return IN_T;
     if (strcmp(name, "is") == 0)
         return IN_IS;
-    if (strcmp(name, "t") == 0)
-        return IN_T;
     if (strcmp(name, "rPh") == 0)
         return IN_RPH;
     return 0;
@@ -733,10 +762,10 @@ static void sheet_start(struct xlsx *x, const char *name, const char **attrs)
     if (!(x->flags & IN_SHEET_DATA)) {
         if (strcmp(name, "sheetData") == 0)
             x->flags |= IN_SHEET_DATA;
+    } else if (is_1(name, 'c')) {
+        cell_begin(x, attrs);
     } else if (strcmp(name, "row") == 0) {
         row_begin(x, attrs);
-    } else if (strcmp(name, "c") == 0) {
-        cell_begin(x, attrs);
     } else if (x->flags & IN_CELL) {
         x->flags |= cell_flag(name);
     }
@@ -748,7 +777,7 @@ static void sheet_end(struct xlsx *x, const char *name)
     if (!(x->flags & IN_SHEET_DATA))
         return;
     if (x->flags & IN_CELL) {
-        if (strcmp(name, "c") == 0)
+        if (is_1(name, 'c'))
             cell_end(x);
         else
             x->flags &= ~cell_flag(name);

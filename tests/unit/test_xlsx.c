@@ -302,6 +302,24 @@ static void test_shared_strings_runs_and_phonetics(void **state)
         "1|出口|退 税 ||出口\n", NULL);
 }
 
+/* A shared string is handed over where the table keeps it, not copied into
+ * the row: the next row must not still see it, an empty one is no cell,
+ * and a second cell in its column is refused as for any other cell. */
+static void test_shared_strings_across_rows(void **state)
+{
+    expect_sheet(
+        SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"C1\"><v>7</v></c></row>"
+              "<row r=\"2\"><c r=\"B2\" t=\"s\"><v>1</v></c></row>"
+              "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>2</v></c></row>"
+              "<row r=\"4\"><c r=\"A4\" t=\"s\"><v>2</v></c><c r=\"B4\" t=\"s\"><v>0</v></c>"
+              "</row>"),
+        SST("<si><t>出口</t></si><si><t>退税</t></si><si><t/></si>"),
+        "1|出口||7\n2||退税\n4||出口\n", NULL);
+    expect_sheet(
+        SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"A1\"><v>1</v></c></row>"),
+        SST("<si><t>出口</t></si>"), NULL, "不是有效的xlsx");
+}
+
 static void test_inline_strings(void **state)
 {
     expect_sheet(SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>商品名称</t></is></c>"
@@ -991,6 +1009,7 @@ int main(void)
         T(test_xlsxwriter_constant_memory),
         T(test_openpyxl_file),
         T(test_shared_strings_runs_and_phonetics),
+        T(test_shared_strings_across_rows),
         T(test_inline_strings),
         T(test_sparse_cells),
         T(test_implicit_positions),

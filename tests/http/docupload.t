@@ -113,12 +113,58 @@ like($r->{text}, qr{第2个文件 病毒\.pdf：}, 'the bad file is named with i
 like($r->{text}, qr{本次选择的文件均未保存}, 'all or none said');
 is(ndocs("decl_id = $d1"), 0, 'nothing stored from a refused upload');
 
+# Each bad file alone, next to a good one: the page again naming the file
+# and its reason, nothing stored (all or none).
+{
+    my $truncated = substr($PDF2, 0, int(length($PDF2) / 2));
+    my $big = test_pdf("Big $run");
+    $big =~ s/%%EOF\s*\z//;
+    $big .= '%' . ('x' x 79) . "\n" for 1 .. 6 * 1024 * 1024 / 81 + 1;
+    $big .= "%%EOF\n";
+    ok(length($big) > 6 * 1024 * 1024, 'a 6 MB PDF');
+    for my $case (['大文件.pdf', $big, '文件超过5MB'],
+                  ['截断.pdf', $truncated, 'PDF文件已损坏或不完整'],
+                  ['空文件.pdf', '', '文件为空']) {
+        my ($name, $bytes, $why) = @$case;
+        $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract],
+            part('合同.pdf', $PDF), part($name, $bytes)]);
+        is($r->{status}, 200, "$name: the page again");
+        like($r->{text}, qr{第2个文件 \Q$name\E：\Q$why\E}, "$name: $why");
+        like($r->{text}, qr{本次选择的文件均未保存}, "$name: all or none said");
+        is(ndocs("decl_id = $d1"), 0, "$name: nothing stored");
+    }
+}
+
 $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract],
     part('合同.pdf', $PDF), part('合同附件.jpg', $JPEG, 'image/jpeg')]);
 is($r->{status}, 303, 'upload of two files');
 like($c->follow($r)->{text}, qr{上传成功2个文件}, 'flash says 2 stored');
 is(ndocs("decl_id = $d1 AND doc_kind_id = $contract AND line_id IS NULL"), 2, 'two rows');
 is(db_value("SELECT kind FROM decl_document WHERE decl_id = $d1 AND file_name = '合同附件.jpg'"), 'jpeg', 'type by content');
+
+# A name with ../ and Chinese characters (and markup) is kept literally, as
+# prearchive does: shown escaped, never used as a path (stored by sha256).
+{
+    my $odd = '../../etc/报关单 <b>&"x"</b>.pdf';
+    my $oddpdf = test_pdf("Odd name $run");
+    my $sha = sha256_hex($oddpdf);
+    $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract], part($odd, $oddpdf)]);
+    is($r->{status}, 303, 'odd name uploaded');
+    my $doc = db_value("SELECT id FROM decl_document WHERE decl_id = $d1 AND sha256 = '$sha'");
+    is(db_value("SELECT file_name FROM decl_document WHERE id = $doc"), '../../etc/报关单 <b>&%22x%22</b>.pdf',
+        'stored literally (the quotes as the browser encodes them)');
+    $r = $c->get("/docupload/docs?decl=$d1");
+    like($r->{text}, qr{\.\./\.\./etc/报关单 &lt;b&gt;&amp;%22x%22&lt;/b&gt;\.pdf}, 'shown escaped');
+    unlike($r->{text}, qr{<b>&}, 'never as markup');
+    ok(!-e var_dir() . '/etc/报关单 <b>&%22x%22</b>.pdf' && !-e var_dir() . '/store/etc', 'never used as a path');
+    ok(-f var_dir() . '/store/' . substr($sha, 0, 2) . '/' . substr($sha, 2, 2) . "/$sha", 'stored by sha256');
+    $r = $c->get("/docupload/file?id=$doc");
+    is($r->{status}, 200, 'the file downloads');
+    my $cd = $r->{headers}{'content-disposition'} // '';
+    unlike($cd, qr{\.\./|/}, 'its Content-Disposition names no path') or diag $cd;
+    like($cd, qr{filename\*=UTF-8''}i, 'with the Chinese name (RFC 5987)');
+    db_do("DELETE FROM decl_document WHERE id = $doc");
+}
 
 $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract], part('again.pdf', $PDF)]);
 is($r->{status}, 303, 'the same content again');

@@ -225,6 +225,26 @@ subtest 'saving again updates; without a new file the file stays' => sub {
     }
 };
 
+subtest 'a name with ../ and Chinese characters is kept literally, never a path' => sub {
+    my $odd = '../../etc/备案申请表 <b>&"x"</b>.pdf';
+    my $pdf = make_pdf("odd name $TAG");
+    my $sha = sha256_hex($pdf);
+    my $r = save_filing($admin, tax_bureau_code => $BUREAU, remark => "怪名$TAG", file => pdf_file($odd, $pdf));
+    is($r->{status}, 303, 'saved');
+    is(db_value("SELECT form_name FROM efiling WHERE ent_id = $ENT"), '../../etc/备案申请表 <b>&%22x%22</b>.pdf',
+        'stored literally (the quotes as the browser encodes them)');
+    $r = $admin->get('/efiling/');
+    like($r->{text}, qr{\.\./\.\./etc/备案申请表 &lt;b&gt;&amp;%22x%22&lt;/b&gt;\.pdf}, 'shown escaped');
+    unlike($r->{text}, qr{<b>&}, 'never as markup');
+    ok(!-e var_dir() . '/etc/备案申请表 <b>&%22x%22</b>.pdf' && !-e var_dir() . '/store/etc', 'never used as a path');
+    ok(-f var_dir() . '/store/' . substr($sha, 0, 2) . '/' . substr($sha, 2, 2) . "/$sha", 'stored by sha256');
+    $r = $admin->get('/efiling/form');
+    ok($r->{content} eq $pdf, 'the same bytes download');
+    my $cd = $r->{headers}{'content-disposition'} // '';
+    unlike($cd, qr{\.\./|/}, 'its Content-Disposition names no path') or diag $cd;
+    like($cd, qr{filename\*=UTF-8''}i, 'with the Chinese name (RFC 5987)');
+};
+
 subtest '下载模板: the 备案申请表 to print, with the enterprise\'s facts' => sub {
     my $r = $admin->get('/efiling/template');
     is($r->{status}, 200, 'GET /efiling/template 200');

@@ -16,6 +16,8 @@ use warnings;
 use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use Encode qw(decode_utf8);
+use File::Temp ();
 use Test::More;
 use TsTest qw(:DEFAULT :html);
 
@@ -245,9 +247,40 @@ subtest 'a name with ../ and Chinese characters is kept literally, never a path'
     like($cd, qr{filename\*=UTF-8''}i, 'with the Chinese name (RFC 5987)');
 };
 
-subtest '下载模板: the 备案申请表 to print, with the enterprise\'s facts' => sub {
+subtest '下载模板: the 备案申请表 as a PDF file, with the enterprise\'s facts' => sub {
     my $r = $admin->get('/efiling/template');
     is($r->{status}, 200, 'GET /efiling/template 200');
+    is($r->{headers}{'content-type'}, 'application/pdf', 'a PDF');
+    like($r->{headers}{'content-disposition'} // '', qr/^attachment;.*filename\*=UTF-8''%E5%A4%87%E6%A1%88%E7%94%B3%E8%AF%B7%E8%A1%A8%E6%A8%A1%E6%9D%BF\.pdf/,
+        'downloaded as 备案申请表模板.pdf');
+    like($r->{content}, qr/\A%PDF-/, 'starts as a PDF');
+    my $tmp = File::Temp->new(SUFFIX => '.pdf');
+    binmode $tmp;
+    print $tmp $r->{content};
+    close $tmp;
+    my $text = decode_utf8(scalar qx{pdftotext -layout '$tmp' - 2>&1});
+    is($?, 0, 'pdftotext reads it');
+    unlike($text, qr/Syntax (Error|Warning)/i, 'without a syntax warning');
+    is(scalar(() = qx{pdfinfo '$tmp'} =~ /^Pages:\s+1$/m), 1, 'one page');
+    like($text, qr/出口退（免）税备案单证电子化管理备案申请表/, 'the form\'s title');
+    my $saved_bureau = db_value("SELECT b.name FROM efiling f JOIN tax_bureau b ON b.code = f.tax_bureau_code WHERE f.ent_id = $ENT");
+    for my $row (['纳税人名称', $ENT_NAME], ['纳税人识别号', $TAXPAYER], ['海关编码', $CUSTOMS],
+                 ['企业类型', '外贸企业'], ['主管税务局', $saved_bureau], ['管理方式', '自行制作电子文档']) {
+        like($text, qr/\Q$row->[0]\E\s+\Q$row->[1]\E/, "$row->[0]: $row->[1]");
+    }
+    like($text, qr/申请日期\s+年\s+月\s+日/, '申请日期 to fill in');
+    like($text, qr/法定代表人（签字）/, 'the signature');
+    like($text, qr/企业公章/, 'room for the stamp');
+    like($text, qr/保存10年/, 'the retention in force (10 years)');
+    ok(!glob(var_dir() . '/tmp/efiling-*'), 'the temp file is removed once sent');
+};
+
+subtest '打印模板: the 备案申请表 to print, with the enterprise\'s facts' => sub {
+    my $r = $admin->get('/efiling/');
+    like($r->{text}, qr{<a class="button" href="/efiling/template" download>下载模板</a>}, '【下载模板】 downloads the file');
+    like($r->{text}, qr{href="/efiling/print"[^>]*>打印模板</a>}, '【打印模板】 opens the print page');
+    $r = $admin->get('/efiling/print');
+    is($r->{status}, 200, 'GET /efiling/print 200');
     like($r->{text}, qr/备案申请表/, 'the form\'s title');
     my $saved_bureau = db_value("SELECT b.name FROM efiling f JOIN tax_bureau b ON b.code = f.tax_bureau_code WHERE f.ent_id = $ENT");
     for my $row (['纳税人名称', $ENT_NAME], ['纳税人识别号', $TAXPAYER], ['海关编码', $CUSTOMS],
@@ -275,8 +308,8 @@ subtest 'another enterprise sees neither the filing nor the file' => sub {
     } else {
         is($r->{status}, 404, 'no file of its own: 404');
     }
-    $r = $p->get('/efiling/template');
-    unlike($r->{text}, qr/\Q$ENT_NAME\E/, 'the template has its own name, not the other\'s');
+    $r = $p->get('/efiling/print');
+    unlike($r->{text}, qr/\Q$ENT_NAME\E/, 'the print page has its own name, not the other\'s');
 };
 
 subtest 'permissions and CSRF' => sub {

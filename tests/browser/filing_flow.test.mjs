@@ -246,6 +246,34 @@ step('上传备案单证: a PDF for every required kind of one declaration, a JP
   await shot(page, 'docupload-after');
 });
 
+step('预览: a PDF shown inline in the browser\'s viewer, framed in the page', async () => {
+  await go(page.getByRole('link', { name: '预览', exact: true }));
+  assert.equal(new URL(page.url()).pathname, '/docupload/preview');
+  const first = uploaded.find((u) => u.type === 'pdf');
+  await go(page.locator('nav.folders a', { hasText: first.file }).first());
+  const frame = page.locator('.viewer iframe.doc-pdf');
+  assert.equal(await frame.count(), 1, 'the PDF is framed in the page');
+  await frame.waitFor({ state: 'visible' });
+  const box = await frame.boundingBox();
+  assert.ok(box && box.width > 400 && box.height > 400, `the frame is large enough: ${JSON.stringify(box)}`);
+  const src = new URL(await frame.getAttribute('src'), page.url()).href;
+  const r = await page.request.get(src);
+  assert.equal(r.status(), 200, 'the frame\'s URL answers 200');
+  assert.match(r.headers()['content-type'], /^application\/pdf/);
+  assert.equal(r.headers()['x-frame-options'], 'SAMEORIGIN', 'the file may be framed by the portal');
+  assert.ok(Buffer.compare(await r.body(), first.bytes) === 0, 'the bytes uploaded');
+  // The browser let the frame load it (a refused frame shows an error page
+  // at chrome-error://).
+  await page.waitForTimeout(1000);
+  const child = page.frames().find((f) => f !== page.mainFrame());
+  assert.ok(child, 'a child frame');
+  assert.equal(child.url(), src, `the frame shows the file, not an error page (${child.url()})`);
+  assert.equal(await page.locator('.viewer a[target=_blank]', { hasText: '在新窗口中打开PDF文件' }).count(), 1, 'the new-window link as a fallback');
+  await shot(page, 'docupload-preview-pdf');
+  await page.goBack();
+  await page.goBack();
+});
+
 step('上传备案单证: a PDF for the 所属期 (按所属期备案)', async () => {
   await go(menuLink('上传备案单证'));
   const row = page.locator('table.periods tr.period', { hasText: period });

@@ -206,12 +206,26 @@ like($r->{text}, qr{href="/docupload/preview\?decl=$d1&amp;file=$jid"}, 'folder 
 $r = $c->get("/docupload/preview?decl=$d1&file=$jid");
 like($r->{text}, qr{<img class="doc-image" src="/docupload/file\?id=$jid"}, 'an image is shown inline');
 $r = $c->get("/docupload/preview?decl=$d1&file=$fid");
-like($r->{text}, qr{href="/docupload/file\?id=$fid" target="_blank"}, 'a PDF opens in a new tab');
+like($r->{text}, qr{<iframe class="doc-pdf" src="/docupload/file\?id=$fid" title="PDF文件：合同\.pdf"></iframe>},
+    'a PDF is framed in the page (the browser\'s viewer)');
+like($r->{text}, qr{href="/docupload/file\?id=$fid" target="_blank"}, 'with a link to open it in a new tab as a fallback');
+# The page itself may be framed by no one; its CSP lets it frame its own
+# origin's files (default-src 'self' covers frame-src).
+is($r->{headers}{'x-frame-options'}, 'DENY', 'the 预览 page: X-Frame-Options DENY');
+like($r->{headers}{'content-security-policy'}, qr{default-src 'self'.*frame-ancestors 'none'}, "the page: frame-ancestors 'none'");
+unlike($r->{headers}{'content-security-policy'}, qr{frame-src|child-src}, 'no frame-src narrowing default-src');
 $r = $c->get("/docupload/file?id=$fid");
 is($r->{status}, 200, 'file URL');
 is($r->{content}, $PDF, 'the same bytes');
 like($r->{headers}{'content-type'}, qr{application/pdf}, 'PDF mime');
 like($r->{headers}{'content-disposition'}, qr{^inline}, 'inline');
+is($r->{headers}{'x-frame-options'}, 'SAMEORIGIN', 'the file: X-Frame-Options SAMEORIGIN');
+like($r->{headers}{'content-security-policy'}, qr{frame-ancestors 'self';}, "the file: frame-ancestors 'self'");
+unlike($r->{headers}{'content-security-policy'}, qr{'none'; form}, 'and not none');
+$r = $c->get("/docupload/file?id=999999999");
+is($r->{status}, 404, 'no such file: 404');
+is($r->{headers}{'x-frame-options'}, 'DENY', 'the 404 page keeps DENY');
+is($c->get("/docupload/docs?decl=$d1")->{headers}{'x-frame-options'}, 'DENY', 'other pages keep DENY');
 is($c->get("/docupload/file?id=$jid")->{content}, $JPEG, 'the JPEG\'s bytes');
 
 # ---------------------------------------------------------------- tenancy

@@ -20,7 +20,7 @@ use utf8;
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use Encode qw(encode_utf8 decode_utf8);
+use Encode qw(encode encode_utf8 decode_utf8);
 use File::Temp qw(tempdir);
 use Test::More;
 use Time::HiRes qw(sleep time);
@@ -248,6 +248,11 @@ refused_ok('截断.xlsx', substr($good, 0, int(length($good) / 2)), 'Excel文件
 refused_ok('setup.xlsx', "MZ\x90\x00\x03\x00\x00\x00" . ("\x00" x 56) . "PE\x00\x00" . ("\x90" x 400),
     '文件不是XLSX格式（按内容判断）', 'an .exe renamed .xlsx');
 refused_ok('空.xlsx', '', '文件为空', 'a 0-byte file');
+# An Excel 97-2003 workbook (OLE compound file with a Workbook stream):
+# docs/filing.md promises the message to save it as .xlsx.
+my $ole = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" . ("\x00" x 504) . encode('UTF-16LE', 'Root Entry') . ("\x00" x 44)
+    . encode('UTF-16LE', 'Workbook') . ("\x00" x 1000);
+refused_ok('旧格式.xls', $ole, '不支持Excel 97-2003工作簿（.xls），请在Excel中另存为.xlsx格式后上传', 'an .xls (Excel 97-2003)');
 
 # A name with ../ and Chinese characters: imported, the name kept literally
 # (shown escaped, never used as a path: the file is stored by its sha256).

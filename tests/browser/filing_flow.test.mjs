@@ -5,7 +5,9 @@
 //   /usr/bin/python3 + openpyxl through tests/data/declist/xlsx.py into a
 //   temp file) → 上传备案单证 for one declaration (a PDF for every required
 //   单证种类, the first of two pages, plus a JPEG drawn on a canvas for an
-//   optional kind; a PDF for the 所属期 as 按所属期备案) → 单证收齐审核: 【收齐】 on a declaration without documents
+//   optional kind; 预览 shows a PDF framed in the page, in Chromium's viewer;
+//   添加申报关联号专属单证 says to choose a line until one is; a PDF for the
+//   所属期 as 按所属期备案) → 单证收齐审核: 【收齐】 on a declaration without documents
 //   is refused with the kinds it lacks named, then 【收齐】 on the one with
 //   every required kind is accepted.  The 工作台 then counts it as 已收齐.
 //   → 导出备案目录 (through the left menu, the completed declaration queried
@@ -274,6 +276,23 @@ step('预览: a PDF shown inline in the browser\'s viewer, framed in the page', 
   await page.goBack();
 });
 
+step('添加申报关联号专属单证: until a line is chosen, the right side says to choose one', async () => {
+  await go(page.getByRole('link', { name: '添加申报关联号专属单证' }));
+  assert.equal(new URL(page.url()).pathname, '/docupload/lines');
+  const hint = page.locator('.split-right #choose-line');
+  await hint.waitFor({ state: 'visible' });
+  assert.match(await hint.innerText(), /请在左侧商品列表中选择商品/);
+  const [list, right] = await Promise.all([page.locator('.split-left').boundingBox(), page.locator('.split-right').boundingBox()]);
+  assert.ok(right.x > list.x + list.width - 1 && Math.abs(right.y - list.y) < 2, `the hint beside the list: ${JSON.stringify({ list, right })}`);
+  await shot(page, 'docupload-lines-hint');
+  await go(page.locator('table.lines tbody a').first());
+  assert.equal(await page.locator('#choose-line').count(), 0, 'a chosen line shows its kinds instead');
+  assert.ok(await page.locator('.split-right table.kinds').count() >= 1, 'the line\'s kinds');
+  const m = await page.evaluate(() => ({ width: innerWidth, scroll: document.documentElement.scrollWidth }));
+  assert.ok(m.scroll <= m.width, `no sideways scroll with a line chosen: ${JSON.stringify(m)}`);
+  await shot(page, 'docupload-lines-chosen');
+}, { alone: true });
+
 step('上传备案单证: a PDF for the 所属期 (按所属期备案)', async () => {
   await go(menuLink('上传备案单证'));
   const row = page.locator('table.periods tr.period', { hasText: period });
@@ -322,6 +341,19 @@ step('单证收齐审核: 【收齐】 accepted for the declaration with every r
   assert.equal(await done.getByRole('button', { name: '撤销收齐' }).count(), 1);
   await shot(page, 'doccheck-accepted');
 });
+
+step('单证收齐审核 at 1280 px: the list stays inside its panel', async () => {
+  await page.goto(`${BASE}/doccheck/?status=all`);
+  const m = await page.evaluate(() => {
+    const table = document.querySelector('table.decls').getBoundingClientRect();
+    const panel = document.querySelector('section.panel').getBoundingClientRect();
+    return { width: innerWidth, scroll: document.documentElement.scrollWidth, table: table.right, panel: panel.right };
+  });
+  assert.equal(m.width, 1280);
+  assert.ok(m.scroll <= m.width, `the page does not scroll sideways: ${JSON.stringify(m)}`);
+  assert.ok(m.table <= m.panel, `the table ends inside its panel: ${JSON.stringify(m)}`);
+  await shot(page, 'doccheck-1280');
+}, { alone: true });
 
 step('工作台 counts it under 关单清册 已收齐', async () => {
   await go(menuLink('工作台'));

@@ -179,7 +179,10 @@ is($r->{status}, 404, 'a kind that does not apply: refused');
 $r = $c->get("/docupload/lines?decl=$d1");
 is($r->{status}, 200, '专属单证 page');
 like($r->{text}, qr{<td><a href="/docupload/lines\?decl=$d1&amp;line=$line1">GL$run</a></td>\s*<td class="num">1</td>\s*<td>棉制针织T恤</td>}, '商品列表: 申报关联号, 商品序号, 商品名称');
+like($r->{text}, qr{<div class="split-right">\s*<h2>专属单证</h2>\s*<div class="choose-line" id="choose-line">\s*<strong>请在左侧商品列表中选择商品</strong>},
+    'until a line is chosen the right side says to choose one');
 $r = $c->get("/docupload/lines?decl=$d1&line=$line1");
+unlike($r->{text}, qr{id="choose-line"}, 'a chosen line: no hint');
 like($r->{text}, qr{<input type="hidden" name="line" value="$line1">}, 'choosing a line shows its kinds with 【上传单证】');
 $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [line => $line1], [doc_kind_id => $transport], part('提单.pdf', $PDF2)]);
 is($r->{status}, 303, '专属单证 uploaded');

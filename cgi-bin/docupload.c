@@ -30,6 +30,7 @@
 #include "ts_docs.h"
 #include "ts_log.h"
 #include "ts_multipart.h"
+#include "ts_resp.h"
 #include "ts_store.h"
 #include "ts_upload.h"
 #include "ts_ui.h"
@@ -598,15 +599,20 @@ static int file_load(struct ts_ctx *c, int64_t id, struct ts_db_rows *r)
 }
 
 /* GET /docupload/file?id= — the stored file, shown inline with the mime
- * of the type the store found. */
+ * of the type the store found.  预览 frames a PDF in the browser's viewer,
+ * so this response (and no page) may be framed by the portal's own pages
+ * (X-Frame-Options SAMEORIGIN, frame-ancestors 'self'). */
 static enum ts_result file_view(struct ts_ctx *c)
 {
     struct ts_db_rows r;
     int found = file_load(c, ts_arg_int(c, "id"), &r);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, FILE_NOT_FOUND);
-    return ts_ui_send_stored(c, ts_db_cell(&r, 0, "sha256"), ts_db_cell(&r, 0, "kind"),
-                             ts_db_cell(&r, 0, "file_name"));
+    enum ts_result rc = ts_ui_send_stored(c, ts_db_cell(&r, 0, "sha256"), ts_db_cell(&r, 0, "kind"),
+                                          ts_db_cell(&r, 0, "file_name"));
+    if (rc == TS_OK)
+        ts_resp_frame_same_origin(c);
+    return rc;
 }
 
 /* POST /docupload/delete — 删除 of one file; back to its page.  Refused

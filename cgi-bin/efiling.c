@@ -7,9 +7,10 @@
  * workbench shows that notice until the enterprise's row exists, and the
  * type filed here decides which default 备案单证种类 apply (doctypes).
  *
- * 【下载模板】 is the 备案申请表 as a printable page filled with the
- * enterprise's facts (GET /efiling/template): "下载后填制、打印、签章，
- * 扫描或拍照" — printed, signed and stamped, scanned, and uploaded here.
+ * 【下载模板】 is the 备案申请表 as a PDF file filled with the enterprise's
+ * facts (GET /efiling/template, an attachment); 【打印模板】 the same as a
+ * page to print (GET /efiling/print): "下载后填制、打印、签章，扫描或拍照"
+ * — printed, signed and stamped, scanned, and uploaded here.
  * The uploaded file is judged by its content (lib/ts_store: a PDF or a
  * JPEG, at most 5 MB, never by its name) and kept in the content-addressed
  * store; GET /efiling/form shows it again.
@@ -19,11 +20,17 @@
  * own filing and its own file only.  Every save is audited. */
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_config.h"
+#include "ts_export.h"
 #include "ts_log.h"
 #include "ts_multipart.h"
+#include "ts_render.h"
+#include "ts_resp.h"
 #include "ts_store.h"
 #include "ts_ui.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -342,42 +349,106 @@ static enum ts_result filing_form(struct ts_ctx *c)
                              ts_db_cell(&r, 0, "form_name"));
 }
 
-/* The 备案单证保存期限 in force today (retention_rule), for the
- * undertaking printed on the 备案申请表. */
-static int set_retention(struct ts_ctx *c)
+/* What the 备案申请表 is filled with: the enterprise (its row), its type
+ * and bureau as filed (else the enterprise record's), and the 备案单证保存
+ * 期限 in force today (retention_rule: years, basis), for the undertaking
+ * printed on the form. */
+struct apply {
+    struct ts_db_rows ent, retention;
+    const char *type, *bureau, *mode;
+};
+
+/* Load the facts of the form; -1 on a database error. */
+static int apply_load(struct ts_ctx *c, struct apply *a)
 {
-    struct ts_db_rows r;
-    if (ts_db_query(c->db, c->arena,
+    struct filing f;
+    struct ts_db_rows b;
+    if (filing_load(c, &f, false) < 0 || enterprise_row(c, &a->ent) < 0 ||
+        ts_db_query(c->db, c->arena,
                     "SELECT years, basis FROM retention_rule WHERE effective_from <= CURDATE()"
                     " ORDER BY effective_from DESC LIMIT 1",
-                    TS_NOARGS, &r) < 0)
+                    TS_NOARGS, &a->retention) < 0)
         return -1;
-    ts_render_rows(c, "Retention", &r);
+    const char *code = f.exists ? f.tax_bureau_code : ts_db_cell(&a->ent, 0, "tax_bureau_code");
+    if (ts_db_query(c->db, c->arena, "SELECT name FROM tax_bureau WHERE code = ?",
+                    TS_ARGS(TS_STR(code)), &b) < 0 ||
+        b.nrows != 1)
+        return -1;
+    a->type = type_label(f.exists ? f.ent_type : ts_db_cell(&a->ent, 0, "ent_type"));
+    a->bureau = ts_db_cell(&b, 0, "name");
+    a->mode = "自行制作电子文档";
     return 0;
 }
 
-/* GET /efiling/template — 【下载模板】: the 备案申请表 as a page to print,
- * filled with the enterprise's facts and its filing as saved (else the
- * enterprise record's type and bureau), with room for the date, the
- * signature and the stamp. */
+/* GET /efiling/print — 【打印模板】: the 备案申请表 as a page to print,
+ * filled in, with room for the date, the signature and the stamp. */
+static enum ts_result filing_print(struct ts_ctx *c)
+{
+    struct apply a;
+    if (apply_load(c, &a) < 0)
+        return TS_FAIL;
+    ts_render_rows(c, "Ent", &a.ent);
+    ts_render_rows(c, "Retention", &a.retention);
+    ts_render_set(c, "Apply.EntType", a.type);
+    ts_render_set(c, "Apply.Bureau", a.bureau);
+    ts_render_set(c, "Apply.Mode", a.mode);
+    return ts_ui_page(c, "备案申请表", "efiling/template.cs");
+}
+
+/* GET /efiling/template — 【下载模板】: the 备案申请表 as a PDF file to
+ * download (attachment, 备案申请表模板.pdf), filled with the same facts as
+ * the print page, drawn by lib/ts_export (libharu) in a temp file that is
+ * removed once sent. */
 static enum ts_result filing_template(struct ts_ctx *c)
 {
-    struct filing f;
-    struct ts_db_rows e, b;
-    if (filing_load(c, &f, false) < 0 || enterprise_row(c, &e) < 0 || set_retention(c) < 0)
+    struct apply a;
+    const char *err, *keep = "";
+    if (apply_load(c, &a) < 0)
         return TS_FAIL;
-    const char *type = f.exists ? f.ent_type : ts_db_cell(&e, 0, "ent_type");
-    if (ts_db_query(
-            c->db, c->arena, "SELECT name FROM tax_bureau WHERE code = ?",
-            TS_ARGS(TS_STR(f.exists ? f.tax_bureau_code : ts_db_cell(&e, 0, "tax_bureau_code"))),
-            &b) < 0 ||
-        b.nrows != 1)
+    if (a.retention.nrows == 1)
+        keep = ts_arena_printf(c->arena, "；备案单证按规定保存%s年（%s）",
+                               ts_db_cell(&a.retention, 0, "years"),
+                               ts_db_cell(&a.retention, 0, "basis"));
+    const struct ts_export_form_row rows[] = {
+        {"纳税人名称", ts_db_cell(&a.ent, 0, "name"), 1},
+        {"纳税人识别号", ts_db_cell(&a.ent, 0, "taxpayer_id"), 1},
+        {"海关编码", ts_db_cell(&a.ent, 0, "customs_code"), 1},
+        {"统一社会信用代码", ts_db_cell(&a.ent, 0, "uscc"), 1},
+        {"企业类型", a.type, 1},
+        {"主管税务局", a.bureau, 1},
+        {"管理方式", a.mode, 1},
+        {"申请事项",
+         ts_arena_printf(c->arena,
+                         "本企业申请对出口退（免）税备案单证实行电子化管理，管理方式为“%s”。\n"
+                         "本企业承诺：在申报出口退（免）税后15日内，将备案单证按时间顺序制作成"
+                         "电子文档并编制备案单证目录，注明单证存放方式；电子文档与原始单证内容"
+                         "一致、真实、完整%s，并在税务机关需要时按要求提供。",
+                         a.mode, keep),
+         4},
+        {"申请日期", "          年      月      日", 2},
+        {"签章", "法定代表人（签字）：\n\n经办人（签字）：\n\n联系电话：\n\n（企业公章）", 9},
+    };
+    char *path =
+        ts_arena_printf(c->arena, "%s/efiling-XXXXXX.pdf", ts_config_str("tmp.dir", "/tmp"));
+    int fd = mkstemps(path, 4);
+    if (fd < 0) {
+        ts_log_error("efiling: mkstemps %s: %s", path, strerror(errno));
         return TS_FAIL;
-    ts_render_rows(c, "Ent", &e);
-    ts_render_set(c, "Apply.EntType", type_label(type));
-    ts_render_set(c, "Apply.Bureau", ts_db_cell(&b, 0, "name"));
-    ts_render_set(c, "Apply.Mode", "自行制作电子文档");
-    return ts_ui_page(c, "备案申请表", "efiling/template.cs");
+    }
+    close(fd);
+    if (ts_export_form_pdf(
+            path, ts_config_str("tmp.dir", "/tmp"), "出口退（免）税备案单证电子化管理备案申请表",
+            rows, sizeof rows / sizeof rows[0],
+            "本表一式一份，由企业填写申请日期，法定代表人签字并加盖企业公章后，扫描或拍照，"
+            "在“电子化管理备案”中作为备案申请表上传（PDF或JPG格式，不超过5MB）；"
+            "原件由企业留存备查。",
+            &err) < 0) {
+        unlink(path);
+        return TS_FAIL;
+    }
+    ts_resp_send_file(c, "application/pdf", path, "备案申请表模板.pdf");
+    c->send_file_unlink = true;
+    return TS_OK;
 }
 
 static const struct ts_param save_params[] = {
@@ -393,6 +464,7 @@ static const struct ts_action actions[] = {
     {"save", TS_POST, "efiling", save_params, filing_save, TS_MULTIPART},
     {"form", TS_GET, "efiling", NULL, filing_form, 0},
     {"template", TS_GET, "efiling", NULL, filing_template, 0},
+    {"print", TS_GET, "efiling", NULL, filing_print, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

@@ -115,8 +115,9 @@ struct ts_ctx {
     const char *content_type;
     struct ts_header *headers;
     struct ts_buf body;
-    const char *send_file; /* stream this file as the body */
-    bool send_file_unlink; /* send_file is a temp export: remove it once written out */
+    const char *send_file;  /* stream this file as the body */
+    bool send_file_unlink;  /* send_file is a temp export: remove it once written out */
+    bool frame_same_origin; /* the portal's own pages may frame this response (ts_resp) */
     bool responded;
     bool wake_jobs; /* a job was queued: wake the worker once committed (ts_job_wake) */
 };

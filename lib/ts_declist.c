@@ -174,11 +174,6 @@ bool ts_declist_add_years(const char *date, int years, char out[11])
     return true;
 }
 
-int ts_declist_default_years(const char *declared_on)
-{
-    return strcmp(declared_on, "2026-01-01") >= 0 ? 10 : 5;
-}
-
 bool ts_declist_filing_dates(const char *declared_on, int years, char due[11], char retention[11])
 {
     return ts_declist_add_days(declared_on, TS_DECLIST_DUE_DAYS, due) &&
@@ -677,16 +672,27 @@ struct importer {
     const char *reason; /* why the import failed, for the page; NULL: generic */
 };
 
-/* 保存期限 years from retention_rule by the 申报日期. */
+/* 保存期限 years from retention_rule by the 申报日期: the rule in force on
+ * that date (design.md "Rules change with time").  The table is the only
+ * source of the rule, so a date no rule covers fails the import with
+ * im->reason saying so (no years guessed in code).  -1 on that or a
+ * database error. */
 static int retention_years(struct importer *im)
 {
     struct ts_db_rows r;
     if (ts_db_query(im->db, im->a,
                     "SELECT years FROM retention_rule WHERE effective_from <= ?"
                     " ORDER BY effective_from DESC LIMIT 1",
-                    TS_ARGS(TS_STR(im->today)), &r) < 0 ||
-        r.nrows != 1)
-        return ts_declist_default_years(im->today);
+                    TS_ARGS(TS_STR(im->today)), &r) < 0)
+        return -1;
+    if (r.nrows != 1) {
+        ts_log_error("declist: no retention_rule in force on %s", im->today);
+        im->reason = ts_arena_printf(im->a,
+                                     "没有适用于申报日期%s的单证保存期限规则，无法计算保存期限，"
+                                     "本次导入已全部撤销。请联系管理员",
+                                     im->today);
+        return -1;
+    }
     return (int)ts_db_cell_i64(&r, 0, "years");
 }
 
@@ -698,8 +704,10 @@ static int64_t filing_for(struct importer *im, const char *period)
     for (size_t i = 0; i < im->nfilings; i++)
         if (strcmp(im->filings[i].period, period) == 0)
             return im->filings[i].id;
-    if (!im->years)
-        im->years = retention_years(im);
+    if (!im->years && (im->years = retention_years(im)) < 0) {
+        im->years = 0;
+        return -1;
+    }
     if (!ts_declist_filing_dates(im->today, im->years, due, keep))
         return -1;
     if (ts_db_exec(im->db,
@@ -756,10 +764,11 @@ static int gather_decls(struct importer *im, struct reader *rd)
         if (!cur || strcmp(cur->first->decl_no, ln->decl_no) != 0) {
             int64_t filing = filing_for(im, ln->period);
             if (filing < 0) {
-                im->reason = ts_arena_printf(im->a,
-                                             "第%zu行写入关单清册失败，本次导入已全部撤销，"
-                                             "关单清册中没有该文件的任何数据。请稍后重新上传",
-                                             ln->row);
+                if (!im->reason)
+                    im->reason = ts_arena_printf(im->a,
+                                                 "第%zu行写入关单清册失败，本次导入已全部撤销，"
+                                                 "关单清册中没有该文件的任何数据。请稍后重新上传",
+                                                 ln->row);
                 return -1;
             }
             memcpy(im->period, ln->period, 7);
@@ -1190,8 +1199,7 @@ static int import_with(struct importer *im, struct reader *rd, ts_declist_progre
         return rc;
     if (im->bad && write_errors(im, rd, errors_sha) < 0)
         return -1;
-    snprintf(msg, msglen, "导入完成：共%zu行，成功%zu行，错误%zu行。", rd->nlines, im->ok,
-             im->bad);
+    snprintf(msg, msglen, "导入完成：共%zu行，成功%zu行，错误%zu行。", rd->nlines, im->ok, im->bad);
     return finish_upload(im, rd, errors_sha, msg) < 0 || sync_filings(im) < 0 ? -1 : 0;
 }
 

@@ -91,9 +91,6 @@ int ts_declist_set_status(struct ts_db *db, int64_t upload_id, const char *statu
 bool ts_declist_add_days(const char *date, int days, char out[11]);
 /* The same day years later; 02-29 becomes 02-28 in a common year. */
 bool ts_declist_add_years(const char *date, int years, char out[11]);
-/* 保存期限 years when the retention_rule table cannot be read: 10 for
- * declarations since 2026-01-01 (公告2026年第5号), 5 before. */
-int ts_declist_default_years(const char *declared_on);
 /* 备案期限 (declared_on + 15 days) and 保存期限 (declared_on + years). */
 bool ts_declist_filing_dates(const char *declared_on, int years, char due[11], char retention[11]);
 

@@ -702,6 +702,124 @@ out:
     return rc;
 }
 
+/* ---- a one-page form (备案申请表) ------------------------------------ */
+
+#define FORM_SIZE  11 /* the form's text */
+#define FORM_LEAD  18 /* its line height: room to write by hand */
+#define FORM_LABEL 120
+
+/* One row of the form: the label on the left, the value wrapped on the
+ * right, at least min_lines high (room to write in or to stamp). */
+static void form_row(struct pdfgen *g, const struct ts_export_form_row *row)
+{
+    char buf[4096];
+    const char *lines[24];
+    HPDF_REAL vw = A4_W - 2 * MARGIN - FORM_LABEL;
+    HPDF_Page_SetFontAndSize(g->page, g->font, FORM_SIZE);
+    int n = pdf_wrap(g, row->value ? row->value : "", vw - 12, buf, sizeof buf, lines, 24);
+    int rows = n > row->min_lines ? n : row->min_lines;
+    HPDF_REAL h = (HPDF_REAL)(rows * FORM_LEAD + 8);
+    if (g->y - h < MARGIN)
+        pdf_new_page(g);
+    pdf_text(g, MARGIN + 6, g->y - FORM_LEAD + 2, FORM_SIZE, row->label);
+    for (int k = 0; k < n; k++)
+        pdf_text(g, MARGIN + FORM_LABEL + 6, g->y - (HPDF_REAL)((k + 1) * FORM_LEAD) + 2, FORM_SIZE,
+                 lines[k]);
+    HPDF_Page_Rectangle(g->page, MARGIN, g->y - h, FORM_LABEL, h);
+    HPDF_Page_Rectangle(g->page, MARGIN + FORM_LABEL, g->y - h, vw, h);
+    HPDF_Page_Stroke(g->page);
+    g->y -= h;
+}
+
+/* Draw the form with libharu into path: the title centred, the rows, the
+ * note under the table. */
+static int haru_form(const char *path, const char *title, const struct ts_export_form_row *rows,
+                     size_t n, const char *note, const char **err)
+{
+    struct pdfgen g = {0};
+    char buf[2048];
+    const char *lines[12];
+    int rc = -1;
+    if (!(g.pdf = HPDF_New(pdf_error, &g)))
+        goto out;
+    HPDF_SetCompressionMode(g.pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(g.pdf);
+    HPDF_SetCurrentEncoder(g.pdf, "UTF-8");
+    const char *fname = HPDF_LoadTTFontFromFile2(g.pdf, FONT_PATH, 0, HPDF_TRUE);
+    if (!fname || !(g.font = HPDF_GetFont(g.pdf, fname, "UTF-8")))
+        goto out;
+    pdf_new_page(&g);
+    HPDF_Page_SetFontAndSize(g.page, g.font, 16);
+    pdf_text(&g, (A4_W - HPDF_Page_TextWidth(g.page, title)) / 2, g.y - 20, 16, title);
+    g.y -= 44;
+    for (size_t i = 0; i < n && !g.error; i++)
+        form_row(&g, &rows[i]);
+    if (note && !g.error) {
+        HPDF_Page_SetFontAndSize(g.page, g.font, 9);
+        int k = pdf_wrap(&g, note, A4_W - 2 * MARGIN, buf, sizeof buf, lines, 12);
+        for (int j = 0; j < k; j++)
+            pdf_text(&g, MARGIN, g.y - (HPDF_REAL)(14 * (j + 1) + 4), 9, lines[j]);
+    }
+    if (!g.error && HPDF_SaveToFile(g.pdf, path) == HPDF_OK && !g.error)
+        rc = 0;
+out:
+    if (rc < 0) {
+        ts_log_error("ts_export: form: libharu error 0x%04X detail %u", (unsigned)g.error,
+                     (unsigned)g.detail);
+        *err = "PDF生成失败";
+    }
+    if (g.pdf)
+        HPDF_Free(g.pdf);
+    return rc;
+}
+
+/* Copy the drawn form to out_path through qpdf, its fonts' /ToUnicode
+ * fixed (fix_to_unicode) so that its text extracts. */
+static int qpdf_form(const char *in_path, const char *out_path, const char **err)
+{
+    int rc = -1, pages;
+    qpdf_data q = qpdf_init();
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    if ((qpdf_read(q, in_path, NULL) & QPDF_ERRORS) || (pages = qpdf_get_num_pages(q)) < 1)
+        goto out;
+    fix_to_unicode(q, (size_t)pages);
+    if (qpdf_init_write(q, out_path) & QPDF_ERRORS)
+        goto out;
+    qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    if (qpdf_write(q) & QPDF_ERRORS)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0) {
+        if (qpdf_has_error(q))
+            ts_log_error("ts_export: form: qpdf: %s",
+                         qpdf_get_error_full_text(q, qpdf_get_error(q)));
+        *err = "PDF生成失败";
+    }
+    qpdf_cleanup(&q);
+    return rc;
+}
+
+/* A form as a PDF (see ts_export.h). */
+int ts_export_form_pdf(const char *out_path, const char *tmpdir, const char *title,
+                       const struct ts_export_form_row *rows, size_t n, const char *note,
+                       const char **err)
+{
+    char part[4096];
+    int fd, rc = -1;
+    *err = "PDF生成失败";
+    snprintf(part, sizeof part, "%s/export-form-XXXXXX", tmpdir);
+    if ((fd = mkstemp(part)) < 0) {
+        ts_log_error("ts_export: form: mkstemp in %s: %s", tmpdir, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    if (haru_form(part, title, rows, n, note, err) == 0 && qpdf_form(part, out_path, err) == 0)
+        rc = 0;
+    unlink(part);
+    return rc;
+}
+
 /* ---- the query of 导出备案目录 ---------------------------------------- */
 
 #define BATCH_DECLS 500

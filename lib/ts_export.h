@@ -78,6 +78,22 @@ size_t ts_export_safe_name(const char *name, char *out, size_t cap);
 int ts_export_pdf(const char *out_path, const char *tmpdir, const struct ts_export_doc *decl,
                   const struct ts_export_doc *docs, size_t n, const char **err);
 
+/* One row of a form: its label, its value (wrapped; "\n" breaks a line)
+ * and the least number of lines it is high (room to write in, to stamp). */
+struct ts_export_form_row {
+    const char *label;
+    const char *value;
+    int min_lines;
+};
+
+/* A one-page form (the 备案申请表 template) as a PDF at out_path: the
+ * title, a two-column table of rows[0..n), the note under it; drawn with
+ * libharu (font wqy-zenhei), its text made extractable by qpdf.  A temp
+ * file in tmpdir.  err: a Chinese reason on failure (details logged). */
+int ts_export_form_pdf(const char *out_path, const char *tmpdir, const char *title,
+                       const struct ts_export_form_row *rows, size_t n, const char *note,
+                       const char **err);
+
 /* ---- the query of 导出备案目录 (cgi-bin/docexport and the worker) ---- */
 
 struct ts_db;

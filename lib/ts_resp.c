@@ -182,6 +182,24 @@ static void put_header(FCGX_Stream *out, const char *name, const char *value)
     FCGX_PutS("\r\n", out);
 }
 
+/* The framing headers: no page may be framed (clickjacking), only a file
+ * that a page of the portal shows inside itself (预览 of a PDF in the
+ * browser's viewer, ts_resp_frame_same_origin) may be framed by the
+ * portal's own pages. */
+#define CSP(ancestors)                                                                             \
+    "Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; "        \
+    "script-src 'self'; frame-ancestors " ancestors "; form-action 'self'; base-uri 'none'\r\n"
+#define FRAME_NONE        "X-Frame-Options: DENY\r\n" CSP("'none'")
+#define FRAME_SAME_ORIGIN "X-Frame-Options: SAMEORIGIN\r\n" CSP("'self'")
+
+/* Let the portal's own pages frame this response (a stored file shown in
+ * 预览); every other response keeps X-Frame-Options DENY and
+ * frame-ancestors 'none'. */
+void ts_resp_frame_same_origin(struct ts_ctx *c)
+{
+    c->frame_same_origin = true;
+}
+
 /* Write status, headers (security headers on every response) and body. */
 int ts_resp_write(struct ts_ctx *c, void *fcgx_out)
 {
@@ -193,13 +211,10 @@ int ts_resp_write(struct ts_ctx *c, void *fcgx_out)
     put_header(out, "Content-Type",
                c->content_type ? c->content_type : "text/plain; charset=utf-8");
     FCGX_PutS("X-Content-Type-Options: nosniff\r\n"
-              "X-Frame-Options: DENY\r\n"
               "Referrer-Policy: same-origin\r\n"
-              "Cache-Control: no-store\r\n"
-              "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
-              "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-              "base-uri 'none'\r\n",
+              "Cache-Control: no-store\r\n",
               out);
+    FCGX_PutS(c->frame_same_origin ? FRAME_SAME_ORIGIN : FRAME_NONE, out);
     if (c->https)
         put_header(out, "Strict-Transport-Security", "max-age=31536000");
     put_header(out, "X-Request-Id", c->request_id);

@@ -59,6 +59,7 @@
 #define MSG_PDF_NO_PAGES  "PDF文件没有任何页面"
 #define MSG_XLSX_BAD      "Excel文件（.xlsx）已损坏或不完整"
 #define MSG_XLSX_MACRO    "不支持含宏的Excel文件，请另存为.xlsx格式后上传"
+#define MSG_XLS_OLD       "不支持Excel 97-2003工作簿（.xls），请在Excel中另存为.xlsx格式后上传"
 
 /* A PDF's header may follow some junk (the spec allows 1024 bytes of it);
  * its last %%EOF may be followed by a little padding. */
@@ -785,6 +786,18 @@ out:
     return rc;
 }
 
+/* Whether p[0..n) is an Excel 97-2003 workbook: an OLE compound file
+ * with a "Workbook" (or Excel 5's "Book") stream, named in UTF-16LE in its
+ * directory.  Where an xlsx is wanted, the refusal then says to save it as
+ * .xlsx (docs/filing.md) rather than "not an XLSX". */
+static bool xls_workbook(const u8 *p, size_t n)
+{
+    static const u8 magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+    static const char workbook[] = "W\0o\0r\0k\0b\0o\0o\0k\0", book[] = "B\0o\0o\0k\0";
+    return n >= 8 && memcmp(p, magic, 8) == 0 &&
+           (memmem(p, n, workbook, sizeof workbook - 1) || memmem(p, n, book, sizeof book - 1));
+}
+
 /* The checks a user can fail, in the order that costs least: size (before
  * reading a byte), empty, kind by content, kind allowed. */
 static int check_upload(const char *path, struct mapped *m, int64_t max_size, unsigned allowed,
@@ -804,7 +817,9 @@ static int check_upload(const char *path, struct mapped *m, int64_t max_size, un
     if (m->n == 0)
         return -1;
     if (!(family & allowed)) {
-        *err = refuse_kind(allowed, family, out);
+        *err = (allowed & TS_FILE_XLSX) && xls_workbook(m->p, m->n)
+                   ? MSG_XLS_OLD
+                   : refuse_kind(allowed, family, out);
         return -1;
     }
     return out->kind == TS_FILE_UNKNOWN ? -1 : 0;

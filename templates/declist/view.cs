@@ -32,6 +32,7 @@
     </tbody>
   </table>
   <h2>关单清册</h2>
+  <div class="table-scroll">
   <table class="list decls">
     <thead><tr><th>报关单号</th><th>所属期</th><th>出口日期</th><th>商品行数</th><th>美元离岸价</th></tr></thead>
     <tbody>
@@ -41,6 +42,7 @@
     <?cs if:subcount(Decls) == 0 ?><tr><td colspan="5">没有导入的报关单。</td></tr><?cs /if ?>
     </tbody>
   </table>
+  </div>
   <?cs /if ?>
   <div class="actions"><a class="button" href="/declist/">返回</a></div>
 </section>

@@ -15,6 +15,7 @@
     <input type="hidden" name="decl_no" value="<?cs var:Form.decl_no ?>">
     <input type="hidden" name="period" value="<?cs var:Form.period ?>">
     <?cs if:Can.Edit ?><div class="toolbar"><button type="submit" class="primary">一键收齐</button></div><?cs /if ?>
+    <div class="table-scroll">
     <table class="list decls">
       <thead>
         <tr>
@@ -59,6 +60,7 @@
       <?cs if:subcount(Decls) == 0 ?><tr><td colspan="11">没有符合条件的报关单。</td></tr><?cs /if ?>
       </tbody>
     </table>
+    </div>
   </form>
   <?cs call:decl_pager("/doccheck/") ?>
 </section>

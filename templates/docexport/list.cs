@@ -10,6 +10,7 @@
     </div>
   <?cs call:decl_query_close() ?>
   <?cs if:Refusal ?><div class="form-errors refusal"><?cs var:Refusal ?></div><?cs /if ?>
+  <div class="table-scroll">
   <table class="list decls">
     <thead>
       <tr>
@@ -33,5 +34,6 @@
     <?cs if:subcount(Decls) == 0 ?><tr><td colspan="5">没有符合条件的报关单。</td></tr><?cs /if ?>
     </tbody>
   </table>
+  </div>
   <?cs call:decl_pager("/docexport/") ?>
 </section>

@@ -37,7 +37,11 @@
       <?cs call:kind_rows(Kinds, Line.Id) ?>
       <?cs call:file_rows(Files) ?>
       <?cs else ?>
-      <p class="hint">请在左侧商品列表中选择一个商品。</p>
+      <h2>专属单证</h2>
+      <div class="choose-line" id="choose-line">
+        <strong>请在左侧商品列表中选择商品</strong>
+        点击商品的申报关联号，此处将列出其单证种类，可点击【上传单证】上传该商品的专属单证。
+      </div>
       <?cs /if ?>
     </div>
   </div>

@@ -3,6 +3,7 @@
   <h1>上传备案单证</h1>
   <?cs call:decl_tabs("/docupload/") ?>
   <div class="toolbar"><?cs call:decl_query("/docupload/") ?></div>
+  <div class="table-scroll">
   <table class="list decls">
     <thead>
       <tr>
@@ -34,6 +35,7 @@
     <?cs if:subcount(Decls) == 0 ?><tr><td colspan="9">没有符合条件的报关单。</td></tr><?cs /if ?>
     </tbody>
   </table>
+  </div>
   <?cs call:decl_pager("/docupload/") ?>
   <h2>按所属期备案</h2>
   <p class="hint">按所属期备案用于无法归档到某份报关单的单证（如按月结算的运输发票）。该所属期的报关单全部收齐后，按所属期备案记录即为已收齐；有报关单撤销收齐或新导入未收齐的报关单时，恢复为未收齐。</p>

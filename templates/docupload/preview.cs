@@ -23,7 +23,8 @@
       <?cs if:Shown.id ?>
       <p class="file-meta"><?cs var:Shown.kind_name ?>：<?cs var:Shown.file_name ?>（<?cs var:Shown.size ?>，<?cs var:string.slice(Shown.uploaded_at, 0, 16) ?>）</p>
       <?cs if:Shown.kind == "pdf" ?>
-      <p><a class="button primary" href="/docupload/file?id=<?cs var:Shown.id ?>" target="_blank" rel="noopener">在新窗口中打开PDF文件</a></p>
+      <iframe class="doc-pdf" src="/docupload/file?id=<?cs var:Shown.id ?>" title="PDF文件：<?cs var:Shown.file_name ?>"></iframe>
+      <p class="hint">如浏览器未显示PDF文件，请<a href="/docupload/file?id=<?cs var:Shown.id ?>" target="_blank" rel="noopener">在新窗口中打开PDF文件</a>。</p>
       <?cs else ?>
       <img class="doc-image" src="/docupload/file?id=<?cs var:Shown.id ?>" alt="<?cs var:Shown.file_name ?>">
       <?cs /if ?>

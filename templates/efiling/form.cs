@@ -30,11 +30,12 @@
     <div class="field<?cs if:Form.Err.form_file ?> has-error<?cs /if ?>">
       <label for="f-form_file">备案申请表</label>
       <input type="file" id="f-form_file" name="form_file" accept=".pdf,.jpg,.jpeg,application/pdf,image/jpeg" class="optional">
-      <a class="button" href="/efiling/template" target="_blank" rel="noopener">下载模板</a>
+      <a class="button" href="/efiling/template" download>下载模板</a>
+      <a class="link" href="/efiling/print" target="_blank" rel="noopener">打印模板</a>
       <?cs if:Form.Err.form_file ?><span class="error"><?cs var:Form.Err.form_file ?></span>
       <?cs elif:File.Again ?><span class="error">表单未保存，<?cs if:File.Again != "1" ?>已选择的文件“<?cs var:File.Again ?>”<?cs else ?>已选择的文件<?cs /if ?>未上传，请重新选择文件</span><?cs /if ?>
     </div>
-    <p class="hint">请上传已提前准备的PDF格式或JPG格式的备案申请表，文件不超过<?cs var:Limit.MB ?>MB<?cs if:subcount(Saved) > 0 ?>；不选择文件则保留已上传的备案申请表<?cs /if ?>。如需备案申请表的模板，点击【下载模板】，下载后填制、打印、签章，扫描或拍照作为备案申请表存档。</p>
+    <p class="hint">请上传已提前准备的PDF格式或JPG格式的备案申请表，文件不超过<?cs var:Limit.MB ?>MB<?cs if:subcount(Saved) > 0 ?>；不选择文件则保留已上传的备案申请表<?cs /if ?>。如需备案申请表的模板，点击【下载模板】（PDF文件，已填入本企业信息），下载后填制、打印、签章，扫描或拍照作为备案申请表存档；也可点击【打印模板】在浏览器中直接打印。</p>
     <?cs call:field_textarea("remark", "备注", 500) ?>
     <div class="actions">
       <button type="submit" class="primary">保存</button>

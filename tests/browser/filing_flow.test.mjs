@@ -5,7 +5,9 @@
 //   /usr/bin/python3 + openpyxl through tests/data/declist/xlsx.py into a
 //   temp file) → 上传备案单证 for one declaration (a PDF for every required
 //   单证种类, the first of two pages, plus a JPEG drawn on a canvas for an
-//   optional kind; a PDF for the 所属期 as 按所属期备案) → 单证收齐审核: 【收齐】 on a declaration without documents
+//   optional kind; 预览 shows a PDF framed in the page, in Chromium's viewer;
+//   添加申报关联号专属单证 says to choose a line until one is; a PDF for the
+//   所属期 as 按所属期备案) → 单证收齐审核: 【收齐】 on a declaration without documents
 //   is refused with the kinds it lacks named, then 【收齐】 on the one with
 //   every required kind is accepted.  The 工作台 then counts it as 已收齐.
 //   → 导出备案目录 (through the left menu, the completed declaration queried
@@ -246,6 +248,51 @@ step('上传备案单证: a PDF for every required kind of one declaration, a JP
   await shot(page, 'docupload-after');
 });
 
+step('预览: a PDF shown inline in the browser\'s viewer, framed in the page', async () => {
+  await go(page.getByRole('link', { name: '预览', exact: true }));
+  assert.equal(new URL(page.url()).pathname, '/docupload/preview');
+  const first = uploaded.find((u) => u.type === 'pdf');
+  await go(page.locator('nav.folders a', { hasText: first.file }).first());
+  const frame = page.locator('.viewer iframe.doc-pdf');
+  assert.equal(await frame.count(), 1, 'the PDF is framed in the page');
+  await frame.waitFor({ state: 'visible' });
+  const box = await frame.boundingBox();
+  assert.ok(box && box.width > 400 && box.height > 400, `the frame is large enough: ${JSON.stringify(box)}`);
+  const src = new URL(await frame.getAttribute('src'), page.url()).href;
+  const r = await page.request.get(src);
+  assert.equal(r.status(), 200, 'the frame\'s URL answers 200');
+  assert.match(r.headers()['content-type'], /^application\/pdf/);
+  assert.equal(r.headers()['x-frame-options'], 'SAMEORIGIN', 'the file may be framed by the portal');
+  assert.ok(Buffer.compare(await r.body(), first.bytes) === 0, 'the bytes uploaded');
+  // The browser let the frame load it (a refused frame shows an error page
+  // at chrome-error://).
+  await page.waitForTimeout(1000);
+  const child = page.frames().find((f) => f !== page.mainFrame());
+  assert.ok(child, 'a child frame');
+  assert.equal(child.url(), src, `the frame shows the file, not an error page (${child.url()})`);
+  assert.equal(await page.locator('.viewer a[target=_blank]', { hasText: '在新窗口中打开PDF文件' }).count(), 1, 'the new-window link as a fallback');
+  await shot(page, 'docupload-preview-pdf');
+  await page.goBack();
+  await page.goBack();
+});
+
+step('添加申报关联号专属单证: until a line is chosen, the right side says to choose one', async () => {
+  await go(page.getByRole('link', { name: '添加申报关联号专属单证' }));
+  assert.equal(new URL(page.url()).pathname, '/docupload/lines');
+  const hint = page.locator('.split-right #choose-line');
+  await hint.waitFor({ state: 'visible' });
+  assert.match(await hint.innerText(), /请在左侧商品列表中选择商品/);
+  const [list, right] = await Promise.all([page.locator('.split-left').boundingBox(), page.locator('.split-right').boundingBox()]);
+  assert.ok(right.x > list.x + list.width - 1 && Math.abs(right.y - list.y) < 2, `the hint beside the list: ${JSON.stringify({ list, right })}`);
+  await shot(page, 'docupload-lines-hint');
+  await go(page.locator('table.lines tbody a').first());
+  assert.equal(await page.locator('#choose-line').count(), 0, 'a chosen line shows its kinds instead');
+  assert.ok(await page.locator('.split-right table.kinds').count() >= 1, 'the line\'s kinds');
+  const m = await page.evaluate(() => ({ width: innerWidth, scroll: document.documentElement.scrollWidth }));
+  assert.ok(m.scroll <= m.width, `no sideways scroll with a line chosen: ${JSON.stringify(m)}`);
+  await shot(page, 'docupload-lines-chosen');
+}, { alone: true });
+
 step('上传备案单证: a PDF for the 所属期 (按所属期备案)', async () => {
   await go(menuLink('上传备案单证'));
   const row = page.locator('table.periods tr.period', { hasText: period });
@@ -294,6 +341,19 @@ step('单证收齐审核: 【收齐】 accepted for the declaration with every r
   assert.equal(await done.getByRole('button', { name: '撤销收齐' }).count(), 1);
   await shot(page, 'doccheck-accepted');
 });
+
+step('单证收齐审核 at 1280 px: the list stays inside its panel', async () => {
+  await page.goto(`${BASE}/doccheck/?status=all`);
+  const m = await page.evaluate(() => {
+    const table = document.querySelector('table.decls').getBoundingClientRect();
+    const panel = document.querySelector('section.panel').getBoundingClientRect();
+    return { width: innerWidth, scroll: document.documentElement.scrollWidth, table: table.right, panel: panel.right };
+  });
+  assert.equal(m.width, 1280);
+  assert.ok(m.scroll <= m.width, `the page does not scroll sideways: ${JSON.stringify(m)}`);
+  assert.ok(m.table <= m.panel, `the table ends inside its panel: ${JSON.stringify(m)}`);
+  await shot(page, 'doccheck-1280');
+}, { alone: true });
 
 step('工作台 counts it under 关单清册 已收齐', async () => {
   await go(menuLink('工作台'));

@@ -20,7 +20,7 @@ use utf8;
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use Encode qw(encode_utf8 decode_utf8);
+use Encode qw(encode encode_utf8 decode_utf8);
 use File::Temp qw(tempdir);
 use Test::More;
 use Time::HiRes qw(sleep time);
@@ -230,8 +230,44 @@ is db_value("SELECT export_date FROM customs_decl WHERE ent_id = $ent AND decl_n
 
 # ---------------------------------------------------------------- not an xlsx
 
-$r = upload($c, '假的.xlsx', "PK\x03\x04 not really a zip");
-like $r->{text}, qr/XLSX|xlsx/, 'a file that is not an xlsx is refused';
+# Each refused file: the form again (200) with the message next to the file
+# box, the 所属期 typed kept, and no declist_upload row for its bytes.
+sub refused_ok {
+    my ($name, $bytes, $message, $what) = @_;
+    my $r = upload($c, $name, $bytes, period => '202611');
+    is $r->{status}, 200, "$what: the form again";
+    is field_error($r->{text}, 'file'), $message, "$what: $message";
+    is input_value($r->{text}, 'period'), '202611', "$what: the 所属期 typed is kept";
+    is db_value("SELECT COUNT(*) FROM declist_upload WHERE sha256 = '" . sha256_of($bytes) . "'"), 0,
+        "$what: nothing recorded";
+}
+refused_ok('假的.xlsx', "PK\x03\x04 not really a zip", 'Excel文件（.xlsx）已损坏或不完整', 'a corrupt zip');
+my $good = xlsx(\@TRADING, map { trading_row($_, 600 + $_, 1, '1.00') } 1 .. 3);
+refused_ok('截断.xlsx', substr($good, 0, int(length($good) / 2)), 'Excel文件（.xlsx）已损坏或不完整',
+    'a truncated xlsx (its zip directory cut off)');
+refused_ok('setup.xlsx', "MZ\x90\x00\x03\x00\x00\x00" . ("\x00" x 56) . "PE\x00\x00" . ("\x90" x 400),
+    '文件不是XLSX格式（按内容判断）', 'an .exe renamed .xlsx');
+refused_ok('空.xlsx', '', '文件为空', 'a 0-byte file');
+# An Excel 97-2003 workbook (OLE compound file with a Workbook stream):
+# docs/filing.md promises the message to save it as .xlsx.
+my $ole = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" . ("\x00" x 504) . encode('UTF-16LE', 'Root Entry') . ("\x00" x 44)
+    . encode('UTF-16LE', 'Workbook') . ("\x00" x 1000);
+refused_ok('旧格式.xls', $ole, '不支持Excel 97-2003工作簿（.xls），请在Excel中另存为.xlsx格式后上传', 'an .xls (Excel 97-2003)');
+
+# A name with ../ and Chinese characters: imported, the name kept literally
+# (shown escaped, never used as a path: the file is stored by its sha256).
+my $oddname = '../../etc/出口明细 <b>表</b>.xlsx';
+my $oddfile = xlsx(\@TRADING, map { trading_row($_, 700 + $_, 1, '1.00') } 1 .. 2);
+$r = upload($c, $oddname, $oddfile);
+is $r->{status}, 303, 'a name with ../ and Chinese characters is imported' or diag $r->{text};
+is db_value("SELECT file_name FROM declist_upload WHERE sha256 = '" . sha256_of($oddfile) . "'"), $oddname,
+    'the name is kept as the user gave it';
+$r = $c->get('/declist/');
+like $r->{text}, qr{\.\./\.\./etc/出口明细 &lt;b&gt;表&lt;/b&gt;\.xlsx}, 'shown escaped';
+unlike $r->{text}, qr{<b>表}, 'never as markup';
+my $osha = sha256_of($oddfile);
+ok !-e var_dir() . '/etc/出口明细 <b>表</b>.xlsx' && !-e var_dir() . '/store/etc', 'never used as a path';
+ok -f var_dir() . '/store/' . substr($osha, 0, 2) . '/' . substr($osha, 2, 2) . "/$osha", 'stored by sha256';
 
 # ---------------------------------------------------------------- 生产企业
 

@@ -71,6 +71,8 @@ subtest 'the list: columns, the default kinds of the enterprise type, locked' =>
     is_deeply($names{'出口合同'}, ['出口合同', '购销合同', '与境外客户签订的出口合同', '是', '系统默认', '正常', ''],
         '出口合同: 类别, 说明, 是否必须, 来源, 状态, and no buttons');
     is($names{'委托报关协议'}[1], '委托报关的单据', '类别 委托报关的单据');
+    is_deeply($names{'委托出口协议'}, ['委托出口协议', '购销合同', '委托出口的，与受托方签订的委托出口协议', '否', '系统默认', '正常', ''],
+        '委托出口协议 (migration 013): a locked 购销合同, not required (only some exports are 委托出口)');
     is($names{'国内运输发票'}[1], '出口货物的运输单据', '类别 出口货物的运输单据');
     is($names{'国内运输发票'}[3], '否', '是否必须 否');
     ok(!(grep { $_->[4] eq '系统默认' && $_->[6] ne '' } @rows), 'no default kind has 修改 / 删除');
@@ -88,6 +90,7 @@ subtest 'the 外贸企业 sees its own default kinds' => sub {
     is($r->{status}, 200, 'GET /doctypes/ 200');
     my %names = map { $_->[0] => 1 } table_rows($r->{text});
     ok($names{'外贸企业购货合同'}, '外贸企业购货合同 listed');
+    ok($names{'委托出口协议'}, '委托出口协议 listed for the 外贸企业 too');
     ok(!$names{'收购非自产货物的购货合同'}, 'the 生产企业 kind is not');
 };
 

@@ -113,12 +113,58 @@ like($r->{text}, qr{第2个文件 病毒\.pdf：}, 'the bad file is named with i
 like($r->{text}, qr{本次选择的文件均未保存}, 'all or none said');
 is(ndocs("decl_id = $d1"), 0, 'nothing stored from a refused upload');
 
+# Each bad file alone, next to a good one: the page again naming the file
+# and its reason, nothing stored (all or none).
+{
+    my $truncated = substr($PDF2, 0, int(length($PDF2) / 2));
+    my $big = test_pdf("Big $run");
+    $big =~ s/%%EOF\s*\z//;
+    $big .= '%' . ('x' x 79) . "\n" for 1 .. 6 * 1024 * 1024 / 81 + 1;
+    $big .= "%%EOF\n";
+    ok(length($big) > 6 * 1024 * 1024, 'a 6 MB PDF');
+    for my $case (['大文件.pdf', $big, '文件超过5MB'],
+                  ['截断.pdf', $truncated, 'PDF文件已损坏或不完整'],
+                  ['空文件.pdf', '', '文件为空']) {
+        my ($name, $bytes, $why) = @$case;
+        $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract],
+            part('合同.pdf', $PDF), part($name, $bytes)]);
+        is($r->{status}, 200, "$name: the page again");
+        like($r->{text}, qr{第2个文件 \Q$name\E：\Q$why\E}, "$name: $why");
+        like($r->{text}, qr{本次选择的文件均未保存}, "$name: all or none said");
+        is(ndocs("decl_id = $d1"), 0, "$name: nothing stored");
+    }
+}
+
 $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract],
     part('合同.pdf', $PDF), part('合同附件.jpg', $JPEG, 'image/jpeg')]);
 is($r->{status}, 303, 'upload of two files');
 like($c->follow($r)->{text}, qr{上传成功2个文件}, 'flash says 2 stored');
 is(ndocs("decl_id = $d1 AND doc_kind_id = $contract AND line_id IS NULL"), 2, 'two rows');
 is(db_value("SELECT kind FROM decl_document WHERE decl_id = $d1 AND file_name = '合同附件.jpg'"), 'jpeg', 'type by content');
+
+# A name with ../ and Chinese characters (and markup) is kept literally, as
+# prearchive does: shown escaped, never used as a path (stored by sha256).
+{
+    my $odd = '../../etc/报关单 <b>&"x"</b>.pdf';
+    my $oddpdf = test_pdf("Odd name $run");
+    my $sha = sha256_hex($oddpdf);
+    $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract], part($odd, $oddpdf)]);
+    is($r->{status}, 303, 'odd name uploaded');
+    my $doc = db_value("SELECT id FROM decl_document WHERE decl_id = $d1 AND sha256 = '$sha'");
+    is(db_value("SELECT file_name FROM decl_document WHERE id = $doc"), '../../etc/报关单 <b>&%22x%22</b>.pdf',
+        'stored literally (the quotes as the browser encodes them)');
+    $r = $c->get("/docupload/docs?decl=$d1");
+    like($r->{text}, qr{\.\./\.\./etc/报关单 &lt;b&gt;&amp;%22x%22&lt;/b&gt;\.pdf}, 'shown escaped');
+    unlike($r->{text}, qr{<b>&}, 'never as markup');
+    ok(!-e var_dir() . '/etc/报关单 <b>&%22x%22</b>.pdf' && !-e var_dir() . '/store/etc', 'never used as a path');
+    ok(-f var_dir() . '/store/' . substr($sha, 0, 2) . '/' . substr($sha, 2, 2) . "/$sha", 'stored by sha256');
+    $r = $c->get("/docupload/file?id=$doc");
+    is($r->{status}, 200, 'the file downloads');
+    my $cd = $r->{headers}{'content-disposition'} // '';
+    unlike($cd, qr{\.\./|/}, 'its Content-Disposition names no path') or diag $cd;
+    like($cd, qr{filename\*=UTF-8''}i, 'with the Chinese name (RFC 5987)');
+    db_do("DELETE FROM decl_document WHERE id = $doc");
+}
 
 $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [doc_kind_id => $contract], part('again.pdf', $PDF)]);
 is($r->{status}, 303, 'the same content again');
@@ -133,7 +179,10 @@ is($r->{status}, 404, 'a kind that does not apply: refused');
 $r = $c->get("/docupload/lines?decl=$d1");
 is($r->{status}, 200, '专属单证 page');
 like($r->{text}, qr{<td><a href="/docupload/lines\?decl=$d1&amp;line=$line1">GL$run</a></td>\s*<td class="num">1</td>\s*<td>棉制针织T恤</td>}, '商品列表: 申报关联号, 商品序号, 商品名称');
+like($r->{text}, qr{<div class="split-right">\s*<h2>专属单证</h2>\s*<div class="choose-line" id="choose-line">\s*<strong>请在左侧商品列表中选择商品</strong>},
+    'until a line is chosen the right side says to choose one');
 $r = $c->get("/docupload/lines?decl=$d1&line=$line1");
+unlike($r->{text}, qr{id="choose-line"}, 'a chosen line: no hint');
 like($r->{text}, qr{<input type="hidden" name="line" value="$line1">}, 'choosing a line shows its kinds with 【上传单证】');
 $r = $c->post_multipart('/docupload/upload', [[decl => $d1], [line => $line1], [doc_kind_id => $transport], part('提单.pdf', $PDF2)]);
 is($r->{status}, 303, '专属单证 uploaded');
@@ -160,12 +209,26 @@ like($r->{text}, qr{href="/docupload/preview\?decl=$d1&amp;file=$jid"}, 'folder 
 $r = $c->get("/docupload/preview?decl=$d1&file=$jid");
 like($r->{text}, qr{<img class="doc-image" src="/docupload/file\?id=$jid"}, 'an image is shown inline');
 $r = $c->get("/docupload/preview?decl=$d1&file=$fid");
-like($r->{text}, qr{href="/docupload/file\?id=$fid" target="_blank"}, 'a PDF opens in a new tab');
+like($r->{text}, qr{<iframe class="doc-pdf" src="/docupload/file\?id=$fid" title="PDF文件：合同\.pdf"></iframe>},
+    'a PDF is framed in the page (the browser\'s viewer)');
+like($r->{text}, qr{href="/docupload/file\?id=$fid" target="_blank"}, 'with a link to open it in a new tab as a fallback');
+# The page itself may be framed by no one; its CSP lets it frame its own
+# origin's files (default-src 'self' covers frame-src).
+is($r->{headers}{'x-frame-options'}, 'DENY', 'the 预览 page: X-Frame-Options DENY');
+like($r->{headers}{'content-security-policy'}, qr{default-src 'self'.*frame-ancestors 'none'}, "the page: frame-ancestors 'none'");
+unlike($r->{headers}{'content-security-policy'}, qr{frame-src|child-src}, 'no frame-src narrowing default-src');
 $r = $c->get("/docupload/file?id=$fid");
 is($r->{status}, 200, 'file URL');
 is($r->{content}, $PDF, 'the same bytes');
 like($r->{headers}{'content-type'}, qr{application/pdf}, 'PDF mime');
 like($r->{headers}{'content-disposition'}, qr{^inline}, 'inline');
+is($r->{headers}{'x-frame-options'}, 'SAMEORIGIN', 'the file: X-Frame-Options SAMEORIGIN');
+like($r->{headers}{'content-security-policy'}, qr{frame-ancestors 'self';}, "the file: frame-ancestors 'self'");
+unlike($r->{headers}{'content-security-policy'}, qr{'none'; form}, 'and not none');
+$r = $c->get("/docupload/file?id=999999999");
+is($r->{status}, 404, 'no such file: 404');
+is($r->{headers}{'x-frame-options'}, 'DENY', 'the 404 page keeps DENY');
+is($c->get("/docupload/docs?decl=$d1")->{headers}{'x-frame-options'}, 'DENY', 'other pages keep DENY');
 is($c->get("/docupload/file?id=$jid")->{content}, $JPEG, 'the JPEG\'s bytes');
 
 # ---------------------------------------------------------------- tenancy

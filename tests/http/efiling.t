@@ -16,6 +16,8 @@ use warnings;
 use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use Encode qw(decode_utf8);
+use File::Temp ();
 use Test::More;
 use TsTest qw(:DEFAULT :html);
 
@@ -225,9 +227,60 @@ subtest 'saving again updates; without a new file the file stays' => sub {
     }
 };
 
-subtest '下载模板: the 备案申请表 to print, with the enterprise\'s facts' => sub {
+subtest 'a name with ../ and Chinese characters is kept literally, never a path' => sub {
+    my $odd = '../../etc/备案申请表 <b>&"x"</b>.pdf';
+    my $pdf = make_pdf("odd name $TAG");
+    my $sha = sha256_hex($pdf);
+    my $r = save_filing($admin, tax_bureau_code => $BUREAU, remark => "怪名$TAG", file => pdf_file($odd, $pdf));
+    is($r->{status}, 303, 'saved');
+    is(db_value("SELECT form_name FROM efiling WHERE ent_id = $ENT"), '../../etc/备案申请表 <b>&%22x%22</b>.pdf',
+        'stored literally (the quotes as the browser encodes them)');
+    $r = $admin->get('/efiling/');
+    like($r->{text}, qr{\.\./\.\./etc/备案申请表 &lt;b&gt;&amp;%22x%22&lt;/b&gt;\.pdf}, 'shown escaped');
+    unlike($r->{text}, qr{<b>&}, 'never as markup');
+    ok(!-e var_dir() . '/etc/备案申请表 <b>&%22x%22</b>.pdf' && !-e var_dir() . '/store/etc', 'never used as a path');
+    ok(-f var_dir() . '/store/' . substr($sha, 0, 2) . '/' . substr($sha, 2, 2) . "/$sha", 'stored by sha256');
+    $r = $admin->get('/efiling/form');
+    ok($r->{content} eq $pdf, 'the same bytes download');
+    my $cd = $r->{headers}{'content-disposition'} // '';
+    unlike($cd, qr{\.\./|/}, 'its Content-Disposition names no path') or diag $cd;
+    like($cd, qr{filename\*=UTF-8''}i, 'with the Chinese name (RFC 5987)');
+};
+
+subtest '下载模板: the 备案申请表 as a PDF file, with the enterprise\'s facts' => sub {
     my $r = $admin->get('/efiling/template');
     is($r->{status}, 200, 'GET /efiling/template 200');
+    is($r->{headers}{'content-type'}, 'application/pdf', 'a PDF');
+    like($r->{headers}{'content-disposition'} // '', qr/^attachment;.*filename\*=UTF-8''%E5%A4%87%E6%A1%88%E7%94%B3%E8%AF%B7%E8%A1%A8%E6%A8%A1%E6%9D%BF\.pdf/,
+        'downloaded as 备案申请表模板.pdf');
+    like($r->{content}, qr/\A%PDF-/, 'starts as a PDF');
+    my $tmp = File::Temp->new(SUFFIX => '.pdf');
+    binmode $tmp;
+    print $tmp $r->{content};
+    close $tmp;
+    my $text = decode_utf8(scalar qx{pdftotext -layout '$tmp' - 2>&1});
+    is($?, 0, 'pdftotext reads it');
+    unlike($text, qr/Syntax (Error|Warning)/i, 'without a syntax warning');
+    is(scalar(() = qx{pdfinfo '$tmp'} =~ /^Pages:\s+1$/m), 1, 'one page');
+    like($text, qr/出口退（免）税备案单证电子化管理备案申请表/, 'the form\'s title');
+    my $saved_bureau = db_value("SELECT b.name FROM efiling f JOIN tax_bureau b ON b.code = f.tax_bureau_code WHERE f.ent_id = $ENT");
+    for my $row (['纳税人名称', $ENT_NAME], ['纳税人识别号', $TAXPAYER], ['海关编码', $CUSTOMS],
+                 ['企业类型', '外贸企业'], ['主管税务局', $saved_bureau], ['管理方式', '自行制作电子文档']) {
+        like($text, qr/\Q$row->[0]\E\s+\Q$row->[1]\E/, "$row->[0]: $row->[1]");
+    }
+    like($text, qr/申请日期\s+年\s+月\s+日/, '申请日期 to fill in');
+    like($text, qr/法定代表人（签字）/, 'the signature');
+    like($text, qr/企业公章/, 'room for the stamp');
+    like($text, qr/保存10年/, 'the retention in force (10 years)');
+    ok(!glob(var_dir() . '/tmp/efiling-*'), 'the temp file is removed once sent');
+};
+
+subtest '打印模板: the 备案申请表 to print, with the enterprise\'s facts' => sub {
+    my $r = $admin->get('/efiling/');
+    like($r->{text}, qr{<a class="button" href="/efiling/template" download>下载模板</a>}, '【下载模板】 downloads the file');
+    like($r->{text}, qr{href="/efiling/print"[^>]*>打印模板</a>}, '【打印模板】 opens the print page');
+    $r = $admin->get('/efiling/print');
+    is($r->{status}, 200, 'GET /efiling/print 200');
     like($r->{text}, qr/备案申请表/, 'the form\'s title');
     my $saved_bureau = db_value("SELECT b.name FROM efiling f JOIN tax_bureau b ON b.code = f.tax_bureau_code WHERE f.ent_id = $ENT");
     for my $row (['纳税人名称', $ENT_NAME], ['纳税人识别号', $TAXPAYER], ['海关编码', $CUSTOMS],
@@ -255,8 +308,8 @@ subtest 'another enterprise sees neither the filing nor the file' => sub {
     } else {
         is($r->{status}, 404, 'no file of its own: 404');
     }
-    $r = $p->get('/efiling/template');
-    unlike($r->{text}, qr/\Q$ENT_NAME\E/, 'the template has its own name, not the other\'s');
+    $r = $p->get('/efiling/print');
+    unlike($r->{text}, qr/\Q$ENT_NAME\E/, 'the print page has its own name, not the other\'s');
 };
 
 subtest 'permissions and CSRF' => sub {

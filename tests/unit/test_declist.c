@@ -43,14 +43,10 @@ static void retention_both_sides(void **state)
 {
     char due[11], keep[11];
     (void)state;
-    assert_int_equal(ts_declist_default_years("2025-12-31"), 5);
-    assert_true(ts_declist_filing_dates("2025-12-31", ts_declist_default_years("2025-12-31"), due,
-                                        keep));
+    assert_true(ts_declist_filing_dates("2025-12-31", 5, due, keep));
     assert_string_equal(due, "2026-01-15");
     assert_string_equal(keep, "2030-12-31");
-    assert_int_equal(ts_declist_default_years("2026-01-01"), 10);
-    assert_true(ts_declist_filing_dates("2026-01-01", ts_declist_default_years("2026-01-01"), due,
-                                        keep));
+    assert_true(ts_declist_filing_dates("2026-01-01", 10, due, keep));
     assert_string_equal(due, "2026-01-16");
     assert_string_equal(keep, "2036-01-01");
 }

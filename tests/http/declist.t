@@ -175,22 +175,24 @@ my @bad = map { trading_row($_, 100 + $_, 1, '100.00') } 1 .. 10;
 $bad[2] = trading_row(3, 103, 1, '100.00', 出口报关单号 => '12345');
 $bad[5] = trading_row(6, 106, 1, '100.00', 出口日期 => '2026-13-45');
 $bad[8] = trading_row(9, 109, 1, 'abc');
+$bad[9] = trading_row(10, 110, 1, '100.00', 出口商品代码 => '84713');
 my $badfile = xlsx(\@TRADING, @bad);
 $r = upload($c, '有错误.xlsx', $badfile);
 is $r->{status}, 303, 'sheet with bad rows imported';
 $u = upload_row(sha256_of($badfile));
-is_deeply [@$u[1, 3, 4, 5]], ['done', 10, 7, 3], '7 good rows, 3 bad';
+is_deeply [@$u[1, 3, 4, 5]], ['done', 10, 6, 4], '6 good rows, 4 bad';
 ok $u->[6], 'errors xlsx stored';
 $r = $c->get("/declist/errors?id=$u->[0]");
 is $r->{status}, 200, '下载错误明细';
 like $r->{headers}{'content-disposition'} // '', qr/filename\*=UTF-8''/i, 'with a Chinese file name';
 my @er = read_xlsx($r->{content});
-is scalar(@er), 4, 'header + 3 bad rows';
+is scalar(@er), 5, 'header + 4 bad rows';
 is $er[0][-1], '错误原因', 'last column 错误原因';
 like $er[1][-1], qr/报关单号/, 'row 3: 报关单号';
 like $er[2][-1], qr/出口日期/, 'row 6: 出口日期';
 like $er[3][-1], qr/美元离岸价/, 'row 9: 美元离岸价';
-is_deeply [map { $_->[-2] } @er[1 .. 3]], [5, 8, 11], 'source row numbers (title and header above)';
+like $er[4][-1], qr/商品代码应为10位数字/, 'row 10: 商品代码 (HS) of 5 digits';
+is_deeply [map { $_->[-2] } @er[1 .. 4]], [5, 8, 11, 12], 'source row numbers (title and header above)';
 
 # ---------------------------------------------------------------- missing column
 

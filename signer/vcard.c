@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -462,17 +463,47 @@ out:
     return rc;
 }
 
-/* vcard unblock: the retry counter back to 5 (the issuing centre's unlock). */
+/* Take the card's state folder for this process: an exclusive flock on
+ * DIR, held until exit.  A running card keeps the counter in memory and
+ * rewrites the state file on every PIN; an unblock (or a second run)
+ * writing the same file meanwhile would be overwritten by it.  Returns the
+ * folder's fd, or -1 (said why) when it is held or cannot be opened. */
+static int lock_state(const char *dir, const char *what)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        say("cannot open %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            say("%s: the card is in use by a running vcard (vcard run holds its state); "
+                "stop it before %s",
+                dir, what);
+        else
+            say("cannot lock %s: %s", dir, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* vcard unblock: the retry counter back to 5 (the issuing centre's unlock).
+ * Refused while the card runs: stop it, unblock, start it again. */
 static int cmd_unblock(const struct args *a)
 {
     struct vcard card = {0};
-    int rc;
-    if (load_state(&card, a->state) != 0)
+    int rc, lock = lock_state(a->state, "unblocking it");
+    if (lock < 0)
         return -1;
-    card.tries_left = VCARD_PIN_TRIES;
-    rc = save_state(&card, (void *)a->state);
+    rc = load_state(&card, a->state);
+    if (rc == 0) {
+        card.tries_left = VCARD_PIN_TRIES;
+        rc = save_state(&card, (void *)a->state);
+    }
     if (rc == 0)
         say("card %s: PIN unblocked, %d tries", card.card_no, VCARD_PIN_TRIES);
+    close(lock);
     return rc;
 }
 
@@ -627,6 +658,9 @@ static int cmd_run(const struct args *a)
     int fd, was_connected = 0;
     if (a->port <= 0)
         return say("--port is required"), -1;
+    /* Held until exit (the fd stays open): see lock_state. */
+    if (lock_state(a->state, "running it again") < 0)
+        return -1;
     if (load_state(&card, a->state) != 0 || load_key_cert(&card, a->state, cert) != 0)
         return -1;
     card.save = save_state;

@@ -21,19 +21,22 @@ static const char *const err_codes[SIGND_E_COUNT] = {
     [SIGND_E_PIN_WRONG] = "PIN_WRONG",
     [SIGND_E_PIN_LOCKED] = "PIN_LOCKED",
     [SIGND_E_INTERNAL] = "INTERNAL",
+    [SIGND_E_CARD_MISMATCH] = "CARD_MISMATCH",
 };
 
 /* One verb: its name and how many arguments follow it. */
 struct verb_def {
     const char *name;
     enum signd_verb verb;
-    int nargs; /* reader, pin, hex in this order */
+    int nargs;    /* reader, pin, hex in this order */
+    bool card_no; /* may end with the expected card number */
 };
 
 static const struct verb_def verbs[] = {
-    {"PING", SIGND_PING, 0},       {"STATUS", SIGND_STATUS, 0}, {"CARDNO", SIGND_CARDNO, 1},
-    {"CERT", SIGND_CERT, 1},       {"VERIFY", SIGND_VERIFY, 2}, {"SIGN", SIGND_SIGN, 3},
-    {"DECRYPT", SIGND_DECRYPT, 3},
+    {"PING", SIGND_PING, 0, false},      {"STATUS", SIGND_STATUS, 0, false},
+    {"CARDNO", SIGND_CARDNO, 1, false},  {"CERT", SIGND_CERT, 1, false},
+    {"VERIFY", SIGND_VERIFY, 2, true},   {"SIGN", SIGND_SIGN, 3, true},
+    {"DECRYPT", SIGND_DECRYPT, 3, true},
 };
 
 /* The wire name of an error code ("INTERNAL" for a value out of range). */
@@ -211,6 +214,19 @@ static const struct verb_def *find_verb(const char *s, size_t len)
     return NULL;
 }
 
+/* An expected card number: 1..SIGND_CARD_NO_MAX digits. */
+static bool parse_card_no(const char *s, size_t len, char *out)
+{
+    if (len < 1 || len > SIGND_CARD_NO_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return true;
+}
+
 /* The reader, pin and hex arguments of a verb that has them. */
 static int parse_args(const struct verb_def *v, const char **tok, const size_t *toklen,
                       struct signd_request *req, const char **why)
@@ -240,8 +256,8 @@ static int parse_args(const struct verb_def *v, const char **tok, const size_t *
  * wiped on failure so no half-parsed PIN stays behind. */
 int signd_parse_request(const char *line, size_t len, struct signd_request *req, const char **why)
 {
-    const char *tok[4];
-    size_t toklen[4];
+    const char *tok[5];
+    size_t toklen[5];
     int ntok = 0, rc = SIGND_E_BAD_REQUEST;
     memset(req, 0, sizeof *req);
     *why = "empty line";
@@ -251,17 +267,20 @@ int signd_parse_request(const char *line, size_t len, struct signd_request *req,
     if (len >= SIGND_LINE_MAX)
         goto out;
     *why = "only printable ASCII and single spaces";
-    if (!printable_line(line, len) || !split_tokens(line, len, tok, toklen, 4, &ntok))
+    if (!printable_line(line, len) || !split_tokens(line, len, tok, toklen, 5, &ntok))
         goto out;
     const struct verb_def *v = find_verb(tok[0], toklen[0]);
     *why = "unknown verb";
     if (!v)
         goto out;
     *why = "wrong number of arguments";
-    if (ntok != v->nargs + 1)
+    if (ntok != v->nargs + 1 && !(v->card_no && ntok == v->nargs + 2))
         goto out;
     req->verb = v->verb;
     rc = parse_args(v, tok, toklen, req, why);
+    if (rc == SIGND_OK && ntok == v->nargs + 2 &&
+        !parse_card_no(tok[ntok - 1], toklen[ntok - 1], req->card_no))
+        *why = "card number must be 1 to 32 digits", rc = SIGND_E_BAD_REQUEST;
 out:
     if (rc != SIGND_OK)
         signd_request_wipe(req);

@@ -3,7 +3,8 @@
  * PC/SC, no allocation, so the parser is fuzzed as it is
  * (tests/fuzz/fuzz_signd_proto.c).
  *
- * Request: one line `VERB [reader [pin [hex]]]\n`, single spaces, printable
+ * Request: one line `VERB [reader [pin [hex]]] [card-no]\n` (card-no:
+ * optional, VERIFY/SIGN/DECRYPT only), single spaces, printable
  * ASCII, at most SIGND_LINE_MAX bytes with the '\n'.
  * Answer:  `OK[ value...]\n` or `ERR <CODE> <text>\n`. */
 #ifndef SIGND_PROTO_H
@@ -12,17 +13,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SIGND_LINE_MAX   1024 /* request line with its '\n' */
-#define SIGND_ANSWER_MAX 8192 /* answer line with its '\n' */
-#define SIGND_READER_MAX 127  /* reader name bytes (PC/SC MAX_READERNAME - 1) */
-#define SIGND_PIN_MIN    6
-#define SIGND_PIN_MAX    8
-#define SIGND_E_LEN      32 /* e = SM3(Z_A || M) */
-#define SIGND_CIPHER_MIN 1
-#define SIGND_CIPHER_MAX 255 /* one short APDU; a 64-byte key needs ~180 */
-#define SIGND_CERT_MAX   2048
-#define SIGND_SIG_MAX    72
-#define SIGND_PLAIN_MAX  64
+#define SIGND_LINE_MAX    1024 /* request line with its '\n' */
+#define SIGND_ANSWER_MAX  8192 /* answer line with its '\n' */
+#define SIGND_READER_MAX  127  /* reader name bytes (PC/SC MAX_READERNAME - 1) */
+#define SIGND_PIN_MIN     6
+#define SIGND_PIN_MAX     8
+#define SIGND_E_LEN       32 /* e = SM3(Z_A || M) */
+#define SIGND_CIPHER_MIN  1
+#define SIGND_CIPHER_MAX  255 /* one short APDU; a 64-byte key needs ~180 */
+#define SIGND_CERT_MAX    2048
+#define SIGND_SIG_MAX     72
+#define SIGND_PLAIN_MAX   64
+#define SIGND_CARD_NO_MAX 32 /* digits of an expected card number (13 on our cards) */
 
 enum signd_verb {
     SIGND_PING,
@@ -50,6 +52,7 @@ enum signd_err {
     SIGND_E_PIN_WRONG,    /* detail starts with the tries left */
     SIGND_E_PIN_LOCKED,
     SIGND_E_INTERNAL,
+    SIGND_E_CARD_MISMATCH, /* the card is not the expected card number */
     SIGND_E_COUNT
 };
 
@@ -60,6 +63,7 @@ struct signd_request {
     char pin[SIGND_PIN_MAX + 1];
     unsigned char data[SIGND_CIPHER_MAX]; /* e (SIGN) or ciphertext (DECRYPT) */
     size_t data_len;
+    char card_no[SIGND_CARD_NO_MAX + 1]; /* VERIFY/SIGN/DECRYPT: expected 卡号, "" if none */
 };
 
 int signd_parse_request(const char *line, size_t len, struct signd_request *req, const char **why);

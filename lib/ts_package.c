@@ -160,18 +160,8 @@ static bool created_ok(const char *s)
 /* n bytes from 2n lowercase hex digits exactly. */
 static bool hex_decode(const char *s, unsigned char *out, size_t n)
 {
-    if (strlen(s) != 2 * n)
-        return false;
-    for (size_t i = 0; i < 2 * n; i++) {
-        int c = s[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0)
-            return false;
-        if (i % 2 == 0)
-            out[i / 2] = (unsigned char)(v << 4);
-        else
-            out[i / 2] |= (unsigned char)v;
-    }
-    return true;
+    size_t got = 0;
+    return strlen(s) == 2 * n && ts_crypto_unhex(s, 2 * n, true, out, n, &got);
 }
 
 /* A decimal size without sign or leading zeros, at most 2^53. */

@@ -4,6 +4,7 @@
 #include "ts_sign.h"
 
 #include "ts_config.h"
+#include "ts_crypto.h"
 #include "ts_package.h"
 
 #include <errno.h>
@@ -312,30 +313,14 @@ static size_t build_line(const struct ts_sign_opts *opts, char *line, const char
     return o;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decode signd's hex value into out (cap bytes). */
 static int decode_hex(const char *s, size_t n, unsigned char *out, size_t cap, size_t *len,
                       struct ts_sign_error *err)
 {
     if (n == 0 || n % 2 || n / 2 > cap)
         return set_err(err, TS_SIGN_E_PROTO, -1, "hex value of bad length", 23);
-    for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return set_err(err, TS_SIGN_E_PROTO, -1, "not hex", 7);
-        out[i / 2] = (unsigned char)(hi << 4 | lo);
-    }
-    *len = n / 2;
+    if (!ts_crypto_unhex(s, n, false, out, cap, len))
+        return set_err(err, TS_SIGN_E_PROTO, -1, "not hex", 7);
     return TS_SIGN_OK;
 }
 
@@ -470,8 +455,10 @@ static int parse_status(const char *v, size_t vlen, struct ts_sign_reader *reade
             return set_err(err, TS_SIGN_E_PROTO, -1, "STATUS entry", 12);
         struct ts_sign_reader *r = &readers[*n];
         for (const char *p = v + start; p < colon && o < TS_SIGN_READER_MAX; p++) {
-            if (*p == '%' && colon - p >= 3 && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-                r->name[o++] = (char)(hexval(p[1]) << 4 | hexval(p[2]));
+            unsigned char byte;
+            size_t one;
+            if (*p == '%' && colon - p >= 3 && ts_crypto_unhex(p + 1, 2, false, &byte, 1, &one)) {
+                r->name[o++] = (char)byte;
                 p += 2;
             } else {
                 r->name[o++] = *p;

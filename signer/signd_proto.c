@@ -3,6 +3,8 @@
  * and a reader of the code can see every accepted input. */
 #include "signd_proto.h"
 
+#include "ts_crypto.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -57,31 +59,11 @@ int signd_err_from_code(const char *code, size_t len)
     return -1;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decode len hex digits (even, upper or lower case) into out; false on an
  * odd count, a non-hex byte or more than outsize bytes. */
 bool signd_hex_decode(const char *s, size_t len, unsigned char *out, size_t outsize, size_t *outlen)
 {
-    if (len % 2 != 0 || len / 2 > outsize)
-        return false;
-    for (size_t i = 0; i < len; i += 2) {
-        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i / 2] = (unsigned char)(hi << 4 | lo);
-    }
-    *outlen = len / 2;
-    return true;
+    return ts_crypto_unhex(s, len, false, out, outsize, outlen);
 }
 
 /* Lower-case hex of n bytes, NUL-terminated; returns the digits written or
@@ -144,12 +126,9 @@ bool signd_reader_unescape(const char *tok, size_t len, char *out, size_t outsiz
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)tok[i];
         if (c == '%') {
-            if (len - i < 3)
+            size_t one;
+            if (len - i < 3 || !ts_crypto_unhex(tok + i + 1, 2, false, &c, 1, &one))
                 return false;
-            int hi = hexval((unsigned char)tok[i + 1]), lo = hexval((unsigned char)tok[i + 2]);
-            if (hi < 0 || lo < 0)
-                return false;
-            c = (unsigned char)(hi << 4 | lo);
             i += 2;
         } else if (!reader_literal(c)) {
             return false;

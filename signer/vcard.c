@@ -12,6 +12,8 @@
  * retry counter (the out-of-band unlock). */
 #include "vcard_apdu.h"
 
+#include "ts_crypto.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -84,28 +86,11 @@ static void hex_encode(const unsigned char *in, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Exactly 2n lower-case hex digits into n bytes. */
 static int hex_decode(const char *in, unsigned char *out, size_t n)
 {
-    size_t i;
-    if (strlen(in) != 2 * n)
-        return -1;
-    for (i = 0; i < n; i++) {
-        int hi = hex_digit(in[2 * i]), lo = hex_digit(in[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (unsigned char)(hi << 4 | lo);
-    }
-    return 0;
+    size_t got = 0;
+    return strlen(in) == 2 * n && ts_crypto_unhex(in, 2 * n, true, out, n, &got) ? 0 : -1;
 }
 
 /* Write data to DIR/NAME atomically: a temp file, fsync, rename, fsync of

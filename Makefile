@@ -65,9 +65,11 @@ $(B)/tools/%: tools/%.c $(B)/lib/libtuishui.a
 # links libpcsclite.  Its protocol parser is fuzzed by tests/fuzz/fuzz_signd_proto.
 PCSC_CFLAGS := $(shell pkg-config --cflags libpcsclite 2>/dev/null || echo -I/usr/include/PCSC -pthread)
 PCSC_LIBS   := $(shell pkg-config --libs libpcsclite 2>/dev/null || echo -lpcsclite)
-# lib/ts_crypto.c: the project's one hex decoder (and libcrypto with it).
-SIGND_SRC   := signer/signd.c signer/signd_proto.c signer/signd_card.c lib/ts_crypto.c
-$(B)/signer/signd: $(SIGND_SRC) $(wildcard signer/signd*.h) lib/ts_crypto.h
+# lib/ts_crypto.c: the project's one hex decoder (and libcrypto with it);
+# lib/ts_signwire.c: the error codes and rules it shares with lib/ts_sign.
+SIGND_SRC   := signer/signd.c signer/signd_proto.c signer/signd_card.c lib/ts_crypto.c \
+               lib/ts_signwire.c
+$(B)/signer/signd: $(SIGND_SRC) $(wildcard signer/signd*.h) lib/ts_crypto.h lib/ts_signwire.h
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SIGND_SRC) $(LDFLAGS) $(PCSC_LIBS) -lcrypto -lpthread

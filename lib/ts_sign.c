@@ -1,11 +1,12 @@
-/* ts_sign — the portal's client of signd (docs/signd.md).  Keeps its own
- * copy of the protocol's small pieces (reader escaping, hex, error codes)
- * so lib/ does not depend on signer/. */
+/* ts_sign — the portal's client of signd (docs/signd.md).  The error codes
+ * and the PIN and card-number rules are lib/ts_signwire's, which signd
+ * links too; hex is ts_crypto's.  lib/ does not depend on signer/. */
 #include "ts_sign.h"
 
 #include "ts_config.h"
 #include "ts_crypto.h"
 #include "ts_package.h"
+#include "ts_signwire.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -21,28 +22,30 @@
 
 /* signd's ERR codes and ours, with the Chinese text a user sees. */
 static const struct {
-    const char *wire; /* signd's code, NULL for ts_sign's own */
+    int wire; /* signd's code (enum ts_signwire_err), -1 for ts_sign's own */
     int code;
     const char *message;
 } errors[] = {
-    {NULL, TS_SIGN_E_CONNECT, "签名服务未运行或无法连接，请联系系统管理员"},
-    {NULL, TS_SIGN_E_IO, "签名服务响应超时，请稍后重试"},
-    {NULL, TS_SIGN_E_PROTO, "签名服务返回了无法识别的应答，请联系系统管理员"},
-    {NULL, TS_SIGN_E_ARG, "IC卡密码应为6至8位数字"},
-    {"BAD_REQUEST", TS_SIGN_E_BAD_REQUEST, "签名服务拒绝了请求，请联系系统管理员"},
-    {"TOO_LONG", TS_SIGN_E_BAD_REQUEST, "签名服务拒绝了请求，请联系系统管理员"},
-    {"TIMEOUT", TS_SIGN_E_TIMEOUT, "签名服务响应超时，请稍后重试"},
-    {"BUSY", TS_SIGN_E_BUSY, "签名服务或IC卡正忙，请稍后重试"},
-    {"NO_SERVICE", TS_SIGN_E_NO_SERVICE, "读卡器服务未运行，请联系系统管理员"},
-    {"NO_READER", TS_SIGN_E_NO_READER, "未检测到读卡器，请确认读卡器已连接"},
-    {"NO_CARD", TS_SIGN_E_NO_CARD, "未检测到IC卡，请插入电子口岸IC卡"},
-    {"MANY_CARDS", TS_SIGN_E_MANY_CARDS, "检测到多张IC卡，请只插入一张IC卡后重试"},
-    {"CARD_REMOVED", TS_SIGN_E_CARD_REMOVED, "操作过程中IC卡被拔出或无响应，请重新插卡后重试"},
-    {"CARD_ERROR", TS_SIGN_E_CARD_ERROR, "IC卡无法识别或操作失败，请确认插入的是电子口岸IC卡"},
-    {"PIN_WRONG", TS_SIGN_E_PIN_WRONG, "IC卡密码错误"},
-    {"PIN_LOCKED", TS_SIGN_E_PIN_LOCKED, "IC卡密码已锁定，请到发卡机构解锁"},
-    {"INTERNAL", TS_SIGN_E_INTERNAL, "签名服务内部错误，请联系系统管理员"},
-    {"CARD_MISMATCH", TS_SIGN_E_CARD_MISMATCH,
+    {-1, TS_SIGN_E_CONNECT, "签名服务未运行或无法连接，请联系系统管理员"},
+    {-1, TS_SIGN_E_IO, "签名服务响应超时，请稍后重试"},
+    {-1, TS_SIGN_E_PROTO, "签名服务返回了无法识别的应答，请联系系统管理员"},
+    {-1, TS_SIGN_E_ARG, "IC卡密码应为6至8位数字"},
+    {TS_SIGNWIRE_BAD_REQUEST, TS_SIGN_E_BAD_REQUEST, "签名服务拒绝了请求，请联系系统管理员"},
+    {TS_SIGNWIRE_TOO_LONG, TS_SIGN_E_BAD_REQUEST, "签名服务拒绝了请求，请联系系统管理员"},
+    {TS_SIGNWIRE_TIMEOUT, TS_SIGN_E_TIMEOUT, "签名服务响应超时，请稍后重试"},
+    {TS_SIGNWIRE_BUSY, TS_SIGN_E_BUSY, "签名服务或IC卡正忙，请稍后重试"},
+    {TS_SIGNWIRE_NO_SERVICE, TS_SIGN_E_NO_SERVICE, "读卡器服务未运行，请联系系统管理员"},
+    {TS_SIGNWIRE_NO_READER, TS_SIGN_E_NO_READER, "未检测到读卡器，请确认读卡器已连接"},
+    {TS_SIGNWIRE_NO_CARD, TS_SIGN_E_NO_CARD, "未检测到IC卡，请插入电子口岸IC卡"},
+    {TS_SIGNWIRE_MANY_CARDS, TS_SIGN_E_MANY_CARDS, "检测到多张IC卡，请只插入一张IC卡后重试"},
+    {TS_SIGNWIRE_CARD_REMOVED, TS_SIGN_E_CARD_REMOVED,
+     "操作过程中IC卡被拔出或无响应，请重新插卡后重试"},
+    {TS_SIGNWIRE_CARD_ERROR, TS_SIGN_E_CARD_ERROR,
+     "IC卡无法识别或操作失败，请确认插入的是电子口岸IC卡"},
+    {TS_SIGNWIRE_PIN_WRONG, TS_SIGN_E_PIN_WRONG, "IC卡密码错误"},
+    {TS_SIGNWIRE_PIN_LOCKED, TS_SIGN_E_PIN_LOCKED, "IC卡密码已锁定，请到发卡机构解锁"},
+    {TS_SIGNWIRE_INTERNAL, TS_SIGN_E_INTERNAL, "签名服务内部错误，请联系系统管理员"},
+    {TS_SIGNWIRE_CARD_MISMATCH, TS_SIGN_E_CARD_MISMATCH,
      "读卡器中的IC卡不是本次操作要求的卡（卡号不一致），请插入正确的电子口岸IC卡"},
 };
 
@@ -107,9 +110,9 @@ int ts_sign_parse_answer(const char *line, size_t len, const char **value, size_
     size_t clen = sp ? (size_t)(sp - code) : len - 4;
     const char *detail = sp ? sp + 1 : "";
     size_t dlen = sp ? len - 4 - clen - 1 : 0;
-    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
-        if (errors[i].wire && strlen(errors[i].wire) == clen &&
-            memcmp(errors[i].wire, code, clen) == 0)
+    int wire = ts_signwire_from_name(code, clen);
+    for (size_t i = 0; wire > TS_SIGNWIRE_OK && i < sizeof errors / sizeof errors[0]; i++)
+        if (errors[i].wire == wire)
             return set_err(err, errors[i].code, leading_tries(detail, dlen), detail, dlen);
     return set_err(err, TS_SIGN_E_PROTO, -1, line, len);
 }
@@ -266,30 +269,12 @@ static void add_hex(char *out, size_t *o, const unsigned char *p, size_t n)
     }
 }
 
-/* The PIN rule of docs/signd.md (6-8 ASCII digits), checked here so a
- * PIN signd would refuse anyway never leaves the process and a typo gets
- * its own message instead of signd's BAD_REQUEST. */
+/* The PIN rule of docs/signd.md (ts_signwire's: 6-8 ASCII digits),
+ * checked here so a PIN signd would refuse anyway never leaves the process
+ * and a typo gets its own message instead of signd's BAD_REQUEST. */
 static bool pin_ok(const char *pin)
 {
-    size_t n = pin ? strlen(pin) : 0;
-    if (n < 6 || n > 8)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (pin[i] < '0' || pin[i] > '9')
-            return false;
-    return true;
-}
-
-/* An expected card number: 1..TS_SIGN_CARD_NO digits. */
-static bool card_no_ok(const char *no)
-{
-    size_t n = strlen(no);
-    if (n < 1 || n > TS_SIGN_CARD_NO)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (no[i] < '0' || no[i] > '9')
-            return false;
-    return true;
+    return pin && ts_signwire_pin_ok(pin, strlen(pin));
 }
 
 /* Build `VERB reader [pin [hex]] [card_no]\n` in line (LINE_MAX_REQ
@@ -338,7 +323,7 @@ static int card_call(const struct ts_sign_opts *o, const char *verb, const char 
     clear_err(err);
     if (pin && !pin_ok(pin))
         return set_err(err, TS_SIGN_E_ARG, -1, "PIN format", 10);
-    if (card_no && *card_no && !card_no_ok(card_no))
+    if (card_no && *card_no && !ts_signwire_card_no_ok(card_no, strlen(card_no)))
         return set_err(err, TS_SIGN_E_ARG, -1, "expected card number not 1-32 digits", 36);
     if (dlen > TS_SIGN_CIPHER_MAX ||
         (n = build_line(o, line, verb, reader, pin, data, dlen, card_no)) == 0)

@@ -8,24 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const err_codes[SIGND_E_COUNT] = {
-    [SIGND_OK] = "OK",
-    [SIGND_E_BAD_REQUEST] = "BAD_REQUEST",
-    [SIGND_E_TOO_LONG] = "TOO_LONG",
-    [SIGND_E_TIMEOUT] = "TIMEOUT",
-    [SIGND_E_BUSY] = "BUSY",
-    [SIGND_E_NO_SERVICE] = "NO_SERVICE",
-    [SIGND_E_NO_READER] = "NO_READER",
-    [SIGND_E_NO_CARD] = "NO_CARD",
-    [SIGND_E_MANY_CARDS] = "MANY_CARDS",
-    [SIGND_E_CARD_REMOVED] = "CARD_REMOVED",
-    [SIGND_E_CARD_ERROR] = "CARD_ERROR",
-    [SIGND_E_PIN_WRONG] = "PIN_WRONG",
-    [SIGND_E_PIN_LOCKED] = "PIN_LOCKED",
-    [SIGND_E_INTERNAL] = "INTERNAL",
-    [SIGND_E_CARD_MISMATCH] = "CARD_MISMATCH",
-};
-
 /* One verb: its name and how many arguments follow it. */
 struct verb_def {
     const char *name;
@@ -41,22 +23,11 @@ static const struct verb_def verbs[] = {
     {"DECRYPT", SIGND_DECRYPT, 3, true},
 };
 
-/* The wire name of an error code ("INTERNAL" for a value out of range). */
+/* The wire name of an error code (lib/ts_signwire's table, which the
+ * client reads with ts_signwire_from_name). */
 const char *signd_err_code(int err)
 {
-    if (err < 0 || err >= SIGND_E_COUNT)
-        return err_codes[SIGND_E_INTERNAL];
-    return err_codes[err];
-}
-
-/* The error code named by the wire text CODE (len bytes); -1 if unknown.
- * Used by the client (lib/ts_sign keeps its own copy of the table). */
-int signd_err_from_code(const char *code, size_t len)
-{
-    for (int i = 0; i < SIGND_E_COUNT; i++)
-        if (strlen(err_codes[i]) == len && memcmp(err_codes[i], code, len) == 0)
-            return i;
-    return -1;
+    return ts_signwire_name(err);
 }
 
 /* Decode len hex digits (even, upper or lower case) into out; false on an
@@ -164,13 +135,11 @@ static bool split_tokens(const char *line, size_t len, const char **tok, size_t 
     return true;
 }
 
+/* The PIN token (ts_signwire's rule) into out. */
 static bool parse_pin(const char *s, size_t len, char *out)
 {
-    if (len < SIGND_PIN_MIN || len > SIGND_PIN_MAX)
+    if (!ts_signwire_pin_ok(s, len))
         return false;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
     memcpy(out, s, len);
     out[len] = '\0';
     return true;
@@ -196,11 +165,8 @@ static const struct verb_def *find_verb(const char *s, size_t len)
 /* An expected card number: 1..SIGND_CARD_NO_MAX digits. */
 static bool parse_card_no(const char *s, size_t len, char *out)
 {
-    if (len < 1 || len > SIGND_CARD_NO_MAX)
+    if (!ts_signwire_card_no_ok(s, len))
         return false;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
     memcpy(out, s, len);
     out[len] = '\0';
     return true;

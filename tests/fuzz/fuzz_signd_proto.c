@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (int e = 0; e < SIGND_E_COUNT; e++) {
         const char *code = signd_err_code(e);
-        check(signd_err_from_code(code, strlen(code)) == e, "error code round trip");
+        check(ts_signwire_from_name(code, strlen(code)) == e, "error code round trip");
     }
     check_codecs(data, size);
     return 0;

@@ -251,6 +251,17 @@ static void test_proto_card_no(void **state)
         if (parse(bad[i], &r) != SIGND_E_BAD_REQUEST)
             fail_msg("accepted: \"%s\"", bad[i]);
     assert_string_equal(signd_err_code(SIGND_E_CARD_MISMATCH), "CARD_MISMATCH");
+    /* Every code signd can send has its own meaning and Chinese message in
+     * ts_sign (one shared table of names: lib/ts_signwire). */
+    for (int code = SIGND_E_BAD_REQUEST; code < SIGND_E_COUNT; code++) {
+        char wire[64];
+        struct ts_sign_error e;
+        const char *val;
+        snprintf(wire, sizeof wire, "ERR %s x", signd_err_code(code));
+        int got = answer(wire, &e, &val);
+        if (got == TS_SIGN_E_PROTO || got == TS_SIGN_OK || !e.message[0])
+            fail_msg("%s: not understood by ts_sign", wire);
+    }
     struct ts_sign_error err;
     const char *v;
     assert_int_equal(answer("ERR CARD_MISMATCH expected card 1, the reader holds card 2", &err, &v),

@@ -65,18 +65,21 @@ $(B)/tools/%: tools/%.c $(B)/lib/libtuishui.a
 # links libpcsclite.  Its protocol parser is fuzzed by tests/fuzz/fuzz_signd_proto.
 PCSC_CFLAGS := $(shell pkg-config --cflags libpcsclite 2>/dev/null || echo -I/usr/include/PCSC -pthread)
 PCSC_LIBS   := $(shell pkg-config --libs libpcsclite 2>/dev/null || echo -lpcsclite)
-SIGND_SRC   := signer/signd.c signer/signd_proto.c signer/signd_card.c
-$(B)/signer/signd: $(SIGND_SRC) $(wildcard signer/signd*.h)
+# lib/ts_crypto.c: the project's one hex decoder (and libcrypto with it);
+# lib/ts_signwire.c: the error codes and rules it shares with lib/ts_sign.
+SIGND_SRC   := signer/signd.c signer/signd_proto.c signer/signd_card.c lib/ts_crypto.c \
+               lib/ts_signwire.c
+$(B)/signer/signd: $(SIGND_SRC) $(wildcard signer/signd*.h) lib/ts_crypto.h lib/ts_signwire.h
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SIGND_SRC) $(LDFLAGS) $(PCSC_LIBS) -lpthread
+	@$(CC) $(ALL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SIGND_SRC) $(LDFLAGS) $(PCSC_LIBS) -lcrypto -lpthread
 
 # signer/vcard: the virtual e-port card (docs/card.md) for tests and
 # `make run`; it talks vpcd's TCP protocol, not PC/SC, so it links only
 # libcrypto.  tests/card/pcsc_apdu: the PC/SC client of tests/http/card.t.
-VCARD_SRC := signer/vcard.c signer/vcard_apdu.c
+VCARD_SRC := signer/vcard.c signer/vcard_apdu.c lib/ts_crypto.c
 all: $(B)/signer/vcard $(B)/tests/card/pcsc_apdu
-$(B)/signer/vcard: $(VCARD_SRC) signer/vcard_apdu.h
+$(B)/signer/vcard: $(VCARD_SRC) signer/vcard_apdu.h lib/ts_crypto.h
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(VCARD_SRC) $(LDFLAGS) -lcrypto

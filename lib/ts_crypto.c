@@ -67,6 +67,40 @@ void ts_crypto_hex(const void *data, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+/* The value of one hex digit, -1 for anything else.  lower_only: only
+ * 0-9 a-f, for formats that write one spelling (package manifests, the
+ * virtual card's state file); protocols that accept both cases pass false. */
+static int hex_digit(unsigned char c, bool lower_only)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (!lower_only && c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The one hex decoder of the project (signd's protocol, lib/ts_sign, the
+ * virtual card, package manifests): len digits (even) into out, at most
+ * cap bytes; *outlen the byte count.  false on an odd count, a non-digit
+ * or too many bytes (out may then hold part of the value). */
+bool ts_crypto_unhex(const char *s, size_t len, bool lower_only, unsigned char *out, size_t cap,
+                     size_t *outlen)
+{
+    if (len % 2 != 0 || len / 2 > cap)
+        return false;
+    for (size_t i = 0; i < len; i += 2) {
+        int hi = hex_digit((unsigned char)s[i], lower_only);
+        int lo = hex_digit((unsigned char)s[i + 1], lower_only);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i / 2] = (unsigned char)(hi << 4 | lo);
+    }
+    *outlen = len / 2;
+    return true;
+}
+
 /* A fresh 256-bit secret as 64 hex digits: session ids and CSRF tokens. */
 int ts_crypto_token_hex(char out[TS_CRYPTO_HEX64_SIZE])
 {

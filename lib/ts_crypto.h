@@ -32,6 +32,8 @@ struct ts_crypto_sm3 {
 int ts_crypto_random(void *buf, size_t n);
 int ts_crypto_token_hex(char out[TS_CRYPTO_HEX64_SIZE]);
 void ts_crypto_hex(const void *data, size_t n, char *out);
+bool ts_crypto_unhex(const char *s, size_t len, bool lower_only, unsigned char *out, size_t cap,
+                     size_t *outlen);
 
 int ts_crypto_sm3(const void *data, size_t n, unsigned char out[TS_CRYPTO_SM3_LEN]);
 int ts_crypto_sm3_hex(const void *data, size_t n, char out[TS_CRYPTO_HEX64_SIZE]);

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -159,18 +160,8 @@ static bool created_ok(const char *s)
 /* n bytes from 2n lowercase hex digits exactly. */
 static bool hex_decode(const char *s, unsigned char *out, size_t n)
 {
-    if (strlen(s) != 2 * n)
-        return false;
-    for (size_t i = 0; i < 2 * n; i++) {
-        int c = s[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0)
-            return false;
-        if (i % 2 == 0)
-            out[i / 2] = (unsigned char)(v << 4);
-        else
-            out[i / 2] |= (unsigned char)v;
-    }
-    return true;
+    size_t got = 0;
+    return strlen(s) == 2 * n && ts_crypto_unhex(s, 2 * n, true, out, n, &got);
 }
 
 /* A decimal size without sign or leading zeros, at most 2^53. */
@@ -677,7 +668,7 @@ static int check_signature(struct reader *r, X509 *expected)
              "数据包签名验证失败：签名证书不是预期的证书（不是绑定的卡或本平台签发的数据）");
         goto out;
     }
-    if (!(r->cert = ts_sm_cert_load(r->cert_der, r->cert_len)) ||
+    if (!(r->cert = ts_sm_cert_load_der(r->cert_der, r->cert_len)) || /* DER only (formats.md) */
         !(pub = ts_sm_cert_pubkey(r->cert))) {
         fail(r->err, TS_PACKAGE_E_SIGNATURE, "数据包签名验证失败：签名证书无效或不是SM2证书");
         goto out;
@@ -1015,6 +1006,8 @@ void ts_package_free(struct ts_package *pkg)
         return;
     for (size_t i = 0; i < pkg->nrecords; i++) {
         free(pkg->records[i].name);
+        if (pkg->records[i].data) /* decrypted records must not linger in freed memory */
+            ts_crypto_wipe(pkg->records[i].data, pkg->records[i].len + 1);
         free(pkg->records[i].data);
     }
     free(pkg->records);
@@ -1359,16 +1352,22 @@ int ts_package_write_file(const char *path, const struct ts_package_info *info,
     int fd = -1, rc = -1;
     if (ts_package_write(info, recs, nrecs, signer, recipient, &data, &len, err) != 0)
         return -1;
-    ts_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    fd = open(ts_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd >= 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0 && close(fd) == 0) {
-        fd = -1;
-        rc = rename(ts_buf_cstr(&tmp), path) == 0 ? 0 : -1;
+    /* mkstemp: a fresh name opened with O_EXCL in path's folder, so a file
+     * or link someone left there is never written through. */
+    ts_buf_printf(&tmp, "%s.tmp.XXXXXX", path);
+    fd = mkostemp(tmp.data, O_CLOEXEC);
+    bool made = fd >= 0;
+    if (fd >= 0 && fchmod(fd, 0640) == 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0) {
+        int c = close(fd);
+        fd = -1; /* closed even when close() failed: never close it twice */
+        if (c == 0)
+            rc = rename(ts_buf_cstr(&tmp), path) == 0 ? 0 : -1;
     }
     if (fd >= 0)
         close(fd);
     if (rc != 0) {
-        unlink(ts_buf_cstr(&tmp));
+        if (made)
+            unlink(ts_buf_cstr(&tmp));
         fail(err, TS_PACKAGE_E_INTERNAL, "%s", E_SYSTEM);
     }
     ts_buf_free(&tmp);

@@ -10,9 +10,10 @@
  * describes every byte; ts_sm does the cryptography.
  *
  * Signing goes through a signer: the card through signd (which signs the
- * 32-byte e = SM3(Z_A || manifest)) or the portal's software key
- * (ts_sm_sign_e_with_key).  Opening an envelope goes through an opener in
- * the same way (the card decrypts the sealed session key).
+ * 32-byte e = SM3(Z_A || manifest); ts_sign_package_signer in lib/ts_sign)
+ * or the portal's software key (ts_sm_sign_e_with_key).  Opening an
+ * envelope goes through an opener in the same way (the card decrypts the
+ * sealed session key; ts_sign_package_opener).
  *
  * Reading is whole-package in memory, bounded by the limits (default 64 MiB
  * of records; issue 6 caps an XML download at 8 MB): every entry is

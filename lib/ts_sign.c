@@ -1,9 +1,12 @@
-/* ts_sign — the portal's client of signd (docs/signd.md).  Keeps its own
- * copy of the protocol's small pieces (reader escaping, hex, error codes)
- * so lib/ does not depend on signer/. */
+/* ts_sign — the portal's client of signd (docs/signd.md).  The error codes
+ * and the PIN and card-number rules are lib/ts_signwire's, which signd
+ * links too; hex is ts_crypto's.  lib/ does not depend on signer/. */
 #include "ts_sign.h"
 
 #include "ts_config.h"
+#include "ts_crypto.h"
+#include "ts_package.h"
+#include "ts_signwire.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -19,27 +22,31 @@
 
 /* signd's ERR codes and ours, with the Chinese text a user sees. */
 static const struct {
-    const char *wire; /* signd's code, NULL for ts_sign's own */
+    int wire; /* signd's code (enum ts_signwire_err), -1 for ts_sign's own */
     int code;
     const char *message;
 } errors[] = {
-    {NULL, TS_SIGN_E_CONNECT, "签名服务未运行或无法连接，请联系系统管理员"},
-    {NULL, TS_SIGN_E_IO, "签名服务响应超时，请稍后重试"},
-    {NULL, TS_SIGN_E_PROTO, "签名服务返回了无法识别的应答，请联系系统管理员"},
-    {NULL, TS_SIGN_E_ARG, "IC卡密码应为6至8位数字"},
-    {"BAD_REQUEST", TS_SIGN_E_BAD_REQUEST, "签名服务拒绝了请求，请联系系统管理员"},
-    {"TOO_LONG", TS_SIGN_E_BAD_REQUEST, "签名服务拒绝了请求，请联系系统管理员"},
-    {"TIMEOUT", TS_SIGN_E_TIMEOUT, "签名服务响应超时，请稍后重试"},
-    {"BUSY", TS_SIGN_E_BUSY, "签名服务或IC卡正忙，请稍后重试"},
-    {"NO_SERVICE", TS_SIGN_E_NO_SERVICE, "读卡器服务未运行，请联系系统管理员"},
-    {"NO_READER", TS_SIGN_E_NO_READER, "未检测到读卡器，请确认读卡器已连接"},
-    {"NO_CARD", TS_SIGN_E_NO_CARD, "未检测到IC卡，请插入电子口岸IC卡"},
-    {"MANY_CARDS", TS_SIGN_E_MANY_CARDS, "检测到多张IC卡，请只插入一张IC卡后重试"},
-    {"CARD_REMOVED", TS_SIGN_E_CARD_REMOVED, "操作过程中IC卡被拔出或无响应，请重新插卡后重试"},
-    {"CARD_ERROR", TS_SIGN_E_CARD_ERROR, "IC卡无法识别或操作失败，请确认插入的是电子口岸IC卡"},
-    {"PIN_WRONG", TS_SIGN_E_PIN_WRONG, "IC卡密码错误"},
-    {"PIN_LOCKED", TS_SIGN_E_PIN_LOCKED, "IC卡密码已锁定，请到发卡机构解锁"},
-    {"INTERNAL", TS_SIGN_E_INTERNAL, "签名服务内部错误，请联系系统管理员"},
+    {-1, TS_SIGN_E_CONNECT, "签名服务未运行或无法连接，请联系系统管理员"},
+    {-1, TS_SIGN_E_IO, "签名服务响应超时，请稍后重试"},
+    {-1, TS_SIGN_E_PROTO, "签名服务返回了无法识别的应答，请联系系统管理员"},
+    {-1, TS_SIGN_E_ARG, "IC卡密码应为6至8位数字"},
+    {TS_SIGNWIRE_BAD_REQUEST, TS_SIGN_E_BAD_REQUEST, "签名服务拒绝了请求，请联系系统管理员"},
+    {TS_SIGNWIRE_TOO_LONG, TS_SIGN_E_BAD_REQUEST, "签名服务拒绝了请求，请联系系统管理员"},
+    {TS_SIGNWIRE_TIMEOUT, TS_SIGN_E_TIMEOUT, "签名服务响应超时，请稍后重试"},
+    {TS_SIGNWIRE_BUSY, TS_SIGN_E_BUSY, "签名服务或IC卡正忙，请稍后重试"},
+    {TS_SIGNWIRE_NO_SERVICE, TS_SIGN_E_NO_SERVICE, "读卡器服务未运行，请联系系统管理员"},
+    {TS_SIGNWIRE_NO_READER, TS_SIGN_E_NO_READER, "未检测到读卡器，请确认读卡器已连接"},
+    {TS_SIGNWIRE_NO_CARD, TS_SIGN_E_NO_CARD, "未检测到IC卡，请插入电子口岸IC卡"},
+    {TS_SIGNWIRE_MANY_CARDS, TS_SIGN_E_MANY_CARDS, "检测到多张IC卡，请只插入一张IC卡后重试"},
+    {TS_SIGNWIRE_CARD_REMOVED, TS_SIGN_E_CARD_REMOVED,
+     "操作过程中IC卡被拔出或无响应，请重新插卡后重试"},
+    {TS_SIGNWIRE_CARD_ERROR, TS_SIGN_E_CARD_ERROR,
+     "IC卡无法识别或操作失败，请确认插入的是电子口岸IC卡"},
+    {TS_SIGNWIRE_PIN_WRONG, TS_SIGN_E_PIN_WRONG, "IC卡密码错误"},
+    {TS_SIGNWIRE_PIN_LOCKED, TS_SIGN_E_PIN_LOCKED, "IC卡密码已锁定，请到发卡机构解锁"},
+    {TS_SIGNWIRE_INTERNAL, TS_SIGN_E_INTERNAL, "签名服务内部错误，请联系系统管理员"},
+    {TS_SIGNWIRE_CARD_MISMATCH, TS_SIGN_E_CARD_MISMATCH,
+     "读卡器中的IC卡不是本次操作要求的卡（卡号不一致），请插入正确的电子口岸IC卡"},
 };
 
 /* The Chinese message of an error code ("" for TS_SIGN_OK). */
@@ -103,9 +110,9 @@ int ts_sign_parse_answer(const char *line, size_t len, const char **value, size_
     size_t clen = sp ? (size_t)(sp - code) : len - 4;
     const char *detail = sp ? sp + 1 : "";
     size_t dlen = sp ? len - 4 - clen - 1 : 0;
-    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
-        if (errors[i].wire && strlen(errors[i].wire) == clen &&
-            memcmp(errors[i].wire, code, clen) == 0)
+    int wire = ts_signwire_from_name(code, clen);
+    for (size_t i = 0; wire > TS_SIGNWIRE_OK && i < sizeof errors / sizeof errors[0]; i++)
+        if (errors[i].wire == wire)
             return set_err(err, errors[i].code, leading_tries(detail, dlen), detail, dlen);
     return set_err(err, TS_SIGN_E_PROTO, -1, line, len);
 }
@@ -262,22 +269,19 @@ static void add_hex(char *out, size_t *o, const unsigned char *p, size_t n)
     }
 }
 
+/* The PIN rule of docs/signd.md (ts_signwire's: 6-8 ASCII digits),
+ * checked here so a PIN signd would refuse anyway never leaves the process
+ * and a typo gets its own message instead of signd's BAD_REQUEST. */
 static bool pin_ok(const char *pin)
 {
-    size_t n = pin ? strlen(pin) : 0;
-    if (n < 6 || n > 8)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (pin[i] < '0' || pin[i] > '9')
-            return false;
-    return true;
+    return pin && ts_signwire_pin_ok(pin, strlen(pin));
 }
 
-/* Build `VERB reader [pin [hex]]\n` in line (LINE_MAX_REQ bytes); reader
- * NULL is opts->reader. */
+/* Build `VERB reader [pin [hex]] [card_no]\n` in line (LINE_MAX_REQ
+ * bytes); reader NULL is opts->reader, card_no NULL or "" none. */
 static size_t build_line(const struct ts_sign_opts *opts, char *line, const char *verb,
                          const char *reader, const char *pin, const unsigned char *data,
-                         size_t dlen)
+                         size_t dlen, const char *card_no)
 {
     size_t o = (size_t)snprintf(line, LINE_MAX_REQ, "%s ", verb);
     if (!add_reader(line, LINE_MAX_REQ, &o, reader ? reader : opts->reader))
@@ -288,19 +292,10 @@ static size_t build_line(const struct ts_sign_opts *opts, char *line, const char
         line[o++] = ' ';
         add_hex(line, &o, data, dlen);
     }
+    if (card_no && *card_no)
+        o += (size_t)snprintf(line + o, LINE_MAX_REQ - o, " %s", card_no);
     line[o++] = '\n';
     return o;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Decode signd's hex value into out (cap bytes). */
@@ -309,21 +304,17 @@ static int decode_hex(const char *s, size_t n, unsigned char *out, size_t cap, s
 {
     if (n == 0 || n % 2 || n / 2 > cap)
         return set_err(err, TS_SIGN_E_PROTO, -1, "hex value of bad length", 23);
-    for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return set_err(err, TS_SIGN_E_PROTO, -1, "not hex", 7);
-        out[i / 2] = (unsigned char)(hi << 4 | lo);
-    }
-    *len = n / 2;
+    if (!ts_crypto_unhex(s, n, false, out, cap, len))
+        return set_err(err, TS_SIGN_E_PROTO, -1, "not hex", 7);
     return TS_SIGN_OK;
 }
 
-/* A card request with an optional PIN and data; the hex answer decoded
- * into out (cap bytes).  Request and answer buffers are wiped. */
+/* A card request with an optional PIN, data and expected card number; the
+ * hex answer decoded into out (cap bytes).  Request and answer buffers are
+ * wiped. */
 static int card_call(const struct ts_sign_opts *o, const char *verb, const char *reader,
-                     const char *pin, const unsigned char *data, size_t dlen, unsigned char *out,
-                     size_t cap, size_t *outlen, struct ts_sign_error *err)
+                     const char *card_no, const char *pin, const unsigned char *data, size_t dlen,
+                     unsigned char *out, size_t cap, size_t *outlen, struct ts_sign_error *err)
 {
     char line[LINE_MAX_REQ], ans[ANSWER_MAX];
     const char *value;
@@ -332,7 +323,10 @@ static int card_call(const struct ts_sign_opts *o, const char *verb, const char 
     clear_err(err);
     if (pin && !pin_ok(pin))
         return set_err(err, TS_SIGN_E_ARG, -1, "PIN format", 10);
-    if (dlen > TS_SIGN_CIPHER_MAX || (n = build_line(o, line, verb, reader, pin, data, dlen)) == 0)
+    if (card_no && *card_no && !ts_signwire_card_no_ok(card_no, strlen(card_no)))
+        return set_err(err, TS_SIGN_E_ARG, -1, "expected card number not 1-32 digits", 36);
+    if (dlen > TS_SIGN_CIPHER_MAX ||
+        (n = build_line(o, line, verb, reader, pin, data, dlen, card_no)) == 0)
         return set_err(err, TS_SIGN_E_ARG, -1, "reader or data too long", 23);
     rc = exchange(o, line, n, ans, &value, &vlen, err);
     if (rc == TS_SIGN_OK && out)
@@ -351,7 +345,7 @@ int ts_sign_card_no(const struct ts_sign_opts *o, const char *reader,
     size_t vlen, n;
     clear_err(err);
     card_no[0] = '\0';
-    if ((n = build_line(o, line, "CARDNO", reader, NULL, NULL, 0)) == 0)
+    if ((n = build_line(o, line, "CARDNO", reader, NULL, NULL, 0, NULL)) == 0)
         return set_err(err, TS_SIGN_E_ARG, -1, "reader name", 11);
     int rc = exchange(o, line, n, ans, &value, &vlen, err);
     if (rc != TS_SIGN_OK)
@@ -370,7 +364,7 @@ int ts_sign_card_no(const struct ts_sign_opts *o, const char *reader,
 int ts_sign_cert(const struct ts_sign_opts *o, const char *reader,
                  unsigned char der[TS_SIGN_CERT_MAX], size_t *der_len, struct ts_sign_error *err)
 {
-    return card_call(o, "CERT", reader, NULL, NULL, 0, der, TS_SIGN_CERT_MAX, der_len, err);
+    return card_call(o, "CERT", reader, NULL, NULL, NULL, 0, der, TS_SIGN_CERT_MAX, der_len, err);
 }
 
 /* Check a PIN on the card (the card is reset afterwards: nothing stays
@@ -378,7 +372,14 @@ int ts_sign_cert(const struct ts_sign_opts *o, const char *reader,
 int ts_sign_verify_pin(const struct ts_sign_opts *o, const char *reader, const char *pin,
                        struct ts_sign_error *err)
 {
-    return card_call(o, "VERIFY", reader, pin, NULL, 0, NULL, 0, NULL, err);
+    return ts_sign_verify_pin_for(o, reader, NULL, pin, err);
+}
+
+/* ts_sign_verify_pin on the card numbered card_no only (see ts_sign.h). */
+int ts_sign_verify_pin_for(const struct ts_sign_opts *o, const char *reader, const char *card_no,
+                           const char *pin, struct ts_sign_error *err)
+{
+    return card_call(o, "VERIFY", reader, card_no, pin, NULL, 0, NULL, 0, NULL, err);
 }
 
 /* SM2 signature (DER) of e = SM3(Z_A || M) by the card; the PIN is
@@ -387,7 +388,16 @@ int ts_sign_digest(const struct ts_sign_opts *o, const char *reader, const char 
                    const unsigned char e[32], unsigned char sig[TS_SIGN_SIG_MAX], size_t *sig_len,
                    struct ts_sign_error *err)
 {
-    return card_call(o, "SIGN", reader, pin, e, 32, sig, TS_SIGN_SIG_MAX, sig_len, err);
+    return ts_sign_digest_for(o, reader, NULL, pin, e, sig, sig_len, err);
+}
+
+/* ts_sign_digest by the card numbered card_no only. */
+int ts_sign_digest_for(const struct ts_sign_opts *o, const char *reader, const char *card_no,
+                       const char *pin, const unsigned char e[32],
+                       unsigned char sig[TS_SIGN_SIG_MAX], size_t *sig_len,
+                       struct ts_sign_error *err)
+{
+    return card_call(o, "SIGN", reader, card_no, pin, e, 32, sig, TS_SIGN_SIG_MAX, sig_len, err);
 }
 
 /* Decrypt an SM2 ciphertext (DER, GM/T 0009) of a session key by the card. */
@@ -396,10 +406,21 @@ int ts_sign_decrypt(const struct ts_sign_opts *o, const char *reader, const char
                     unsigned char plain[TS_SIGN_PLAIN_MAX], size_t *plain_len,
                     struct ts_sign_error *err)
 {
-    if (cipher_len == 0)
+    return ts_sign_decrypt_for(o, reader, NULL, pin, cipher, cipher_len, plain, plain_len, err);
+}
+
+/* ts_sign_decrypt by the card numbered card_no only. */
+int ts_sign_decrypt_for(const struct ts_sign_opts *o, const char *reader, const char *card_no,
+                        const char *pin, const unsigned char *cipher, size_t cipher_len,
+                        unsigned char plain[TS_SIGN_PLAIN_MAX], size_t *plain_len,
+                        struct ts_sign_error *err)
+{
+    if (cipher_len == 0) {
+        clear_err(err);
         return set_err(err, TS_SIGN_E_ARG, -1, "empty ciphertext", 16);
-    return card_call(o, "DECRYPT", reader, pin, cipher, cipher_len, plain, TS_SIGN_PLAIN_MAX,
-                     plain_len, err);
+    }
+    return card_call(o, "DECRYPT", reader, card_no, pin, cipher, cipher_len, plain,
+                     TS_SIGN_PLAIN_MAX, plain_len, err);
 }
 
 /* Parse the readers of a STATUS answer: `<n> <token>:card|empty ...`. */
@@ -419,8 +440,10 @@ static int parse_status(const char *v, size_t vlen, struct ts_sign_reader *reade
             return set_err(err, TS_SIGN_E_PROTO, -1, "STATUS entry", 12);
         struct ts_sign_reader *r = &readers[*n];
         for (const char *p = v + start; p < colon && o < TS_SIGN_READER_MAX; p++) {
-            if (*p == '%' && colon - p >= 3 && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-                r->name[o++] = (char)(hexval(p[1]) << 4 | hexval(p[2]));
+            unsigned char byte;
+            size_t one;
+            if (*p == '%' && colon - p >= 3 && ts_crypto_unhex(p + 1, 2, false, &byte, 1, &one)) {
+                r->name[o++] = (char)byte;
                 p += 2;
             } else {
                 r->name[o++] = *p;
@@ -470,4 +493,74 @@ int ts_sign_find_card(const struct ts_sign_opts *o, const char *card_no,
     if (rc != TS_SIGN_OK)
         return rc;
     return set_err(err, TS_SIGN_E_NO_CARD, -1, "no card with that number", 24);
+}
+
+/* ---- the card as a package signer and opener (lib/ts_package) ---- */
+
+/* ts_sm_sign_e_fn: the card signs e through signd (PIN and expected card
+ * number from the struct ts_sign_card).  0, or -1 with card->err set. */
+int ts_sign_package_sign(void *card, const unsigned char e[32], unsigned char sig[TS_SIGN_SIG_MAX],
+                         size_t *sig_len)
+{
+    struct ts_sign_card *c = card;
+    return ts_sign_digest_for(c->opts, c->reader, c->card_no, c->pin, e, sig, sig_len, &c->err) ==
+                   TS_SIGN_OK
+               ? 0
+               : -1;
+}
+
+/* ts_sm_unwrap_fn: the card decrypts the sealed session key through signd;
+ * *key_len is the room in key on entry.  0, or -1 with card->err set. */
+int ts_sign_package_unwrap(void *card, const unsigned char *sealed, size_t sealed_len,
+                           unsigned char *key, size_t *key_len)
+{
+    struct ts_sign_card *c = card;
+    unsigned char plain[TS_SIGN_PLAIN_MAX];
+    size_t n = 0;
+    int rc = -1;
+    if (ts_sign_decrypt_for(c->opts, c->reader, c->card_no, c->pin, sealed, sealed_len, plain, &n,
+                            &c->err) == TS_SIGN_OK &&
+        n <= *key_len) {
+        memcpy(key, plain, n);
+        *key_len = n;
+        rc = 0;
+    } else if (c->err.code == TS_SIGN_OK) {
+        set_err(&c->err, TS_SIGN_E_PROTO, -1, "session key longer than expected", 32);
+    }
+    explicit_bzero(plain, sizeof plain);
+    return rc;
+}
+
+/* The card's certificate as an X509 (DER from signd; an SM2 key). */
+static X509 *card_x509(struct ts_sign_card *c)
+{
+    unsigned char der[TS_SIGN_CERT_MAX];
+    size_t len = 0;
+    if (ts_sign_cert(c->opts, c->reader, der, &len, &c->err) != TS_SIGN_OK)
+        return NULL;
+    X509 *x = ts_sm_cert_load_der(der, len);
+    if (!x)
+        set_err(&c->err, TS_SIGN_E_CARD_ERROR, -1, "card certificate is not an SM2 certificate",
+                42);
+    return x;
+}
+
+/* A package signer for the card (see ts_sign.h). */
+int ts_sign_package_signer(struct ts_sign_card *card, struct ts_package_signer *s)
+{
+    clear_err(&card->err);
+    s->cert = card_x509(card);
+    s->sign = ts_sign_package_sign;
+    s->ctx = card;
+    return s->cert ? TS_SIGN_OK : card->err.code;
+}
+
+/* A package opener for the card (see ts_sign.h). */
+int ts_sign_package_opener(struct ts_sign_card *card, struct ts_package_opener *op)
+{
+    clear_err(&card->err);
+    op->cert = card_x509(card);
+    op->unwrap = ts_sign_package_unwrap;
+    op->ctx = card;
+    return op->cert ? TS_SIGN_OK : card->err.code;
 }

@@ -74,6 +74,8 @@ typedef int (*ts_sm_unwrap_fn)(void *ctx, const unsigned char *sealed, size_t se
                                unsigned char *key, size_t *keylen);
 
 X509 *ts_sm_cert_load(const void *data, size_t len);
+/* DER only (an entry the format says is DER, a card's certificate). */
+X509 *ts_sm_cert_load_der(const void *data, size_t len);
 X509 *ts_sm_cert_load_file(const char *path);
 int ts_sm_cert_der(X509 *cert, unsigned char **der, size_t *len);
 int ts_sm_cert_sm3(X509 *cert, unsigned char out[32]);

@@ -685,11 +685,14 @@ start_signd() {
             return
         fi
     fi
+    # No signd of ours runs here, so a socket file is a dead one's: remove
+    # it first, so the wait below sees only the socket the new signd makes.
+    rm -f "$sock"
     PCSCLITE_CSOCK_NAME=$PCSC_SOCK setsid "$bin" "$sock" </dev/null >>"$LOG/signd.log" 2>&1 &
     pid=$!
     echo "$pid" >"$pidfile"
     for ((i = 0; i < TS_WAIT * 10; i++)); do
-        if [[ -S $sock ]]; then
+        if [[ -S $sock ]] && alive "$pid"; then
             say "signd: started (pid $pid, socket $sock)"
             return
         fi

@@ -151,20 +151,25 @@ static bool monitor_round(SCARDCONTEXT ctx)
     LONG rv = SCardGetStatusChange(ctx, 1000, st, (DWORD)n + 1);
     if (signd_pcsc_lost_service(rv))
         return false;
-    if (rv == SCARD_E_TIMEOUT)
-        return true; /* nothing changed in a second */
-    if (rv != SCARD_S_SUCCESS) {
-        usleep(200 * 1000); /* a reader vanished between list and wait */
-        return true;
-    }
+    /* The listing worked, so pcscd is reachable whatever the wait says:
+     * with no reader at all the wait only ever times out, and STATUS must
+     * then say "0 readers", not NO_SERVICE.  Without news the states we
+     * already knew are published again. */
+    bool news = rv == SCARD_S_SUCCESS;
     for (int i = 0; i < n; i++) {
-        present[i] = (st[i].dwEventState & SCARD_STATE_PRESENT) != 0 &&
-                     (st[i].dwEventState & SCARD_STATE_MUTE) == 0;
-        last[i] = st[i].dwEventState;
-        memcpy(last_names[i], names[i], sizeof last_names[i]);
+        DWORD s = news ? st[i].dwEventState : st[i].dwCurrentState;
+        present[i] = (s & SCARD_STATE_PRESENT) != 0 && (s & SCARD_STATE_MUTE) == 0;
+        if (news) {
+            last[i] = s;
+            memcpy(last_names[i], names[i], sizeof last_names[i]);
+        }
     }
-    last_n = n;
-    monitor_publish(true, n, names, present);
+    if (news)
+        last_n = n;
+    if (news || rv == SCARD_E_TIMEOUT || rv == SCARD_E_NO_READERS_AVAILABLE)
+        monitor_publish(true, n, names, present);
+    else
+        usleep(200 * 1000); /* a reader vanished between list and wait */
     return true;
 }
 
@@ -269,7 +274,10 @@ static int run_card(int fd, const char *reader, const struct signd_request *req,
         pthread_mutex_unlock(&card_lock);
         return SIGND_E_TIMEOUT;
     }
-    for (int attempt = 0; attempt < 2 && rc == SIGND_E_NO_SERVICE; attempt++) {
+    /* A second attempt only when the first never reached the card (its
+     * SCardConnect failed on a stale context): once an APDU went out, a
+     * retry could spend a second PIN try or make a second signature. */
+    for (int attempt = 0; attempt < 2 && rc == SIGND_E_NO_SERVICE && !res->apdu_sent; attempt++) {
         if (!card_ctx_ok &&
             SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &card_ctx) == SCARD_S_SUCCESS)
             card_ctx_ok = true;
@@ -397,6 +405,7 @@ static void drain_input(int fd)
             break;
         total += used;
     }
+    explicit_bzero(junk, sizeof junk); /* may hold the rest of a line with a PIN */
 }
 
 /* Serve one connection: request lines until EOF, a timeout, a line over
@@ -414,7 +423,9 @@ static void serve_client(int fd)
             memmove(buf, nl + 1, used - len - 1);
             used -= len + 1;
             explicit_bzero(buf + used, sizeof buf - used);
-            if (!send_all(fd, ans, strlen(ans), now_ms() + line_timeout_ms))
+            bool sent = send_all(fd, ans, strlen(ans), now_ms() + line_timeout_ms);
+            explicit_bzero(ans, sizeof ans); /* a decrypted key must not wait for the next line */
+            if (!sent)
                 break;
             deadline = now_ms() + line_timeout_ms;
             continue;
@@ -437,6 +448,8 @@ static void serve_client(int fd)
     explicit_bzero(ans, sizeof ans);
 }
 
+/* A client's thread: serve the connection, close it, give its slot back
+ * (accept_client counted it before the thread started). */
 static void *client_main(void *arg)
 {
     int fd = (int)(intptr_t)arg;
@@ -474,7 +487,9 @@ static void accept_client(int lfd)
 /* ------------------------------------------------------------ main */
 
 /* Bind the listening socket at path, mode 0660.  A socket file left by a
- * dead signd is replaced; one a live signd answers on is not. */
+ * dead signd is replaced; one a live signd answers on is not, and nothing
+ * that is not a socket is ever removed (a wrong path in a unit file must
+ * not cost a file). */
 static int listen_on(const char *path)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -491,7 +506,17 @@ static int listen_on(const char *path)
         close(fd);
         return -1;
     }
-    unlink(path);
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+        logmsg("%s exists and is not a socket: not replaced", path);
+        close(fd);
+        return -1;
+    }
+    if (lstat(path, &st) == 0 && unlink(path) != 0) {
+        logmsg("cannot remove the stale socket %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
     mode_t old = umask(0117);
     int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
     umask(old);

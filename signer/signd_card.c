@@ -74,8 +74,9 @@ static int pcsc_err(LONG rv, bool during, struct signd_card_result *res)
     }
 }
 
-/* Send one APDU; *sw gets SW1 SW2 and resp the data before them.  A 61 xx
- * answer (T=0 chaining) is followed with GET RESPONSE. */
+/* Send one APDU; *sw gets SW1 SW2 and resp (*rlen bytes of room) the data
+ * before them.  No GET RESPONSE: the applet never chains (docs/card.md),
+ * so a 61 xx is just a status word the callers refuse. */
 static int card_apdu(struct card *c, const unsigned char *apdu, size_t n, unsigned char *resp,
                      size_t *rlen, unsigned *sw, struct signd_card_result *res)
 {
@@ -101,10 +102,6 @@ static int card_apdu(struct card *c, const unsigned char *apdu, size_t n, unsign
     *sw = (unsigned)buf[blen - 2] << 8 | buf[blen - 1];
     *rlen = blen - 2;
     memcpy(resp, buf, *rlen);
-    if ((*sw >> 8) == 0x61) {
-        unsigned char get[5] = {0x00, 0xC0, 0x00, 0x00, (unsigned char)(*sw & 0xFF)};
-        rc = card_apdu(c, get, sizeof get, resp, rlen, sw, res);
-    }
 out:
     explicit_bzero(buf, sizeof buf);
     return rc;
@@ -153,6 +150,7 @@ static int card_open(SCARDCONTEXT ctx, const char *reader, struct card *c,
     if (rv != SCARD_S_SUCCESS)
         return pcsc_err(rv, false, res);
     c->connected = true;
+    res->apdu_sent = true;
     unsigned char resp[RESP_MAX];
     size_t rlen = sizeof resp;
     unsigned sw = 0;
@@ -263,11 +261,34 @@ static int op_with_data(struct card *c, const unsigned char *hdr, const struct s
     return rc;
 }
 
+/* The card in the reader is the one the client means (req->card_no, when
+ * given), read in the same exclusive connection as the PIN will be sent:
+ * a card swapped since the client looked never sees that PIN. */
+static int check_card_no(struct card *c, const struct signd_request *req,
+                         struct signd_card_result *res)
+{
+    if (!req->card_no[0])
+        return SIGND_OK;
+    int rc = op_card_no(c, res);
+    if (rc != SIGND_OK)
+        return rc;
+    if (res->len != strlen(req->card_no) || memcmp(res->data, req->card_no, res->len) != 0) {
+        snprintf(res->detail, sizeof res->detail, "expected card %s, the reader holds card %.*s",
+                 req->card_no, (int)res->len, (const char *)res->data);
+        return SIGND_E_CARD_MISMATCH;
+    }
+    res->len = 0;
+    return SIGND_OK;
+}
+
 /* The operation of req on the opened card. */
 static int card_dispatch(struct card *c, const struct signd_request *req,
                          struct signd_card_result *res)
 {
     int rc;
+    if ((req->verb == SIGND_VERIFY || req->verb == SIGND_SIGN || req->verb == SIGND_DECRYPT) &&
+        (rc = check_card_no(c, req, res)) != SIGND_OK)
+        return rc;
     switch (req->verb) {
     case SIGND_CARDNO:
         return op_card_no(c, res);

@@ -13,7 +13,8 @@
 struct signd_card_result {
     unsigned char data[SIGND_CERT_MAX]; /* card number, certificate, signature, plaintext */
     size_t len;
-    int tries; /* PIN tries left after a wrong PIN */
+    int tries;      /* PIN tries left after a wrong PIN */
+    bool apdu_sent; /* the card was connected: a retry could repeat an APDU */
     char detail[160];
 };
 

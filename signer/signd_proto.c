@@ -3,82 +3,38 @@
  * and a reader of the code can see every accepted input. */
 #include "signd_proto.h"
 
+#include "ts_crypto.h"
+
 #include <string.h>
 #include <strings.h>
-
-static const char *const err_codes[SIGND_E_COUNT] = {
-    [SIGND_OK] = "OK",
-    [SIGND_E_BAD_REQUEST] = "BAD_REQUEST",
-    [SIGND_E_TOO_LONG] = "TOO_LONG",
-    [SIGND_E_TIMEOUT] = "TIMEOUT",
-    [SIGND_E_BUSY] = "BUSY",
-    [SIGND_E_NO_SERVICE] = "NO_SERVICE",
-    [SIGND_E_NO_READER] = "NO_READER",
-    [SIGND_E_NO_CARD] = "NO_CARD",
-    [SIGND_E_MANY_CARDS] = "MANY_CARDS",
-    [SIGND_E_CARD_REMOVED] = "CARD_REMOVED",
-    [SIGND_E_CARD_ERROR] = "CARD_ERROR",
-    [SIGND_E_PIN_WRONG] = "PIN_WRONG",
-    [SIGND_E_PIN_LOCKED] = "PIN_LOCKED",
-    [SIGND_E_INTERNAL] = "INTERNAL",
-};
 
 /* One verb: its name and how many arguments follow it. */
 struct verb_def {
     const char *name;
     enum signd_verb verb;
-    int nargs; /* reader, pin, hex in this order */
+    int nargs;    /* reader, pin, hex in this order */
+    bool card_no; /* may end with the expected card number */
 };
 
 static const struct verb_def verbs[] = {
-    {"PING", SIGND_PING, 0},       {"STATUS", SIGND_STATUS, 0}, {"CARDNO", SIGND_CARDNO, 1},
-    {"CERT", SIGND_CERT, 1},       {"VERIFY", SIGND_VERIFY, 2}, {"SIGN", SIGND_SIGN, 3},
-    {"DECRYPT", SIGND_DECRYPT, 3},
+    {"PING", SIGND_PING, 0, false},      {"STATUS", SIGND_STATUS, 0, false},
+    {"CARDNO", SIGND_CARDNO, 1, false},  {"CERT", SIGND_CERT, 1, false},
+    {"VERIFY", SIGND_VERIFY, 2, true},   {"SIGN", SIGND_SIGN, 3, true},
+    {"DECRYPT", SIGND_DECRYPT, 3, true},
 };
 
-/* The wire name of an error code ("INTERNAL" for a value out of range). */
+/* The wire name of an error code (lib/ts_signwire's table, which the
+ * client reads with ts_signwire_from_name). */
 const char *signd_err_code(int err)
 {
-    if (err < 0 || err >= SIGND_E_COUNT)
-        return err_codes[SIGND_E_INTERNAL];
-    return err_codes[err];
-}
-
-/* The error code named by the wire text CODE (len bytes); -1 if unknown.
- * Used by the client (lib/ts_sign keeps its own copy of the table). */
-int signd_err_from_code(const char *code, size_t len)
-{
-    for (int i = 0; i < SIGND_E_COUNT; i++)
-        if (strlen(err_codes[i]) == len && memcmp(err_codes[i], code, len) == 0)
-            return i;
-    return -1;
-}
-
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return ts_signwire_name(err);
 }
 
 /* Decode len hex digits (even, upper or lower case) into out; false on an
  * odd count, a non-hex byte or more than outsize bytes. */
 bool signd_hex_decode(const char *s, size_t len, unsigned char *out, size_t outsize, size_t *outlen)
 {
-    if (len % 2 != 0 || len / 2 > outsize)
-        return false;
-    for (size_t i = 0; i < len; i += 2) {
-        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i / 2] = (unsigned char)(hi << 4 | lo);
-    }
-    *outlen = len / 2;
-    return true;
+    return ts_crypto_unhex(s, len, false, out, outsize, outlen);
 }
 
 /* Lower-case hex of n bytes, NUL-terminated; returns the digits written or
@@ -141,12 +97,9 @@ bool signd_reader_unescape(const char *tok, size_t len, char *out, size_t outsiz
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)tok[i];
         if (c == '%') {
-            if (len - i < 3)
+            size_t one;
+            if (len - i < 3 || !ts_crypto_unhex(tok + i + 1, 2, false, &c, 1, &one))
                 return false;
-            int hi = hexval((unsigned char)tok[i + 1]), lo = hexval((unsigned char)tok[i + 2]);
-            if (hi < 0 || lo < 0)
-                return false;
-            c = (unsigned char)(hi << 4 | lo);
             i += 2;
         } else if (!reader_literal(c)) {
             return false;
@@ -182,13 +135,11 @@ static bool split_tokens(const char *line, size_t len, const char **tok, size_t 
     return true;
 }
 
+/* The PIN token (ts_signwire's rule) into out. */
 static bool parse_pin(const char *s, size_t len, char *out)
 {
-    if (len < SIGND_PIN_MIN || len > SIGND_PIN_MAX)
+    if (!ts_signwire_pin_ok(s, len))
         return false;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
     memcpy(out, s, len);
     out[len] = '\0';
     return true;
@@ -209,6 +160,16 @@ static const struct verb_def *find_verb(const char *s, size_t len)
         if (strlen(verbs[i].name) == len && memcmp(verbs[i].name, s, len) == 0)
             return &verbs[i];
     return NULL;
+}
+
+/* An expected card number: 1..SIGND_CARD_NO_MAX digits. */
+static bool parse_card_no(const char *s, size_t len, char *out)
+{
+    if (!ts_signwire_card_no_ok(s, len))
+        return false;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return true;
 }
 
 /* The reader, pin and hex arguments of a verb that has them. */
@@ -240,8 +201,8 @@ static int parse_args(const struct verb_def *v, const char **tok, const size_t *
  * wiped on failure so no half-parsed PIN stays behind. */
 int signd_parse_request(const char *line, size_t len, struct signd_request *req, const char **why)
 {
-    const char *tok[4];
-    size_t toklen[4];
+    const char *tok[5];
+    size_t toklen[5];
     int ntok = 0, rc = SIGND_E_BAD_REQUEST;
     memset(req, 0, sizeof *req);
     *why = "empty line";
@@ -251,17 +212,20 @@ int signd_parse_request(const char *line, size_t len, struct signd_request *req,
     if (len >= SIGND_LINE_MAX)
         goto out;
     *why = "only printable ASCII and single spaces";
-    if (!printable_line(line, len) || !split_tokens(line, len, tok, toklen, 4, &ntok))
+    if (!printable_line(line, len) || !split_tokens(line, len, tok, toklen, 5, &ntok))
         goto out;
     const struct verb_def *v = find_verb(tok[0], toklen[0]);
     *why = "unknown verb";
     if (!v)
         goto out;
     *why = "wrong number of arguments";
-    if (ntok != v->nargs + 1)
+    if (ntok != v->nargs + 1 && !(v->card_no && ntok == v->nargs + 2))
         goto out;
     req->verb = v->verb;
     rc = parse_args(v, tok, toklen, req, why);
+    if (rc == SIGND_OK && ntok == v->nargs + 2 &&
+        !parse_card_no(tok[ntok - 1], toklen[ntok - 1], req->card_no))
+        *why = "card number must be 1 to 32 digits", rc = SIGND_E_BAD_REQUEST;
 out:
     if (rc != SIGND_OK)
         signd_request_wipe(req);

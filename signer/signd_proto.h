@@ -3,7 +3,8 @@
  * PC/SC, no allocation, so the parser is fuzzed as it is
  * (tests/fuzz/fuzz_signd_proto.c).
  *
- * Request: one line `VERB [reader [pin [hex]]]\n`, single spaces, printable
+ * Request: one line `VERB [reader [pin [hex]]] [card-no]\n` (card-no:
+ * optional, VERIFY/SIGN/DECRYPT only), single spaces, printable
  * ASCII, at most SIGND_LINE_MAX bytes with the '\n'.
  * Answer:  `OK[ value...]\n` or `ERR <CODE> <text>\n`. */
 #ifndef SIGND_PROTO_H
@@ -12,17 +13,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SIGND_LINE_MAX   1024 /* request line with its '\n' */
-#define SIGND_ANSWER_MAX 8192 /* answer line with its '\n' */
-#define SIGND_READER_MAX 127  /* reader name bytes (PC/SC MAX_READERNAME - 1) */
-#define SIGND_PIN_MIN    6
-#define SIGND_PIN_MAX    8
-#define SIGND_E_LEN      32 /* e = SM3(Z_A || M) */
-#define SIGND_CIPHER_MIN 1
-#define SIGND_CIPHER_MAX 255 /* one short APDU; a 64-byte key needs ~180 */
-#define SIGND_CERT_MAX   2048
-#define SIGND_SIG_MAX    72
-#define SIGND_PLAIN_MAX  64
+#include "ts_signwire.h"
+
+#define SIGND_LINE_MAX    1024 /* request line with its '\n' */
+#define SIGND_ANSWER_MAX  8192 /* answer line with its '\n' */
+#define SIGND_READER_MAX  127  /* reader name bytes (PC/SC MAX_READERNAME - 1) */
+#define SIGND_PIN_MIN     TS_SIGNWIRE_PIN_MIN
+#define SIGND_PIN_MAX     TS_SIGNWIRE_PIN_MAX
+#define SIGND_E_LEN       32 /* e = SM3(Z_A || M) */
+#define SIGND_CIPHER_MIN  1
+#define SIGND_CIPHER_MAX  255 /* one short APDU; a 64-byte key needs ~180 */
+#define SIGND_CERT_MAX    2048
+#define SIGND_SIG_MAX     72
+#define SIGND_PLAIN_MAX   64
+#define SIGND_CARD_NO_MAX TS_SIGNWIRE_CARD_NO_MAX
 
 enum signd_verb {
     SIGND_PING,
@@ -34,23 +38,25 @@ enum signd_verb {
     SIGND_DECRYPT,
 };
 
-/* The error codes of an ERR answer; the names are the wire codes. */
+/* The error codes of an ERR answer: lib/ts_signwire's, shared with the
+ * client, under signd's short names. */
 enum signd_err {
-    SIGND_OK = 0,
-    SIGND_E_BAD_REQUEST,  /* not a request of the protocol */
-    SIGND_E_TOO_LONG,     /* line over SIGND_LINE_MAX: connection closed */
-    SIGND_E_TIMEOUT,      /* client too slow: connection closed */
-    SIGND_E_BUSY,         /* too many clients, or the card held elsewhere */
-    SIGND_E_NO_SERVICE,   /* pcscd not reachable */
-    SIGND_E_NO_READER,    /* no such reader (or it is gone) */
-    SIGND_E_NO_CARD,      /* reader without card */
-    SIGND_E_MANY_CARDS,   /* reader "*" but several cards present */
-    SIGND_E_CARD_REMOVED, /* card pulled or silent during the operation */
-    SIGND_E_CARD_ERROR,   /* unexpected answer: not our applet, bad data */
-    SIGND_E_PIN_WRONG,    /* detail starts with the tries left */
-    SIGND_E_PIN_LOCKED,
-    SIGND_E_INTERNAL,
-    SIGND_E_COUNT
+    SIGND_OK = TS_SIGNWIRE_OK,
+    SIGND_E_BAD_REQUEST = TS_SIGNWIRE_BAD_REQUEST,
+    SIGND_E_TOO_LONG = TS_SIGNWIRE_TOO_LONG,
+    SIGND_E_TIMEOUT = TS_SIGNWIRE_TIMEOUT,
+    SIGND_E_BUSY = TS_SIGNWIRE_BUSY,
+    SIGND_E_NO_SERVICE = TS_SIGNWIRE_NO_SERVICE,
+    SIGND_E_NO_READER = TS_SIGNWIRE_NO_READER,
+    SIGND_E_NO_CARD = TS_SIGNWIRE_NO_CARD,
+    SIGND_E_MANY_CARDS = TS_SIGNWIRE_MANY_CARDS,
+    SIGND_E_CARD_REMOVED = TS_SIGNWIRE_CARD_REMOVED,
+    SIGND_E_CARD_ERROR = TS_SIGNWIRE_CARD_ERROR,
+    SIGND_E_PIN_WRONG = TS_SIGNWIRE_PIN_WRONG,
+    SIGND_E_PIN_LOCKED = TS_SIGNWIRE_PIN_LOCKED,
+    SIGND_E_INTERNAL = TS_SIGNWIRE_INTERNAL,
+    SIGND_E_CARD_MISMATCH = TS_SIGNWIRE_CARD_MISMATCH,
+    SIGND_E_COUNT = TS_SIGNWIRE_COUNT
 };
 
 struct signd_request {
@@ -60,11 +66,11 @@ struct signd_request {
     char pin[SIGND_PIN_MAX + 1];
     unsigned char data[SIGND_CIPHER_MAX]; /* e (SIGN) or ciphertext (DECRYPT) */
     size_t data_len;
+    char card_no[SIGND_CARD_NO_MAX + 1]; /* VERIFY/SIGN/DECRYPT: expected 卡号, "" if none */
 };
 
 int signd_parse_request(const char *line, size_t len, struct signd_request *req, const char **why);
 const char *signd_err_code(int err);
-int signd_err_from_code(const char *code, size_t len);
 size_t signd_reader_escape(const char *name, char *out, size_t outsize);
 bool signd_reader_unescape(const char *tok, size_t len, char *out, size_t outsize);
 size_t signd_hex_encode(const unsigned char *p, size_t n, char *out, size_t outsize);

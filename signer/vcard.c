@@ -12,6 +12,8 @@
  * retry counter (the out-of-band unlock). */
 #include "vcard_apdu.h"
 
+#include "ts_crypto.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -83,28 +86,11 @@ static void hex_encode(const unsigned char *in, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Exactly 2n lower-case hex digits into n bytes. */
 static int hex_decode(const char *in, unsigned char *out, size_t n)
 {
-    size_t i;
-    if (strlen(in) != 2 * n)
-        return -1;
-    for (i = 0; i < n; i++) {
-        int hi = hex_digit(in[2 * i]), lo = hex_digit(in[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (unsigned char)(hi << 4 | lo);
-    }
-    return 0;
+    size_t got = 0;
+    return strlen(in) == 2 * n && ts_crypto_unhex(in, 2 * n, true, out, n, &got) ? 0 : -1;
 }
 
 /* Write data to DIR/NAME atomically: a temp file, fsync, rename, fsync of
@@ -462,17 +448,47 @@ out:
     return rc;
 }
 
-/* vcard unblock: the retry counter back to 5 (the issuing centre's unlock). */
+/* Take the card's state folder for this process: an exclusive flock on
+ * DIR, held until exit.  A running card keeps the counter in memory and
+ * rewrites the state file on every PIN; an unblock (or a second run)
+ * writing the same file meanwhile would be overwritten by it.  Returns the
+ * folder's fd, or -1 (said why) when it is held or cannot be opened. */
+static int lock_state(const char *dir, const char *what)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        say("cannot open %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            say("%s: the card is in use by a running vcard (vcard run holds its state); "
+                "stop it before %s",
+                dir, what);
+        else
+            say("cannot lock %s: %s", dir, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* vcard unblock: the retry counter back to 5 (the issuing centre's unlock).
+ * Refused while the card runs: stop it, unblock, start it again. */
 static int cmd_unblock(const struct args *a)
 {
     struct vcard card = {0};
-    int rc;
-    if (load_state(&card, a->state) != 0)
+    int rc, lock = lock_state(a->state, "unblocking it");
+    if (lock < 0)
         return -1;
-    card.tries_left = VCARD_PIN_TRIES;
-    rc = save_state(&card, (void *)a->state);
+    rc = load_state(&card, a->state);
+    if (rc == 0) {
+        card.tries_left = VCARD_PIN_TRIES;
+        rc = save_state(&card, (void *)a->state);
+    }
     if (rc == 0)
         say("card %s: PIN unblocked, %d tries", card.card_no, VCARD_PIN_TRIES);
+    close(lock);
     return rc;
 }
 
@@ -627,6 +643,9 @@ static int cmd_run(const struct args *a)
     int fd, was_connected = 0;
     if (a->port <= 0)
         return say("--port is required"), -1;
+    /* Held until exit (the fd stays open): see lock_state. */
+    if (lock_state(a->state, "running it again") < 0)
+        return -1;
     if (load_state(&card, a->state) != 0 || load_key_cert(&card, a->state, cert) != 0)
         return -1;
     card.save = save_state;

@@ -14,10 +14,19 @@
  *       to the card's certificate with OpenSSL, opened by the card: "OK"
  *   sign_client SOCKET signloop READER PIN N   N signatures of random e,
  *       one line each: "OK" or "<error code name> | <detail>"
+ *   sign_client SOCKET package READER PIN PLAIN.zip SEALED.zip
+ *       through lib/ts_sign's package adapters: PLAIN.zip signed by the
+ *       card, SEALED.zip signed by the card and sealed to its own
+ *       certificate, then SEALED.zip read back with the card as expected
+ *       signer and as opener: "OK <records> <bytes>"
+ *
+ * env SIGN_EXPECT=<卡号>: verify, sign, decrypt and package name the card
+ * they expect (ts_sign_*_for; CARD_MISMATCH when another card is there).
  *
  * A failure prints `ERR <CODE> <tries_left> <Chinese message> | <detail>`
  * and exits 1 (2 for usage).  READER "*" is the one reader with a card,
  * "-" the default reader: env SIGN_READER (else "*"). */
+#include "ts_package.h"
 #include "ts_sign.h"
 
 #include <openssl/core_names.h>
@@ -32,7 +41,7 @@
 static const char *const code_names[] = {
     "OK",           "CONNECT",    "IO",         "PROTO",      "ARG",      "BAD_REQUEST",
     "TIMEOUT",      "BUSY",       "NO_SERVICE", "NO_READER",  "NO_CARD",  "MANY_CARDS",
-    "CARD_REMOVED", "CARD_ERROR", "PIN_WRONG",  "PIN_LOCKED", "INTERNAL",
+    "CARD_REMOVED", "CARD_ERROR", "PIN_WRONG",  "PIN_LOCKED", "INTERNAL", "CARD_MISMATCH",
 };
 
 static const char *code_name(int code)
@@ -142,7 +151,8 @@ static int cmd_sign(const struct ts_sign_opts *o, char **a)
         rc = err.code ? fail(&err) : 1;
     else if (sm2_e(k, m, mlen, e) != 0)
         fprintf(stderr, "sign_client: cannot compute e\n");
-    else if (ts_sign_digest(o, a[0], a[1], e, sig, &siglen, &err) != TS_SIGN_OK)
+    else if (ts_sign_digest_for(o, a[0], getenv("SIGN_EXPECT"), a[1], e, sig, &siglen, &err) !=
+             TS_SIGN_OK)
         rc = fail(&err);
     else if (write_file(a[3], sig, siglen) != 0 || verify_sig(k, m, mlen, sig, siglen) != 0)
         printf("BAD signature does not verify\n");
@@ -168,7 +178,8 @@ static int cmd_decrypt(const struct ts_sign_opts *o, char **a)
     else if (!pc || EVP_PKEY_encrypt_init(pc) != 1 ||
              EVP_PKEY_encrypt(pc, ct, &ctlen, key, sizeof key) != 1)
         fprintf(stderr, "sign_client: SM2 encrypt failed\n");
-    else if (ts_sign_decrypt(o, a[0], a[1], ct, ctlen, plain, &plen, &err) != TS_SIGN_OK)
+    else if (ts_sign_decrypt_for(o, a[0], getenv("SIGN_EXPECT"), a[1], ct, ctlen, plain, &plen,
+                                 &err) != TS_SIGN_OK)
         rc = fail(&err);
     else if (plen != sizeof key || memcmp(plain, key, plen) != 0)
         printf("BAD plaintext differs\n");
@@ -226,11 +237,56 @@ static int cmd_simple(const struct ts_sign_opts *o, const char *cmd, char **a, i
         return write_file(a[1], der, len) == 0 ? printf("OK %zu\n", len), 0 : 1;
     }
     if (strcmp(cmd, "verify") == 0 && n == 2) {
-        if (ts_sign_verify_pin(o, a[0], a[1], &err) != TS_SIGN_OK)
+        if (ts_sign_verify_pin_for(o, a[0], getenv("SIGN_EXPECT"), a[1], &err) != TS_SIGN_OK)
             return fail(&err);
         return printf("OK\n"), 0;
     }
     return -1;
+}
+
+/* A package refused or not written: its code and message, and the card's
+ * error when the card was the cause. */
+static int package_fail(const char *what, const struct ts_package_error *pe,
+                        const struct ts_sign_card *card)
+{
+    if (card->err.code != TS_SIGN_OK)
+        return fail(&card->err);
+    printf("BAD %s: %d %s\n", what, pe->code, pe->message);
+    return 1;
+}
+
+/* Write a plain and a sealed package with the card, read the sealed one
+ * back with the card (lib/ts_sign's package signer and opener). */
+static int cmd_package(const struct ts_sign_opts *o, char **a)
+{
+    static const char xml[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><报关单 号=\"1\"/>";
+    struct ts_sign_card card = {
+        .opts = o, .reader = a[0], .card_no = getenv("SIGN_EXPECT"), .pin = a[1]};
+    struct ts_package_signer s = {0};
+    struct ts_package_opener op = {0};
+    struct ts_package_record rec = {"0001.xml", xml, sizeof xml - 1};
+    struct ts_package_info info = {.kind = "card-test", .creator = "sign_client"};
+    struct ts_package_error pe = {0};
+    struct ts_package *pkg = NULL;
+    int rc = 1;
+    if (ts_sign_package_signer(&card, &s) != TS_SIGN_OK ||
+        ts_sign_package_opener(&card, &op) != TS_SIGN_OK)
+        rc = fail(&card.err);
+    else if (ts_package_write_file(a[2], &info, &rec, 1, &s, NULL, &pe) != 0)
+        rc = package_fail("plain", &pe, &card);
+    else if (ts_package_write_file(a[3], &info, &rec, 1, &s, op.cert, &pe) != 0)
+        rc = package_fail("sealed", &pe, &card);
+    else if (ts_package_read_file(a[3], NULL, s.cert, &op, &pkg, &pe) != 0)
+        rc = package_fail("read", &pe, &card);
+    else if (!pkg->encrypted || pkg->nrecords != 1 || pkg->records[0].len != rec.len ||
+             memcmp(pkg->records[0].data, xml, rec.len) != 0)
+        printf("BAD records differ\n");
+    else
+        printf("OK %zu %zu\n", pkg->nrecords, pkg->records[0].len), rc = 0;
+    ts_package_free(pkg);
+    X509_free(s.cert);
+    X509_free(op.cert);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -256,6 +312,8 @@ int main(int argc, char **argv)
         return cmd_decrypt(&o, a);
     if (strcmp(cmd, "signloop") == 0 && n == 3)
         return cmd_signloop(&o, a);
+    if (strcmp(cmd, "package") == 0 && n == 4)
+        return cmd_package(&o, a);
 usage:
     fprintf(stderr, "usage: sign_client SOCKET status|cardno|cert|verify|sign|decrypt|signloop "
                     "... (see the comment on top of tests/card/sign_client.c)\n");

@@ -3,7 +3,8 @@
  *
  * Input: the request line (without '\n').  On success the request must
  * hold what its verb promises (reader "*" or 1..127 printable bytes, PIN of
- * 6-8 digits, a 32-byte e, a 1..255-byte ciphertext) and writing it again
+ * 6-8 digits, a 32-byte e, a 1..255-byte ciphertext, an optional expected
+ * card number of 1..32 digits on VERIFY/SIGN/DECRYPT) and writing it again
  * in canonical form must parse to the same request; on failure the request
  * must be all zero (no half-parsed PIN left).  The same bytes also drive
  * the reader-name escaping and the hex codec round trips. */
@@ -73,6 +74,14 @@ static void check_request(const struct signd_request *r)
               "DECRYPT ciphertext 1..255 bytes");
     else
         check(r->data_len == 0, "no data for other verbs");
+    size_t cn = strlen(r->card_no);
+    if (r->verb == SIGND_VERIFY || r->verb == SIGND_SIGN || r->verb == SIGND_DECRYPT) {
+        check(cn <= SIGND_CARD_NO_MAX, "expected card number at most 32 digits");
+        for (size_t i = 0; i < cn; i++)
+            check(r->card_no[i] >= '0' && r->card_no[i] <= '9', "expected card number digits");
+    } else {
+        check(cn == 0, "no expected card number for other verbs");
+    }
 }
 
 /* Write r in canonical form and parse it again: the same request. */
@@ -94,6 +103,8 @@ static void check_roundtrip(const struct signd_request *r)
         line[o++] = ' ';
         o += signd_hex_encode(r->data, r->data_len, line + o, sizeof line - o);
     }
+    if (r->card_no[0])
+        o += (size_t)snprintf(line + o, sizeof line - o, " %s", r->card_no);
     struct signd_request again;
     const char *why = NULL;
     int rc = signd_parse_request(line, o, &again, &why);
@@ -141,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (int e = 0; e < SIGND_E_COUNT; e++) {
         const char *code = signd_err_code(e);
-        check(signd_err_from_code(code, strlen(code)) == e, "error code round trip");
+        check(ts_signwire_from_name(code, strlen(code)) == e, "error code round trip");
     }
     check_codecs(data, size);
     return 0;

@@ -194,6 +194,37 @@ subtest "the stack's signd" => sub {
     is(sc($sock, 'decrypt', $r1, $env->{TS_CARD_PIN}), 'OK',
         'ts_sign_decrypt opens a key sealed to the certificate');
 
+    {
+        local $ENV{SIGN_EXPECT} = $env->{TS_CARD_NO};
+        is(sc($sock, 'sign', $r1, $env->{TS_CARD_PIN}, "$TMP/m", "$TMP/sig"), 'OK verified',
+            'ts_sign_digest_for: the expected card signs');
+        is(sc($sock, 'verify', $r2, $env->{TS_CARD_PIN}),
+            "ERR CARD_MISMATCH -1 读卡器中的IC卡不是本次操作要求的卡（卡号不一致），请插入正确的电子口岸IC卡"
+              . " | expected card $env->{TS_CARD_NO}, the reader holds card $env->{TS_CARD2_NO}",
+            'ts_sign_verify_pin_for on the other card: CARD_MISMATCH with both numbers');
+        like(sc($sock, 'decrypt', $r2, $env->{TS_CARD_PIN}), qr/^ERR CARD_MISMATCH /,
+            'ts_sign_decrypt_for too');
+        like(scalar ask($sock, 'SIGN ' . esc($r2) . " $env->{TS_CARD_PIN} " . ('ab' x 32) . " $env->{TS_CARD_NO}"),
+            qr/^ERR CARD_MISMATCH expected card $env->{TS_CARD_NO}, the reader holds card $env->{TS_CARD2_NO}$/,
+            'raw SIGN with the expected card number: CARD_MISMATCH');
+
+        # lib/ts_sign's package adapters: a package signed by the card, and
+        # one sealed to the card's certificate opened by the card.
+        is(sc($sock, 'package', $r1, $env->{TS_CARD_PIN}, "$TMP/plain.zip", "$TMP/sealed.zip"), 'OK 1 58',
+            'ts_sign_package_signer/opener: signed by the card, sealed to it, opened by it');
+    }
+    my $PKG = "$BUILD/tools/ts-package";
+  SKIP: {
+        skip "$PKG not built", 4 unless -x $PKG;
+        my ($prc, $out) = run($PKG, 'verify', '-s', "$TMP/demo.der", "$TMP/plain.zip");
+        is($prc, 0, 'ts-package verify -s <card certificate> accepts the card-signed package');
+        like($out, qr/^signer=\/O=.*CN=\Q$env->{TS_CARD_NO}\E/m, 'signer: the card, checked');
+        ($prc, $out) = run($PKG, 'verify', "$TMP/plain.zip");
+        like($out, qr/^signer=UNCHECKED \//m, 'without -s the signer is printed as UNCHECKED');
+        ($prc, $out) = run($PKG, 'verify', '-s', "$TMP/demo.der", "$TMP/sealed.zip");
+        like($out, qr/^refused: 7 /m, 'the sealed one needs the card to open');
+    }
+
     my @ans = ask($sock, "\x00\xff\xfe", 'FOO bar', 'SIGN * 123456 zz', 'VERIFY  * 123456',
         'CARDNO', 'CERT %4', "PING\r", 'SIGN * 123456 ' . ('00' x 31), 'PING');
     is(scalar(grep { /^ERR BAD_REQUEST / } @ans[0 .. 7]), 8, 'eight kinds of garbage: ERR BAD_REQUEST')
@@ -295,6 +326,12 @@ subtest 'card number, certificate, signature' => sub {
 };
 
 subtest 'PIN: tries left, checked before it costs a try, reset after use' => sub {
+    {
+        local $ENV{SIGN_EXPECT} = '1300000000099';
+        like(sc($SOCK, 'verify', $READER, '111111'),
+            qr/^ERR CARD_MISMATCH -1 .* \| expected card 1300000000099, the reader holds card 1300000000077$/,
+            'a wrong PIN for another card: CARD_MISMATCH, the PIN not presented (next line: still 5 tries)');
+    }
     is(sc($SOCK, 'verify', $READER, '111111'), 'ERR PIN_WRONG 4 IC卡密码错误，还可尝试4次 | 4 wrong PIN, 4 tries left',
         'wrong PIN: 4 tries left, Chinese message');
     like(sc($SOCK, 'verify', $READER, '12345'), qr/^ERR ARG -1 IC卡密码应为6至8位数字/,
@@ -424,6 +461,37 @@ subtest 'locked card' => sub {
         'SIGN: PIN_LOCKED');
     like(sc($SOCK, 'decrypt', $READER, $PIN), qr/^ERR PIN_LOCKED /, 'DECRYPT: PIN_LOCKED');
     is(sc($SOCK, 'cardno', $READER), '1300000000077', 'the card number still reads');
+};
+
+subtest 'pcscd without any reader: STATUS says 0 readers, not NO_SERVICE' => sub {
+    my $edir = "$TMP/pcscd-empty";
+    mkdir $edir;
+    mkdir "$TMP/conf-empty";
+    my $epcscd = spawn('unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+        'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd --foreground -c "$2"',
+        'sh', $edir, "$TMP/conf-empty");
+    ok(eventually(10, sub { -S "$edir/pcscd.comm" }), 'a second private pcscd, no reader configured')
+        or return;
+    my $esock = "$TMP/signd-empty.sock";
+    my $esignd;
+    {
+        local $ENV{PCSCLITE_CSOCK_NAME} = "$edir/pcscd.comm";
+        $esignd = spawn($SIGND, $esock);
+    }
+    ok(eventually(10, sub { (ask($esock, 'STATUS') // '') eq 'OK 0' }), 'STATUS: OK 0')
+        or diag(ask($esock, 'STATUS'));
+    like(scalar ask($esock, 'CARDNO *'), qr/^ERR NO_READER /, 'CARDNO *: NO_READER');
+    like(sc($esock, 'cardno', '*'), qr/^ERR NO_READER -1 未检测到读卡器/, 'ts_sign: 未检测到读卡器');
+    stop($esignd);
+    stop($epcscd);
+};
+
+subtest 'signd replaces a stale socket, never another file' => sub {
+    write_file("$TMP/not-a-socket", 'precious');
+    my ($rc, $out) = run('timeout', '10', 'sh', '-c', 'exec "$0" "$1" 2>&1', $SIGND, "$TMP/not-a-socket");
+    is($rc, 1, 'signd on a regular file: exits 1');
+    is(slurp("$TMP/not-a-socket"), 'precious', 'and leaves the file alone');
+    like($out, qr/not-a-socket exists and is not a socket/, 'saying why');
 };
 
 ok(stop($signd), 'signd exits on SIGTERM');

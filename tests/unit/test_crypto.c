@@ -112,6 +112,21 @@ static void test_hex(void **state)
     assert_string_equal(out, "000fa5ff");
     ts_crypto_hex(in, 0, out);
     assert_string_equal(out, "");
+
+    unsigned char back[4];
+    size_t n = 99;
+    assert_true(ts_crypto_unhex("000fa5ff", 8, true, back, sizeof back, &n));
+    assert_int_equal(n, 4);
+    assert_memory_equal(back, in, 4);
+    assert_true(ts_crypto_unhex("000FA5fF", 8, false, back, sizeof back, &n));
+    assert_memory_equal(back, in, 4);
+    assert_false(ts_crypto_unhex("000FA5FF", 8, true, back, sizeof back, &n));     /* lower only */
+    assert_false(ts_crypto_unhex("000fa5f", 7, false, back, sizeof back, &n));     /* odd */
+    assert_false(ts_crypto_unhex("000fa5ffee", 10, false, back, sizeof back, &n)); /* > cap */
+    assert_false(ts_crypto_unhex("0g", 2, false, back, sizeof back, &n));
+    assert_false(ts_crypto_unhex("0 ", 2, false, back, sizeof back, &n));
+    assert_true(ts_crypto_unhex("", 0, false, back, sizeof back, &n));
+    assert_int_equal(n, 0);
 }
 
 static void test_token(void **state)

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <zip.h>
@@ -662,6 +664,62 @@ static void test_files(void **state)
     assert_int_equal(err.code, TS_PACKAGE_E_INTERNAL);
 }
 
+/* signer.cer is DER (docs/formats.md): the same certificate as PEM, with
+ * the manifest's cert-sm3 and the signature redone to match, is refused
+ * even when the caller expects no particular signer. */
+static void test_signer_cer_pem_refused(void **state)
+{
+    size_t len, pemlen, plen;
+    unsigned char *pkg = make(NULL, &len), *pem = fx_read("a.pem", &pemlen), md[32];
+    char oldhex[65], newhex[65];
+    struct entries es;
+    unzip_all(pkg, len, &es);
+    struct entry *cer = find(&es, "signer.cer");
+    ts_crypto_sm3(cer->data, cer->len, md);
+    ts_crypto_hex(md, 32, oldhex);
+    ts_crypto_sm3(pem, pemlen, md);
+    ts_crypto_hex(md, 32, newhex);
+    edit_manifest(&es, oldhex, newhex);
+    set_entry(&es, "signer.cer", pem, pemlen);
+    resign(&es, "a");
+    unsigned char *p2 = zip_all_entries(&es, &plen);
+    struct ts_package_error err;
+    struct ts_package *p = NULL;
+    assert_int_equal(ts_package_read(p2, plen, NULL, NULL, NULL, &p, &err), -1);
+    assert_int_equal(err.code, TS_PACKAGE_E_SIGNATURE);
+    assert_non_null(strstr(err.message, "签名证书无效"));
+    free(p2);
+    free(pem);
+    entries_free(&es);
+    free(pkg);
+}
+
+/* ts_package_write_file never writes through a file or link that sits at
+ * a temp name it might pick (it used to be path.tmp.<pid>, opened without
+ * O_EXCL), and leaves no temp file behind. */
+static void test_write_file_temp_name(void **state)
+{
+    struct ts_package_record rec = {"a.xml", REC1, strlen(REC1)};
+    struct ts_package_signer s = {A, ts_sm_sign_e_with_key, A_key};
+    struct ts_package_error err;
+    char link[512], cmd[600];
+    size_t len;
+    fx_write("victim", "keep", 4);
+    snprintf(link, sizeof link, "%s.tmp.%ld", fx_path("t.zip"), (long)getpid());
+    assert_int_equal(symlink(fx_path("victim"), link), 0);
+    assert_int_equal(ts_package_write_file(fx_path("t.zip"), &INFO, &rec, 1, &s, NULL, &err), 0);
+    unsigned char *v = fx_read("victim", &len);
+    assert_int_equal(len, 4);
+    assert_memory_equal(v, "keep", 4);
+    free(v);
+    unlink(link);
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls '%s' | grep 't.zip.tmp')\"", fx_dir);
+    assert_int_equal(system(cmd), 0);
+    struct stat st;
+    assert_int_equal(stat(fx_path("t.zip"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);
+}
+
 /* The same verified content: metadata and records. */
 static bool same_content(const struct ts_package *a, const struct ts_package *b)
 {
@@ -758,6 +816,8 @@ int main(void)
         cmocka_unit_test(test_openssl_cli),
         cmocka_unit_test(test_writer_catches_wrong_card),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_signer_cer_pem_refused),
+        cmocka_unit_test(test_write_file_temp_name),
         cmocka_unit_test(test_any_byte_flipped),
         cmocka_unit_test(test_checked_in_sample),
     };

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,12 +219,172 @@ static void test_deadline(void **state)
     rmdir(dir);
 }
 
+/* The expected card number is an optional last token of VERIFY, SIGN and
+ * DECRYPT only, 1-32 digits. */
+static void test_proto_card_no(void **state)
+{
+    (void)state;
+    struct signd_request r;
+    assert_int_equal(parse("VERIFY * 123456 1300000000001", &r), SIGND_OK);
+    assert_string_equal(r.pin, "123456");
+    assert_string_equal(r.card_no, "1300000000001");
+    assert_int_equal(parse("VERIFY * 123456", &r), SIGND_OK);
+    assert_string_equal(r.card_no, "");
+    char line[300];
+    snprintf(line, sizeof line, "SIGN x 123456 %064d 1300000000002", 0);
+    assert_int_equal(parse(line, &r), SIGND_OK);
+    assert_string_equal(r.card_no, "1300000000002");
+    assert_int_equal(r.data_len, 32);
+    assert_int_equal(parse("DECRYPT * 123456 0a 7", &r), SIGND_OK);
+    assert_string_equal(r.card_no, "7");
+    static const char *const bad[] = {
+        "CARDNO * 1300000000001",
+        "CERT * 1300000000001",
+        "PING 1",
+        "VERIFY * 123456 13000a",
+        "VERIFY * 123456 1 2",
+        "VERIFY * 123456 ",
+        "DECRYPT * 123456 0a -1",
+        "VERIFY * 123456 123456789012345678901234567890123",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (parse(bad[i], &r) != SIGND_E_BAD_REQUEST)
+            fail_msg("accepted: \"%s\"", bad[i]);
+    assert_string_equal(signd_err_code(SIGND_E_CARD_MISMATCH), "CARD_MISMATCH");
+    /* Every code signd can send has its own meaning and Chinese message in
+     * ts_sign (one shared table of names: lib/ts_signwire). */
+    for (int code = SIGND_E_BAD_REQUEST; code < SIGND_E_COUNT; code++) {
+        char wire[64];
+        struct ts_sign_error e;
+        const char *val;
+        snprintf(wire, sizeof wire, "ERR %s x", signd_err_code(code));
+        int got = answer(wire, &e, &val);
+        if (got == TS_SIGN_E_PROTO || got == TS_SIGN_OK || !e.message[0])
+            fail_msg("%s: not understood by ts_sign", wire);
+    }
+    struct ts_sign_error err;
+    const char *v;
+    assert_int_equal(answer("ERR CARD_MISMATCH expected card 1, the reader holds card 2", &err, &v),
+                     TS_SIGN_E_CARD_MISMATCH);
+    assert_non_null(strstr(err.message, "卡号不一致"));
+    assert_string_equal(err.detail, "expected card 1, the reader holds card 2");
+}
+
+/* A one-connection signd stand-in: accepts once, keeps the request line,
+ * answers `answer_line`. */
+struct fake_signd {
+    int lfd;
+    char line[1100];
+    const char *answer_line;
+};
+
+static void *fake_signd_main(void *arg)
+{
+    struct fake_signd *f = arg;
+    int fd = accept(f->lfd, NULL, NULL);
+    size_t used = 0;
+    while (fd >= 0 && used < sizeof f->line - 1 && !memchr(f->line, '\n', used)) {
+        ssize_t r = read(fd, f->line + used, sizeof f->line - 1 - used);
+        if (r <= 0)
+            break;
+        used += (size_t)r;
+    }
+    f->line[used] = '\0';
+    if (fd >= 0) {
+        if (write(fd, f->answer_line, strlen(f->answer_line)) < 0)
+            f->line[0] = '\0';
+        close(fd);
+    }
+    return NULL;
+}
+
+/* Run call against a fake signd answering ans; the request line it sent. */
+static void one_exchange(const char *ans, void (*call)(const struct ts_sign_opts *, void *),
+                         void *arg, char *sent, size_t sent_size)
+{
+    char dir[] = "/tmp/test_sign.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/s", dir);
+    struct fake_signd f = {.lfd = socket(AF_UNIX, SOCK_STREAM, 0), .answer_line = ans};
+    assert_int_equal(bind(f.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(f.lfd, 4), 0);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, fake_signd_main, &f), 0);
+    struct ts_sign_opts o = {.socket = sa.sun_path, .timeout_ms = 3000};
+    call(&o, arg);
+    pthread_join(t, NULL);
+    snprintf(sent, sent_size, "%s", f.line);
+    close(f.lfd);
+    unlink(sa.sun_path);
+    rmdir(dir);
+}
+
+static void call_verify_for(const struct ts_sign_opts *o, void *arg)
+{
+    struct ts_sign_error err;
+    *(int *)arg = ts_sign_verify_pin_for(o, "*", "1300000000001", "123456", &err);
+}
+
+static void call_verify(const struct ts_sign_opts *o, void *arg)
+{
+    struct ts_sign_error err;
+    *(int *)arg = ts_sign_verify_pin(o, "r 1", "123456", &err);
+}
+
+static void call_sign_for(const struct ts_sign_opts *o, void *arg)
+{
+    struct ts_sign_error err;
+    unsigned char e[32] = {0xAB}, sig[TS_SIGN_SIG_MAX];
+    size_t n = 0;
+    *(int *)arg = ts_sign_digest_for(o, NULL, "1300000000002", "123456", e, sig, &n, &err);
+}
+
+/* ts_sign_package_unwrap: the card's plaintext, and -1 when it does not
+ * fit the room the envelope gives. */
+static void call_unwrap_small(const struct ts_sign_opts *o, void *arg)
+{
+    struct ts_sign_card card = {.opts = o, .reader = "*", .card_no = "5", .pin = "123456"};
+    unsigned char sealed[3] = {1, 2, 3}, key[2];
+    size_t keylen = sizeof key;
+    *(int *)arg = ts_sign_package_unwrap(&card, sealed, sizeof sealed, key, &keylen);
+}
+
+/* The _for calls put the expected card number on the wire as the last
+ * token; the old calls do not; a malformed one never leaves the process. */
+static void test_card_no_on_the_wire(void **state)
+{
+    (void)state;
+    char sent[1100];
+    int rc = -1;
+    one_exchange("OK\n", call_verify_for, &rc, sent, sizeof sent);
+    assert_int_equal(rc, TS_SIGN_OK);
+    assert_string_equal(sent, "VERIFY * 123456 1300000000001\n");
+    one_exchange("OK\n", call_verify, &rc, sent, sizeof sent);
+    assert_string_equal(sent, "VERIFY r%201 123456\n");
+    one_exchange("ERR CARD_MISMATCH expected card 1300000000002, the reader holds card "
+                 "1300000000001\n",
+                 call_sign_for, &rc, sent, sizeof sent);
+    assert_int_equal(rc, TS_SIGN_E_CARD_MISMATCH);
+    char want[200];
+    snprintf(want, sizeof want, "SIGN * 123456 ab%062d 1300000000002\n", 0);
+    assert_string_equal(sent, want);
+    one_exchange("OK 010203\n", call_unwrap_small, &rc, sent, sizeof sent);
+    assert_int_equal(rc, -1);
+    assert_string_equal(sent, "DECRYPT * 123456 010203 5\n");
+    struct ts_sign_opts o = {.socket = "/nonexistent/signd.sock", .timeout_ms = 1000};
+    struct ts_sign_error err;
+    assert_int_equal(ts_sign_verify_pin_for(&o, NULL, "13000a", "123456", &err), TS_SIGN_E_ARG);
+    assert_int_equal(ts_sign_verify_pin_for(&o, NULL, "", "123456", &err), TS_SIGN_E_CONNECT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_proto_accepts),     cmocka_unit_test(test_proto_refuses),
         cmocka_unit_test(test_reader_escape),     cmocka_unit_test(test_answers),
         cmocka_unit_test(test_pin_checked_first), cmocka_unit_test(test_deadline),
+        cmocka_unit_test(test_proto_card_no),     cmocka_unit_test(test_card_no_on_the_wire),
     };
     return cmocka_run_group_tests_name("ts_sign", tests, NULL, NULL);
 }

@@ -1072,7 +1072,7 @@ static const char *bind_prove(struct ts_ctx *c, const struct user *u, char no[TS
         return why;
     ts_sign_opts_from_config(&o);
     size_t n = ts_card_challenge(TS_CARD_BIND, ts_arg_str(c, "nonce"), no, u->id, msg);
-    if (ts_card_prove(&o, reader, ts_arg_str(c, "pin"), der, *len, msg, n, sig, &sig_len, &chk))
+    if (ts_card_prove(&o, reader, no, ts_arg_str(c, "pin"), der, *len, msg, n, sig, &sig_len, &chk))
         return ts_arena_strdup(c->arena, chk.message);
     return NULL;
 }

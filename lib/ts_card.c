@@ -174,10 +174,14 @@ static int refuse(struct ts_card_check *chk, enum ts_card_verdict v, const char 
 /* Sign msg with the card in reader (PIN pin) and verify the signature
  * against cert (DER): e = SM3(Z_A || msg) is computed from cert, so a card
  * whose key is not cert's yields a signature that does not verify.
+ * card_no is the number read from the card a moment before: signd checks
+ * it again in the same card connection before the PIN goes out, so a card
+ * swapped in between never sees the PIN.
  * 0 signed and verified (sig filled), 1 refused (chk says why). */
-int ts_card_prove(const struct ts_sign_opts *o, const char *reader, const char *pin,
-                  const unsigned char *cert, size_t cert_len, const void *msg, size_t n,
-                  unsigned char sig[TS_SIGN_SIG_MAX], size_t *sig_len, struct ts_card_check *chk)
+int ts_card_prove(const struct ts_sign_opts *o, const char *reader, const char *card_no,
+                  const char *pin, const unsigned char *cert, size_t cert_len, const void *msg,
+                  size_t n, unsigned char sig[TS_SIGN_SIG_MAX], size_t *sig_len,
+                  struct ts_card_check *chk)
 {
     X509 *x = ts_sm_cert_load(cert, cert_len);
     EVP_PKEY *pub = x ? ts_sm_cert_pubkey(x) : NULL;
@@ -185,8 +189,8 @@ int ts_card_prove(const struct ts_sign_opts *o, const char *reader, const char *
     int rc;
     if (!pub || ts_sm_sm2_e(pub, msg, n, e) < 0) {
         rc = refuse(chk, TS_CARD_BAD_CERT, "绑定的IC卡证书无法使用，请解除绑定后重新绑定IC卡");
-    } else if (ts_sign_digest(o, ts_card_reader_arg(reader), pin, e, sig, sig_len,
-                              &chk->sign_err) != TS_SIGN_OK) {
+    } else if (ts_sign_digest_for(o, ts_card_reader_arg(reader), card_no, pin, e, sig, sig_len,
+                                  &chk->sign_err) != TS_SIGN_OK) {
         rc = refuse(chk, TS_CARD_SIGND, chk->sign_err.message);
     } else if (ts_sm_verify(pub, msg, n, sig, *sig_len) < 0) {
         rc = refuse(chk, TS_CARD_BAD_SIGNATURE,
@@ -261,7 +265,7 @@ int ts_card_sign(struct ts_ctx *c, const char *reader, const char *pin, const vo
     if (rc != 0)
         return rc;
     ts_sign_opts_from_config(&o);
-    return ts_card_prove(&o, reader, pin, b.cert, b.cert_len, msg, n, sig, sig_len, chk);
+    return ts_card_prove(&o, reader, b.card_no, pin, b.cert, b.cert_len, msg, n, sig, sig_len, chk);
 }
 
 /* One 读卡器 choice: its PC/SC name, and whether a card is in it. */

@@ -82,9 +82,10 @@ int ts_card_nonce_take(struct ts_ctx *c, enum ts_card_purpose p, int64_t user_id
 size_t ts_card_challenge(enum ts_card_purpose p, const char *nonce, const char *card_no,
                          int64_t user_id, char out[TS_CARD_CHALLENGE_MAX]);
 
-int ts_card_prove(const struct ts_sign_opts *o, const char *reader, const char *pin,
-                  const unsigned char *cert, size_t cert_len, const void *msg, size_t n,
-                  unsigned char sig[TS_SIGN_SIG_MAX], size_t *sig_len, struct ts_card_check *chk);
+int ts_card_prove(const struct ts_sign_opts *o, const char *reader, const char *card_no,
+                  const char *pin, const unsigned char *cert, size_t cert_len, const void *msg,
+                  size_t n, unsigned char sig[TS_SIGN_SIG_MAX], size_t *sig_len,
+                  struct ts_card_check *chk);
 
 int ts_card_require_bound(struct ts_ctx *c, struct ts_card_check *chk);
 int ts_card_require(struct ts_ctx *c, const char *reader, struct ts_card_check *chk);

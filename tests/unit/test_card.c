@@ -63,7 +63,7 @@ static void test_prove_bad_cert(void **state)
     size_t sig_len;
     memset(&chk, 0, sizeof chk);
     assert_int_equal(
-        ts_card_prove(&o, NULL, "123456", junk, sizeof junk, "m", 1, sig, &sig_len, &chk), 1);
+        ts_card_prove(&o, NULL, NULL, "123456", junk, sizeof junk, "m", 1, sig, &sig_len, &chk), 1);
     assert_int_equal(chk.verdict, TS_CARD_BAD_CERT);
     assert_non_null(strstr(chk.message, "证书"));
 }
@@ -89,7 +89,7 @@ static void test_prove_no_signd(void **state)
     assert_true(X509_sign(cert, key, EVP_sm3()) > 0);
     assert_int_equal(ts_sm_cert_der(cert, &der, &len), 0);
     memset(&chk, 0, sizeof chk);
-    assert_int_equal(ts_card_prove(&o, NULL, "123456", der, len, "m", 1, sig, &sig_len, &chk), 1);
+    assert_int_equal(ts_card_prove(&o, NULL, NULL, "123456", der, len, "m", 1, sig, &sig_len, &chk), 1);
     assert_int_equal(chk.verdict, TS_CARD_SIGND);
     assert_int_equal(chk.sign_err.code, TS_SIGN_E_CONNECT);
     assert_string_equal(chk.message, ts_sign_message(TS_SIGN_E_CONNECT));

@@ -286,12 +286,12 @@ static int download_rows(struct ts_ctx *c, const struct query *q, struct ts_db_r
 
 /* The first body row of head id (or of the next larger id): lines are
  * sorted by head_id, compared as numbers. */
-static size_t first_line_of(const struct ts_db_rows *lines, long long id)
+static size_t first_line_of(const struct ts_db_rows *lines, int64_t id)
 {
     size_t lo = 0, hi = lines->nrows;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strtoll(ts_db_cell(lines, mid, "head_id"), NULL, 10) < id)
+        if (ts_db_cell_i64(lines, mid, "head_id") < id)
             lo = mid + 1;
         else
             hi = mid;
@@ -305,9 +305,9 @@ static void download_xml(struct ts_ctx *c, const struct ts_db_rows *heads,
 {
     ts_cdecl_write_begin(xml);
     for (size_t i = 0; i < heads->nrows; i++) {
-        long long id = ts_db_cell_i64(heads, i, "id");
+        int64_t id = ts_db_cell_i64(heads, i, "id");
         size_t first = first_line_of(lines, id), k = first;
-        while (k < lines->nrows && strtoll(ts_db_cell(lines, k, "head_id"), NULL, 10) == id)
+        while (k < lines->nrows && ts_db_cell_i64(lines, k, "head_id") == id)
             k++;
         struct ts_db_rows own = {k - first, lines->ncols, lines->names,
                                  lines->cells + first * lines->ncols};

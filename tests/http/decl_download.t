@@ -63,7 +63,7 @@ sub dl_error {
 
 # Open a downloaded file with a card: (exit code, output, the XML).
 sub open_with {
-    my ($r, $reader) = @_;
+    my ($r, $reader, $signer) = @_;
     my $in = var_dir() . "/tmp/decl-dl-$$.xml";
     my $out = "$in.plain";
     open my $fh, '>:raw', $in or die $!;
@@ -71,7 +71,7 @@ sub open_with {
     close $fh;
     unlink $out;
     my $cmd = join ' ', map {"'$_'"} "$BUILD/tests/card/pkg_open", var_dir() . '/run/signd.sock',
-      $reader, $env->{TS_CARD_PIN}, $portal_cert, $in, $out;
+      $reader, $env->{TS_CARD_PIN}, $signer // $portal_cert, $in, $out;
     my $said = `$cmd 2>&1`;
     my $rc = $? >> 8;
     my $xml = '';
@@ -135,6 +135,10 @@ is(db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'decl.download'"), $b
 like(db_value("SELECT detail FROM audit_log WHERE action = 'decl.download' ORDER BY id DESC LIMIT 1"),
      qr/file=1300000000001_20250102-20250103_.* card=1300000000001 decls=11 lines=1000/, 'naming file, card and counts');
 
+($rc, $said) = open_with($r, $env->{TS_CARD_READER}, $env->{TS_CARD_CA});
+is($rc, 1, 'expecting another signer (the card CA) than the portal: refused');
+like($said, qr/^refused: 5 /, '…as a signature failure') or diag $said;
+
 # a tampered file is refused
 {
     my %t = %$r;
@@ -166,6 +170,9 @@ like(dl_error($r), qr/您本次下载的1089条数据/, 'the same rows over two 
 $r = $prod->get($url->(by => 'no', entry_id => '790020250000000012'));
 is($r->{status}, 200, 'by number: downloaded');
 like($r->{headers}{'content-disposition'}, qr/_790020250000000012_790020250000000012_/, 'first = last number');
+$r = $prod->get('/decl/view?entry_id=790020250000000012');
+like($r->{text}, qr{<a class="button" id="decl-download" href="/decl/download\?decl_type=clear&amp;by=no&amp;entry_id=790020250000000012">XML 文件下载</a>},
+     'the detail page downloads its declaration (§2.1.6)');
 $r = $prod->get($url->(by => 'no', entry_id => '790020250000000900'));
 is(dl_error($r), '没有可下载的报关单数据，请先查询。', "another enterprise's number: nothing to download");
 

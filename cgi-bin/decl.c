@@ -235,12 +235,11 @@ static enum ts_result decl_view(struct ts_ctx *c)
 /* 8M read as 8 000 000 bytes: the stricter reading, and the only one the
  * rule can meet at all with 1000 body rows (docs/declarations.md). */
 #define DOWNLOAD_MAX_BYTES 8000000u
-#define MSG_TOO_MANY                                                                               \
-    "下载失败：您本次下载的%"                                                           \
-    "lld条数据，超过了1000条的下载上限，请重新设置查询条件进行下载，缩小查询范围"
-#define MSG_TOO_LARGE  "您下载的报关单数据量过大，请调整查询区间后再试！"
-#define MSG_NO_RESULTS "没有可下载的报关单数据，请先查询。"
-#define DOWNLOAD_TYPE  "application/octet-stream"
+/* 「下载失败：您本次下载的N条数据，」 then this. */
+#define MSG_TOO_MANY_REST "超过了1000条的下载上限，请重新设置查询条件进行下载，缩小查询范围"
+#define MSG_TOO_LARGE     "您下载的报关单数据量过大，请调整查询区间后再试！"
+#define MSG_NO_RESULTS    "没有可下载的报关单数据，请先查询。"
+#define DOWNLOAD_TYPE     "application/octet-stream"
 
 /* The download was refused: the query page again, with its results and
  * the message above them. */
@@ -440,7 +439,8 @@ static enum ts_result decl_download(struct ts_ctx *c)
     if (nlines < 0)
         return TS_FAIL;
     if (!within_one_day(&q) && nlines > DOWNLOAD_MAX_LINES)
-        return download_refused(c, ts_arena_printf(c->arena, MSG_TOO_MANY, (long long)nlines));
+        return download_refused(c, ts_arena_printf(c->arena, "下载失败：您本次下载的%lld条数据，%s",
+                                                   (long long)nlines, MSG_TOO_MANY_REST));
     if (download_rows(c, &q, &heads, &lines) < 0)
         return TS_FAIL;
     if (heads.nrows == 0)

@@ -96,6 +96,14 @@ $(B)/tests/card/sign_client: tests/card/sign_client.c $(B)/lib/libtuishui.a
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
 
+# tests/card/pkg_open: a data package read with a card through signd,
+# for tests/http/decl_download.t.
+all: $(B)/tests/card/pkg_open
+$(B)/tests/card/pkg_open: tests/card/pkg_open.c $(B)/lib/libtuishui.a
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/lib/libtuishui.a $(LDFLAGS) $(LIBS)
+
 $(B)/tests/unit/%: tests/unit/%.c $(B)/lib/libtuishui.a
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"

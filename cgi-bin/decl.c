@@ -18,12 +18,21 @@
  * exactly like a number that does not exist. */
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_audit.h"
+#include "ts_card.h"
 #include "ts_codes.h"
+#include "ts_config.h"
 #include "ts_customs_decl.h"
+#include "ts_log.h"
+#include "ts_package.h"
+#include "ts_resp.h"
 #include "ts_ui.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PAGE_SIZE    20
 #define MAX_DAYS     30
@@ -213,6 +222,249 @@ static enum ts_result decl_view(struct ts_ctx *c)
     return ts_ui_page(c, "报关单详情", "decl/view.cs");
 }
 
+/* ---- XML 文件下载 (§2.1.2) ----
+ *
+ * Every result of the query (not only the page) as the 报关单 XML of
+ * docs/formats.md, in a data package signed by the portal's key and
+ * encrypted to the certificate of the user's bound card, so that only
+ * that card reads it into the rebate modules (小提示).  Limits when the
+ * 出口日期 range is longer than one day: at most 1000 body rows, and a
+ * file of at most 8 MB.  docs/declarations.md "XML 文件下载". */
+
+#define DOWNLOAD_MAX_LINES 1000
+/* 8M read as 8 000 000 bytes: the stricter reading, and the only one the
+ * rule can meet at all with 1000 body rows (docs/declarations.md). */
+#define DOWNLOAD_MAX_BYTES 8000000u
+/* 「下载失败：您本次下载的N条数据，」 then this. */
+#define MSG_TOO_MANY_REST "超过了1000条的下载上限，请重新设置查询条件进行下载，缩小查询范围"
+#define MSG_TOO_LARGE     "您下载的报关单数据量过大，请调整查询区间后再试！"
+#define MSG_NO_RESULTS    "没有可下载的报关单数据，请先查询。"
+#define DOWNLOAD_TYPE     "application/octet-stream"
+
+/* The download was refused: the query page again, with its results and
+ * the message above them. */
+static enum ts_result download_refused(struct ts_ctx *c, const char *message)
+{
+    ts_render_set(c, "Download.Error", message);
+    return decl_query(c);
+}
+
+/* §2.1.2: a range of one day (start = end) has no limit; so has a query
+ * by number (one declaration, one day). */
+static bool within_one_day(const struct query *q)
+{
+    return q->entry_id[0] || strcmp(q->start, q->end) == 0;
+}
+
+/* The body rows (表体条数) of every result. */
+static int64_t download_line_count(struct ts_ctx *c, const struct query *q)
+{
+    struct ts_db_rows r;
+    if (ts_scope_query(c,
+                       "SELECT COUNT(*) AS n" OWNED_FROM
+                       " JOIN export_decl_list l ON l.head_id = h.id" OWNED_WHERE QUERY_FILTER,
+                       TS_ARGS(QUERY_ARGS(q)), &r) < 0)
+        return -1;
+    return ts_db_cell_i64(&r, 0, "n");
+}
+
+/* Every result's header (by 出口日期, number) and every body row (by
+ * head, 项号). */
+static int download_rows(struct ts_ctx *c, const struct query *q, struct ts_db_rows *heads,
+                         struct ts_db_rows *lines)
+{
+    if (ts_scope_query(c, "SELECT h.*" OWNED QUERY_FILTER " ORDER BY h.ie_date, h.entry_id",
+                       TS_ARGS(QUERY_ARGS(q)), heads) < 0)
+        return -1;
+    return ts_scope_query(c,
+                          "SELECT l.*" OWNED_FROM
+                          " JOIN export_decl_list l ON l.head_id = h.id" OWNED_WHERE QUERY_FILTER
+                          " ORDER BY l.head_id, l.g_no",
+                          TS_ARGS(QUERY_ARGS(q)), lines);
+}
+
+/* The first body row of head id (or of the next larger id): lines are
+ * sorted by head_id, compared as numbers. */
+static size_t first_line_of(const struct ts_db_rows *lines, int64_t id)
+{
+    size_t lo = 0, hi = lines->nrows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ts_db_cell_i64(lines, mid, "head_id") < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The 报关单 XML of the rows (ts_cdecl_write, with 数据传输状态). */
+static void download_xml(struct ts_ctx *c, const struct ts_db_rows *heads,
+                         const struct ts_db_rows *lines, struct ts_buf *xml)
+{
+    ts_cdecl_write_begin(xml);
+    for (size_t i = 0; i < heads->nrows; i++) {
+        int64_t id = ts_db_cell_i64(heads, i, "id");
+        size_t first = first_line_of(lines, id), k = first;
+        while (k < lines->nrows && ts_db_cell_i64(lines, k, "head_id") == id)
+            k++;
+        struct ts_db_rows own = {k - first, lines->ncols, lines->names,
+                                 lines->cells + first * lines->ncols};
+        struct ts_cdecl *d = ts_cdecl_from_rows(c->arena, heads, i, &own);
+        ts_cdecl_write(xml, d, ts_cdecl_trans_status_label(ts_db_cell(heads, i, "trans_status")));
+    }
+    ts_cdecl_write_end(xml);
+}
+
+/* YYYY-MM-DD as the file name writes it: YYYYMMDD. */
+static const char *compact_date(struct ts_ctx *c, const char *ymd)
+{
+    return ts_arena_printf(c->arena, "%.4s%.2s%.2s", ymd, ymd + 5, ymd + 8);
+}
+
+/* The smallest and largest value of a column over the rows (dates
+ * YYYY-MM-DD and 18-digit numbers compare as strings). */
+static void column_range(const struct ts_db_rows *r, const char *col, const char **lo,
+                         const char **hi)
+{
+    *lo = *hi = ts_db_cell(r, 0, col);
+    for (size_t i = 1; i < r->nrows; i++) {
+        const char *v = ts_db_cell(r, i, col);
+        if (strcmp(v, *lo) < 0)
+            *lo = v;
+        if (strcmp(v, *hi) > 0)
+            *hi = v;
+    }
+}
+
+/* §2.1.2's name: IC卡号_最早出口日期-最晚出口日期_最早报送日期-最晚报送日期
+ * _报关单开头_报关单结尾_下载时间.xml, over the downloaded declarations
+ * (报送日期 = 申报日期; 开头 / 结尾 = the smallest / largest 报关单号). */
+static const char *download_name(struct ts_ctx *c, const struct ts_db_rows *heads,
+                                 const char *card_no, time_t now)
+{
+    const char *ie_lo, *ie_hi, *d_lo, *d_hi, *no_lo, *no_hi;
+    char stamp[16];
+    struct tm tm;
+    column_range(heads, "ie_date", &ie_lo, &ie_hi);
+    column_range(heads, "d_date", &d_lo, &d_hi);
+    column_range(heads, "entry_id", &no_lo, &no_hi);
+    strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", localtime_r(&now, &tm));
+    return ts_arena_printf(c->arena, "%s_%s-%s_%s-%s_%s_%s_%s.xml", card_no, compact_date(c, ie_lo),
+                           compact_date(c, ie_hi), compact_date(c, d_lo), compact_date(c, d_hi),
+                           no_lo, no_hi, stamp);
+}
+
+/* The portal's signing key and certificate (package.sign_key /
+ * package.sign_cert, INSTALL).  -1 when missing or unreadable. */
+static int portal_signer(EVP_PKEY **key, X509 **cert)
+{
+    const char *kpath = ts_config_str("package.sign_key", NULL);
+    const char *cpath = ts_config_str("package.sign_cert", NULL);
+    *key = kpath ? ts_sm_privkey_load_file(kpath) : NULL;
+    *cert = cpath ? ts_sm_cert_load_file(cpath) : NULL;
+    if (*key && *cert)
+        return 0;
+    ts_log_error("decl download: package.sign_key / package.sign_cert missing or unreadable");
+    EVP_PKEY_free(*key);
+    X509_free(*cert);
+    return -1;
+}
+
+/* The package of one XML record, signed by the portal and sealed to the
+ * bound card's certificate.  -1 on a failure (logged); err->code
+ * TS_PACKAGE_E_LIMIT when the XML is past the format's caps. */
+static int download_package(const struct ts_card_binding *card, const char *title,
+                            const struct ts_buf *xml, time_t now, unsigned char **out,
+                            size_t *outlen, struct ts_package_error *err)
+{
+    EVP_PKEY *key = NULL;
+    X509 *cert = NULL, *recipient = ts_sm_cert_load(card->cert, card->cert_len);
+    int rc = -1;
+    err->code = TS_PACKAGE_E_INTERNAL;
+    if (!recipient) {
+        ts_log_error("decl download: the bound certificate of card %s does not load",
+                     card->card_no);
+        goto out;
+    }
+    if (portal_signer(&key, &cert) < 0)
+        goto out;
+    struct ts_package_signer signer = {cert, ts_sm_sign_e_with_key, key};
+    struct ts_package_record rec = {"decl.xml", xml->data, xml->len};
+    struct ts_package_info info = {
+        .kind = "decl-download",
+        .title = title,
+        .creator = ts_config_str("package.signer_name", "出口退税平台"),
+        .recipient_card = card->card_no,
+        .created = now,
+    };
+    rc = ts_package_write(&info, &rec, 1, &signer, recipient, out, outlen, err);
+    if (rc != 0 && err->code != TS_PACKAGE_E_LIMIT)
+        ts_log_error("decl download: package: %s %s", ts_package_code_name(err->code),
+                     err->message);
+out:
+    EVP_PKEY_free(key);
+    X509_free(cert);
+    X509_free(recipient);
+    return rc;
+}
+
+/* Send the package and record the download in the audit log. */
+static enum ts_result download_send(struct ts_ctx *c, const struct ts_db_rows *heads,
+                                    const struct ts_db_rows *lines, const char *card_no,
+                                    const char *name, unsigned char *pkg, size_t len)
+{
+    const char *detail =
+        ts_arena_printf(c->arena, "download file=%s card=%s decls=%zu lines=%zu bytes=%zu", name,
+                        card_no, heads->nrows, lines->nrows, len);
+    if (ts_audit_log(c, "export_decl", 0, detail) < 0)
+        return TS_FAIL;
+    ts_resp_send(c, DOWNLOAD_TYPE, pkg, len, name);
+    return TS_OK;
+}
+
+/* GET /decl/download — §2.1.2 XML 文件下载 of every result of the query. */
+static enum ts_result decl_download(struct ts_ctx *c)
+{
+    struct query q;
+    struct ts_card_binding card;
+    struct ts_db_rows heads, lines;
+    if (!read_query(c, &q))
+        return decl_query(c);
+    if (ts_card_binding_load(c->db, c->arena, c->session->user_id, &card) < 0)
+        return TS_FAIL;
+    if (!card.bound) /* 001 重要提醒: the rule of every 查询 / 下载 of rebate data */
+        return download_refused(c, TS_CARD_MSG_UNBOUND);
+    int64_t nlines = download_line_count(c, &q);
+    if (nlines < 0)
+        return TS_FAIL;
+    if (!within_one_day(&q) && nlines > DOWNLOAD_MAX_LINES)
+        return download_refused(c, ts_arena_printf(c->arena, "下载失败：您本次下载的%lld条数据，%s",
+                                                   (long long)nlines, MSG_TOO_MANY_REST));
+    if (download_rows(c, &q, &heads, &lines) < 0)
+        return TS_FAIL;
+    if (heads.nrows == 0)
+        return download_refused(c, MSG_NO_RESULTS);
+    time_t now = time(NULL);
+    const char *name = download_name(c, &heads, card.card_no, now);
+    struct ts_buf xml = {0};
+    download_xml(c, &heads, &lines, &xml);
+    unsigned char *pkg = NULL;
+    size_t len = 0;
+    struct ts_package_error err;
+    int rc = download_package(&card, name, &xml, now, &pkg, &len, &err);
+    ts_buf_free(&xml);
+    enum ts_result res = TS_FAIL;
+    if (rc != 0 && err.code == TS_PACKAGE_E_LIMIT)
+        res = download_refused(c, MSG_TOO_LARGE);
+    else if (rc == 0 && !within_one_day(&q) && len > DOWNLOAD_MAX_BYTES)
+        res = download_refused(c, MSG_TOO_LARGE);
+    else if (rc == 0)
+        res = download_send(c, &heads, &lines, card.card_no, name, pkg, len);
+    free(pkg);
+    return res;
+}
+
 static const struct ts_param query_params[] = {
     ts_param_enum("decl_type", "报关单类型", 0, type_choices),
     ts_param_enum("by", "查询方式", 0, by_choices),
@@ -231,6 +483,7 @@ static const struct ts_param view_params[] = {
 static const struct ts_action actions[] = {
     {"", TS_GET, "decl", query_params, decl_query, TS_QUERY_FORM},
     {"view", TS_GET, "decl", view_params, decl_view, 0},
+    {"download", TS_GET, "decl", query_params, decl_download, TS_QUERY_FORM},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

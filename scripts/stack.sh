@@ -200,6 +200,22 @@ install_if_changed() {
     fi
 }
 
+# make_portal_key — the portal's SM2 key and self-signed certificate
+# (package.sign_key / package.sign_cert): what signs the data packages the
+# portal hands out (报关单 XML 文件下载).  Made once, at the first start;
+# production uses a certificate from the CA (INSTALL).
+make_portal_key() {
+    local key=$ETC/portal-sign.key.pem cert=$ETC/portal-sign.cer
+    [[ -s $key && -s $cert ]] && return 0
+    (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out "$key.new") ||
+        die "openssl: cannot make the portal signing key"
+    openssl req -new -x509 -key "$key.new" -sm3 -sigopt distid:1234567812345678 -utf8 \
+        -subj "/C=CN/O=tuishui/CN=出口退税平台（$TS_MODE）" -days 3650 -outform DER -out "$cert.new" ||
+        die "openssl: cannot make the portal signing certificate"
+    mv -f "$key.new" "$key" && mv -f "$cert.new" "$cert"
+    say "portal signing key: $key, certificate: $cert"
+}
+
 # write_config — $VAR/etc/tuishui.hdf (keys: docs/architecture.md).
 # tmp.dir is $VAR/tmp: nginx's internal location /_docexport/ aliases
 # $VAR/tmp/docexport/ (nginx/tuishui.conf.in), where export jobs' ZIPs are.
@@ -221,6 +237,8 @@ app.workers = $TS_WORKERS
 worker.wake_fifo = $RUN/worker.wake
 sign.socket = $RUN/signd.sock
 sign.reader = $VPCD_READER 00 00
+package.sign_key = $ETC/portal-sign.key.pem
+package.sign_cert = $ETC/portal-sign.cer
 EOF
     CHANGED=0
     install_if_changed "$CONF.new" "$CONF"
@@ -748,6 +766,7 @@ cmd_start() {
         die "port $PORT is in use by another server (another stack? set PORT=...)"
     fi
     make_tree
+    make_portal_key
     write_config
     start_mariadb
     create_database

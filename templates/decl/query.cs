@@ -1,4 +1,5 @@
 <?cs include:"decl/tips.cs" ?>
+<?cs def:query_args() ?>decl_type=<?cs var:url_escape(Query.Type) ?>&amp;by=<?cs var:url_escape(Query.By) ?>&amp;entry_id=<?cs var:url_escape(Form.entry_id) ?>&amp;start=<?cs var:url_escape(Form.start) ?>&amp;end=<?cs var:url_escape(Form.end) ?><?cs /def ?>
 <?cs def:page_link(p) ?>/decl/?decl_type=<?cs var:url_escape(Query.Type) ?>&amp;by=<?cs var:url_escape(Query.By) ?>&amp;entry_id=<?cs var:url_escape(Form.entry_id) ?>&amp;start=<?cs var:url_escape(Form.start) ?>&amp;end=<?cs var:url_escape(Form.end) ?>&amp;page=<?cs var:p ?><?cs /def ?>
 <section class="panel">
   <h1>出口报关单下载查询</h1>
@@ -33,6 +34,13 @@
   </div>
   <?cs if:Result.Shown ?>
   <?cs if:Result.None ?><p class="empty" id="result-none"><?cs var:Result.None ?></p><?cs /if ?>
+  <?cs if:!Result.None ?>
+  <div class="actions decl-download">
+    <a class="button" id="decl-download" href="/decl/download?<?cs call:query_args() ?>">XML 文件下载</a>
+    <span class="hint">下载列表下的所有数据（已加密，仅用于导入税务局系统，请使用同一个卡介质导入）</span>
+  </div>
+  <?cs /if ?>
+  <?cs if:Download.Error ?><div class="form-errors" id="download-error" role="alert"><p><?cs var:Download.Error ?></p></div><?cs /if ?>
   <table class="list decl-results">
     <thead>
       <tr><th>出口报关单号</th><th>境内发货人</th><th>出口日期</th><th>申报日期</th><th>结关日期</th><th>监管方式</th><th>运抵国（地区）</th><th>表体项数</th><th>数据传输状态</th></tr>

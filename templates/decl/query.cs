@@ -41,6 +41,7 @@
     <button type="submit" formaction="/decl/print" id="btn-print">批量预览/打印</button>
     <span class="hint">页面支持一次最多选择10条报关单数据</span>
   </div>
+  <div class="wide-table">
   <table class="list decl-results">
     <thead>
       <tr><th class="check" aria-label="选择"></th><th>出口报关单号</th><th>境内发货人</th><th>出口日期</th><th>申报日期</th><th>结关日期</th><th>监管方式</th><th>运抵国（地区）</th><th>表体项数</th><th>数据传输状态</th></tr>
@@ -62,6 +63,7 @@
     <?cs /each ?>
     </tbody>
   </table>
+  </div>
   </form>
   <div class="pager">
     共 <?cs var:Pager.Total ?> 条，第 <?cs var:Pager.Page ?> / <?cs var:Pager.Pages ?> 页

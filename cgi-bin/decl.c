@@ -208,7 +208,7 @@ static enum ts_result decl_query(struct ts_ctx *c)
 /* ---- 报关单详情 ---- */
 
 /* The current version of the enterprise's declaration no, with its
- * lines, into *out (and its row id and version); 0 when it is not the
+ * lines, into *out and its header row into *head (id, version); 0 when it is not the
  * enterprise's (or does not exist), -1 on a database error. */
 static int load_decl(struct ts_ctx *c, const char *no, struct ts_cdecl_print *out,
                      struct ts_db_rows *head)

@@ -8,6 +8,7 @@
 #include "ts_pdf.h"
 #include "ts_render.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -193,35 +194,54 @@ static const char *cell_value(const struct ts_cdecl_line *l, size_t j, char *buf
     return buf;
 }
 
-size_t ts_cdecl_pdf_pages(const struct ts_cdecl *d)
-{
-    size_t n = d->nlines;
-    return n == 0 ? 1 : (n + TS_CDECL_PDF_LINES_PER_PAGE - 1) / TS_CDECL_PDF_LINES_PER_PAGE;
-}
-
 /* ---- the PDF ---- */
 
-#define M      28 /* page margin */
-#define GRID_W (TS_PDF_A4_W - 2 * M)
-#define LINE_H 36       /* one body line: three lines of text */
-#define HEAD_H 22       /* the body's column labels */
-#define FOOT_Y (M + 70) /* top of the foot boxes */
+#define M         28 /* page margin */
+#define GRID_W    (TS_PDF_A4_W - 2 * M)
+#define LINE_H    36       /* a body line's least height: three lines of text */
+#define HEAD_H    22       /* the body's column labels */
+#define FOOT_Y    (M + 70) /* top of the foot boxes */
+#define BODY_SIZE 8        /* the body's type */
+#define MIN_SIZE  5        /* a header value too long for its box shrinks down to this */
+#define MAX_WRAP  64       /* text lines of one cell; 255 + 255 characters need < 48 */
+#define TEXT_CAP  4096     /* bytes of one cell's text (GName + GModel: 2 x 255 x 3) */
 
 struct page {
     struct ts_pdf *p;
     HPDF_Page page;
 };
 
+/* s wrapped to width at size: the line count, the lines into lines[]. */
+static int wrap(struct page *pg, const char *s, HPDF_REAL w, HPDF_REAL size, char *buf,
+                const char **lines, int max)
+{
+    HPDF_Page_SetFontAndSize(pg->page, pg->p->font, size);
+    return ts_pdf_wrap(pg->page, s, w - 4, buf, TEXT_CAP, lines, max);
+}
+
 /* Text wrapped into the box at x, top, width: at most max lines of size. */
 static void boxed_text(struct page *pg, HPDF_REAL x, HPDF_REAL top, HPDF_REAL w, HPDF_REAL size,
                        const char *s, int max)
 {
-    char buf[1024];
-    const char *lines[6];
-    HPDF_Page_SetFontAndSize(pg->page, pg->p->font, size);
-    int n = ts_pdf_wrap(pg->page, s, w - 4, buf, sizeof buf, lines, max > 6 ? 6 : max);
+    char buf[TEXT_CAP];
+    const char *lines[MAX_WRAP];
+    int n = wrap(pg, s, w, size, buf, lines, max > MAX_WRAP ? MAX_WRAP : max);
     for (int k = 0; k < n; k++)
         ts_pdf_text(pg->p, pg->page, x + 2, top - (size + 1) * (HPDF_REAL)(k + 1), size, lines[k]);
+}
+
+/* A header value in the space h under its label: in the largest size
+ * from 8 down to MIN_SIZE at which all of it fits (a long 境内发货人 name),
+ * else as much as fits at MIN_SIZE. */
+static void fitted_text(struct page *pg, HPDF_REAL x, HPDF_REAL top, HPDF_REAL w, HPDF_REAL h,
+                        const char *s)
+{
+    char buf[TEXT_CAP];
+    const char *lines[MAX_WRAP];
+    HPDF_REAL size = 8;
+    while (size > MIN_SIZE && wrap(pg, s, w, size, buf, lines, MAX_WRAP) > (int)(h / (size + 1)))
+        size -= 1;
+    boxed_text(pg, x, top, w, size, s, (int)(h / (size + 1)));
 }
 
 static void rect(struct page *pg, HPDF_REAL x, HPDF_REAL y, HPDF_REAL w, HPDF_REAL h)
@@ -229,6 +249,8 @@ static void rect(struct page *pg, HPDF_REAL x, HPDF_REAL y, HPDF_REAL w, HPDF_RE
     HPDF_Page_Rectangle(pg->page, x, y, w, h);
     HPDF_Page_Stroke(pg->page);
 }
+
+#define TITLE_Y (TS_PDF_A4_H - M - 40) /* the line of 预录入编号 */
 
 /* Title and the line above the grid: 预录入编号, 海关编号, 申报地海关, page. */
 static HPDF_REAL draw_title(struct page *pg, const struct ts_cdecl *d, size_t page, size_t pages)
@@ -238,22 +260,31 @@ static HPDF_REAL draw_title(struct page *pg, const struct ts_cdecl *d, size_t pa
     HPDF_Page_SetFontAndSize(pg->page, pg->p->font, 16);
     HPDF_REAL tw = HPDF_Page_TextWidth(pg->page, title);
     ts_pdf_text(pg->p, pg->page, (TS_PDF_A4_W - tw) / 2, TS_PDF_A4_H - M - 18, 16, title);
-    HPDF_REAL y = TS_PDF_A4_H - M - 40;
     snprintf(line, sizeof line, "预录入编号：%s", d->head[TS_CDECL_H_PRE_ENTRY_ID]);
-    ts_pdf_text(pg->p, pg->page, M, y, 9, line);
+    ts_pdf_text(pg->p, pg->page, M, TITLE_Y, 9, line);
     snprintf(line, sizeof line, "海关编号：%s", d->head[TS_CDECL_H_ENTRY_ID]);
-    ts_pdf_text(pg->p, pg->page, M + 170, y, 9, line);
+    ts_pdf_text(pg->p, pg->page, M + 170, TITLE_Y, 9, line);
     snprintf(line, sizeof line, "申报地海关：%s", d->head[TS_CDECL_H_CUSTOM_MASTER]);
-    ts_pdf_text(pg->p, pg->page, M + 340, y, 9, line);
+    ts_pdf_text(pg->p, pg->page, M + 340, TITLE_Y, 9, line);
     snprintf(line, sizeof line, "页码/页数：%zu/%zu", page, pages);
-    ts_pdf_text(pg->p, pg->page, M + 450, y, 9, line);
-    return y - 6;
+    ts_pdf_text(pg->p, pg->page, M + 450, TITLE_Y, 9, line);
+    return TITLE_Y - 6;
+}
+
+/* The y under the header boxes (the top of the body), the same on every
+ * page. */
+static HPDF_REAL body_top(void)
+{
+    HPDF_REAL y = TITLE_Y - 6;
+    for (size_t r = 0; r < NROWS; r++)
+        y -= (HPDF_REAL)grid[r].height;
+    return y;
 }
 
 /* The header boxes, from top; returns the y under them. */
 static HPDF_REAL draw_grid(struct page *pg, const struct ts_cdecl *d, HPDF_REAL top)
 {
-    char val[640];
+    char val[TEXT_CAP];
     for (size_t r = 0; r < NROWS; r++) {
         HPDF_REAL x = M, h = (HPDF_REAL)grid[r].height;
         for (size_t k = 0; k < NBOX_MAX && grid[r].boxes[k].label; k++) {
@@ -261,7 +292,7 @@ static HPDF_REAL draw_grid(struct page *pg, const struct ts_cdecl *d, HPDF_REAL 
             HPDF_REAL w = (HPDF_REAL)GRID_W * (HPDF_REAL)b->width / 1000;
             rect(pg, x, top - h, w, h);
             boxed_text(pg, x, top, w, 6.5f, b->label, 1);
-            boxed_text(pg, x, top - 8, w, 8, box_value(d, b, val, sizeof val), 2);
+            fitted_text(pg, x, top - 8, w, h - 9, box_value(d, b, val, sizeof val));
             x += w;
         }
         top -= h;
@@ -269,12 +300,51 @@ static HPDF_REAL draw_grid(struct page *pg, const struct ts_cdecl *d, HPDF_REAL 
     return top;
 }
 
+/* The height a body line needs: three lines of text at least, more when
+ * a name or 规格型号 wraps further (nothing is cut), at most a page. */
+static HPDF_REAL line_height(struct page *pg, const struct ts_cdecl_line *l)
+{
+    char val[TEXT_CAP], buf[TEXT_CAP];
+    const char *lines[MAX_WRAP];
+    int rows = 3;
+    for (size_t j = 0; j < NCOLS; j++) {
+        int n = wrap(pg, cell_value(l, j, val, sizeof val), (HPDF_REAL)body_cols[j].width,
+                     BODY_SIZE, buf, lines, MAX_WRAP);
+        rows = n > rows ? n : rows;
+    }
+    HPDF_REAL h = (HPDF_REAL)rows * (BODY_SIZE + 1) + 6, most = body_top() - HEAD_H - FOOT_Y;
+    return h < LINE_H ? LINE_H : h > most ? most : h;
+}
+
+/* The body lines of each page: starts[i] is the first line of page i
+ * (starts[pages] = nlines); at most TS_CDECL_PDF_LINES_PER_PAGE a page,
+ * fewer when tall ones fill it.  Returns the page count. */
+static size_t paginate(struct page *pg, const struct ts_cdecl *d, HPDF_REAL *heights,
+                       size_t *starts)
+{
+    HPDF_REAL room = body_top() - HEAD_H - FOOT_Y, used = 0;
+    size_t pages = 0, on_page = 0;
+    starts[0] = 0;
+    for (size_t k = 0; k < d->nlines; k++) {
+        heights[k] = line_height(pg, &d->lines[k]);
+        if (on_page && (on_page == TS_CDECL_PDF_LINES_PER_PAGE || used + heights[k] > room)) {
+            starts[++pages] = k;
+            used = 0;
+            on_page = 0;
+        }
+        used += heights[k];
+        on_page++;
+    }
+    starts[++pages] = d->nlines;
+    return pages;
+}
+
 /* The body: the column labels, then lines [from, to) of d, the columns
  * ruled down to the foot as on paper. */
 static void draw_body(struct page *pg, const struct ts_cdecl *d, HPDF_REAL top, size_t from,
-                      size_t to)
+                      size_t to, const HPDF_REAL *heights)
 {
-    char val[640];
+    char val[TEXT_CAP];
     HPDF_REAL x = M;
     for (size_t j = 0; j < NCOLS; j++) {
         HPDF_REAL w = (HPDF_REAL)body_cols[j].width;
@@ -282,14 +352,16 @@ static void draw_body(struct page *pg, const struct ts_cdecl *d, HPDF_REAL top, 
         rect(pg, x, top - HEAD_H, w, HEAD_H);
         boxed_text(pg, x, top - 1, w, 6.5f, body_cols[j].label, 2);
         HPDF_REAL y = top - HEAD_H;
-        for (size_t k = from; k < to; k++, y -= LINE_H)
-            boxed_text(pg, x, y - 2, w, 8, cell_value(&d->lines[k], j, val, sizeof val), 3);
+        for (size_t k = from; k < to; y -= heights[k], k++)
+            boxed_text(pg, x, y - 2, w, BODY_SIZE, cell_value(&d->lines[k], j, val, sizeof val),
+                       (int)((heights[k] - 4) / (BODY_SIZE + 1)));
         x += w;
     }
     HPDF_REAL y = top - HEAD_H;
-    for (size_t k = from; k < to; k++, y -= LINE_H) {
-        HPDF_Page_MoveTo(pg->page, M, y - LINE_H);
-        HPDF_Page_LineTo(pg->page, M + GRID_W, y - LINE_H);
+    for (size_t k = from; k < to; k++) {
+        y -= heights[k];
+        HPDF_Page_MoveTo(pg->page, M, y);
+        HPDF_Page_LineTo(pg->page, M + GRID_W, y);
         HPDF_Page_Stroke(pg->page);
     }
 }
@@ -317,20 +389,33 @@ static void draw_foot(struct page *pg, const struct ts_cdecl_print *dp, const ch
                 "本单据依据海关发布的报关单电子数据打印，仅供核对，不作为海关签章凭证。");
 }
 
-/* One declaration: its first page and its continuation pages. */
+/* A new A4 page of the document. */
+static bool new_page(struct ts_pdf *p, struct page *pg)
+{
+    *pg = (struct page){p, HPDF_AddPage(p->doc)};
+    if (!pg->page)
+        return false;
+    HPDF_Page_SetSize(pg->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+    HPDF_Page_SetLineWidth(pg->page, 0.6f);
+    return true;
+}
+
+/* One declaration: its first page and its continuation pages (measured
+ * on the first page, before anything is drawn, for 页码/页数). */
 static void draw_decl(struct ts_pdf *p, const struct ts_cdecl_print *dp, const char *printed_at)
 {
     const struct ts_cdecl *d = dp->decl;
-    size_t pages = ts_cdecl_pdf_pages(d);
+    HPDF_REAL heights[TS_CDECL_MAX_LINES + 1];
+    size_t starts[TS_CDECL_MAX_LINES + 2], pages = 0;
+    struct page pg;
+    if (d->nlines > TS_CDECL_MAX_LINES || !new_page(p, &pg))
+        return;
+    pages = paginate(&pg, d, heights, starts);
     for (size_t i = 0; i < pages && !p->error; i++) {
-        struct page pg = {p, HPDF_AddPage(p->doc)};
-        if (!pg.page)
+        if (i > 0 && !new_page(p, &pg))
             return;
-        HPDF_Page_SetSize(pg.page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-        HPDF_Page_SetLineWidth(pg.page, 0.6f);
-        size_t from = i * TS_CDECL_PDF_LINES_PER_PAGE, to = from + TS_CDECL_PDF_LINES_PER_PAGE;
         HPDF_REAL top = draw_grid(&pg, d, draw_title(&pg, d, i + 1, pages));
-        draw_body(&pg, d, top, from, to < d->nlines ? to : d->nlines);
+        draw_body(&pg, d, top, starts[i], starts[i + 1], heights);
         draw_foot(&pg, dp, printed_at);
     }
 }
@@ -356,7 +441,7 @@ out:
 void ts_cdecl_pdf_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d)
 {
     struct ts_arena *a = c->arena;
-    char val[640];
+    char val[TEXT_CAP];
     for (size_t r = 0; r < NROWS; r++)
         for (size_t k = 0; k < NBOX_MAX && grid[r].boxes[k].label; k++) {
             const struct box *b = &grid[r].boxes[k];

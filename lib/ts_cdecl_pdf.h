@@ -16,8 +16,9 @@ struct ts_buf;
 struct ts_cdecl;
 struct ts_ctx;
 
-/* Body lines on one page; more go on continuation pages, each with the
- * title and the header boxes again. */
+/* Body lines on one page at most (fewer when long names make them tall);
+ * more go on continuation pages, each with the title and the header boxes
+ * again. */
 #define TS_CDECL_PDF_LINES_PER_PAGE 12
 
 /* One declaration to print: as read from storage (ts_cdecl_from_rows),
@@ -32,9 +33,6 @@ struct ts_cdecl_print {
  * -1 on a libharu / qpdf error (logged). */
 int ts_cdecl_pdf_write(const struct ts_cdecl_print *decls, size_t n, const char *printed_at,
                        struct ts_buf *out);
-
-/* The number of pages a declaration takes (1 + continuation pages). */
-size_t ts_cdecl_pdf_pages(const struct ts_cdecl *d);
 
 /* The same grid for the HTML print view, under prefix:
  * Rows.<r>.Cells.<k>.{label,value,width} (width in percent),

@@ -127,6 +127,20 @@ my @l2 = $c2 =~ /^\s*(\d+)\s+8459290000/mg;
 is_deeply(\@l1, [1 .. 12], 'lines 1-12 on the first page');
 is_deeply(\@l2, [13], 'line 13 on the continuation page');
 
+# ---- a long 规格型号 (申报要素) wraps and grows its line, a long name
+# shrinks in its box: nothing is cut
+my $model = join '|', map { "申报要素第${_}项内容" } 1 .. 14;   # 150 characters
+my $lname = '四川天府机械制造有限公司' x 4 . '国际贸易分公司';       # 55 characters
+my $longno = sprintf '79002024' . '0' . '7001' . $tag;
+$r = publish(decl_xml(EntryId => $longno, IEDate => $ymd, TradeName => $lname, lines => 2,
+                      line => {GModel => $model}));
+is($r->{status}, 303, 'a declaration with long texts published');
+$pdf = pdf_file($prod->get("/decl/print?entry_id=$longno")->{content});
+is(pdf_pages($pdf), 1, 'its two tall lines fit one page');
+(my $raw = Encode::decode('UTF-8', scalar `pdftotext -raw $pdf - 2>&1`)) =~ s/\s+//g;
+is(scalar(() = $raw =~ /\Q$model\E/g), 2, 'the whole 规格型号 of both lines is printed');
+like($raw, qr/\Q$lname\E/, 'and the whole 境内发货人 name');
+
 # ---- 11 ticked: refused with the manual's limit, back on the list
 $r = tick($prod, '/decl/print', @nos);
 is($r->{status}, 303, '11 ticked: no PDF');

@@ -33,21 +33,54 @@ static struct ts_cdecl *decl(struct ts_arena *a, size_t n)
     return d;
 }
 
+/* The page count of the PDF of one declaration, read back by qpdf. */
+static int pages_of(const struct ts_cdecl *d)
+{
+    struct ts_cdecl_print p = {d, "新增"};
+    struct ts_buf out = {0};
+    assert_int_equal(ts_cdecl_pdf_write(&p, 1, "2026-11-30 10:00:00", &out), 0);
+    qpdf_data q = qpdf_init();
+    assert_false(qpdf_read_memory(q, "t", out.data, out.len, NULL) & QPDF_ERRORS);
+    int n = qpdf_get_num_pages(q);
+    qpdf_cleanup(&q);
+    ts_buf_free(&out);
+    return n;
+}
+
+/* A name and 规格型号 of the longest allowed (255 characters each). */
+static void make_long(struct ts_arena *a, struct ts_cdecl_line *l)
+{
+    struct ts_buf b = {0};
+    for (int i = 0; i < 255; i++)
+        ts_buf_adds(&b, "钻");
+    l->v[TS_CDECL_L_G_NAME] = ts_arena_strdup(a, ts_buf_cstr(&b));
+    l->v[TS_CDECL_L_G_MODEL] = l->v[TS_CDECL_L_G_NAME];
+    ts_buf_free(&b);
+}
+
+/* 12 ordinary lines a page; tall lines (long names, never cut) fewer. */
 static void test_pages(void **state)
 {
     (void)state;
     struct ts_arena *a = ts_arena_new(0);
-    assert_int_equal(ts_cdecl_pdf_pages(decl(a, 0)), 1);
-    assert_int_equal(ts_cdecl_pdf_pages(decl(a, 12)), 1);
-    assert_int_equal(ts_cdecl_pdf_pages(decl(a, 13)), 2);
-    assert_int_equal(ts_cdecl_pdf_pages(decl(a, 99)), 9);
+    assert_int_equal(pages_of(decl(a, 0)), 1);
+    assert_int_equal(pages_of(decl(a, 12)), 1);
+    assert_int_equal(pages_of(decl(a, 13)), 2);
+    assert_int_equal(pages_of(decl(a, 99)), 9);
+    struct ts_cdecl *d = decl(a, 1);
+    make_long(a, &d->lines[0]);
+    assert_int_equal(pages_of(d), 1);
+    d = decl(a, 3);
+    for (size_t k = 0; k < 3; k++)
+        make_long(a, &d->lines[k]);
+    assert_int_equal(pages_of(d), 3);
     ts_arena_free(a);
 }
 
 static void test_values(void **state)
 {
     (void)state;
-    char buf[640];
+    char buf[TEXT_CAP];
     struct ts_arena *a = ts_arena_new(0);
     struct ts_cdecl *d = decl(a, 1);
     assert_string_equal(trimmed(buf, sizeof buf, "2.50000"), "2.5");

@@ -15,11 +15,21 @@
  * or, when it names none, whose 海关编码 (export_decl_head.owner_key).
  * Every query goes through ts_scope with the enterprise as a derived table
  * whose id is the tenant filter, so another enterprise's number answers
- * exactly like a number that does not exist. */
+ * exactly like a number that does not exist.
+ *
+ * §2.1.3 / §2.1.7 重新发往税务总局: the declarations ticked in the list (at
+ * most 10), or the one of the detail page, get a row each in
+ * export_decl_resend (schema/014: who, when, which version) for the tax
+ * side; audited.  §2.1.4 批量预览/打印 (at most 10 ticked) and §2.1.8
+ * 预览/打印: a PDF laid out as the paper 出口货物报关单 (lib/ts_cdecl_pdf),
+ * one declaration a page (more when its body is long).  §2.1.9 直接打印:
+ * the same form as an HTML page that opens the browser's print dialog. */
 #include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_audit.h"
 #include "ts_card.h"
+#include "ts_buf.h"
+#include "ts_cdecl_pdf.h"
 #include "ts_codes.h"
 #include "ts_config.h"
 #include "ts_customs_decl.h"
@@ -38,9 +48,15 @@
 #define MAX_DAYS     30
 #define NOT_FOUND    "未查询到该报关单。只支持报关单的境内收发货人查询，其他单位无查询权限。"
 #define NOT_FOUND_NO "未查询到报关单号为%s的%s。"
+#define MAX_SELECTED 10 /* §2.1.3, §2.1.4: 页面支持一次最多选择10条报关单数据 */
+#define TOO_MANY     "页面支持一次最多选择10条报关单数据，您选择了%zu条，请减少后再试。"
+#define NONE_CHOSEN  "请先勾选报关单。"
+#define RESENT                                                                                     \
+    "发送成功！已将%zu条报关单数据重新发往税务总局，请于3-5个工作日后联系当地税务局查询。"
 
 static const char *const type_choices[] = {"clear", "port", NULL};
 static const char *const by_choices[] = {"no", "date", NULL};
+static const char *const auto_choices[] = {"1", NULL};
 
 /* The enterprise's declarations: ts_scope binds the tenant at e.ent_id. */
 #define OWNED_FROM                                                                                 \
@@ -190,6 +206,7 @@ static enum ts_result decl_query(struct ts_ctx *c)
             return TS_FAIL;
         ts_render_rows(c, "Decls", &rows);
         ts_render_set(c, "Result.Shown", "1");
+        ts_render_set(c, "Back", ts_arena_printf(c->arena, "/decl/?%s", c->query ? c->query : ""));
         if (total == 0)
             say_none(c, &q);
     }
@@ -198,27 +215,45 @@ static enum ts_result decl_query(struct ts_ctx *c)
 
 /* ---- 报关单详情 ---- */
 
-/* GET /decl/view?entry_id= — §2.1.5: the current version's header and
- * body, if the declaration is the enterprise's. */
-static enum ts_result decl_view(struct ts_ctx *c)
+/* The current version of the enterprise's declaration no, with its
+ * lines, into *out and its header row into *head (id, version); 0 when it is not the
+ * enterprise's (or does not exist), -1 on a database error. */
+static int load_decl(struct ts_ctx *c, const char *no, struct ts_cdecl_print *out,
+                     struct ts_db_rows *head)
 {
-    struct ts_db_rows head, lines;
-    const char *no = ts_arg_str(c, "entry_id");
+    struct ts_db_rows lines;
     if (ts_scope_query(c, "SELECT h.*" OWNED " AND h.current_entry_id = ?", TS_ARGS(TS_STR(no)),
-                       &head) < 0)
-        return TS_FAIL;
-    if (head.nrows != 1)
-        return ts_ui_not_found(c, NOT_FOUND);
+                       head) < 0)
+        return -1;
+    if (head->nrows != 1)
+        return 0;
     if (ts_scope_query(c,
                        "SELECT l.*" OWNED_FROM
                        " JOIN export_decl_list l ON l.head_id = h.id" OWNED_WHERE
                        " AND h.id = ? ORDER BY l.g_no",
-                       TS_ARGS(TS_I64(ts_db_cell_i64(&head, 0, "id"))), &lines) < 0)
+                       TS_ARGS(TS_I64(ts_db_cell_i64(head, 0, "id"))), &lines) < 0)
+        return -1;
+    out->decl = ts_cdecl_from_rows(c->arena, head, 0, &lines);
+    out->trans_status = ts_cdecl_trans_status_label(ts_db_cell(head, 0, "trans_status"));
+    return 1;
+}
+
+/* GET /decl/view?entry_id= — §2.1.5: the current version's header and
+ * body, if the declaration is the enterprise's. */
+static enum ts_result decl_view(struct ts_ctx *c)
+{
+    struct ts_db_rows head;
+    struct ts_cdecl_print d;
+    int found = load_decl(c, ts_arg_str(c, "entry_id"), &d, &head);
+    if (found < 0)
         return TS_FAIL;
-    struct ts_cdecl *d = ts_cdecl_from_rows(c->arena, &head, 0, &lines);
-    ts_cdecl_render(c, "Decl", d);
-    ts_render_set(c, "Decl.status_label",
-                  ts_cdecl_trans_status_label(ts_db_cell(&head, 0, "trans_status")));
+    if (!found)
+        return ts_ui_not_found(c, NOT_FOUND);
+    ts_cdecl_render(c, "Decl", d.decl);
+    ts_render_set(c, "Decl.status_label", d.trans_status);
+    ts_render_set(
+        c, "Back",
+        ts_arena_printf(c->arena, "/decl/view?entry_id=%s", d.decl->head[TS_CDECL_H_ENTRY_ID]));
     return ts_ui_page(c, "报关单详情", "decl/view.cs");
 }
 
@@ -465,6 +500,171 @@ static enum ts_result decl_download(struct ts_ctx *c)
     return res;
 }
 
+/* ---- the selection (§2.1.3, §2.1.4) ---- */
+
+/* Where to go back after an action on the selection: the page it came
+ * from (the list with its query, or the detail), when that is a page of
+ * this module; else the query form. */
+static const char *back_url(struct ts_ctx *c)
+{
+    const char *b = ts_arg_str(c, "back");
+    if (strncmp(b, "/decl/", 6) != 0 || strstr(b, "//") ||
+        strspn(b, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/?=&%_.+-") !=
+            strlen(b))
+        return "/decl/";
+    return b;
+}
+
+/* The ticked numbers, each once, in the order ticked; NULL (with the
+ * manual's message, back on the page it came from) when none or more than
+ * MAX_SELECTED are. */
+static const char **selection(struct ts_ctx *c, size_t *n)
+{
+    const struct ts_value *v = ts_arg(c, "entry_id");
+    const char **nos = ts_arena_zalloc(c->arena, (v->count + 1) * sizeof *nos);
+    *n = 0;
+    for (size_t i = 0; i < v->count; i++) {
+        size_t k = 0;
+        while (k < *n && strcmp(nos[k], v->list[i]) != 0)
+            k++;
+        if (k == *n)
+            nos[(*n)++] = v->list[i];
+    }
+    if (*n == 0 || *n > MAX_SELECTED) {
+        ts_resp_flash(c, *n ? ts_arena_printf(c->arena, TOO_MANY, *n) : NONE_CHOSEN);
+        ts_resp_redirect(c, back_url(c));
+        return NULL;
+    }
+    return nos;
+}
+
+/* The selected declarations, each the enterprise's current version; 0
+ * when one is not (a number typed into the request: said as not found). */
+static int load_selection(struct ts_ctx *c, const char **nos, size_t n,
+                          struct ts_cdecl_print *decls, struct ts_db_rows *heads)
+{
+    for (size_t i = 0; i < n; i++) {
+        int found = load_decl(c, nos[i], &decls[i], &heads[i]);
+        if (found <= 0)
+            return found;
+    }
+    return 1;
+}
+
+/* ---- §2.1.3 / §2.1.7 重新发往税务总局 ---- */
+
+/* One resend row for the tax side and its audit row. */
+static int record_resend(struct ts_ctx *c, const struct ts_db_rows *head)
+{
+    int64_t head_id = ts_db_cell_i64(head, 0, "id");
+    const char *no = ts_db_cell(head, 0, "entry_id");
+    const char *version = ts_db_cell(head, 0, "version");
+    if (ts_db_exec(c->db,
+                   "INSERT INTO export_decl_resend (ent_id, head_id, entry_id, version, user_id,"
+                   " request_id) VALUES (?, ?, ?, ?, ?, ?)",
+                   TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_I64(head_id), TS_STR(no), TS_STR(version),
+                           TS_I64(c->session->user_id), TS_STR(c->request_id)),
+                   NULL) < 0)
+        return -1;
+    return ts_audit_log(c, "export_decl_head", head_id,
+                        ts_arena_printf(c->arena, "重新发往税务总局 %s 第%s版", no, version));
+}
+
+/* POST /decl/resend — the ticked declarations (or the detail's one) are
+ * queued for the 税务总局 again; the manual's message on the page it
+ * came from. */
+static enum ts_result decl_resend(struct ts_ctx *c)
+{
+    size_t n;
+    const char **nos = selection(c, &n);
+    if (!nos)
+        return TS_OK;
+    struct ts_cdecl_print *decls = ts_arena_zalloc(c->arena, n * sizeof *decls);
+    struct ts_db_rows *heads = ts_arena_zalloc(c->arena, n * sizeof *heads);
+    int found = load_selection(c, nos, n, decls, heads);
+    if (found < 0)
+        return TS_FAIL;
+    if (!found)
+        return ts_ui_not_found(c, NOT_FOUND);
+    for (size_t i = 0; i < n; i++)
+        if (record_resend(c, &heads[i]) < 0)
+            return TS_FAIL;
+    return ts_ui_done(c, ts_arena_printf(c->arena, RESENT, n), back_url(c));
+}
+
+/* ---- §2.1.4 批量预览/打印, §2.1.8 预览/打印, §2.1.9 直接打印 ---- */
+
+/* Now as the foot of a printed page says it. */
+static const char *now_text(struct ts_ctx *c)
+{
+    char buf[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return ts_arena_strdup(c->arena, buf);
+}
+
+/* The PDF shown in the browser (inline), to view and print from its
+ * viewer; its name says the declaration or how many. */
+static enum ts_result send_pdf(struct ts_ctx *c, const struct ts_cdecl_print *decls, size_t n)
+{
+    struct ts_buf pdf = {0};
+    if (ts_cdecl_pdf_write(decls, n, now_text(c), &pdf) < 0) {
+        ts_buf_free(&pdf);
+        return TS_FAIL;
+    }
+    const char *name = n == 1 ? ts_arena_printf(c->arena, "出口报关单_%s.pdf",
+                                                decls[0].decl->head[TS_CDECL_H_ENTRY_ID])
+                              : ts_arena_printf(c->arena, "出口报关单_%s等%zu票.pdf",
+                                                decls[0].decl->head[TS_CDECL_H_ENTRY_ID], n);
+    const char *disp = ts_resp_content_disposition(c, name); /* "attachment; filename=..." */
+    ts_resp_send(c, "application/pdf", pdf.data, pdf.len, NULL);
+    ts_resp_header(c, "Content-Disposition", ts_arena_printf(c->arena, "inline%s", disp + 10));
+    ts_buf_free(&pdf);
+    return TS_OK;
+}
+
+/* GET /decl/print?entry_id= (the detail's 预览/打印) and POST /decl/print
+ * (the list's 批量预览/打印, up to 10 ticked): the PDF. */
+static enum ts_result decl_print(struct ts_ctx *c)
+{
+    size_t n;
+    const char **nos = selection(c, &n);
+    if (!nos)
+        return TS_OK;
+    struct ts_cdecl_print *decls = ts_arena_zalloc(c->arena, n * sizeof *decls);
+    struct ts_db_rows *heads = ts_arena_zalloc(c->arena, n * sizeof *heads);
+    int found = load_selection(c, nos, n, decls, heads);
+    if (found < 0)
+        return TS_FAIL;
+    if (!found)
+        return ts_ui_not_found(c, NOT_FOUND);
+    return send_pdf(c, decls, n);
+}
+
+/* GET /decl/printview?entry_id=[&auto=1] — §2.1.9 直接打印: the paper
+ * form as a page; with auto the browser's print dialog opens at once
+ * (static/js/tuishui.js), to print on a local printer. */
+static enum ts_result decl_printview(struct ts_ctx *c)
+{
+    struct ts_db_rows head;
+    struct ts_cdecl_print d;
+    int found = load_decl(c, ts_arg_str(c, "entry_id"), &d, &head);
+    if (found < 0)
+        return TS_FAIL;
+    if (!found)
+        return ts_ui_not_found(c, NOT_FOUND);
+    ts_cdecl_render(c, "Decl", d.decl);
+    ts_cdecl_pdf_render(c, "Paper", d.decl);
+    ts_render_set(c, "Decl.status_label", d.trans_status);
+    ts_render_set(c, "Decl.type_label", ts_cdecl_type_label(d.decl->head[TS_CDECL_H_DECL_TYPE]));
+    ts_render_set(c, "Decl.printed_at", now_text(c));
+    if (ts_arg_present(c, "auto"))
+        ts_render_set(c, "AutoPrint", "1");
+    return ts_ui_page(c, "出口货物报关单打印", "decl/print.cs");
+}
+
 static const struct ts_param query_params[] = {
     ts_param_enum("decl_type", "报关单类型", 0, type_choices),
     ts_param_enum("by", "查询方式", 0, by_choices),
@@ -480,10 +680,26 @@ static const struct ts_param view_params[] = {
     TS_PARAMS_END,
 };
 
+static const struct ts_param selection_params[] = {
+    ts_param_code("entry_id", "出口报关单号", TS_MULTI, TS_CODE_EXPORT_ENTRY_ID),
+    ts_param_str("back", "返回页面", 0, 1, 500),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param printview_params[] = {
+    ts_param_code("entry_id", "出口报关单号", TS_REQ, TS_CODE_EXPORT_ENTRY_ID),
+    ts_param_enum("auto", "直接打印", 0, auto_choices),
+    TS_PARAMS_END,
+};
+
 static const struct ts_action actions[] = {
     {"", TS_GET, "decl", query_params, decl_query, TS_QUERY_FORM},
     {"view", TS_GET, "decl", view_params, decl_view, 0},
     {"download", TS_GET, "decl", query_params, decl_download, TS_QUERY_FORM},
+    {"resend", TS_POST, "decl", selection_params, decl_resend, 0},
+    {"print", TS_GET, "decl", selection_params, decl_print, 0},
+    {"print", TS_POST, "decl", selection_params, decl_print, 0},
+    {"printview", TS_GET, "decl", printview_params, decl_printview, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

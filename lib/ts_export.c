@@ -5,6 +5,7 @@
 #include "ts_config.h"
 #include "ts_db.h"
 #include "ts_log.h"
+#include "ts_pdf.h"
 #include "ts_store.h"
 
 #include <hpdf.h>
@@ -304,36 +305,22 @@ void ts_export_zip_discard(struct ts_export_zip *z)
 
 /* ---- PDF ------------------------------------------------------------ */
 
-#define FONT_PATH "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-#define A4_W      595
-#define A4_H      842
-#define MARGIN    40
-#define LEAD      11 /* line height of the table */
+#define A4_W   TS_PDF_A4_W
+#define A4_H   TS_PDF_A4_H
+#define MARGIN 40
+#define LEAD   11 /* line height of the table */
 
 struct pdfgen {
-    HPDF_Doc pdf;
-    HPDF_Font font;
+    struct ts_pdf p; /* the document, its CJK font, its first error */
     HPDF_Page page;
     HPDF_REAL y;             /* where the next line goes */
     const char *const *head; /* the table's header, drawn again atop each continuation page */
-    HPDF_STATUS error;
-    HPDF_STATUS detail;
 };
-
-/* libharu's error callback: keep the first error; the caller checks it. */
-static void pdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
-{
-    struct pdfgen *g = user;
-    if (!g->error) {
-        g->error = error_no;
-        g->detail = detail_no;
-    }
-}
 
 /* A new A4 page (of the catalog, or for an image). */
 static void pdf_new_page(struct pdfgen *g)
 {
-    g->page = HPDF_AddPage(g->pdf);
+    g->page = HPDF_AddPage(g->p.doc);
     HPDF_Page_SetSize(g->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
     HPDF_Page_SetLineWidth(g->page, 0.5f);
     g->y = A4_H - MARGIN;
@@ -341,49 +328,7 @@ static void pdf_new_page(struct pdfgen *g)
 
 static void pdf_text(struct pdfgen *g, HPDF_REAL x, HPDF_REAL y, HPDF_REAL size, const char *s)
 {
-    HPDF_Page_BeginText(g->page);
-    HPDF_Page_SetFontAndSize(g->page, g->font, size);
-    HPDF_Page_TextOut(g->page, x, y, s);
-    HPDF_Page_EndText(g->page);
-}
-
-/* Cut s into lines no wider than width at the page's current font and
- * size, by characters (Chinese has no spaces; SHA-256 neither), and at
- * each newline: at most
- * max lines into lines[], each a copy in buf.  Returns the line count. */
-static int pdf_wrap(struct pdfgen *g, const char *s, HPDF_REAL width, char *buf, size_t cap,
-                    const char **lines, int max)
-{
-    int n = 0;
-    size_t o = 0, start = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    lines[n++] = buf;
-    buf[0] = '\0';
-    while (*p && o + 5 < cap) {
-        size_t k = utf8_len(p) ? utf8_len(p) : 1;
-        if (*p == '\n' && n < max) { /* a forced break */
-            buf[o] = '\0';
-            start = ++o;
-            buf[o] = '\0';
-            lines[n++] = buf + start;
-            p++;
-            continue;
-        }
-        memcpy(buf + o, p, k);
-        buf[o + k] = '\0';
-        if (o > start && HPDF_Page_TextWidth(g->page, buf + start) > width) {
-            if (n == max)
-                break;
-            buf[o] = '\0';
-            start = ++o;
-            memcpy(buf + o, p, k);
-            buf[o + k] = '\0';
-            lines[n++] = buf + start;
-        }
-        o += k;
-        p += k;
-    }
-    return n;
+    ts_pdf_text(&g->p, g->page, x, y, size, s);
 }
 
 struct cat_col {
@@ -405,8 +350,9 @@ static void pdf_row(struct pdfgen *g, const char *const cells[NCOLS])
     const char *lines[NCOLS][6];
     int n[NCOLS], rows = 1;
     for (size_t i = 0; i < NCOLS; i++) {
-        HPDF_Page_SetFontAndSize(g->page, g->font, cat_cols[i].size);
-        n[i] = pdf_wrap(g, cells[i], cat_cols[i].w - 4, bufs[i], sizeof bufs[i], lines[i], 6);
+        HPDF_Page_SetFontAndSize(g->page, g->p.font, cat_cols[i].size);
+        n[i] =
+            ts_pdf_wrap(g->page, cells[i], cat_cols[i].w - 4, bufs[i], sizeof bufs[i], lines[i], 6);
         rows = n[i] > rows ? n[i] : rows;
     }
     HPDF_REAL h = (HPDF_REAL)(rows * LEAD + 4);
@@ -487,10 +433,10 @@ static bool is_image(const struct ts_export_doc *d)
 static void pdf_image_page(struct pdfgen *g, const struct ts_export_doc *d)
 {
     bool png = strcmp(d->file_kind, "png") == 0;
-    HPDF_Image img = png ? HPDF_LoadPngImageFromFile(g->pdf, d->path)
-                         : HPDF_LoadJpegImageFromFile(g->pdf, d->path);
+    HPDF_Image img = png ? HPDF_LoadPngImageFromFile(g->p.doc, d->path)
+                         : HPDF_LoadJpegImageFromFile(g->p.doc, d->path);
     if (!img)
-        return; /* g->error is set */
+        return; /* g->p.error is set */
     pdf_new_page(g);
     HPDF_REAL iw = (HPDF_REAL)HPDF_Image_GetWidth(img), ih = (HPDF_REAL)HPDF_Image_GetHeight(img);
     HPDF_REAL bw = A4_W - 2 * 20, bh = A4_H - 2 * 20;
@@ -530,89 +476,22 @@ static int haru_part(const char *path, const struct ts_export_doc *decl,
 {
     struct pdfgen g = {0};
     int rc = -1;
-    g.pdf = HPDF_New(pdf_error, &g);
-    if (!g.pdf)
-        goto out;
-    HPDF_SetCompressionMode(g.pdf, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(g.pdf);
-    HPDF_SetCurrentEncoder(g.pdf, "UTF-8");
-    const char *fname = HPDF_LoadTTFontFromFile2(g.pdf, FONT_PATH, 0, HPDF_TRUE);
-    if (!fname || !(g.font = HPDF_GetFont(g.pdf, fname, "UTF-8")))
+    if (ts_pdf_begin(&g.p) < 0)
         goto out;
     pdf_catalog(&g, decl, docs, n, pages);
-    for (size_t i = 0; i < n && !g.error; i++)
+    for (size_t i = 0; i < n && !g.p.error; i++)
         if (is_image(&docs[i]))
             pdf_image_page(&g, &docs[i]);
-    if (!g.error && HPDF_SaveToFile(g.pdf, path) == HPDF_OK && !g.error)
+    if (!g.p.error && HPDF_SaveToFile(g.p.doc, path) == HPDF_OK && !g.p.error)
         rc = 0;
 out:
     if (rc < 0) {
-        ts_log_error("ts_export: libharu error 0x%04X detail %u", (unsigned)g.error,
-                     (unsigned)g.detail);
+        ts_log_error("ts_export: libharu error 0x%04X detail %u", (unsigned)g.p.error,
+                     (unsigned)g.p.detail);
         *err = "PDF生成失败";
     }
-    if (g.pdf)
-        HPDF_Free(g.pdf);
+    ts_pdf_free(&g.p);
     return rc;
-}
-
-/* A ToUnicode CMap for libharu's UTF-8 fonts, into buf (CMAP_CAP bytes):
- * their codes are the characters' UTF-16 code units (Identity-H with a
- * CIDToGIDMap to the glyphs), so each code maps to itself; surrogates
- * excluded.  One bfrange per high byte, at most 100 to a block (PDF 32000
- * §9.10.3).  Returns the length. */
-#define CMAP_CAP 8192
-static size_t identity_ucs_cmap(char *buf)
-{
-    unsigned his[256];
-    size_t nh = 0, o;
-    for (unsigned hi = 0; hi < 0x100; hi++)
-        if (hi < 0xd8 || hi > 0xdf)
-            his[nh++] = hi;
-    o = (size_t)snprintf(
-        buf, CMAP_CAP,
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    for (size_t b = 0; b < nh; b += 100) {
-        size_t m = nh - b < 100 ? nh - b : 100;
-        o += (size_t)snprintf(buf + o, CMAP_CAP - o, "%zu beginbfrange\n", m);
-        for (size_t j = b; j < b + m; j++) /* 21 bytes each: 248 of them fit */
-            o += (size_t)snprintf(buf + o, CMAP_CAP - o, "<%02X00> <%02XFF> <%02X00>\n", his[j],
-                                  his[j], his[j]);
-        o += (size_t)snprintf(buf + o, CMAP_CAP - o, "endbfrange\n");
-    }
-    o += (size_t)snprintf(buf + o, CMAP_CAP - o,
-                          "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    return o;
-}
-
-/* libharu 2.3.0 writes its UTF-8 fonts' /ToUnicode as a copy of the
- * encoding CMap (begincidrange), which is not a ToUnicode map: pdftotext
- * warns and other readers may copy garbage.  Replace it, in the fonts of
- * the first ncat pages (the catalog: the only text libharu draws), with
- * the identity map above. */
-static void fix_to_unicode(qpdf_data q, size_t ncat)
-{
-    static char cmap[CMAP_CAP];
-    size_t len = identity_ucs_cmap(cmap);
-    for (size_t p = 0; p < ncat; p++) {
-        qpdf_oh fonts = qpdf_oh_get_key_if_dict(
-            q, qpdf_oh_get_key_if_dict(q, qpdf_get_page_n(q, p), "/Resources"), "/Font");
-        if (!qpdf_oh_is_dictionary(q, fonts))
-            continue;
-        qpdf_oh_begin_dict_key_iter(q, fonts);
-        while (qpdf_oh_dict_more_keys(q)) {
-            qpdf_oh font = qpdf_oh_get_key(q, fonts, qpdf_oh_dict_next_key(q));
-            qpdf_oh tu = qpdf_oh_get_key_if_dict(q, font, "/ToUnicode");
-            if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, font, "/Encoding"),
-                                           "/Identity-H") &&
-                qpdf_oh_is_stream(q, tu))
-                qpdf_oh_replace_stream_data(q, tu, (const unsigned char *)cmap, len,
-                                            qpdf_oh_new_null(q), qpdf_oh_new_null(q));
-        }
-    }
 }
 
 /* Put the pages of PDF document s before the page `before` of the
@@ -647,7 +526,7 @@ static int qpdf_part(const char *cat_path, const char *out_path, const struct ts
     if ((qpdf_read(q, cat_path, NULL) & QPDF_ERRORS) || (total = qpdf_get_num_pages(q)) < 0 ||
         (size_t)total <= nimg || !(img = calloc(nimg + 1, sizeof *img)))
         goto out;
-    fix_to_unicode(q, (size_t)total - nimg);
+    ts_pdf_fix_to_unicode(q, (size_t)total - nimg);
     for (size_t k = 0; k < nimg; k++)
         img[k] = qpdf_get_page_n(q, (size_t)total - nimg + k);
     for (size_t i = 0; i < n; i++) {
@@ -715,8 +594,8 @@ static void form_row(struct pdfgen *g, const struct ts_export_form_row *row)
     char buf[4096];
     const char *lines[24];
     HPDF_REAL vw = A4_W - 2 * MARGIN - FORM_LABEL;
-    HPDF_Page_SetFontAndSize(g->page, g->font, FORM_SIZE);
-    int n = pdf_wrap(g, row->value ? row->value : "", vw - 12, buf, sizeof buf, lines, 24);
+    HPDF_Page_SetFontAndSize(g->page, g->p.font, FORM_SIZE);
+    int n = ts_pdf_wrap(g->page, row->value ? row->value : "", vw - 12, buf, sizeof buf, lines, 24);
     int rows = n > row->min_lines ? n : row->min_lines;
     HPDF_REAL h = (HPDF_REAL)(rows * FORM_LEAD + 8);
     if (g->y - h < MARGIN)
@@ -740,41 +619,34 @@ static int haru_form(const char *path, const char *title, const struct ts_export
     char buf[2048];
     const char *lines[12];
     int rc = -1;
-    if (!(g.pdf = HPDF_New(pdf_error, &g)))
-        goto out;
-    HPDF_SetCompressionMode(g.pdf, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(g.pdf);
-    HPDF_SetCurrentEncoder(g.pdf, "UTF-8");
-    const char *fname = HPDF_LoadTTFontFromFile2(g.pdf, FONT_PATH, 0, HPDF_TRUE);
-    if (!fname || !(g.font = HPDF_GetFont(g.pdf, fname, "UTF-8")))
+    if (ts_pdf_begin(&g.p) < 0)
         goto out;
     pdf_new_page(&g);
-    HPDF_Page_SetFontAndSize(g.page, g.font, 16);
+    HPDF_Page_SetFontAndSize(g.page, g.p.font, 16);
     pdf_text(&g, (A4_W - HPDF_Page_TextWidth(g.page, title)) / 2, g.y - 20, 16, title);
     g.y -= 44;
-    for (size_t i = 0; i < n && !g.error; i++)
+    for (size_t i = 0; i < n && !g.p.error; i++)
         form_row(&g, &rows[i]);
-    if (note && !g.error) {
-        HPDF_Page_SetFontAndSize(g.page, g.font, 9);
-        int k = pdf_wrap(&g, note, A4_W - 2 * MARGIN, buf, sizeof buf, lines, 12);
+    if (note && !g.p.error) {
+        HPDF_Page_SetFontAndSize(g.page, g.p.font, 9);
+        int k = ts_pdf_wrap(g.page, note, A4_W - 2 * MARGIN, buf, sizeof buf, lines, 12);
         for (int j = 0; j < k; j++)
             pdf_text(&g, MARGIN, g.y - (HPDF_REAL)(14 * (j + 1) + 4), 9, lines[j]);
     }
-    if (!g.error && HPDF_SaveToFile(g.pdf, path) == HPDF_OK && !g.error)
+    if (!g.p.error && HPDF_SaveToFile(g.p.doc, path) == HPDF_OK && !g.p.error)
         rc = 0;
 out:
     if (rc < 0) {
-        ts_log_error("ts_export: form: libharu error 0x%04X detail %u", (unsigned)g.error,
-                     (unsigned)g.detail);
+        ts_log_error("ts_export: form: libharu error 0x%04X detail %u", (unsigned)g.p.error,
+                     (unsigned)g.p.detail);
         *err = "PDF生成失败";
     }
-    if (g.pdf)
-        HPDF_Free(g.pdf);
+    ts_pdf_free(&g.p);
     return rc;
 }
 
 /* Copy the drawn form to out_path through qpdf, its fonts' /ToUnicode
- * fixed (fix_to_unicode) so that its text extracts. */
+ * fixed (ts_pdf_fix_to_unicode) so that its text extracts. */
 static int qpdf_form(const char *in_path, const char *out_path, const char **err)
 {
     int rc = -1, pages;
@@ -782,7 +654,7 @@ static int qpdf_form(const char *in_path, const char *out_path, const char **err
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
     if ((qpdf_read(q, in_path, NULL) & QPDF_ERRORS) || (pages = qpdf_get_num_pages(q)) < 1)
         goto out;
-    fix_to_unicode(q, (size_t)pages);
+    ts_pdf_fix_to_unicode(q, (size_t)pages);
     if (qpdf_init_write(q, out_path) & QPDF_ERRORS)
         goto out;
     qpdf_set_object_stream_mode(q, qpdf_o_generate);

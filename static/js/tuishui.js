@@ -12,4 +12,9 @@ document.addEventListener('DOMContentLoaded', function () {
       if (!window.confirm(f.getAttribute('data-confirm'))) e.preventDefault();
     });
   });
+  /* 直接打印 (报关单): a print button, and the dialog at once when asked. */
+  document.querySelectorAll('[data-print]').forEach(function (b) {
+    b.addEventListener('click', function () { window.print(); });
+  });
+  if (document.querySelector('[data-autoprint]')) window.print();
 });

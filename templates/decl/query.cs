@@ -41,13 +41,23 @@
   </div>
   <?cs /if ?>
   <?cs if:Download.Error ?><div class="form-errors" id="download-error" role="alert"><p><?cs var:Download.Error ?></p></div><?cs /if ?>
+  <form method="post" action="/decl/resend" class="decl-selection" id="decl-selection">
+  <input type="hidden" name="_csrf" value="<?cs var:CSRF ?>">
+  <input type="hidden" name="back" value="<?cs var:Back ?>">
+  <div class="toolbar">
+    <button type="submit" formaction="/decl/resend" id="btn-resend">重新发往税务总局</button>
+    <button type="submit" formaction="/decl/print" id="btn-print">批量预览/打印</button>
+    <span class="hint">页面支持一次最多选择10条报关单数据</span>
+  </div>
+  <div class="wide-table">
   <table class="list decl-results">
     <thead>
-      <tr><th>出口报关单号</th><th>境内发货人</th><th>出口日期</th><th>申报日期</th><th>结关日期</th><th>监管方式</th><th>运抵国（地区）</th><th>表体项数</th><th>数据传输状态</th></tr>
+      <tr><th class="check" aria-label="选择"></th><th>出口报关单号</th><th>境内发货人</th><th>出口日期</th><th>申报日期</th><th>结关日期</th><th>监管方式</th><th>运抵国（地区）</th><th>表体项数</th><th>数据传输状态</th></tr>
     </thead>
     <tbody>
     <?cs each:d = Decls ?>
       <tr>
+        <td class="check"><input type="checkbox" name="entry_id" value="<?cs var:d.entry_id ?>" aria-label="选择<?cs var:d.entry_id ?>"></td>
         <td><a href="/decl/view?entry_id=<?cs var:url_escape(d.entry_id) ?>"><?cs var:d.entry_id ?></a></td>
         <td><?cs var:d.trade_name ?></td>
         <td><?cs var:d.ie_date ?></td>
@@ -61,6 +71,8 @@
     <?cs /each ?>
     </tbody>
   </table>
+  </div>
+  </form>
   <div class="pager">
     共 <?cs var:Pager.Total ?> 条，第 <?cs var:Pager.Page ?> / <?cs var:Pager.Pages ?> 页
     <?cs if:Pager.Prev ?><a href="<?cs call:page_link(Pager.Prev) ?>">上一页</a><?cs /if ?>

@@ -28,7 +28,7 @@ sub query {
     $err =~ s/<[^>]*>//g;
     return ($r, $err, [list_rows($r->{text}, 'decl-results')]);
 }
-sub numbers { return [sort map { $_->[0] } @{ $_[0] }] }
+sub numbers { return [sort map { $_->[1] } @{ $_[0] }] }  # cell 0 is the checkbox
 
 # ---- the first visit: the form and the tips, no results yet
 my $r = $prod->get('/decl/');
@@ -45,7 +45,7 @@ is(login('customs-officer')->get('/decl/')->{status}, 403, 'a customs officer ma
 # ---- by number
 my ($x, $err, $rows) = query($prod, by => 'no', entry_id => '790020260000810001');
 is_deeply(numbers($rows), ['790020260000810001'], 'by number: the own declaration');
-is($rows->[0][8], '修改', 'its 数据传输状态 is 修改 (published twice)');
+is($rows->[0][9], '修改', 'its 数据传输状态 is 修改 (published twice)');
 ($x, $err, $rows) = query($prod, by => 'no', entry_id => '790220260000820001');
 is_deeply($rows, [], "another enterprise's number: nothing");
 like($x->{text}, qr/未查询到报关单号为790220260000820001的结关报关单/, 'answered as not found');

@@ -174,12 +174,61 @@ static bool decimal_ok(const char *s, size_t int_max, size_t frac)
     return m >= 1 && m <= frac && !s[n + 1 + m];
 }
 
-/* A date as stored, from YYYY-MM-DD or the message's YYYYMMDD; NULL if
- * neither is a real date. */
+/* Two digits at s whose value is at most max. */
+static bool two_digits_upto(const char *s, int max)
+{
+    return in_range(s[0], '0', '9') && in_range(s[1], '0', '9') &&
+           (s[0] - '0') * 10 + (s[1] - '0') <= max;
+}
+
+/* The time a message may write after its date — hhmm[ss] right after
+ * YYYYMMDD (compact), or hh:mm[:ss][.fraction][Z|±hh:mm] after
+ * "YYYY-MM-DD " / "YYYY-MM-DDT" — is well formed.  Customs' DDate carries
+ * the declaring time (20261101093000); the portal keeps only the day
+ * (docs/formats.md), but a garbled time still means a garbled value. */
+static bool time_ok(const char *t, bool compact)
+{
+    size_t n = strlen(t);
+    if (compact)
+        return (n == 4 || n == 6) && code_chars(t, false) && two_digits_upto(t, 23) &&
+               two_digits_upto(t + 2, 59) && (n == 4 || two_digits_upto(t + 4, 60));
+    if (n < 5 || !two_digits_upto(t, 23) || t[2] != ':' || !two_digits_upto(t + 3, 59))
+        return false;
+    t += 5;
+    if (t[0] == ':') {
+        if (!two_digits_upto(t + 1, 60))
+            return false;
+        t += 3;
+        if (t[0] == '.') {
+            size_t f = strspn(t + 1, "0123456789");
+            if (f < 1 || f > 9)
+                return false;
+            t += 1 + f;
+        }
+    }
+    if (t[0] == 'Z')
+        return t[1] == '\0';
+    if (t[0] == '+' || t[0] == '-')
+        return strlen(t) == 6 && two_digits_upto(t + 1, 14) && t[3] == ':' &&
+               two_digits_upto(t + 4, 59);
+    return t[0] == '\0';
+}
+
+/* A date as stored (YYYY-MM-DD) from YYYY-MM-DD or the message's
+ * YYYYMMDD, either with a time after it that is dropped (time_ok); NULL
+ * if it is not a real date. */
 static const char *date_norm(struct ts_arena *a, const char *s)
 {
-    if (strlen(s) == 8 && code_chars(s, false))
+    size_t n = strlen(s);
+    if (n >= 8 && strspn(s, "0123456789") >= 8) {
+        if (!time_ok(s + 8, true) && n != 8)
+            return NULL;
         s = ts_arena_printf(a, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+    } else if (n > 10) {
+        if ((s[10] != ' ' && s[10] != 'T') || !time_ok(s + 11, false))
+            return NULL;
+        s = ts_arena_strndup(a, s, 10);
+    }
     return ts_codes_date_valid(s, NULL) ? s : NULL;
 }
 
@@ -369,8 +418,10 @@ struct reader {
     bool lines_over; /* more than TS_CDECL_MAX_LINES said once */
     const struct ts_cdecl_field *field;
     const char **slot; /* where the field's value goes */
+    int field_depth;   /* the depth of the field's own element */
     struct ts_buf text;
     bool text_over;
+    bool text_child; /* an element inside the field's (not its text) */
     size_t index;
 };
 
@@ -420,8 +471,10 @@ static void begin_field(struct reader *r, const struct ts_cdecl_field *fs, size_
         return;
     r->field = &fs[i];
     r->slot = &values[i];
+    r->field_depth = r->depth;
     ts_buf_reset(&r->text);
     r->text_over = false;
+    r->text_child = false;
 }
 
 /* A <DecList>: one more line, or the 99-line error once. */
@@ -437,6 +490,13 @@ static void begin_line(struct reader *r)
     }
 }
 
+/* expat's start of an element.  The reader is a small state machine on
+ * the depth, not a tree: DecMessages (1) / DecMessage (2) / DecHead or
+ * DecLists (3) / a header field or DecList (4) / a line field (5), so a
+ * file of 50 000 declarations needs the memory of one.  An element inside
+ * a field being read is noted (the field gets a problem), and anything at
+ * another depth or with another name is skipped: real messages carry
+ * elements the portal does not keep. */
 static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **attrs)
 {
     struct reader *r = ud;
@@ -447,7 +507,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **a
         refuse(r, "文件嵌套层次过深，不是报关单数据文件");
         return;
     }
-    if (r->depth == 1 && strcmp(name, "DecMessages") != 0)
+    if (r->field)
+        r->text_child = true;
+    else if (r->depth == 1 && strcmp(name, "DecMessages") != 0)
         refuse(r, "文件的根元素应为DecMessages，不是报关单数据文件");
     else if (r->depth == 2 && strcmp(name, "DecMessage") == 0)
         begin_decl(r);
@@ -481,6 +543,10 @@ static void end_field(struct reader *r)
         ts_cdecl_error(r->decl, r->d,
                        ts_arena_printf(r->decl, "%s【%s】超过%d字节，未读入", where,
                                        r->field->label, TS_CDECL_MAX_VALUE));
+    else if (r->text_child)
+        ts_cdecl_error(r->decl, r->d,
+                       ts_arena_printf(r->decl, "%s【%s】含有子元素，应只有文字，未读入", where,
+                                       r->field->label));
     else if ((*r->slot)[0])
         ts_cdecl_error(r->decl, r->d,
                        ts_arena_printf(r->decl, "%s【%s】重复出现", where, r->field->label));
@@ -489,14 +555,20 @@ static void end_field(struct reader *r)
     r->field = NULL;
 }
 
+/* expat's end of an element, the mirror of on_start: a field ends only at
+ * its own element's end (not at a child's), a DecList ends its line, and
+ * the end of a DecMessage hands the declaration to the caller, whose -1
+ * stops the file. */
 static void XMLCALL on_end(void *ud, const XML_Char *qname)
 {
     struct reader *r = ud;
     if (r->err || r->stopped)
         return;
-    if (r->field && (r->depth == 4 || r->depth == 5))
-        end_field(r);
-    else if (r->depth == 4 && r->part == P_LIST)
+    if (r->field) {
+        if (r->depth == r->field_depth)
+            end_field(r);
+        /* else the end of a child of the field: noted by on_start */
+    } else if (r->depth == 4 && r->part == P_LIST)
         r->part = P_LISTS, r->line = NULL;
     else if (r->depth == 3)
         r->part = P_NONE;
@@ -514,7 +586,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname)
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
     struct reader *r = ud;
-    if (r->err || r->stopped || !r->field || len <= 0 || r->text_over)
+    if (r->err || r->stopped || !r->field || r->depth != r->field_depth || len <= 0 || r->text_over)
         return;
     if (r->text.len + (size_t)len > TS_CDECL_MAX_VALUE) {
         r->text_over = true;

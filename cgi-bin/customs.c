@@ -38,13 +38,26 @@
 
 /* ---- jurisdiction ---- */
 
+/* Does the officer's district start with DISTRICT_CHARS digits?  Only
+ * then is its prefix safe in a LIKE pattern (no % or _ of its own). */
+static bool district_ok(const char *d)
+{
+    if (!d)
+        return false;
+    for (size_t i = 0; i < DISTRICT_CHARS; i++)
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+    return true;
+}
+
 /* The 直属海关 prefix of the officer's district ("79" for 7900) for the
  * SQL's LIKE; "-" — which no 海关编号 starts with — when the account has
- * no district, so such an officer sees nothing rather than everything. */
+ * no district or one that is not digits, so such an officer sees nothing
+ * rather than everything. */
 static const char *jurisdiction(struct ts_ctx *c)
 {
     const char *d = c->session->customs_district_code;
-    if (!d || strlen(d) < DISTRICT_CHARS)
+    if (!district_ok(d))
         return "-";
     return ts_arena_strndup(c->arena, d, DISTRICT_CHARS);
 }
@@ -53,7 +66,7 @@ static const char *jurisdiction(struct ts_ctx *c)
 static bool in_jurisdiction(struct ts_ctx *c, const char *entry_id)
 {
     const char *d = c->session->customs_district_code;
-    return d && strlen(d) >= DISTRICT_CHARS && strncmp(entry_id, d, DISTRICT_CHARS) == 0;
+    return district_ok(d) && strncmp(entry_id, d, DISTRICT_CHARS) == 0;
 }
 
 /* ---- 报关单发布 (the list) ---- */
@@ -118,8 +131,12 @@ static enum ts_result decl_list(struct ts_ctx *c)
 /* ---- the form ---- */
 
 /* The form's parameters: the header fields by their element names, and
- * body row k's fields as <Element>_<k> (k = 1..99); built once at start
- * (form_params_build), as the names are made from the field tables. */
+ * body row k's fields as <Element>_<k> (k = 1..99).  They are file-scope
+ * tables filled once in main (form_params_build) because the action table
+ * needs a static parameter list and the ~1900 names are made from the
+ * field tables of lib/ts_customs_decl (one source for the form, the XML
+ * and the storage); writing them out by hand would copy those tables.
+ * Filled before ts_app_main starts any thread, read-only afterwards. */
 #define FORM_PARAMS_N (TS_CDECL_HEAD_N + TS_CDECL_MAX_LINES * TS_CDECL_LIST_N + 4)
 static struct ts_param form_params[FORM_PARAMS_N];
 static char line_names[TS_CDECL_MAX_LINES * TS_CDECL_LIST_N][32];

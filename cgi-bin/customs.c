@@ -21,6 +21,7 @@
 #include "ts_customs_decl.h"
 #include "ts_log.h"
 #include "ts_multipart.h"
+#include "ts_reflib.h"
 #include "ts_ui.h"
 
 #include <fcntl.h>
@@ -295,14 +296,22 @@ static enum ts_result decl_save(struct ts_ctx *c)
     for (size_t i = 0; form_params[i].name; i++)
         if (c->values[i].error)
             ts_cdecl_error(c->arena, d, c->values[i].error);
+    struct ts_reflib_codes codes;
+    if (ts_reflib_codes_load(c->db, c->arena, &codes) < 0)
+        return TS_FAIL;
     bool ok = ts_cdecl_check(c->arena, d);
+    ok = ts_cdecl_check_codes(c->arena, d, &codes) && ok;
     if (ok && !in_jurisdiction(c, d->head[TS_CDECL_H_ENTRY_ID]))
         ts_cdecl_error(c->arena, d, "海关编号的关区不在您所在海关的辖区内，不能发布");
     if (d->nerrors)
         return form_again(c, rows, d);
     struct ts_cdecl_published p;
-    if (ts_cdecl_publish(c->db, c->arena, d, c->session->user_id, &p) < 0 ||
-        audit_publish(c, d, &p, "form") < 0)
+    int rc = ts_cdecl_publish(c->db, c->arena, d, c->session->user_id, &p);
+    if (rc == TS_CDECL_BUSY) {
+        ts_cdecl_error(c->arena, d, TS_CDECL_BUSY_MSG);
+        return form_again(c, rows, d);
+    }
+    if (rc < 0 || audit_publish(c, d, &p, "form") < 0)
         return TS_FAIL;
     return ts_ui_done(c,
                       ts_arena_printf(c->arena, "报关单%s已发布（%s）。",
@@ -318,10 +327,12 @@ static enum ts_result decl_save(struct ts_ctx *c)
 
 struct import {
     struct ts_ctx *c;
+    struct ts_reflib_codes codes;
     char (*seen)[TS_CODES_DECL_NO_LEN + 1];
     size_t total, bad, problems, added, modified;
     char first[TS_CODES_DECL_NO_LEN + 1], last[TS_CODES_DECL_NO_LEN + 1];
     bool db_failed;
+    bool busy; /* another publisher stored one of the numbers meanwhile */
 };
 
 /* Add a number to the set; false if it was there. */
@@ -362,6 +373,7 @@ static int import_one(void *ud, struct ts_cdecl *d, size_t index)
     const char *no;
     im->total++;
     bool ok = ts_cdecl_check(d->arena, d);
+    ok = ts_cdecl_check_codes(d->arena, d, &im->codes) && ok;
     no = d->head[TS_CDECL_H_ENTRY_ID];
     if (ok && !in_jurisdiction(c, no))
         ts_cdecl_error(d->arena, d, "海关编号的关区不在您所在海关的辖区内，不能发布");
@@ -374,8 +386,12 @@ static int import_one(void *ud, struct ts_cdecl *d, size_t index)
     if (im->bad)
         return 0;
     struct ts_cdecl_published p;
-    if (ts_cdecl_publish(c->db, d->arena, d, c->session->user_id, &p) < 0) {
-        im->db_failed = true;
+    int rc = ts_cdecl_publish(c->db, d->arena, d, c->session->user_id, &p);
+    if (rc != 0) {
+        im->busy = rc == TS_CDECL_BUSY;
+        im->db_failed = rc < 0;
+        if (im->busy)
+            snprintf(im->last, sizeof im->last, "%s", no);
         return -1;
     }
     p.modified ? im->modified++ : im->added++;
@@ -413,6 +429,8 @@ static enum ts_result decl_import(struct ts_ctx *c)
     const char *err = NULL;
     if (!u || u->size == 0)
         return import_refused(c, "请选择要导入的报关单XML文件");
+    if (ts_reflib_codes_load(c->db, c->arena, &im.codes) < 0)
+        return TS_FAIL;
     int fd = open(u->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return TS_FAIL;
@@ -421,6 +439,9 @@ static enum ts_result decl_import(struct ts_ctx *c)
     close(fd);
     if (im.db_failed)
         return TS_FAIL;
+    if (im.busy)
+        return import_refused(c, ts_arena_printf(c->arena, "海关编号 %s：%s；整个文件未导入",
+                                                 im.last, TS_CDECL_BUSY_MSG));
     if (rc < 0)
         return import_refused(c, err ? err : "文件读取失败");
     if (im.total == 0)

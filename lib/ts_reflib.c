@@ -349,3 +349,31 @@ int ts_reflib_code(struct ts_db *db, struct ts_arena *a, enum ts_reflib_list lis
         *name = ts_db_cell(&r, 0, "name");
     return 1;
 }
+
+int ts_reflib_codes_load(struct ts_db *db, struct ts_arena *a, struct ts_reflib_codes *out)
+{
+    out->rows = ts_arena_zalloc(a, sizeof *out->rows);
+    return ts_db_query(db, a,
+                       "SELECT CAST(list AS CHAR) AS list, code, alt, name FROM code_list"
+                       " WHERE status = 'normal' UNION ALL SELECT 'customs_district', code,"
+                       " NULL, name FROM customs_district WHERE status = 'normal'",
+                       TS_NOARGS, out->rows) < 0
+               ? -1
+               : 0;
+}
+
+bool ts_reflib_codes_find(const struct ts_reflib_codes *k, enum ts_reflib_list list,
+                          const char *code, const char **name)
+{
+    const char *want = ts_reflib_list_name(list);
+    for (size_t i = 0; k && k->rows && code && code[0] && i < k->rows->nrows; i++) {
+        const char *c = ts_db_cell_at(k->rows, i, 1), *alt = ts_db_cell_at(k->rows, i, 2);
+        if (strcmp(ts_db_cell_at(k->rows, i, 0), want) != 0 ||
+            (strcmp(c, code) != 0 && (!alt || strcmp(alt, code) != 0)))
+            continue;
+        if (name)
+            *name = ts_db_cell_at(k->rows, i, 3);
+        return true;
+    }
+    return false;
+}

@@ -22,6 +22,7 @@
 
 struct ts_arena;
 struct ts_db;
+struct ts_db_rows;
 
 #define TS_REFLIB_VERSION_MAX 16
 
@@ -120,5 +121,20 @@ enum ts_reflib_list ts_reflib_list_from_name(const char *name);
  * 0 unknown or disabled, -1 database error.  canonical/name may be NULL. */
 int ts_reflib_code(struct ts_db *db, struct ts_arena *a, enum ts_reflib_list list, const char *code,
                    const char **canonical, const char **name);
+
+/* Every enabled code of the code lists and the 关区, loaded once where
+ * many values are checked or shown (a declaration's header and lines, an
+ * import of thousands): one query instead of one per value. */
+struct ts_reflib_codes {
+    struct ts_db_rows *rows; /* list, code, alt, name */
+};
+
+/* Load the set into the arena: 0, or -1 on a database error. */
+int ts_reflib_codes_load(struct ts_db *db, struct ts_arena *a, struct ts_reflib_codes *out);
+
+/* Is code (customs' code or the ISO alt) an enabled code of the list?
+ * true with *name (may be NULL); false when unknown or disabled. */
+bool ts_reflib_codes_find(const struct ts_reflib_codes *k, enum ts_reflib_list list,
+                          const char *code, const char **name);
 
 #endif

@@ -112,7 +112,7 @@ my $day = sprintf '2025-%02d-%02d', 1 + $tag % 12, 1 + int($tag / 12) % 28;
 (my $ymd = $day) =~ s/-//g;
 my @many = map { sprintf '79002026' . '0' . '8%03d' . $tag, $_ } 1 .. 25;
 $r2 = $c->post_multipart('/customs/import', [[file => {filename => 'many.xml', type => 'text/xml',
-    content => decl_file(map { decl_xml(EntryId => $_, IEDate => $ymd, TradeCoScc => $TRADE_SCC,
+    content => decl_file(map { decl_xml(EntryId => $_, IEDate => $ymd, DDate => $ymd, TradeCoScc => $TRADE_SCC,
                                         TradeCode => $TRADE_CODE, TradeName => $TRADE_NAME) } @many)}]]);
 is($r2->{status}, 303, '25 declarations published');
 ($x, $err, $rows) = query($trade, by => 'date', start => $day, end => $day);

@@ -773,7 +773,7 @@ static enum ts_result rates_import(struct ts_ctx *c)
         c,
         ts_arena_printf(c->arena,
                         "导入成功：文库版本 %s，共 %zu 条，自 %s 起执行；此前版本有 %zu "
-                        "条于前一日截止。",
+                        "条于新条目起始的前一日截止。",
                         lib.version, rep.imported, lib.effective_from, rep.closed),
         RATES_URL);
 }

@@ -39,7 +39,9 @@ bool ts_reflib_in_force(const char *from, const char *to, const char *date)
 }
 
 /* Does entry e beat the best so far for the pick rule (longer code, then
- * a later version)? */
+ * a later version)?  The second test never decides after an import
+ * (ts_refimport ends older entries before the new ones start); it is
+ * there so hand-edited overlapping data still has one answer. */
 static bool better(const struct ts_reflib_entry *e, const struct ts_reflib_entry *best)
 {
     size_t le = strlen(e->hs_code), lb = strlen(best->hs_code);

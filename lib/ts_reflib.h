@@ -5,9 +5,11 @@
  * Rates are dated law (design.md "Rules change with time"): the rate of a
  * 商品编码 on a date is the entry whose code is the LONGEST prefix of the
  * code among the entries in force on that date (effective_from <= date <=
- * effective_to, an open end counting as in force); when two versions both
- * have such an entry (a 起始日期 in a file overlapping an older version),
- * the version with the later 生效日期 wins.  ts_reflib_pick is that rule
+ * effective_to, an open end counting as in force).  Imports end an older
+ * entry of a code before the new version's entry of it starts
+ * (ts_refimport), so two versions are never both in force for one code;
+ * should hand-edited data make them so, the later 生效日期 wins, which
+ * keeps the answer deterministic.  ts_reflib_pick is that rule
  * alone, with no database, for the unit tests and for callers that hold
  * the entries already.
  *

@@ -1,10 +1,12 @@
 /* ts_reflib — the reference libraries (see ts_reflib.h). */
 #include "ts_reflib.h"
 
+#include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_codes.h"
 #include "ts_db.h"
 #include "ts_money.h"
+#include "ts_render.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -378,4 +380,64 @@ bool ts_reflib_codes_find(const struct ts_reflib_codes *k, enum ts_reflib_list l
         return true;
     }
     return false;
+}
+
+/* ---- searching the 文库 (the operator's page and the public one) ---- */
+
+#define SEARCH_FILTER                                                                              \
+    " FROM rebate_rate r WHERE r.effective_from <= ?"                                              \
+    " AND (r.effective_to IS NULL OR r.effective_to >= ?)"                                         \
+    " AND (? = '' OR r.hs_code LIKE ? ESCAPE '!') AND (? = '' OR r.goods_name LIKE ? ESCAPE '!')"
+
+int ts_reflib_search_count(struct ts_db *db, struct ts_arena *a, const struct ts_reflib_search *q,
+                           int64_t *n)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(db, a, "SELECT COUNT(*) AS n" SEARCH_FILTER,
+                    TS_ARGS(TS_STR(q->date), TS_STR(q->date), TS_STR(q->hs),
+                            TS_STR(ts_db_like_pattern(a, q->hs, false)), TS_STR(q->name),
+                            TS_STR(ts_db_like_pattern(a, q->name, true))),
+                    &r) < 0)
+        return -1;
+    *n = ts_db_cell_i64(&r, 0, "n");
+    return 0;
+}
+
+int ts_reflib_search_page(struct ts_db *db, struct ts_arena *a, const struct ts_reflib_search *q,
+                          int64_t limit, int64_t offset, struct ts_db_rows *out)
+{
+    return ts_db_query(
+        db, a,
+        "SELECT r.hs_code, r.goods_name, IFNULL(r.unit, '') AS unit, r.levy_rate,"
+        " r.rebate_rate, DATE_FORMAT(r.effective_from, '%Y-%m-%d') AS effective_from,"
+        " IFNULL(DATE_FORMAT(r.effective_to, '%Y-%m-%d'), '') AS effective_to,"
+        " IFNULL(r.special_flag, '') AS special_flag, IFNULL(r.category, '') AS category,"
+        " r.version" SEARCH_FILTER " ORDER BY r.hs_code, r.effective_from LIMIT ? OFFSET ?",
+        TS_ARGS(TS_STR(q->date), TS_STR(q->date), TS_STR(q->hs),
+                TS_STR(ts_db_like_pattern(a, q->hs, false)), TS_STR(q->name),
+                TS_STR(ts_db_like_pattern(a, q->name, true)), TS_I64(limit), TS_I64(offset)),
+        out);
+}
+
+bool ts_reflib_search_name_valid(const char *s, const char **err)
+{
+    if (s && s[0] && ts_codes_utf8_chars(s) < TS_REFLIB_NAME_MIN)
+        return fail(err, "商品名称至少输入2个字");
+    return pass(err);
+}
+
+void ts_reflib_set_percents(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *r)
+{
+    static const char *const cols[2][2] = {{"levy_rate", "levy_pct"},
+                                           {"rebate_rate", "rebate_pct"}};
+    char pct[16];
+    int64_t micro;
+    for (size_t i = 0; i < r->nrows; i++)
+        for (int k = 0; k < 2; k++) {
+            const char *v = ts_db_cell(r, i, cols[k][0]);
+            if (!v || !ts_money_rate_parse(v, &micro, NULL))
+                continue;
+            ts_reflib_percent_format(micro, pct);
+            ts_render_set(c, ts_arena_printf(c->arena, "%s.%zu.%s", prefix, i, cols[k][1]), pct);
+        }
 }

@@ -99,6 +99,34 @@ int ts_reflib_version_on(struct ts_db *db, struct ts_arena *a, const char *date,
 int ts_reflib_fx(struct ts_db *db, struct ts_arena *a, const char *currency, const char *month,
                  int64_t *rate_micro);
 
+/* A search of the 文库 entries in force on date (effective_from <= date
+ * <= effective_to, an open end counting): hs a code prefix and name a
+ * part of the 商品名称, "" for either = any. */
+struct ts_reflib_search {
+    const char *hs, *name, *date;
+};
+
+/* How many entries match: 0 with *n, -1 on a database error. */
+int ts_reflib_search_count(struct ts_db *db, struct ts_arena *a, const struct ts_reflib_search *q,
+                           int64_t *n);
+
+/* One page of them by code then start: hs_code, goods_name, unit,
+ * levy_rate, rebate_rate (DECIMAL fractions), effective_from,
+ * effective_to ("" open), special_flag, category, version.  -1 on a
+ * database error. */
+int ts_reflib_search_page(struct ts_db *db, struct ts_arena *a, const struct ts_reflib_search *q,
+                          int64_t limit, int64_t offset, struct ts_db_rows *out);
+
+/* A 商品名称 to search by: at least TS_REFLIB_NAME_MIN characters (a
+ * single character matches most of the 文库 and costs a scan of it). */
+#define TS_REFLIB_NAME_MIN 2
+bool ts_reflib_search_name_valid(const char *s, const char **err);
+
+/* Each row's levy_rate and rebate_rate as percentages for a page:
+ * prefix.N.levy_pct and prefix.N.rebate_pct ("13", "6.5"). */
+struct ts_ctx;
+void ts_reflib_set_percents(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *r);
+
 /* The code lists. */
 enum ts_reflib_list {
     TS_REFLIB_CURRENCY,         /* 币制 */

@@ -95,6 +95,11 @@ $r = $anon->get('/inquiry/rates?name=' . TsTest::Client::_enc('锂离子') . '&d
 @rows = rows_of($r->{text}, 'rates');
 is scalar(@rows), 2, 'by name: the two 锂离子蓄电池 entries';
 is $rows[0][4], '6', '电池 on 2026-12-01: 6%';
+$r = $anon->get('/inquiry/rates?name=' . TsTest::Client::_enc('电') . '&date=2026-12-01');
+like $r->{text}, qr/商品名称：商品名称至少输入2个字/, 'a one-character name is refused with a message';
+my @none = rows_of($r->{text}, 'rates');
+is scalar(@none), 0, '... and lists nothing';
+like $r->{text}, qr/name="name" value="电"/, '... keeping what was typed';
 $r = $anon->get('/inquiry/rates?hs=85A1');
 like $r->{text}, qr/商品编码：商品编码只能是数字/, 'a code with a letter is refused with a message';
 $r = $anon->get('/inquiry/rates?hs=854143&date=2026-02-30');

@@ -814,32 +814,6 @@ int ts_cdecl_read_mem(struct ts_arena *a, const char *data, size_t n, ts_cdecl_e
 
 /* ---- the XML writer ---- */
 
-/* Text with the five XML specials escaped. */
-static void add_escaped(struct ts_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            ts_buf_adds(b, "&amp;");
-            break;
-        case '<':
-            ts_buf_adds(b, "&lt;");
-            break;
-        case '>':
-            ts_buf_adds(b, "&gt;");
-            break;
-        case '"':
-            ts_buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            ts_buf_adds(b, "&apos;");
-            break;
-        default:
-            ts_buf_addc(b, *s);
-        }
-    }
-}
-
 /* One field as the message writes it: dates YYYYMMDD, 报关单类型 1 / 2. */
 static void add_field(struct ts_buf *b, const char *indent, const struct ts_cdecl_field *f,
                       const char *v)
@@ -856,7 +830,7 @@ static void add_field(struct ts_buf *b, const char *indent, const struct ts_cdec
     } else if (f == &ts_cdecl_head_fields[TS_CDECL_H_DECL_TYPE])
         v = strcmp(v, "port") == 0 ? "2" : "1";
     ts_buf_printf(b, "%s<%s>", indent, f->xml);
-    add_escaped(b, v);
+    ts_buf_add_xml(b, v);
     ts_buf_printf(b, "</%s>\n", f->xml);
 }
 
@@ -872,7 +846,7 @@ void ts_cdecl_write(struct ts_buf *b, const struct ts_cdecl *d, const char *tran
         add_field(b, "      ", &ts_cdecl_head_fields[i], d->head[i]);
     if (trans_status && trans_status[0]) {
         ts_buf_adds(b, "      <TransStatus>");
-        add_escaped(b, trans_status);
+        ts_buf_add_xml(b, trans_status);
         ts_buf_adds(b, "</TransStatus>\n");
     }
     ts_buf_adds(b, "    </DecHead>\n    <DecLists>\n");

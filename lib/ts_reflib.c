@@ -13,20 +13,6 @@
 
 /* ---- the rules ---------------------------------------------------- */
 
-static bool fail(const char **err, const char *msg)
-{
-    if (err)
-        *err = msg;
-    return false;
-}
-
-static bool pass(const char **err)
-{
-    if (err)
-        *err = NULL;
-    return true;
-}
-
 static bool digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -71,37 +57,38 @@ bool ts_reflib_entry_code_valid(const char *s, const char **err)
 {
     size_t n = s ? strlen(s) : 0;
     if (!n)
-        return fail(err, "请填写商品编码");
+        return ts_codes_refuse(err, "请填写商品编码");
     if (!digits(s, n))
-        return fail(err, "商品编码只能是数字");
+        return ts_codes_refuse(err, "商品编码只能是数字");
     if (n > 10)
-        return fail(err, "商品编码最长10位");
+        return ts_codes_refuse(err, "商品编码最长10位");
     if (n < 2 || n % 2)
-        return fail(err, "商品编码应为2、4、6、8或10位数字（以0开头的编码请将单元格设为文本格式）");
-    return pass(err);
+        return ts_codes_refuse(
+            err, "商品编码应为2、4、6、8或10位数字（以0开头的编码请将单元格设为文本格式）");
+    return ts_codes_accept(err);
 }
 
 bool ts_reflib_query_code_valid(const char *s, const char **err)
 {
     size_t n = s ? strlen(s) : 0;
     if (!n)
-        return fail(err, "请填写商品编码");
+        return ts_codes_refuse(err, "请填写商品编码");
     if (!digits(s, n))
-        return fail(err, "商品编码只能是数字");
+        return ts_codes_refuse(err, "商品编码只能是数字");
     if (n > 10)
-        return fail(err, "商品编码最长10位");
-    return pass(err);
+        return ts_codes_refuse(err, "商品编码最长10位");
+    return ts_codes_accept(err);
 }
 
 bool ts_reflib_version_valid(const char *s, const char **err)
 {
     size_t n = s ? strlen(s) : 0;
     if (n < 2 || n > TS_REFLIB_VERSION_MAX)
-        return fail(err, "文库版本号应为2至16位，如 2026A");
+        return ts_codes_refuse(err, "文库版本号应为2至16位，如 2026A");
     for (size_t i = 0; i < n; i++)
         if (!strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._-", s[i]))
-            return fail(err, "文库版本号只能包含字母、数字和 . _ -");
-    return pass(err);
+            return ts_codes_refuse(err, "文库版本号只能包含字母、数字和 . _ -");
+    return ts_codes_accept(err);
 }
 
 bool ts_reflib_percent_parse(const char *s, int64_t *micro, const char **err)
@@ -110,23 +97,23 @@ bool ts_reflib_percent_parse(const char *s, int64_t *micro, const char **err)
     int64_t v;
     size_t n = s ? strlen(s) : 0;
     if (!n)
-        return fail(err, "请填写税率");
+        return ts_codes_refuse(err, "请填写税率");
     if (s[n - 1] == '%')
         n--;
     if (!n || n >= sizeof num)
-        return fail(err, "税率应为0至100之间的百分数，如13");
+        return ts_codes_refuse(err, "税率应为0至100之间的百分数，如13");
     memcpy(num, s, n);
     num[n] = '\0';
     if (!ts_money_rate_parse(num, &v, NULL))
-        return fail(err, "税率应为0至100之间的百分数，如13");
+        return ts_codes_refuse(err, "税率应为0至100之间的百分数，如13");
     if (v > 100 * TS_MONEY_RATE_ONE)
-        return fail(err, "税率不能超过100");
+        return ts_codes_refuse(err, "税率不能超过100");
     if (v % 100)
-        return fail(err, "税率最多四位小数");
+        return ts_codes_refuse(err, "税率最多四位小数");
     if (v > 0 && v < TS_MONEY_RATE_ONE)
-        return fail(err, "税率请按百分数填写（如13表示13%），不要填写小数0.13");
+        return ts_codes_refuse(err, "税率请按百分数填写（如13表示13%），不要填写小数0.13");
     *micro = v / 100;
-    return pass(err);
+    return ts_codes_accept(err);
 }
 
 void ts_reflib_percent_format(int64_t micro, char buf[16])
@@ -177,13 +164,13 @@ bool ts_reflib_month_parse(const char *s, char out[7], const char **err)
 {
     int y, m;
     if (!s || !s[0])
-        return fail(err, "请填写月份");
+        return ts_codes_refuse(err, "请填写月份");
     if (!split_month(s, &y, &m))
-        return fail(err, "月份格式应为 YYYYMM，如 202601");
+        return ts_codes_refuse(err, "月份格式应为 YYYYMM，如 202601");
     if (y < 2000 || y > 2099 || m < 1 || m > 12)
-        return fail(err, "月份不存在，应为2000年至2099年的01至12月");
+        return ts_codes_refuse(err, "月份不存在，应为2000年至2099年的01至12月");
     snprintf(out, 7, "%04d%02d", y, m);
-    return pass(err);
+    return ts_codes_accept(err);
 }
 
 /* ---- lookups ------------------------------------------------------ */
@@ -422,8 +409,8 @@ int ts_reflib_search_page(struct ts_db *db, struct ts_arena *a, const struct ts_
 bool ts_reflib_search_name_valid(const char *s, const char **err)
 {
     if (s && s[0] && ts_codes_utf8_chars(s) < TS_REFLIB_NAME_MIN)
-        return fail(err, "商品名称至少输入2个字");
-    return pass(err);
+        return ts_codes_refuse(err, "商品名称至少输入2个字");
+    return ts_codes_accept(err);
 }
 
 void ts_reflib_set_percents(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *r)

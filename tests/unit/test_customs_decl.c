@@ -303,6 +303,24 @@ static void test_field_with_child(void **state)
     ts_arena_free(k.a);
 }
 
+/* Quantities on a page: DECIMAL's zeros dropped by text, not by a float. */
+static void test_decimal_shown(void **state)
+{
+    const char *cases[][2] = {{"2.00000", "2"},
+                              {"1250.50000", "1250.5"},
+                              {"0.00000", "0"},
+                              {"100", "100"},
+                              {"10.01000", "10.01"},
+                              {"12345678901234.12345", "12345678901234.12345"},
+                              {"", ""},
+                              {"abc", "abc"}};
+    (void)state;
+    struct ts_arena *a = ts_arena_new(0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_string_equal(decimal_shown(a, cases[i][0]), cases[i][1]);
+    ts_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_dates_with_time),
         cmocka_unit_test(test_field_with_child),
+        cmocka_unit_test(test_decimal_shown),
     };
     return cmocka_run_group_tests_name("ts_customs_decl", tests, NULL, NULL);
 }

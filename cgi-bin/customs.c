@@ -21,6 +21,7 @@
 #include "ts_customs_decl.h"
 #include "ts_log.h"
 #include "ts_multipart.h"
+#include "ts_reflib.h"
 #include "ts_ui.h"
 
 #include <fcntl.h>
@@ -38,13 +39,26 @@
 
 /* ---- jurisdiction ---- */
 
+/* Does the officer's district start with DISTRICT_CHARS digits?  Only
+ * then is its prefix safe in a LIKE pattern (no % or _ of its own). */
+static bool district_ok(const char *d)
+{
+    if (!d)
+        return false;
+    for (size_t i = 0; i < DISTRICT_CHARS; i++)
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+    return true;
+}
+
 /* The 直属海关 prefix of the officer's district ("79" for 7900) for the
  * SQL's LIKE; "-" — which no 海关编号 starts with — when the account has
- * no district, so such an officer sees nothing rather than everything. */
+ * no district or one that is not digits, so such an officer sees nothing
+ * rather than everything. */
 static const char *jurisdiction(struct ts_ctx *c)
 {
     const char *d = c->session->customs_district_code;
-    if (!d || strlen(d) < DISTRICT_CHARS)
+    if (!district_ok(d))
         return "-";
     return ts_arena_strndup(c->arena, d, DISTRICT_CHARS);
 }
@@ -53,7 +67,7 @@ static const char *jurisdiction(struct ts_ctx *c)
 static bool in_jurisdiction(struct ts_ctx *c, const char *entry_id)
 {
     const char *d = c->session->customs_district_code;
-    return d && strlen(d) >= DISTRICT_CHARS && strncmp(entry_id, d, DISTRICT_CHARS) == 0;
+    return district_ok(d) && strncmp(entry_id, d, DISTRICT_CHARS) == 0;
 }
 
 /* ---- 报关单发布 (the list) ---- */
@@ -118,8 +132,12 @@ static enum ts_result decl_list(struct ts_ctx *c)
 /* ---- the form ---- */
 
 /* The form's parameters: the header fields by their element names, and
- * body row k's fields as <Element>_<k> (k = 1..99); built once at start
- * (form_params_build), as the names are made from the field tables. */
+ * body row k's fields as <Element>_<k> (k = 1..99).  They are file-scope
+ * tables filled once in main (form_params_build) because the action table
+ * needs a static parameter list and the ~1900 names are made from the
+ * field tables of lib/ts_customs_decl (one source for the form, the XML
+ * and the storage); writing them out by hand would copy those tables.
+ * Filled before ts_app_main starts any thread, read-only afterwards. */
 #define FORM_PARAMS_N (TS_CDECL_HEAD_N + TS_CDECL_MAX_LINES * TS_CDECL_LIST_N + 4)
 static struct ts_param form_params[FORM_PARAMS_N];
 static char line_names[TS_CDECL_MAX_LINES * TS_CDECL_LIST_N][32];
@@ -278,14 +296,22 @@ static enum ts_result decl_save(struct ts_ctx *c)
     for (size_t i = 0; form_params[i].name; i++)
         if (c->values[i].error)
             ts_cdecl_error(c->arena, d, c->values[i].error);
+    struct ts_reflib_codes codes;
+    if (ts_reflib_codes_load(c->db, c->arena, &codes) < 0)
+        return TS_FAIL;
     bool ok = ts_cdecl_check(c->arena, d);
+    ok = ts_cdecl_check_codes(c->arena, d, &codes) && ok;
     if (ok && !in_jurisdiction(c, d->head[TS_CDECL_H_ENTRY_ID]))
         ts_cdecl_error(c->arena, d, "海关编号的关区不在您所在海关的辖区内，不能发布");
     if (d->nerrors)
         return form_again(c, rows, d);
     struct ts_cdecl_published p;
-    if (ts_cdecl_publish(c->db, c->arena, d, c->session->user_id, &p) < 0 ||
-        audit_publish(c, d, &p, "form") < 0)
+    int rc = ts_cdecl_publish(c->db, c->arena, d, c->session->user_id, &p);
+    if (rc == TS_CDECL_BUSY) {
+        ts_cdecl_error(c->arena, d, TS_CDECL_BUSY_MSG);
+        return form_again(c, rows, d);
+    }
+    if (rc < 0 || audit_publish(c, d, &p, "form") < 0)
         return TS_FAIL;
     return ts_ui_done(c,
                       ts_arena_printf(c->arena, "报关单%s已发布（%s）。",
@@ -301,10 +327,12 @@ static enum ts_result decl_save(struct ts_ctx *c)
 
 struct import {
     struct ts_ctx *c;
+    struct ts_reflib_codes codes;
     char (*seen)[TS_CODES_DECL_NO_LEN + 1];
     size_t total, bad, problems, added, modified;
     char first[TS_CODES_DECL_NO_LEN + 1], last[TS_CODES_DECL_NO_LEN + 1];
     bool db_failed;
+    bool busy; /* another publisher stored one of the numbers meanwhile */
 };
 
 /* Add a number to the set; false if it was there. */
@@ -345,6 +373,7 @@ static int import_one(void *ud, struct ts_cdecl *d, size_t index)
     const char *no;
     im->total++;
     bool ok = ts_cdecl_check(d->arena, d);
+    ok = ts_cdecl_check_codes(d->arena, d, &im->codes) && ok;
     no = d->head[TS_CDECL_H_ENTRY_ID];
     if (ok && !in_jurisdiction(c, no))
         ts_cdecl_error(d->arena, d, "海关编号的关区不在您所在海关的辖区内，不能发布");
@@ -357,8 +386,12 @@ static int import_one(void *ud, struct ts_cdecl *d, size_t index)
     if (im->bad)
         return 0;
     struct ts_cdecl_published p;
-    if (ts_cdecl_publish(c->db, d->arena, d, c->session->user_id, &p) < 0) {
-        im->db_failed = true;
+    int rc = ts_cdecl_publish(c->db, d->arena, d, c->session->user_id, &p);
+    if (rc != 0) {
+        im->busy = rc == TS_CDECL_BUSY;
+        im->db_failed = rc < 0;
+        if (im->busy)
+            snprintf(im->last, sizeof im->last, "%s", no);
         return -1;
     }
     p.modified ? im->modified++ : im->added++;
@@ -396,6 +429,8 @@ static enum ts_result decl_import(struct ts_ctx *c)
     const char *err = NULL;
     if (!u || u->size == 0)
         return import_refused(c, "请选择要导入的报关单XML文件");
+    if (ts_reflib_codes_load(c->db, c->arena, &im.codes) < 0)
+        return TS_FAIL;
     int fd = open(u->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return TS_FAIL;
@@ -404,6 +439,9 @@ static enum ts_result decl_import(struct ts_ctx *c)
     close(fd);
     if (im.db_failed)
         return TS_FAIL;
+    if (im.busy)
+        return import_refused(c, ts_arena_printf(c->arena, "海关编号 %s：%s；整个文件未导入",
+                                                 im.last, TS_CDECL_BUSY_MSG));
     if (rc < 0)
         return import_refused(c, err ? err : "文件读取失败");
     if (im.total == 0)

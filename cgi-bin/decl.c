@@ -75,19 +75,6 @@ struct query {
     const char *start, *end;
 };
 
-/* Days since 1970-01-01 of a valid YYYY-MM-DD (civil calendar). */
-static int64_t day_number(const char *ymd)
-{
-    int y, m, d;
-    ts_codes_date_parse(ymd, &y, &m, &d, NULL);
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* The 出口报关单号 way: the number is required. */
 static bool by_number(struct ts_ctx *c, struct query *q)
 {
@@ -110,7 +97,8 @@ static bool by_date(struct ts_ctx *c, struct query *q)
         ts_arg_error(c, ts_arg_present(c, "start") ? "end" : "start", "请选择出口日期的起止日期");
         return false;
     }
-    int64_t days = day_number(ts_arg_str(c, "end")) - day_number(ts_arg_str(c, "start")) + 1;
+    int64_t days =
+        ts_codes_day_number(ts_arg_str(c, "end")) - ts_codes_day_number(ts_arg_str(c, "start")) + 1;
     if (days < 1) {
         ts_arg_error(c, "end", "出口日期的结束日期不能早于开始日期");
         return false;

@@ -14,7 +14,6 @@
  * Nothing here is enterprise data. */
 #include "ts_app.h"
 #include "ts_arena.h"
-#include "ts_money.h"
 #include "ts_reflib.h"
 #include "ts_ui.h"
 
@@ -35,68 +34,21 @@ static const char *today(struct ts_ctx *c)
     return out;
 }
 
-/* A LIKE pattern (escape '!') matching s literally, anywhere or as a
- * prefix. */
-static const char *like_pattern(struct ts_ctx *c, const char *s, bool anywhere)
-{
-    char *out = ts_arena_alloc(c->arena, 2 * strlen(s) + 3), *p = out;
-    if (anywhere)
-        *p++ = '%';
-    for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '!')
-            *p++ = '!';
-        *p++ = *s;
-    }
-    *p++ = '%';
-    *p = '\0';
-    return out;
-}
-
-/* Each listed entry's rates as percentages (Rates.N.levy_pct). */
-static void set_percents(struct ts_ctx *c, const struct ts_db_rows *r)
-{
-    char pct[16];
-    int64_t micro;
-    for (size_t i = 0; i < r->nrows; i++) {
-        if (ts_money_rate_parse(ts_db_cell(r, i, "levy_rate"), &micro, NULL)) {
-            ts_reflib_percent_format(micro, pct);
-            ts_render_set(c, ts_arena_printf(c->arena, "Rates.%zu.levy_pct", i), pct);
-        }
-        if (ts_money_rate_parse(ts_db_cell(r, i, "rebate_rate"), &micro, NULL)) {
-            ts_reflib_percent_format(micro, pct);
-            ts_render_set(c, ts_arena_printf(c->arena, "Rates.%zu.rebate_pct", i), pct);
-        }
-    }
-}
-
-#define FILTER                                                                                     \
-    " FROM rebate_rate r WHERE r.effective_from <= ?"                                              \
-    " AND (r.effective_to IS NULL OR r.effective_to >= ?)"                                         \
-    " AND (? = '' OR r.hs_code LIKE ? ESCAPE '!') AND (? = '' OR r.goods_name LIKE ? ESCAPE '!')"
-
-/* The entries in force on date matching the code prefix and the name. */
+/* The entries in force on date matching the code prefix and the name
+ * (lib/ts_reflib: the same search as the operator's 文库 page). */
 static int set_list(struct ts_ctx *c, const char *hs, const char *name, const char *date)
 {
-    const char *code = like_pattern(c, hs, false), *any = like_pattern(c, name, true);
-    struct ts_db_rows n, r;
+    const struct ts_reflib_search q = {.hs = hs, .name = name, .date = date};
+    struct ts_db_rows r;
     struct ts_ui_pager pager;
-    if (ts_db_query(c->db, c->arena, "SELECT COUNT(*) AS n" FILTER,
-                    TS_ARGS(TS_STR(date), TS_STR(date), TS_STR(hs), TS_STR(code), TS_STR(name),
-                            TS_STR(any)),
-                    &n) < 0)
+    int64_t n;
+    if (ts_reflib_search_count(c->db, c->arena, &q, &n) < 0)
         return -1;
-    ts_ui_pager(c, ts_db_cell_i64(&n, 0, "n"), PAGE_SIZE, &pager);
-    if (ts_db_query(c->db, c->arena,
-                    "SELECT r.hs_code, r.goods_name, IFNULL(r.unit, '') AS unit, r.levy_rate,"
-                    " r.rebate_rate, DATE_FORMAT(r.effective_from, '%Y-%m-%d') AS effective_from,"
-                    " IFNULL(DATE_FORMAT(r.effective_to, '%Y-%m-%d'), '') AS effective_to,"
-                    " r.version" FILTER " ORDER BY r.hs_code, r.effective_from LIMIT ? OFFSET ?",
-                    TS_ARGS(TS_STR(date), TS_STR(date), TS_STR(hs), TS_STR(code), TS_STR(name),
-                            TS_STR(any), TS_I64(PAGE_SIZE), TS_I64(pager.offset)),
-                    &r) < 0)
+    ts_ui_pager(c, n, PAGE_SIZE, &pager);
+    if (ts_reflib_search_page(c->db, c->arena, &q, PAGE_SIZE, pager.offset, &r) < 0)
         return -1;
     ts_render_rows(c, "Rates", &r);
-    set_percents(c, &r);
+    ts_reflib_set_percents(c, "Rates", &r);
     return 0;
 }
 
@@ -132,6 +84,10 @@ static enum ts_result rates_page(struct ts_ctx *c, const char *action)
         ts_arg_error(c, "hs", why);
         hs = "";
     }
+    if (!ts_reflib_search_name_valid(name, &why)) {
+        ts_arg_error(c, "name", why);
+        name = "";
+    }
     int found = ts_reflib_version_on(c->db, c->arena, date, version, from);
     if (found < 0)
         return TS_FAIL;
@@ -145,7 +101,7 @@ static enum ts_result rates_page(struct ts_ctx *c, const char *action)
         return TS_FAIL;
     ts_render_set(c, "Query.Asked", hs[0] || name[0] ? "1" : "");
     ts_render_set(c, "Query.hs", hs);
-    ts_render_set(c, "Query.name", name);
+    ts_render_set(c, "Query.name", ts_arg_str(c, "name")); /* as typed, even refused */
     ts_render_set(c, "Query.date", date);
     ts_render_set(c, "Query.action", action);
     return ts_ui_page(c, "出口退税率查询", "inquiry/rates.cs");

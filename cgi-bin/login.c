@@ -239,8 +239,8 @@ static enum ts_account_proof card_proof(void *ctx, const char *password_hash)
     if ((proof = same_certificate(cl, &b)) != TS_PROOF_OK)
         return proof;
     n = ts_card_challenge(TS_CARD_LOGIN, cl->nonce, cl->card_no, 0, msg);
-    if (ts_card_prove(&cl->opts, cl->reader, cl->card_no, cl->pin, b.cert, b.cert_len, msg, n, sig, &sig_len,
-                      &chk) == 0)
+    if (ts_card_prove(&cl->opts, cl->reader, cl->card_no, cl->pin, b.cert, b.cert_len, msg, n, sig,
+                      &sig_len, &chk) == 0)
         return TS_PROOF_OK;
     cl->message = ts_arena_strdup(cl->c->arena, chk.message);
     if (chk.verdict == TS_CARD_BAD_SIGNATURE ||

@@ -66,23 +66,6 @@ static const char *cut_name(struct ts_ctx *c, const char *s)
 
 /* ---- 企业管理: list ------------------------------------------------- */
 
-/* A LIKE pattern (escape character '!') matching s literally: anywhere in
- * the value, or at its start (codes are searched by prefix). */
-static const char *like_pattern(struct ts_ctx *c, const char *s, bool anywhere)
-{
-    char *out = ts_arena_alloc(c->arena, 2 * strlen(s) + 3), *p = out;
-    if (anywhere)
-        *p++ = '%';
-    for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '!')
-            *p++ = '!';
-        *p++ = *s;
-    }
-    *p++ = '%';
-    *p = '\0';
-    return out;
-}
-
 #define LIST_FILTER                                                                                \
     " FROM enterprise e JOIN tax_bureau b ON b.code = e.tax_bureau_code"                           \
     " WHERE (? = '' OR e.name LIKE ? ESCAPE '!' OR e.uscc LIKE ? ESCAPE '!'"                       \
@@ -94,7 +77,8 @@ static const char *like_pattern(struct ts_ctx *c, const char *s, bool anywhere)
 static enum ts_result ent_list(struct ts_ctx *c)
 {
     const char *q = ts_arg_str(c, "q"), *status = ts_arg_str(c, "status");
-    const char *any = like_pattern(c, q, true), *prefix = like_pattern(c, q, false);
+    const char *any = ts_db_like_pattern(c->arena, q, true),
+               *prefix = ts_db_like_pattern(c->arena, q, false);
     struct ts_db_rows count, rows;
     struct ts_ui_pager pager;
     if (ts_db_query(c->db, c->arena, "SELECT COUNT(*) AS n" LIST_FILTER,
@@ -548,23 +532,6 @@ static const char *today(struct ts_ctx *c)
     return out;
 }
 
-/* Each listed entry's 征税率 and 退税率 as percentages (Prefix.N.levy_pct). */
-static void set_percents(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *r)
-{
-    char pct[16];
-    int64_t micro;
-    for (size_t i = 0; i < r->nrows; i++) {
-        static const char *const cols[2][2] = {{"levy_rate", "levy_pct"},
-                                               {"rebate_rate", "rebate_pct"}};
-        for (int k = 0; k < 2; k++) {
-            if (!ts_money_rate_parse(or_empty(ts_db_cell(r, i, cols[k][0])), &micro, NULL))
-                continue;
-            ts_reflib_percent_format(micro, pct);
-            ts_render_set(c, ts_arena_printf(c->arena, "%s.%zu.%s", prefix, i, cols[k][1]), pct);
-        }
-    }
-}
-
 /* The versions, newest first, and the one in force today. */
 static int set_versions(struct ts_ctx *c)
 {
@@ -588,36 +555,21 @@ static int set_versions(struct ts_ctx *c)
     return 0;
 }
 
-#define RATE_FILTER                                                                                \
-    " FROM rebate_rate r WHERE r.effective_from <= ?"                                              \
-    " AND (r.effective_to IS NULL OR r.effective_to >= ?)"                                         \
-    " AND (? = '' OR r.hs_code LIKE ? ESCAPE '!') AND (? = '' OR r.goods_name LIKE ? ESCAPE '!')"
-
-/* The entries in force on the query's date, by code prefix and name. */
+/* The entries in force on the query's date, by code prefix and name
+ * (lib/ts_reflib: the same search as the public 出口退税率查询). */
 static int set_rates(struct ts_ctx *c, const char *hs, const char *name, const char *date)
 {
-    const char *code = like_pattern(c, hs, false), *any = like_pattern(c, name, true);
-    struct ts_db_rows count, r;
+    const struct ts_reflib_search q = {.hs = hs, .name = name, .date = date};
+    struct ts_db_rows r;
     struct ts_ui_pager pager;
-    if (ts_db_query(c->db, c->arena, "SELECT COUNT(*) AS n" RATE_FILTER,
-                    TS_ARGS(TS_STR(date), TS_STR(date), TS_STR(hs), TS_STR(code), TS_STR(name),
-                            TS_STR(any)),
-                    &count) < 0)
+    int64_t n;
+    if (ts_reflib_search_count(c->db, c->arena, &q, &n) < 0)
         return -1;
-    ts_ui_pager(c, ts_db_cell_i64(&count, 0, "n"), RATE_ROWS, &pager);
-    if (ts_db_query(
-            c->db, c->arena,
-            "SELECT r.hs_code, r.goods_name, IFNULL(r.unit, '') AS unit, r.levy_rate,"
-            " r.rebate_rate, DATE_FORMAT(r.effective_from, '%Y-%m-%d') AS effective_from,"
-            " IFNULL(DATE_FORMAT(r.effective_to, '%Y-%m-%d'), '') AS effective_to,"
-            " IFNULL(r.special_flag, '') AS special_flag, IFNULL(r.category, '') AS category,"
-            " r.version" RATE_FILTER " ORDER BY r.hs_code, r.effective_from LIMIT ? OFFSET ?",
-            TS_ARGS(TS_STR(date), TS_STR(date), TS_STR(hs), TS_STR(code), TS_STR(name), TS_STR(any),
-                    TS_I64(RATE_ROWS), TS_I64(pager.offset)),
-            &r) < 0)
+    ts_ui_pager(c, n, RATE_ROWS, &pager);
+    if (ts_reflib_search_page(c->db, c->arena, &q, RATE_ROWS, pager.offset, &r) < 0)
         return -1;
     ts_render_rows(c, "Rates", &r);
-    set_percents(c, "Rates", &r);
+    ts_reflib_set_percents(c, "Rates", &r);
     return 0;
 }
 
@@ -673,7 +625,7 @@ static enum ts_result rates_history(struct ts_ctx *c)
                     TS_ARGS(TS_STR(hs), TS_STR(hs)), &r) < 0)
         return TS_FAIL;
     ts_render_rows(c, "History", &r);
-    set_percents(c, "History", &r);
+    ts_reflib_set_percents(c, "History", &r);
     int found = ts_reflib_rate(c->db, c->arena, hs, date, &rate);
     if (found < 0)
         return TS_FAIL;
@@ -773,7 +725,7 @@ static enum ts_result rates_import(struct ts_ctx *c)
         c,
         ts_arena_printf(c->arena,
                         "导入成功：文库版本 %s，共 %zu 条，自 %s 起执行；此前版本有 %zu "
-                        "条于前一日截止。",
+                        "条于新条目起始的前一日截止。",
                         lib.version, rep.imported, lib.effective_from, rep.closed),
         RATES_URL);
 }

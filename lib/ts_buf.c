@@ -78,3 +78,30 @@ void ts_buf_free(struct ts_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+/* One escaper for every XML the portal writes (报关单 XML, the package
+ * manifest), so none of them forgets a special. */
+void ts_buf_add_xml(struct ts_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            ts_buf_adds(b, "&amp;");
+            break;
+        case '<':
+            ts_buf_adds(b, "&lt;");
+            break;
+        case '>':
+            ts_buf_adds(b, "&gt;");
+            break;
+        case '"':
+            ts_buf_adds(b, "&quot;");
+            break;
+        case '\'':
+            ts_buf_adds(b, "&apos;");
+            break;
+        default:
+            ts_buf_addc(b, *s);
+        }
+    }
+}

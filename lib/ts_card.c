@@ -31,35 +31,6 @@ void ts_card_mismatch_message(const char *card_no, const char *bound_no, char *o
     snprintf(out, n, "当前卡号 %s 与用户注册信息卡号 %s 不一致，无法进行申报", card_no, bound_no);
 }
 
-/* A value of one hex digit, -1 for anything else. */
-static int hex_digit(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-/* Hex text (HEX() of the stored DER) back to bytes; -1 when it does not
- * fit or is not hex. */
-static int unhex(const char *hex, unsigned char *out, size_t room, size_t *len)
-{
-    size_t n = strlen(hex);
-    if (n % 2 || n / 2 > room)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (unsigned char)(hi << 4 | lo);
-    }
-    *len = n / 2;
-    return 0;
-}
-
 /* The card bound to a user, by id.  Not tenant-filtered: callers pass the
  * session's own user, or one they loaded through ts_scope, or (卡介质登录)
  * the user ts_card_user_of found.  -1 on a database error or a stored
@@ -77,7 +48,8 @@ int ts_card_binding_load(struct ts_db *db, struct ts_arena *a, int64_t user_id,
     if (r.nrows != 1)
         return 0;
     snprintf(b->card_no, sizeof b->card_no, "%s", ts_db_cell(&r, 0, "card_no"));
-    if (unhex(ts_db_cell(&r, 0, "cert"), b->cert, sizeof b->cert, &b->cert_len) < 0) {
+    const char *hex = ts_db_cell(&r, 0, "cert");
+    if (!ts_crypto_unhex(hex, strlen(hex), false, b->cert, sizeof b->cert, &b->cert_len)) {
         ts_log_error("card: user %lld: stored certificate does not decode", (long long)user_id);
         return -1;
     }
@@ -109,15 +81,21 @@ static void holder_hash(struct ts_ctx *c, char out[65])
     ts_crypto_sha256_hex(csrf ? csrf : "", csrf ? strlen(csrf) : 0, out);
 }
 
-/* A fresh nonce for a form that will have a card sign it; expired nonces
- * of everybody are removed on the way. */
+/* A fresh nonce for a form that will have a card sign it.  Expired nonces
+ * of everybody go on the way, and so do this browser's earlier nonces for
+ * the same purpose and user: only the form shown last can be signed, and an
+ * anonymous visitor reloading /login/card keeps one row, not one per GET. */
 int ts_card_nonce_issue(struct ts_ctx *c, enum ts_card_purpose p, int64_t user_id, char nonce[65])
 {
     char holder[65];
     holder_hash(c, holder);
     if (ts_crypto_token_hex(nonce) < 0 ||
         ts_db_exec(c->db, "DELETE FROM card_challenge WHERE expires_at < NOW()", TS_NOARGS, NULL) <
-            0)
+            0 ||
+        ts_db_exec(
+            c->db,
+            "DELETE FROM card_challenge WHERE holder_hash = ? AND purpose = ? AND user_id = ?",
+            TS_ARGS(TS_STR(holder), TS_STR(purpose_name(p)), TS_I64(user_id)), NULL) < 0)
         return -1;
     return ts_db_exec(
         c->db,

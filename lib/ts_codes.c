@@ -9,7 +9,7 @@
 #define MSG_SPACE     "不能包含空格"
 
 /* Record a refusal for the caller's form and say no. */
-static bool fail(const char **err, const char *msg)
+bool ts_codes_refuse(const char **err, const char *msg)
 {
     if (err)
         *err = msg;
@@ -17,7 +17,7 @@ static bool fail(const char **err, const char *msg)
 }
 
 /* Record that there is nothing to say and say yes. */
-static bool pass(const char **err)
+bool ts_codes_accept(const char **err)
 {
     if (err)
         *err = NULL;
@@ -86,10 +86,10 @@ static bool fixed_digits(const char *s, size_t n, const char *msg, const char **
 {
     const char *problem = typing_problem(s);
     if (problem)
-        return fail(err, problem);
+        return ts_codes_refuse(err, problem);
     if (strlen(s) != n || !all_digits(s, n))
-        return fail(err, msg);
-    return pass(err);
+        return ts_codes_refuse(err, msg);
+    return ts_codes_accept(err);
 }
 
 /* ---- 统一社会信用代码 (GB 32100-2015) ---- */
@@ -161,19 +161,19 @@ bool ts_codes_uscc_valid(const char *s, const char **err)
 {
     const char *problem = typing_problem(s);
     if (problem)
-        return fail(err, problem);
+        return ts_codes_refuse(err, problem);
     if (strlen(s) != TS_CODES_USCC_LEN)
-        return fail(err, "统一社会信用代码应为18位");
+        return ts_codes_refuse(err, "统一社会信用代码应为18位");
     problem = uscc_charset_problem(s);
     if (problem)
-        return fail(err, problem);
+        return ts_codes_refuse(err, problem);
     if (!all_digits(s + 2, 6))
-        return fail(err, "统一社会信用代码第3至8位（登记管理机关行政区划码）应为数字");
+        return ts_codes_refuse(err, "统一社会信用代码第3至8位（登记管理机关行政区划码）应为数字");
     if (org_code_check_char(s + 8) != s[16])
-        return fail(err, "统一社会信用代码第9至17位（组织机构代码）校验不符，请核对");
+        return ts_codes_refuse(err, "统一社会信用代码第9至17位（组织机构代码）校验不符，请核对");
     if (ts_codes_uscc_check_char(s) != s[17])
-        return fail(err, "统一社会信用代码校验位（第18位）不符，请核对");
-    return pass(err);
+        return ts_codes_refuse(err, "统一社会信用代码校验位（第18位）不符，请核对");
+    return ts_codes_accept(err);
 }
 
 /* ---- 海关编码, 纳税人识别号, 报关单号, HS 编号 ---- */
@@ -208,18 +208,18 @@ bool ts_codes_customs_code_valid(const char *s, const char **err)
 {
     const char *problem = typing_problem(s);
     if (problem)
-        return fail(err, problem);
+        return ts_codes_refuse(err, problem);
     if (strlen(s) != TS_CODES_CUSTOMS_LEN)
-        return fail(err, "海关编码应为10位");
+        return ts_codes_refuse(err, "海关编码应为10位");
     if (has_lower(s))
-        return fail(err, "海关编码中的字母应为大写");
+        return ts_codes_refuse(err, "海关编码中的字母应为大写");
     if (!digits_and_capitals(s))
-        return fail(err, "海关编码只能包含数字和大写字母");
+        return ts_codes_refuse(err, "海关编码只能包含数字和大写字母");
     if (!all_digits(s, 4))
-        return fail(err, "海关编码前4位应为数字（注册地行政区划）");
+        return ts_codes_refuse(err, "海关编码前4位应为数字（注册地行政区划）");
     if (!is_province_code(digits_value(s, 2)))
-        return fail(err, "海关编码前2位不是省级行政区划代码，请核对");
-    return pass(err);
+        return ts_codes_refuse(err, "海关编码前2位不是省级行政区划代码，请核对");
+    return ts_codes_accept(err);
 }
 
 /* 纳税人识别号 as tax records hold it: 15 (old 税务登记证号), 17, 18 (the
@@ -229,17 +229,17 @@ bool ts_codes_taxpayer_id_valid(const char *s, const char **err)
 {
     const char *problem = typing_problem(s);
     if (problem)
-        return fail(err, problem);
+        return ts_codes_refuse(err, problem);
     size_t len = strlen(s);
     if (len == TS_CODES_USCC_LEN)
         return ts_codes_uscc_valid(s, err);
     if (len != 15 && len != 17 && len != 20)
-        return fail(err, "纳税人识别号应为15、17、18或20位");
+        return ts_codes_refuse(err, "纳税人识别号应为15、17、18或20位");
     if (has_lower(s))
-        return fail(err, "纳税人识别号中的字母应为大写");
+        return ts_codes_refuse(err, "纳税人识别号中的字母应为大写");
     if (!digits_and_capitals(s))
-        return fail(err, "纳税人识别号只能包含数字和大写字母");
-    return pass(err);
+        return ts_codes_refuse(err, "纳税人识别号只能包含数字和大写字母");
+    return ts_codes_accept(err);
 }
 
 /* 报关单号 (海关编号): 4 关区 + 4 year + 1 进出口标志 + 9 sequence. Only
@@ -256,13 +256,13 @@ bool ts_codes_entry_id_valid(const char *s, const char **err)
     if (!fixed_digits(s, TS_CODES_DECL_NO_LEN, "报关单号应为18位数字", err))
         return false;
     if (s[0] == '0' && s[1] == '0')
-        return fail(err, "报关单号前4位应为申报地海关的关区代码");
+        return ts_codes_refuse(err, "报关单号前4位应为申报地海关的关区代码");
     int year = digits_value(s + 4, 4);
     if (year < 1990 || year > 2099)
-        return fail(err, "报关单号第5-8位应为申报年份");
+        return ts_codes_refuse(err, "报关单号第5-8位应为申报年份");
     if (s[8] != '0' && s[8] != '1')
-        return fail(err, "报关单号第9位应为0（出口）或1（进口）");
-    return pass(err);
+        return ts_codes_refuse(err, "报关单号第9位应为0（出口）或1（进口）");
+    return ts_codes_accept(err);
 }
 
 /* An export declaration's 海关编号: the 9th digit is 0. */
@@ -271,8 +271,8 @@ bool ts_codes_export_entry_id_valid(const char *s, const char **err)
     if (!ts_codes_entry_id_valid(s, err))
         return false;
     if (s[8] != '0')
-        return fail(err, "报关单号第9位为1，是进口报关单，请输入出口报关单号");
-    return pass(err);
+        return ts_codes_refuse(err, "报关单号第9位为1，是进口报关单，请输入出口报关单号");
+    return ts_codes_accept(err);
 }
 
 /* 关联号 of one product line: number + "0" + 项号 in two digits. */
@@ -305,10 +305,10 @@ bool ts_codes_link_no_parse(const char *s, char entry_id[TS_CODES_DECL_NO_LEN + 
     int n = digits_value(s + 19, 2);
     if (s[18] != '0' || n < 1) {
         entry_id[0] = '\0';
-        return fail(err, "关联号第19位应为0，第20-21位为项号（01-99）");
+        return ts_codes_refuse(err, "关联号第19位应为0，第20-21位为项号（01-99）");
     }
     *g_no = n;
-    return pass(err);
+    return ts_codes_accept(err);
 }
 
 /* HS 商品编号 as the 报关单 carries it: 10 digits (8 of the tariff plus 2
@@ -326,19 +326,19 @@ bool ts_codes_period_parse(const char *s, int *year, int *month, const char **er
 {
     const char *problem = typing_problem(s);
     if (problem)
-        return fail(err, problem);
+        return ts_codes_refuse(err, problem);
     if (strlen(s) != 6 || !all_digits(s, 6))
-        return fail(err, "所属期应为6位数字，如 202601");
+        return ts_codes_refuse(err, "所属期应为6位数字，如 202601");
     int y = digits_value(s, 4), m = digits_value(s + 4, 2);
     if (y < 2000 || y > 2099)
-        return fail(err, "所属期年份应在2000至2099之间");
+        return ts_codes_refuse(err, "所属期年份应在2000至2099之间");
     if (m < 1 || m > 12)
-        return fail(err, "所属期月份应为01至12");
+        return ts_codes_refuse(err, "所属期月份应为01至12");
     if (year)
         *year = y;
     if (month)
         *month = m;
-    return pass(err);
+    return ts_codes_accept(err);
 }
 
 bool ts_codes_period_valid(const char *s, const char **err)
@@ -368,23 +368,23 @@ bool ts_codes_date_parse(const char *s, int *year, int *month, int *day, const c
 {
     const char *problem = typing_problem(s);
     if (problem)
-        return fail(err, problem);
+        return ts_codes_refuse(err, problem);
     if (!date_shape(s))
-        return fail(err, "日期格式应为 YYYY-MM-DD，如 2026-01-15");
+        return ts_codes_refuse(err, "日期格式应为 YYYY-MM-DD，如 2026-01-15");
     int y = digits_value(s, 4), m = digits_value(s + 5, 2), d = digits_value(s + 8, 2);
     if (y < 1900 || y > 2099)
-        return fail(err, "日期年份应在1900至2099之间");
+        return ts_codes_refuse(err, "日期年份应在1900至2099之间");
     if (m < 1 || m > 12)
-        return fail(err, "日期月份应为01至12");
+        return ts_codes_refuse(err, "日期月份应为01至12");
     if (d < 1 || d > days_in_month(y, m))
-        return fail(err, "日期不存在（该月没有这一天）");
+        return ts_codes_refuse(err, "日期不存在（该月没有这一天）");
     if (year)
         *year = y;
     if (month)
         *month = m;
     if (day)
         *day = d;
-    return pass(err);
+    return ts_codes_accept(err);
 }
 
 bool ts_codes_date_valid(const char *s, const char **err)
@@ -400,8 +400,8 @@ bool ts_codes_mobile_valid(const char *s, const char **err)
     if (!fixed_digits(s, 11, "手机号应为11位数字", err))
         return false;
     if (s[0] != '1' || s[1] < '3')
-        return fail(err, "手机号应以13至19开头");
-    return pass(err);
+        return ts_codes_refuse(err, "手机号应以13至19开头");
+    return ts_codes_accept(err);
 }
 
 /* 银行账号 (退税账户) as the bank prints it, digits only: 8-32 covers
@@ -411,13 +411,13 @@ bool ts_codes_bank_account_valid(const char *s, const char **err)
 {
     const char *problem = typing_problem(s);
     if (problem)
-        return fail(err, problem);
+        return ts_codes_refuse(err, problem);
     size_t len = strlen(s);
     if (!all_digits(s, len))
-        return fail(err, "银行账号只能包含数字");
+        return ts_codes_refuse(err, "银行账号只能包含数字");
     if (len < 8 || len > 32)
-        return fail(err, "银行账号应为8至32位数字");
-    return pass(err);
+        return ts_codes_refuse(err, "银行账号应为8至32位数字");
+    return ts_codes_accept(err);
 }
 
 /* The last 8 digits, which pages show instead of the whole account. */
@@ -444,16 +444,17 @@ static bool login_char(char c)
 bool ts_codes_login_name_valid(const char *s, const char **err)
 {
     if (!s || !*s)
-        return fail(err, MSG_EMPTY);
+        return ts_codes_refuse(err, MSG_EMPTY);
     for (const char *p = s; *p; p++)
         if (!login_char(*p))
-            return fail(err, "登录名称只能包含英文字母、数字、下划线（_）、点（.）和连字符（-）");
+            return ts_codes_refuse(
+                err, "登录名称只能包含英文字母、数字、下划线（_）、点（.）和连字符（-）");
     size_t len = strlen(s);
     if (len < 4 || len > 32)
-        return fail(err, "登录名称应为4至32个字符");
+        return ts_codes_refuse(err, "登录名称应为4至32个字符");
     if (!is_upper(s[0]) && !is_lower(s[0]))
-        return fail(err, "登录名称应以英文字母开头");
-    return pass(err);
+        return ts_codes_refuse(err, "登录名称应以英文字母开头");
+    return ts_codes_accept(err);
 }
 
 /* How many of the 4 classes (lower, upper, digit, other) a password uses;
@@ -502,19 +503,19 @@ static const char *password_short_msg(size_t min_len)
 bool ts_codes_password_policy(const char *pw, size_t min_len, const char **err)
 {
     if (!pw || !*pw)
-        return fail(err, "请填写密码");
+        return ts_codes_refuse(err, "请填写密码");
     size_t len = strlen(pw);
     if (len > TS_CODES_PASSWORD_MAX)
-        return fail(err, "密码不能超过128个字节");
+        return ts_codes_refuse(err, "密码不能超过128个字节");
     if (!ts_codes_utf8_valid(pw, len))
-        return fail(err, "密码包含无法识别的字符");
+        return ts_codes_refuse(err, "密码包含无法识别的字符");
     if (has_control(pw))
-        return fail(err, "密码不能包含控制字符");
+        return ts_codes_refuse(err, "密码不能包含控制字符");
     if (ts_codes_utf8_chars(pw) < min_len)
-        return fail(err, password_short_msg(min_len));
+        return ts_codes_refuse(err, password_short_msg(min_len));
     if (password_classes(pw) < 3)
-        return fail(err, "密码需包含大写字母、小写字母、数字和其他符号中的至少三类");
-    return pass(err);
+        return ts_codes_refuse(err, "密码需包含大写字母、小写字母、数字和其他符号中的至少三类");
+    return ts_codes_accept(err);
 }
 
 /* ---- UTF-8 ---- */
@@ -588,4 +589,38 @@ size_t ts_codes_utf8_chars(const char *s)
         if ((*p & 0xC0) != 0x80)
             n++;
     return n;
+}
+
+/* H. Hinnant's days_from_civil. */
+int64_t ts_codes_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* H. Hinnant's civil_from_days. */
+void ts_codes_civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* For spans between two dates a form gave (a query's range in days). */
+int64_t ts_codes_day_number(const char *ymd)
+{
+    int y, m, d;
+    if (!ts_codes_date_parse(ymd, &y, &m, &d, NULL))
+        return 0;
+    return ts_codes_days_from_civil(y, m, d);
 }

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define TS_CODES_USCC_LEN     18
 #define TS_CODES_CUSTOMS_LEN  10
@@ -59,6 +60,19 @@ bool ts_codes_period_valid(const char *s, const char **err);
 bool ts_codes_period_parse(const char *s, int *year, int *month, const char **err);
 /* A real calendar date YYYY-MM-DD, year 1900-2099. */
 bool ts_codes_date_valid(const char *s, const char **err);
+
+/* The two ends of every validator of the form "bool f(value, &err)":
+ * refuse sets *err (when err is given) to msg and returns false; accept
+ * clears it and returns true.  Shared by ts_codes and ts_reflib. */
+bool ts_codes_refuse(const char **err, const char *msg);
+bool ts_codes_accept(const char **err);
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian), and back:
+ * date arithmetic without time_t or a time zone. */
+int64_t ts_codes_days_from_civil(int64_t y, int m, int d);
+void ts_codes_civil_from_days(int64_t days, int *y, int *m, int *d);
+/* The day number of a valid YYYY-MM-DD; 0 for anything else. */
+int64_t ts_codes_day_number(const char *ymd);
 bool ts_codes_date_parse(const char *s, int *year, int *month, int *day, const char **err);
 
 /* 手机号: 11 digits, 1[3-9]xxxxxxxxx. */

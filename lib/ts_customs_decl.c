@@ -12,7 +12,9 @@
 #include "ts_arena.h"
 #include "ts_codes.h"
 #include "ts_db.h"
+#include "ts_log.h"
 #include "ts_money.h"
+#include "ts_reflib.h"
 #include "ts_render.h"
 
 #include <expat.h>
@@ -174,12 +176,61 @@ static bool decimal_ok(const char *s, size_t int_max, size_t frac)
     return m >= 1 && m <= frac && !s[n + 1 + m];
 }
 
-/* A date as stored, from YYYY-MM-DD or the message's YYYYMMDD; NULL if
- * neither is a real date. */
+/* Two digits at s whose value is at most max. */
+static bool two_digits_upto(const char *s, int max)
+{
+    return in_range(s[0], '0', '9') && in_range(s[1], '0', '9') &&
+           (s[0] - '0') * 10 + (s[1] - '0') <= max;
+}
+
+/* The time a message may write after its date — hhmm[ss] right after
+ * YYYYMMDD (compact), or hh:mm[:ss][.fraction][Z|±hh:mm] after
+ * "YYYY-MM-DD " / "YYYY-MM-DDT" — is well formed.  Customs' DDate carries
+ * the declaring time (20261101093000); the portal keeps only the day
+ * (docs/formats.md), but a garbled time still means a garbled value. */
+static bool time_ok(const char *t, bool compact)
+{
+    size_t n = strlen(t);
+    if (compact)
+        return (n == 4 || n == 6) && code_chars(t, false) && two_digits_upto(t, 23) &&
+               two_digits_upto(t + 2, 59) && (n == 4 || two_digits_upto(t + 4, 60));
+    if (n < 5 || !two_digits_upto(t, 23) || t[2] != ':' || !two_digits_upto(t + 3, 59))
+        return false;
+    t += 5;
+    if (t[0] == ':') {
+        if (!two_digits_upto(t + 1, 60))
+            return false;
+        t += 3;
+        if (t[0] == '.') {
+            size_t f = strspn(t + 1, "0123456789");
+            if (f < 1 || f > 9)
+                return false;
+            t += 1 + f;
+        }
+    }
+    if (t[0] == 'Z')
+        return t[1] == '\0';
+    if (t[0] == '+' || t[0] == '-')
+        return strlen(t) == 6 && two_digits_upto(t + 1, 14) && t[3] == ':' &&
+               two_digits_upto(t + 4, 59);
+    return t[0] == '\0';
+}
+
+/* A date as stored (YYYY-MM-DD) from YYYY-MM-DD or the message's
+ * YYYYMMDD, either with a time after it that is dropped (time_ok); NULL
+ * if it is not a real date. */
 static const char *date_norm(struct ts_arena *a, const char *s)
 {
-    if (strlen(s) == 8 && code_chars(s, false))
+    size_t n = strlen(s);
+    if (n >= 8 && strspn(s, "0123456789") >= 8) {
+        if (!time_ok(s + 8, true) && n != 8)
+            return NULL;
         s = ts_arena_printf(a, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+    } else if (n > 10) {
+        if ((s[10] != ' ' && s[10] != 'T') || !time_ok(s + 11, false))
+            return NULL;
+        s = ts_arena_strndup(a, s, 10);
+    }
     return ts_codes_date_valid(s, NULL) ? s : NULL;
 }
 
@@ -225,8 +276,8 @@ static const char *int_problem(struct ts_arena *a, const struct ts_cdecl_field *
     return NULL;
 }
 
-/* A code of a length range; the code lists themselves (币制, 国别 ...) are
- * not checked here yet: docs/formats.md. */
+/* A code of a length range.  Membership of the code lists (币制, 国别
+ * ...) needs the database: ts_cdecl_check_codes, when customs publishes. */
 static const char *code_problem(struct ts_arena *a, const struct ts_cdecl_field *f, const char *v,
                                 bool caps)
 {
@@ -295,6 +346,30 @@ static void check_values(struct ts_arena *a, struct ts_cdecl *d, const struct ts
     }
 }
 
+/* Is v a stored date (check_values has normalised the valid ones)? */
+static bool is_date(const char *v)
+{
+    return strlen(v) == 10 && ts_codes_date_valid(v, NULL);
+}
+
+/* 申报日期 ≤ 出口日期 ≤ 结关日期: an export is declared (DDate) before the
+ * goods leave (IEDate), and customs closes it (结关) after they left
+ * (docs/declarations.md "Date order").  Same days are fine; dates that
+ * are missing or malformed are said elsewhere. */
+static void check_date_order(struct ts_arena *a, struct ts_cdecl *d)
+{
+    const char *decl = d->head[TS_CDECL_H_D_DATE], *exp = d->head[TS_CDECL_H_IE_DATE],
+               *clear = d->head[TS_CDECL_H_CLEAR_DATE];
+    if (is_date(decl) && is_date(exp) && strcmp(decl, exp) > 0)
+        ts_cdecl_error(
+            a, d,
+            ts_arena_printf(a, "表头【申报日期】%s 晚于出口日期 %s：应先申报后出口", decl, exp));
+    if (is_date(clear) && is_date(exp) && strcmp(clear, exp) < 0)
+        ts_cdecl_error(
+            a, d,
+            ts_arena_printf(a, "表头【结关日期】%s 早于出口日期 %s：应出口后结关", clear, exp));
+}
+
 /* The rules across header fields, once each field is valid on its own. */
 static void check_head_rules(struct ts_arena *a, struct ts_cdecl *d)
 {
@@ -309,6 +384,7 @@ static void check_head_rules(struct ts_arena *a, struct ts_cdecl *d)
                                        h[TS_CDECL_H_ENTRY_ID]));
     if (strcmp(h[TS_CDECL_H_DECL_TYPE], "clear") == 0 && !h[TS_CDECL_H_CLEAR_DATE][0])
         ts_cdecl_error(a, d, "表头【结关日期】结关报关单应有结关日期");
+    check_date_order(a, d);
 }
 
 /* 项号 once each: the 关联号 of a line is the number + its 项号. */
@@ -340,6 +416,68 @@ bool ts_cdecl_check(struct ts_arena *a, struct ts_cdecl *d)
     return d->nerrors == 0;
 }
 
+/* The code list of a coded field, for checking (checked) or only for
+ * showing the code's name (关区). */
+struct coded {
+    const char *xml;
+    enum ts_reflib_list list;
+    bool checked;
+};
+
+static const struct coded coded_fields[] = {
+    {"CustomMaster", TS_REFLIB_CUSTOMS_DISTRICT, false},
+    {"IEPort", TS_REFLIB_CUSTOMS_DISTRICT, false},
+    {"TrafMode", TS_REFLIB_TRANS_MODE, true},
+    {"TradeMode", TS_REFLIB_TRADE_MODE, true},
+    {"TransMode", TS_REFLIB_TRANSAC_MODE, true},
+    {"FeeCurr", TS_REFLIB_CURRENCY, true},
+    {"InsurCurr", TS_REFLIB_CURRENCY, true},
+    {"TradeCountry", TS_REFLIB_COUNTRY, true},
+    {"GUnit", TS_REFLIB_UNIT, true},
+    {"FirstUnit", TS_REFLIB_UNIT, true},
+    {"SecondUnit", TS_REFLIB_UNIT, true},
+    {"TradeCurr", TS_REFLIB_CURRENCY, true},
+    {"OriginCountry", TS_REFLIB_COUNTRY, true},
+    {"DestinationCountry", TS_REFLIB_COUNTRY, true},
+};
+
+/* The coded entry of a field, or NULL when the field is not a code. */
+static const struct coded *coded_of(const struct ts_cdecl_field *f)
+{
+    for (size_t i = 0; i < sizeof coded_fields / sizeof coded_fields[0]; i++)
+        if (strcmp(coded_fields[i].xml, f->xml) == 0)
+            return &coded_fields[i];
+    return NULL;
+}
+
+/* The coded values of one part against their lists. */
+static void check_part_codes(struct ts_arena *a, struct ts_cdecl *d,
+                             const struct ts_cdecl_field *fs, size_t n, const char **v,
+                             const char *where, const struct ts_reflib_codes *codes)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct coded *k = coded_of(&fs[i]);
+        const char *copy = v[i];
+        if (!k || !k->checked || !v[i][0] || value_problem(a, &fs[i], &copy))
+            continue;
+        if (!ts_reflib_codes_find(codes, k->list, v[i], NULL))
+            ts_cdecl_error(a, d,
+                           ts_arena_printf(a, "%s【%s】%s 不在%s代码表中", where, fs[i].label, v[i],
+                                           ts_reflib_list_label(k->list)));
+    }
+}
+
+bool ts_cdecl_check_codes(struct ts_arena *a, struct ts_cdecl *d,
+                          const struct ts_reflib_codes *codes)
+{
+    size_t before = d->nerrors;
+    check_part_codes(a, d, ts_cdecl_head_fields, TS_CDECL_HEAD_N, d->head, "表头", codes);
+    for (size_t k = 0; k < d->nlines; k++)
+        check_part_codes(a, d, ts_cdecl_list_fields, TS_CDECL_LIST_N, d->lines[k].v,
+                         ts_arena_printf(a, "表体第%zu行", k + 1), codes);
+    return d->nerrors == before;
+}
+
 const char *ts_cdecl_trans_status_label(const char *stored)
 {
     return stored && strcmp(stored, "modified") == 0 ? "修改" : "新增";
@@ -369,8 +507,10 @@ struct reader {
     bool lines_over; /* more than TS_CDECL_MAX_LINES said once */
     const struct ts_cdecl_field *field;
     const char **slot; /* where the field's value goes */
+    int field_depth;   /* the depth of the field's own element */
     struct ts_buf text;
     bool text_over;
+    bool text_child; /* an element inside the field's (not its text) */
     size_t index;
 };
 
@@ -420,8 +560,10 @@ static void begin_field(struct reader *r, const struct ts_cdecl_field *fs, size_
         return;
     r->field = &fs[i];
     r->slot = &values[i];
+    r->field_depth = r->depth;
     ts_buf_reset(&r->text);
     r->text_over = false;
+    r->text_child = false;
 }
 
 /* A <DecList>: one more line, or the 99-line error once. */
@@ -437,6 +579,13 @@ static void begin_line(struct reader *r)
     }
 }
 
+/* expat's start of an element.  The reader is a small state machine on
+ * the depth, not a tree: DecMessages (1) / DecMessage (2) / DecHead or
+ * DecLists (3) / a header field or DecList (4) / a line field (5), so a
+ * file of 50 000 declarations needs the memory of one.  An element inside
+ * a field being read is noted (the field gets a problem), and anything at
+ * another depth or with another name is skipped: real messages carry
+ * elements the portal does not keep. */
 static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **attrs)
 {
     struct reader *r = ud;
@@ -447,7 +596,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *qname, const XML_Char **a
         refuse(r, "文件嵌套层次过深，不是报关单数据文件");
         return;
     }
-    if (r->depth == 1 && strcmp(name, "DecMessages") != 0)
+    if (r->field)
+        r->text_child = true;
+    else if (r->depth == 1 && strcmp(name, "DecMessages") != 0)
         refuse(r, "文件的根元素应为DecMessages，不是报关单数据文件");
     else if (r->depth == 2 && strcmp(name, "DecMessage") == 0)
         begin_decl(r);
@@ -481,6 +632,10 @@ static void end_field(struct reader *r)
         ts_cdecl_error(r->decl, r->d,
                        ts_arena_printf(r->decl, "%s【%s】超过%d字节，未读入", where,
                                        r->field->label, TS_CDECL_MAX_VALUE));
+    else if (r->text_child)
+        ts_cdecl_error(r->decl, r->d,
+                       ts_arena_printf(r->decl, "%s【%s】含有子元素，应只有文字，未读入", where,
+                                       r->field->label));
     else if ((*r->slot)[0])
         ts_cdecl_error(r->decl, r->d,
                        ts_arena_printf(r->decl, "%s【%s】重复出现", where, r->field->label));
@@ -489,14 +644,20 @@ static void end_field(struct reader *r)
     r->field = NULL;
 }
 
+/* expat's end of an element, the mirror of on_start: a field ends only at
+ * its own element's end (not at a child's), a DecList ends its line, and
+ * the end of a DecMessage hands the declaration to the caller, whose -1
+ * stops the file. */
 static void XMLCALL on_end(void *ud, const XML_Char *qname)
 {
     struct reader *r = ud;
     if (r->err || r->stopped)
         return;
-    if (r->field && (r->depth == 4 || r->depth == 5))
-        end_field(r);
-    else if (r->depth == 4 && r->part == P_LIST)
+    if (r->field) {
+        if (r->depth == r->field_depth)
+            end_field(r);
+        /* else the end of a child of the field: noted by on_start */
+    } else if (r->depth == 4 && r->part == P_LIST)
         r->part = P_LISTS, r->line = NULL;
     else if (r->depth == 3)
         r->part = P_NONE;
@@ -514,7 +675,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *qname)
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
     struct reader *r = ud;
-    if (r->err || r->stopped || !r->field || len <= 0 || r->text_over)
+    if (r->err || r->stopped || !r->field || r->depth != r->field_depth || len <= 0 || r->text_over)
         return;
     if (r->text.len + (size_t)len > TS_CDECL_MAX_VALUE) {
         r->text_over = true;
@@ -653,32 +814,6 @@ int ts_cdecl_read_mem(struct ts_arena *a, const char *data, size_t n, ts_cdecl_e
 
 /* ---- the XML writer ---- */
 
-/* Text with the five XML specials escaped. */
-static void add_escaped(struct ts_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            ts_buf_adds(b, "&amp;");
-            break;
-        case '<':
-            ts_buf_adds(b, "&lt;");
-            break;
-        case '>':
-            ts_buf_adds(b, "&gt;");
-            break;
-        case '"':
-            ts_buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            ts_buf_adds(b, "&apos;");
-            break;
-        default:
-            ts_buf_addc(b, *s);
-        }
-    }
-}
-
 /* One field as the message writes it: dates YYYYMMDD, 报关单类型 1 / 2. */
 static void add_field(struct ts_buf *b, const char *indent, const struct ts_cdecl_field *f,
                       const char *v)
@@ -695,7 +830,7 @@ static void add_field(struct ts_buf *b, const char *indent, const struct ts_cdec
     } else if (f == &ts_cdecl_head_fields[TS_CDECL_H_DECL_TYPE])
         v = strcmp(v, "port") == 0 ? "2" : "1";
     ts_buf_printf(b, "%s<%s>", indent, f->xml);
-    add_escaped(b, v);
+    ts_buf_add_xml(b, v);
     ts_buf_printf(b, "</%s>\n", f->xml);
 }
 
@@ -711,7 +846,7 @@ void ts_cdecl_write(struct ts_buf *b, const struct ts_cdecl *d, const char *tran
         add_field(b, "      ", &ts_cdecl_head_fields[i], d->head[i]);
     if (trans_status && trans_status[0]) {
         ts_buf_adds(b, "      <TransStatus>");
-        add_escaped(b, trans_status);
+        ts_buf_add_xml(b, trans_status);
         ts_buf_adds(b, "</TransStatus>\n");
     }
     ts_buf_adds(b, "    </DecHead>\n    <DecLists>\n");
@@ -809,22 +944,31 @@ static int insert_line(struct ts_db *db, struct ts_arena *a, int64_t head_id,
                       args, NULL);
 }
 
+/* -1, or TS_CDECL_BUSY when the error is another publisher's row of the
+ * same number (a duplicate (entry_id, version) or current_entry_id) or
+ * the deadlock two first publications of one number can run into. */
+static int publish_failed(struct ts_db *db)
+{
+    unsigned e = ts_db_errno(db);
+    return e == TS_DB_ER_DUP_ENTRY || e == TS_DB_ER_LOCK_DEADLOCK ? TS_CDECL_BUSY : -1;
+}
+
 int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
                      int64_t user_id, struct ts_cdecl_published *out)
 {
     int64_t old_id = 0, version = 0;
     int found = current_version(db, a, d->head[TS_CDECL_H_ENTRY_ID], &old_id, &version);
     if (found < 0)
-        return -1;
+        return publish_failed(db);
     if (found && ts_db_exec(db, "UPDATE export_decl_head SET current_entry_id = NULL WHERE id = ?",
                             TS_ARGS(TS_I64(old_id)), NULL) < 0)
-        return -1;
+        return publish_failed(db);
     *out = (struct ts_cdecl_published){.version = version + 1, .modified = found > 0};
     if (insert_head(db, a, d, out->version, user_id, &out->head_id) < 0)
-        return -1;
+        return publish_failed(db);
     for (size_t k = 0; k < d->nlines; k++)
         if (insert_line(db, a, out->head_id, &d->lines[k]) < 0)
-            return -1;
+            return publish_failed(db);
     return 0;
 }
 
@@ -852,23 +996,67 @@ struct ts_cdecl *ts_cdecl_from_rows(struct ts_arena *a, const struct ts_db_rows 
 
 /* ---- pages ---- */
 
-/* One value as a page shows it: 报关单类型 in words, the rest as stored. */
-static const char *shown(const struct ts_cdecl_field *f, const char *v)
+/* A stored decimal without the zeros DECIMAL's scale adds ("2.00000" →
+ * "2", "1250.50000" → "1250.5"): text only, no floating point, and
+ * anything that is not plain digits and one point is left alone. */
+static const char *decimal_shown(struct ts_arena *a, const char *v)
 {
+    size_t n = strspn(v, "0123456789");
+    if (n == 0 || v[n] != '.' || strspn(v + n + 1, "0123456789") != strlen(v + n + 1))
+        return v;
+    size_t end = strlen(v);
+    while (end > n + 1 && v[end - 1] == '0')
+        end--;
+    if (end == n + 1)
+        end = n;
+    return ts_arena_strndup(a, v, end);
+}
+
+/* One value as a page shows it: 报关单类型 in words, a code with its
+ * name from the code lists ("0110 一般贸易"; the code alone when the list
+ * does not know it), quantities without trailing zeros, the rest as
+ * stored. */
+static const char *shown(struct ts_arena *a, const struct ts_reflib_codes *codes,
+                         const struct ts_cdecl_field *f, const char *v)
+{
+    const struct coded *k;
+    const char *name;
+    if (!v)
+        return "";
     if (f == &ts_cdecl_head_fields[TS_CDECL_H_DECL_TYPE])
         return ts_cdecl_type_label(v);
-    return v ? v : "";
+    if (f->kind == TS_CDECL_QTY)
+        return decimal_shown(a, v);
+    if (v[0] && (k = coded_of(f)) && ts_reflib_codes_find(codes, k->list, v, &name) && name)
+        return ts_arena_printf(a, "%s %s", v, name);
+    return v;
+}
+
+/* The code lists for a page; none (codes shown alone) without a database
+ * or when it fails, which is logged: a page still shows the declaration. */
+static const struct ts_reflib_codes *page_codes(struct ts_ctx *c)
+{
+    if (!c->db)
+        return NULL;
+    struct ts_reflib_codes *k = ts_arena_zalloc(c->arena, sizeof *k);
+    if (ts_reflib_codes_load(c->db, c->arena, k) < 0) {
+        ts_log_error("code lists not loaded: codes shown without names");
+        return NULL;
+    }
+    return k;
 }
 
 void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d)
 {
     struct ts_arena *a = c->arena;
+    const struct ts_reflib_codes *codes = page_codes(c);
     for (size_t i = 0; i < TS_CDECL_HEAD_N; i++) {
         const struct ts_cdecl_field *f = &ts_cdecl_head_fields[i];
         ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.label", prefix, i), f->label);
         ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.name", prefix, i), f->xml);
-        ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.value", prefix, i), shown(f, d->head[i]));
-        ts_render_set(c, ts_arena_printf(a, "%s.H.%s", prefix, f->xml), shown(f, d->head[i]));
+        const char *v = shown(a, codes, f, d->head[i]);
+        ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.value", prefix, i), v);
+        ts_render_set(c, ts_arena_printf(a, "%s.H.%s", prefix, f->xml), v);
     }
     for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
         ts_render_set(c, ts_arena_printf(a, "%s.LineFields.%zu", prefix, j),
@@ -880,6 +1068,6 @@ void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl
         ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.link", prefix, k), link);
         for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
             ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.v.%zu", prefix, k, j),
-                          d->lines[k].v[j]);
+                          shown(a, codes, &ts_cdecl_list_fields[j], d->lines[k].v[j]));
     }
 }

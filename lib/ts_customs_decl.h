@@ -152,6 +152,15 @@ void ts_cdecl_error(struct ts_arena *a, struct ts_cdecl *d, const char *msg);
  * when there is none. */
 bool ts_cdecl_check(struct ts_arena *a, struct ts_cdecl *d);
 
+/* Check the coded fields against the code lists (运输方式, 监管方式,
+ * 成交方式, 币制, 国别地区, 计量单位; customs' code or the ISO one, kept as
+ * given) when customs publishes; a sentence per unknown code, naming the
+ * field.  codes from ts_reflib_codes_load.  A value whose form is already
+ * wrong is left to ts_cdecl_check.  True when there is no problem. */
+struct ts_reflib_codes;
+bool ts_cdecl_check_codes(struct ts_arena *a, struct ts_cdecl *d,
+                          const struct ts_reflib_codes *codes);
+
 /* ---- the XML file (docs/formats.md) ---- */
 
 /* Called once per <DecMessage>, index from 0; d->errors holds what the
@@ -188,8 +197,13 @@ struct ts_cdecl_published {
 
 /* Store a checked declaration as the current version of its 海关编号: the
  * first as 新增, a later one as 修改 with the earlier versions kept.  Runs
- * in the caller's transaction; locks the number's current row.  -1 on a
+ * in the caller's transaction; locks the number's current row.  0 done,
+ * TS_CDECL_BUSY when another publisher stored the same number at the same
+ * time (a duplicate key or a deadlock: the transaction is lost, say
+ * TS_CDECL_BUSY_MSG and let the officer try again), -1 on another
  * database error. */
+#define TS_CDECL_BUSY     1
+#define TS_CDECL_BUSY_MSG "该报关单正由他人同时发布，本次未保存，请稍后重试"
 int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
                      int64_t user_id, struct ts_cdecl_published *out);
 

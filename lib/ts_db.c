@@ -47,8 +47,8 @@ static MYSQL *connect_db(void)
     const char *host = ts_config_str("db.host", socket ? NULL : "127.0.0.1");
     unsigned port = (unsigned)ts_config_int("db.port", 3306);
     if (!mysql_real_connect(c, host, ts_config_str("db.user", "tuishui"),
-                            ts_config_str("db.password", ""),
-                            ts_config_str("db.name", "tuishui"), port, socket, 0)) {
+                            ts_config_str("db.password", ""), ts_config_str("db.name", "tuishui"),
+                            port, socket, 0)) {
         ts_log_error("db connect: %s", mysql_error(c));
         mysql_close(c);
         return NULL;
@@ -274,8 +274,8 @@ static int copy_row(MYSQL_STMT *st, struct ts_arena *a, struct ts_db_rows *out,
         if (len < rb->bind[c].buffer_length) {
             memcpy(cell, rb->bind[c].buffer, len);
         } else {
-            MYSQL_BIND one = {.buffer_type = MYSQL_TYPE_STRING, .buffer = cell,
-                              .buffer_length = len + 1};
+            MYSQL_BIND one = {
+                .buffer_type = MYSQL_TYPE_STRING, .buffer = cell, .buffer_length = len + 1};
             if (mysql_stmt_fetch_column(st, &one, (unsigned)c, 0) != 0)
                 return -1;
         }
@@ -317,8 +317,8 @@ out_meta:
 }
 
 /* Run a SELECT; rows go to the arena.  Returns 0 or -1 (logged). */
-int ts_db_query(struct ts_db *db, struct ts_arena *a, const char *sql,
-                const struct ts_db_arg *args, struct ts_db_rows *out)
+int ts_db_query(struct ts_db *db, struct ts_arena *a, const char *sql, const struct ts_db_arg *args,
+                struct ts_db_rows *out)
 {
     memset(out, 0, sizeof *out);
     MYSQL_STMT *st = execute(db, sql, args);
@@ -461,4 +461,20 @@ int64_t ts_db_cell_i64(const struct ts_db_rows *r, size_t row, const char *col)
     for (const char *p = v + neg; *p >= '0' && *p <= '9'; p++)
         n = n * 10 + (*p - '0');
     return neg ? -n : n;
+}
+
+/* What users type is searched as typed: their % and _ are not wildcards. */
+const char *ts_db_like_pattern(struct ts_arena *a, const char *s, bool anywhere)
+{
+    char *out = ts_arena_alloc(a, 2 * strlen(s) + 3), *p = out;
+    if (anywhere)
+        *p++ = '%';
+    for (; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '!')
+            *p++ = '!';
+        *p++ = *s;
+    }
+    *p++ = '%';
+    *p = '\0';
+    return out;
 }

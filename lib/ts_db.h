@@ -31,11 +31,11 @@ struct ts_db_arg {
     const char *s; /* TS_STR(NULL) binds SQL NULL */
 };
 
-#define TS_I64(v)     ((struct ts_db_arg){.type = TS_DB_I64, .i = (int64_t)(v)})
-#define TS_STR(v)     ((struct ts_db_arg){.type = TS_DB_STR, .s = (v)})
-#define TS_NULL       ((struct ts_db_arg){.type = TS_DB_NULL})
-#define TS_ARGS(...)  ((const struct ts_db_arg[]){__VA_ARGS__, {.type = TS_DB_END}})
-#define TS_NOARGS     ((const struct ts_db_arg *)0)
+#define TS_I64(v)    ((struct ts_db_arg){.type = TS_DB_I64, .i = (int64_t)(v)})
+#define TS_STR(v)    ((struct ts_db_arg){.type = TS_DB_STR, .s = (v)})
+#define TS_NULL      ((struct ts_db_arg){.type = TS_DB_NULL})
+#define TS_ARGS(...) ((const struct ts_db_arg[]){__VA_ARGS__, {.type = TS_DB_END}})
+#define TS_NOARGS    ((const struct ts_db_arg *)0)
 
 struct ts_db_rows {
     size_t nrows;
@@ -50,14 +50,14 @@ struct ts_db_result {
 };
 
 /* MySQL error numbers callers turn into user messages. */
-#define TS_DB_ER_DUP_ENTRY 1062
+#define TS_DB_ER_DUP_ENTRY     1062
 #define TS_DB_ER_LOCK_DEADLOCK 1213
 
 struct ts_db *ts_db_open(void);
 void ts_db_close(struct ts_db *db);
 
-int ts_db_query(struct ts_db *db, struct ts_arena *a, const char *sql,
-                const struct ts_db_arg *args, struct ts_db_rows *out);
+int ts_db_query(struct ts_db *db, struct ts_arena *a, const char *sql, const struct ts_db_arg *args,
+                struct ts_db_rows *out);
 int ts_db_exec(struct ts_db *db, const char *sql, const struct ts_db_arg *args,
                struct ts_db_result *res);
 
@@ -68,6 +68,10 @@ int ts_db_rollback(struct ts_db *db);
 bool ts_db_in_transaction(const struct ts_db *db);
 
 unsigned ts_db_errno(const struct ts_db *db);
+
+/* A LIKE pattern (use it with ESCAPE '!') that matches s literally: at the
+ * start of the value, or anywhere in it.  % _ ! in s are escaped. */
+const char *ts_db_like_pattern(struct ts_arena *a, const char *s, bool anywhere);
 const char *ts_db_cell(const struct ts_db_rows *r, size_t row, const char *col);
 const char *ts_db_cell_at(const struct ts_db_rows *r, size_t row, size_t col);
 int64_t ts_db_cell_i64(const struct ts_db_rows *r, size_t row, const char *col);

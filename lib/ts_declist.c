@@ -123,30 +123,6 @@ const char *ts_declist_kind_label(const char *kind_name)
 
 /* ---- dates -------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static bool leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -157,7 +133,7 @@ bool ts_declist_add_days(const char *date, int days, char out[11])
     int y, m, d;
     if (!ts_codes_date_parse(date, &y, &m, &d, NULL))
         return false;
-    civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
+    ts_codes_civil_from_days(ts_codes_days_from_civil(y, m, d) + days, &y, &m, &d);
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
     return true;
 }

@@ -1019,29 +1019,12 @@ void ts_package_free(struct ts_package *pkg)
 
 /* ---- writing ---- */
 
-/* An attribute value with & < > " escaped (the values were checked to
- * hold no control characters). */
+/* An attribute with its value escaped (the values were checked to hold
+ * no control characters). */
 static void add_attr(struct ts_buf *b, const char *name, const char *value)
 {
     ts_buf_printf(b, " %s=\"", name);
-    for (const char *p = value; *p; p++) {
-        switch (*p) {
-        case '&':
-            ts_buf_adds(b, "&amp;");
-            break;
-        case '<':
-            ts_buf_adds(b, "&lt;");
-            break;
-        case '>':
-            ts_buf_adds(b, "&gt;");
-            break;
-        case '"':
-            ts_buf_adds(b, "&quot;");
-            break;
-        default:
-            ts_buf_addc(b, *p);
-        }
-    }
+    ts_buf_add_xml(b, value);
     ts_buf_addc(b, '"');
 }
 

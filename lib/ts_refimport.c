@@ -420,12 +420,41 @@ static const char *check_version(struct ts_db *db, struct ts_arena *a,
     return NULL;
 }
 
-/* Write the checked version: its row, the earlier entries closed, the
- * entries.  -1 on a database error (logged with the row). */
+/* End the earlier versions' entries once the new version's are written.
+ * A code the new version has: its earlier entries end the day before the
+ * new row starts — its 起始日期 may be after the 生效日期, and until then
+ * the old rate still applies (no day without a rate of its own).  A code
+ * the new version drops: its entries end the day before the 生效日期.
+ * So no two versions are ever in force for one code on one day.  Returns
+ * the number of entries ended, -1 on a database error. */
+static int64_t close_earlier(struct ts_db *db, const struct ts_refimport_library *lib)
+{
+    struct ts_db_result kept, dropped;
+    if (ts_db_exec(
+            db,
+            "UPDATE rebate_rate o JOIN rebate_rate n ON n.version = ? AND n.hs_code = o.hs_code"
+            " SET o.effective_to = DATE_SUB(n.effective_from, INTERVAL 1 DAY)"
+            " WHERE o.version <> ? AND (o.effective_to IS NULL OR o.effective_to >="
+            " n.effective_from)",
+            TS_ARGS(TS_STR(lib->version), TS_STR(lib->version)), &kept) < 0 ||
+        ts_db_exec(db,
+                   "UPDATE rebate_rate o LEFT JOIN rebate_rate n ON n.version = ?"
+                   " AND n.hs_code = o.hs_code SET o.effective_to = DATE_SUB(?, INTERVAL 1 DAY)"
+                   " WHERE n.id IS NULL AND o.version <> ? AND (o.effective_to IS NULL"
+                   " OR o.effective_to >= ?)",
+                   TS_ARGS(TS_STR(lib->version), TS_STR(lib->effective_from), TS_STR(lib->version),
+                           TS_STR(lib->effective_from)),
+                   &dropped) < 0)
+        return -1;
+    return (int64_t)(kept.affected + dropped.affected);
+}
+
+/* Write the checked version: its row, the entries, then the earlier
+ * entries ended (close_earlier).  -1 on a database error (logged with
+ * the row). */
 static int write_rates(struct ts_db *db, struct rates *r, struct ts_refimport_report *rep)
 {
     const struct ts_refimport_library *lib = r->lib;
-    struct ts_db_result closed;
     char micro[2][TS_MONEY_BUF];
     if (ts_db_exec(db,
                    "INSERT INTO rebate_library (version, effective_from, rows_count, source,"
@@ -434,15 +463,8 @@ static int write_rates(struct ts_db *db, struct rates *r, struct ts_refimport_re
                            TS_STR(lib->source), TS_STR(rep->sha256[0] ? rep->sha256 : NULL),
                            TS_STR(lib->note && lib->note[0] ? lib->note : NULL),
                            TS_I64(lib->user_id)),
-                   NULL) < 0 ||
-        ts_db_exec(
-            db,
-            "UPDATE rebate_rate SET effective_to = DATE_SUB(?, INTERVAL 1 DAY)"
-            " WHERE version <> ? AND (effective_to IS NULL OR effective_to >= ?)",
-            TS_ARGS(TS_STR(lib->effective_from), TS_STR(lib->version), TS_STR(lib->effective_from)),
-            &closed) < 0)
+                   NULL) < 0)
         return -1;
-    rep->closed = (size_t)closed.affected;
     for (size_t i = 0; i < r->n; i++) {
         const struct rate_row *w = &r->rows[i];
         ts_money_rate_format(w->levy, micro[0], sizeof micro[0]);
@@ -462,6 +484,10 @@ static int write_rates(struct ts_db *db, struct rates *r, struct ts_refimport_re
             return -1;
         }
     }
+    int64_t closed = close_earlier(db, lib);
+    if (closed < 0)
+        return -1;
+    rep->closed = (size_t)closed;
     rep->imported = r->n;
     return 0;
 }

@@ -32,10 +32,11 @@ struct ts_refimport_error {
 
 /* What an import did or why it did not. */
 struct ts_refimport_report {
-    const char *refused;              /* the whole file or request refused: the reason, or NULL */
-    size_t rows;                      /* data rows read */
-    size_t imported;                  /* entries / rates written */
-    size_t closed;                    /* 文库: earlier entries ended the day before */
+    const char *refused; /* the whole file or request refused: the reason, or NULL */
+    size_t rows;         /* data rows read */
+    size_t imported;     /* entries / rates written */
+    size_t
+        closed; /* 文库: earlier entries ended (the day before the new entry or version starts) */
     size_t added, changed, unchanged; /* 汇率 */
     const char *changes; /* 汇率: "502 202601 7.100000->7.120000; ..." for the audit */
     char sha256[65];     /* of the file read ("" if it could not be read) */

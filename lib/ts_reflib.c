@@ -1,29 +1,17 @@
 /* ts_reflib — the reference libraries (see ts_reflib.h). */
 #include "ts_reflib.h"
 
+#include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_codes.h"
 #include "ts_db.h"
 #include "ts_money.h"
+#include "ts_render.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* ---- the rules ---------------------------------------------------- */
-
-static bool fail(const char **err, const char *msg)
-{
-    if (err)
-        *err = msg;
-    return false;
-}
-
-static bool pass(const char **err)
-{
-    if (err)
-        *err = NULL;
-    return true;
-}
 
 static bool digits(const char *s, size_t n)
 {
@@ -39,7 +27,9 @@ bool ts_reflib_in_force(const char *from, const char *to, const char *date)
 }
 
 /* Does entry e beat the best so far for the pick rule (longer code, then
- * a later version)? */
+ * a later version)?  The second test never decides after an import
+ * (ts_refimport ends older entries before the new ones start); it is
+ * there so hand-edited overlapping data still has one answer. */
 static bool better(const struct ts_reflib_entry *e, const struct ts_reflib_entry *best)
 {
     size_t le = strlen(e->hs_code), lb = strlen(best->hs_code);
@@ -67,37 +57,38 @@ bool ts_reflib_entry_code_valid(const char *s, const char **err)
 {
     size_t n = s ? strlen(s) : 0;
     if (!n)
-        return fail(err, "请填写商品编码");
+        return ts_codes_refuse(err, "请填写商品编码");
     if (!digits(s, n))
-        return fail(err, "商品编码只能是数字");
+        return ts_codes_refuse(err, "商品编码只能是数字");
     if (n > 10)
-        return fail(err, "商品编码最长10位");
+        return ts_codes_refuse(err, "商品编码最长10位");
     if (n < 2 || n % 2)
-        return fail(err, "商品编码应为2、4、6、8或10位数字（以0开头的编码请将单元格设为文本格式）");
-    return pass(err);
+        return ts_codes_refuse(
+            err, "商品编码应为2、4、6、8或10位数字（以0开头的编码请将单元格设为文本格式）");
+    return ts_codes_accept(err);
 }
 
 bool ts_reflib_query_code_valid(const char *s, const char **err)
 {
     size_t n = s ? strlen(s) : 0;
     if (!n)
-        return fail(err, "请填写商品编码");
+        return ts_codes_refuse(err, "请填写商品编码");
     if (!digits(s, n))
-        return fail(err, "商品编码只能是数字");
+        return ts_codes_refuse(err, "商品编码只能是数字");
     if (n > 10)
-        return fail(err, "商品编码最长10位");
-    return pass(err);
+        return ts_codes_refuse(err, "商品编码最长10位");
+    return ts_codes_accept(err);
 }
 
 bool ts_reflib_version_valid(const char *s, const char **err)
 {
     size_t n = s ? strlen(s) : 0;
     if (n < 2 || n > TS_REFLIB_VERSION_MAX)
-        return fail(err, "文库版本号应为2至16位，如 2026A");
+        return ts_codes_refuse(err, "文库版本号应为2至16位，如 2026A");
     for (size_t i = 0; i < n; i++)
         if (!strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._-", s[i]))
-            return fail(err, "文库版本号只能包含字母、数字和 . _ -");
-    return pass(err);
+            return ts_codes_refuse(err, "文库版本号只能包含字母、数字和 . _ -");
+    return ts_codes_accept(err);
 }
 
 bool ts_reflib_percent_parse(const char *s, int64_t *micro, const char **err)
@@ -106,23 +97,23 @@ bool ts_reflib_percent_parse(const char *s, int64_t *micro, const char **err)
     int64_t v;
     size_t n = s ? strlen(s) : 0;
     if (!n)
-        return fail(err, "请填写税率");
+        return ts_codes_refuse(err, "请填写税率");
     if (s[n - 1] == '%')
         n--;
     if (!n || n >= sizeof num)
-        return fail(err, "税率应为0至100之间的百分数，如13");
+        return ts_codes_refuse(err, "税率应为0至100之间的百分数，如13");
     memcpy(num, s, n);
     num[n] = '\0';
     if (!ts_money_rate_parse(num, &v, NULL))
-        return fail(err, "税率应为0至100之间的百分数，如13");
+        return ts_codes_refuse(err, "税率应为0至100之间的百分数，如13");
     if (v > 100 * TS_MONEY_RATE_ONE)
-        return fail(err, "税率不能超过100");
+        return ts_codes_refuse(err, "税率不能超过100");
     if (v % 100)
-        return fail(err, "税率最多四位小数");
+        return ts_codes_refuse(err, "税率最多四位小数");
     if (v > 0 && v < TS_MONEY_RATE_ONE)
-        return fail(err, "税率请按百分数填写（如13表示13%），不要填写小数0.13");
+        return ts_codes_refuse(err, "税率请按百分数填写（如13表示13%），不要填写小数0.13");
     *micro = v / 100;
-    return pass(err);
+    return ts_codes_accept(err);
 }
 
 void ts_reflib_percent_format(int64_t micro, char buf[16])
@@ -173,13 +164,13 @@ bool ts_reflib_month_parse(const char *s, char out[7], const char **err)
 {
     int y, m;
     if (!s || !s[0])
-        return fail(err, "请填写月份");
+        return ts_codes_refuse(err, "请填写月份");
     if (!split_month(s, &y, &m))
-        return fail(err, "月份格式应为 YYYYMM，如 202601");
+        return ts_codes_refuse(err, "月份格式应为 YYYYMM，如 202601");
     if (y < 2000 || y > 2099 || m < 1 || m > 12)
-        return fail(err, "月份不存在，应为2000年至2099年的01至12月");
+        return ts_codes_refuse(err, "月份不存在，应为2000年至2099年的01至12月");
     snprintf(out, 7, "%04d%02d", y, m);
-    return pass(err);
+    return ts_codes_accept(err);
 }
 
 /* ---- lookups ------------------------------------------------------ */
@@ -348,4 +339,92 @@ int ts_reflib_code(struct ts_db *db, struct ts_arena *a, enum ts_reflib_list lis
     if (name)
         *name = ts_db_cell(&r, 0, "name");
     return 1;
+}
+
+int ts_reflib_codes_load(struct ts_db *db, struct ts_arena *a, struct ts_reflib_codes *out)
+{
+    out->rows = ts_arena_zalloc(a, sizeof *out->rows);
+    return ts_db_query(db, a,
+                       "SELECT CAST(list AS CHAR) AS list, code, alt, name FROM code_list"
+                       " WHERE status = 'normal' UNION ALL SELECT 'customs_district', code,"
+                       " NULL, name FROM customs_district WHERE status = 'normal'",
+                       TS_NOARGS, out->rows) < 0
+               ? -1
+               : 0;
+}
+
+bool ts_reflib_codes_find(const struct ts_reflib_codes *k, enum ts_reflib_list list,
+                          const char *code, const char **name)
+{
+    const char *want = ts_reflib_list_name(list);
+    for (size_t i = 0; k && k->rows && code && code[0] && i < k->rows->nrows; i++) {
+        const char *c = ts_db_cell_at(k->rows, i, 1), *alt = ts_db_cell_at(k->rows, i, 2);
+        if (strcmp(ts_db_cell_at(k->rows, i, 0), want) != 0 ||
+            (strcmp(c, code) != 0 && (!alt || strcmp(alt, code) != 0)))
+            continue;
+        if (name)
+            *name = ts_db_cell_at(k->rows, i, 3);
+        return true;
+    }
+    return false;
+}
+
+/* ---- searching the 文库 (the operator's page and the public one) ---- */
+
+#define SEARCH_FILTER                                                                              \
+    " FROM rebate_rate r WHERE r.effective_from <= ?"                                              \
+    " AND (r.effective_to IS NULL OR r.effective_to >= ?)"                                         \
+    " AND (? = '' OR r.hs_code LIKE ? ESCAPE '!') AND (? = '' OR r.goods_name LIKE ? ESCAPE '!')"
+
+int ts_reflib_search_count(struct ts_db *db, struct ts_arena *a, const struct ts_reflib_search *q,
+                           int64_t *n)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(db, a, "SELECT COUNT(*) AS n" SEARCH_FILTER,
+                    TS_ARGS(TS_STR(q->date), TS_STR(q->date), TS_STR(q->hs),
+                            TS_STR(ts_db_like_pattern(a, q->hs, false)), TS_STR(q->name),
+                            TS_STR(ts_db_like_pattern(a, q->name, true))),
+                    &r) < 0)
+        return -1;
+    *n = ts_db_cell_i64(&r, 0, "n");
+    return 0;
+}
+
+int ts_reflib_search_page(struct ts_db *db, struct ts_arena *a, const struct ts_reflib_search *q,
+                          int64_t limit, int64_t offset, struct ts_db_rows *out)
+{
+    return ts_db_query(
+        db, a,
+        "SELECT r.hs_code, r.goods_name, IFNULL(r.unit, '') AS unit, r.levy_rate,"
+        " r.rebate_rate, DATE_FORMAT(r.effective_from, '%Y-%m-%d') AS effective_from,"
+        " IFNULL(DATE_FORMAT(r.effective_to, '%Y-%m-%d'), '') AS effective_to,"
+        " IFNULL(r.special_flag, '') AS special_flag, IFNULL(r.category, '') AS category,"
+        " r.version" SEARCH_FILTER " ORDER BY r.hs_code, r.effective_from LIMIT ? OFFSET ?",
+        TS_ARGS(TS_STR(q->date), TS_STR(q->date), TS_STR(q->hs),
+                TS_STR(ts_db_like_pattern(a, q->hs, false)), TS_STR(q->name),
+                TS_STR(ts_db_like_pattern(a, q->name, true)), TS_I64(limit), TS_I64(offset)),
+        out);
+}
+
+bool ts_reflib_search_name_valid(const char *s, const char **err)
+{
+    if (s && s[0] && ts_codes_utf8_chars(s) < TS_REFLIB_NAME_MIN)
+        return ts_codes_refuse(err, "商品名称至少输入2个字");
+    return ts_codes_accept(err);
+}
+
+void ts_reflib_set_percents(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *r)
+{
+    static const char *const cols[2][2] = {{"levy_rate", "levy_pct"},
+                                           {"rebate_rate", "rebate_pct"}};
+    char pct[16];
+    int64_t micro;
+    for (size_t i = 0; i < r->nrows; i++)
+        for (int k = 0; k < 2; k++) {
+            const char *v = ts_db_cell(r, i, cols[k][0]);
+            if (!v || !ts_money_rate_parse(v, &micro, NULL))
+                continue;
+            ts_reflib_percent_format(micro, pct);
+            ts_render_set(c, ts_arena_printf(c->arena, "%s.%zu.%s", prefix, i, cols[k][1]), pct);
+        }
 }

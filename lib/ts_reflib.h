@@ -5,9 +5,11 @@
  * Rates are dated law (design.md "Rules change with time"): the rate of a
  * 商品编码 on a date is the entry whose code is the LONGEST prefix of the
  * code among the entries in force on that date (effective_from <= date <=
- * effective_to, an open end counting as in force); when two versions both
- * have such an entry (a 起始日期 in a file overlapping an older version),
- * the version with the later 生效日期 wins.  ts_reflib_pick is that rule
+ * effective_to, an open end counting as in force).  Imports end an older
+ * entry of a code before the new version's entry of it starts
+ * (ts_refimport), so two versions are never both in force for one code;
+ * should hand-edited data make them so, the later 生效日期 wins, which
+ * keeps the answer deterministic.  ts_reflib_pick is that rule
  * alone, with no database, for the unit tests and for callers that hold
  * the entries already.
  *
@@ -22,6 +24,7 @@
 
 struct ts_arena;
 struct ts_db;
+struct ts_db_rows;
 
 #define TS_REFLIB_VERSION_MAX 16
 
@@ -96,6 +99,34 @@ int ts_reflib_version_on(struct ts_db *db, struct ts_arena *a, const char *date,
 int ts_reflib_fx(struct ts_db *db, struct ts_arena *a, const char *currency, const char *month,
                  int64_t *rate_micro);
 
+/* A search of the 文库 entries in force on date (effective_from <= date
+ * <= effective_to, an open end counting): hs a code prefix and name a
+ * part of the 商品名称, "" for either = any. */
+struct ts_reflib_search {
+    const char *hs, *name, *date;
+};
+
+/* How many entries match: 0 with *n, -1 on a database error. */
+int ts_reflib_search_count(struct ts_db *db, struct ts_arena *a, const struct ts_reflib_search *q,
+                           int64_t *n);
+
+/* One page of them by code then start: hs_code, goods_name, unit,
+ * levy_rate, rebate_rate (DECIMAL fractions), effective_from,
+ * effective_to ("" open), special_flag, category, version.  -1 on a
+ * database error. */
+int ts_reflib_search_page(struct ts_db *db, struct ts_arena *a, const struct ts_reflib_search *q,
+                          int64_t limit, int64_t offset, struct ts_db_rows *out);
+
+/* A 商品名称 to search by: at least TS_REFLIB_NAME_MIN characters (a
+ * single character matches most of the 文库 and costs a scan of it). */
+#define TS_REFLIB_NAME_MIN 2
+bool ts_reflib_search_name_valid(const char *s, const char **err);
+
+/* Each row's levy_rate and rebate_rate as percentages for a page:
+ * prefix.N.levy_pct and prefix.N.rebate_pct ("13", "6.5"). */
+struct ts_ctx;
+void ts_reflib_set_percents(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *r);
+
 /* The code lists. */
 enum ts_reflib_list {
     TS_REFLIB_CURRENCY,         /* 币制 */
@@ -120,5 +151,20 @@ enum ts_reflib_list ts_reflib_list_from_name(const char *name);
  * 0 unknown or disabled, -1 database error.  canonical/name may be NULL. */
 int ts_reflib_code(struct ts_db *db, struct ts_arena *a, enum ts_reflib_list list, const char *code,
                    const char **canonical, const char **name);
+
+/* Every enabled code of the code lists and the 关区, loaded once where
+ * many values are checked or shown (a declaration's header and lines, an
+ * import of thousands): one query instead of one per value. */
+struct ts_reflib_codes {
+    struct ts_db_rows *rows; /* list, code, alt, name */
+};
+
+/* Load the set into the arena: 0, or -1 on a database error. */
+int ts_reflib_codes_load(struct ts_db *db, struct ts_arena *a, struct ts_reflib_codes *out);
+
+/* Is code (customs' code or the ISO alt) an enabled code of the list?
+ * true with *name (may be NULL); false when unknown or disabled. */
+bool ts_reflib_codes_find(const struct ts_reflib_codes *k, enum ts_reflib_list list,
+                          const char *code, const char **name);
 
 #endif

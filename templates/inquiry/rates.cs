@@ -13,6 +13,7 @@
   </form>
 </div>
 <?cs if:Form.Err.hs ?><div class="form-errors" role="alert">商品编码：<?cs var:Form.Err.hs ?></div><?cs /if ?>
+<?cs if:Form.Err.name ?><div class="form-errors" role="alert" id="err-name">商品名称：<?cs var:Form.Err.name ?></div><?cs /if ?>
 <?cs if:Form.Err.date ?><div class="form-errors" role="alert"><?cs var:Form.Err.date ?></div><?cs /if ?>
 <?cs if:Applies.hs_code ?>
 <p class="flash" id="applies">商品编码 <?cs var:Query.hs ?> 于 <?cs var:Query.date ?> 适用文库条目 <?cs var:Applies.hs_code ?>（<?cs var:Applies.goods_name ?>）：征税率 <?cs var:Applies.levy_pct ?>%，退税率 <?cs var:Applies.rebate_pct ?>%，文库版本 <?cs var:Applies.version ?>。</p>

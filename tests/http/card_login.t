@@ -77,6 +77,19 @@ subtest 'the login page offers 卡介质登录; the card form lists the readers'
     ok($c->csrf, 'a CSRF token');
 };
 
+subtest 'reloading the form keeps one nonce per browser' => sub {
+    my ($c, $html1) = card_page();
+    my $html2 = $c->get('/login/card')->{text};
+    my ($n1, $n2) = (form_nonce($html1), form_nonce($html2));
+    isnt($n1, $n2, 'a fresh nonce on the second GET');
+    my $holder = db_value("SELECT holder_hash FROM card_challenge WHERE nonce = " . sql_str($n2));
+    ok($holder, 'the second one stored');
+    is(db_value("SELECT COUNT(*) FROM card_challenge WHERE purpose = 'login' AND holder_hash = "
+          . sql_str($holder // '')), 1, 'one row for that browser');
+    is(db_value("SELECT COUNT(*) FROM card_challenge WHERE nonce = " . sql_str($n1)), 0,
+        'the first nonce is gone');
+};
+
 # ---------------------------------------------------------------- right PIN
 
 subtest 'right PIN: logged in as the user the card is bound to' => sub {

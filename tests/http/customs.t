@@ -65,6 +65,14 @@ $r = $c->follow($r);
 like(flash($r->{text}) // '', qr/报关单\Q$no\E已发布（新增）/, 'the message says 新增');
 like($r->{text}, qr{<strong id="trans-status">新增</strong>}, 'the detail says 新增');
 like($r->{text}, qr/\Q${no}\E001/, 'the body line shows its 关联号');
+# codes with their names from the code lists, quantities without DECIMAL's zeros
+for my $shown ('0110 一般贸易', '5 航空运输', '3 FOB', 'DEU 德国', '001 台', 'USD 美元', 'CHN 中国',
+               '7900 成都海关') {
+    like($r->{text}, qr/>\s*\Q$shown\E\s*</, "the detail shows $shown");
+}
+is(db_value("SELECT l.g_qty FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id"
+            . " WHERE h.entry_id = '$no'"), '2.00000', 'the quantity is stored with its scale');
+unlike($r->{text}, qr/2\.00000/, 'and shown without the zeros');
 is_deeply(versions_of($no), [[1, 'new', 1]], 'one version, current');
 is(db_value("SELECT l.decl_total FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id"
             . " WHERE h.entry_id = '$no'"), '25000.00', 'money stored as DECIMAL');
@@ -191,6 +199,73 @@ for my $name (sort keys %hostile) {
 $r = $c->post_multipart('/customs/import', [[file => {filename => '', type => 'application/octet-stream', content => ''}]]);
 like($r->{text}, qr/请选择要导入的报关单XML文件/, 'no file chosen: said');
 is(db_value('SELECT COUNT(*) FROM export_decl_head'), $before, 'nothing was stored by any of them');
+
+# ---- the code lists: every coded field is checked when customs publishes
+$r = $c->post('/customs/save', {%form, EntryId => fresh_no(), TradeMode => '0111', TrafMode => 'Q',
+                                TransMode => 8, TradeCountry => 'XYZ', GUnit_1 => '999',
+                                TradeCurr_1 => 'ABC', OriginCountry_1 => '999'});
+is($r->{status}, 200, 'unknown codes: the form again');
+for my $said ('表头【监管方式】0111 不在监管方式代码表中', '表头【运输方式】Q 不在运输方式代码表中',
+              '表头【成交方式】8 不在成交方式代码表中', '表头【运抵国（地区）】XYZ 不在国别地区代码表中',
+              '表体第1行【成交计量单位】999 不在计量单位代码表中', '表体第1行【币制】ABC 不在币制代码表中',
+              '表体第1行【原产国（地区）】999 不在国别地区代码表中') {
+    like($r->{text}, qr/\Q$said\E/, "said: $said");
+}
+$r = $c->post('/customs/save', {%form, EntryId => fresh_no(), TradeCountry => '304', TradeCurr_1 => '502'});
+is($r->{status}, 303, "customs' numeric codes are accepted as well as ISO ones");
+my $bad_code = fresh_no();
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'codes.xml', type => 'text/xml',
+    content => decl_file(decl_xml(EntryId => $bad_code, TradeMode => '0000', line => {FirstUnit => '998'}))}]]);
+like($r->{text}, qr/第1票（海关编号 \Q$bad_code\E）：表头【监管方式】0000 不在监管方式代码表中/,
+     'an imported declaration with an unknown code is refused');
+like($r->{text}, qr/表体第1行【法定第一计量单位】998 不在计量单位代码表中/, 'naming each field');
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id = '$bad_code'"), 0, 'and not stored');
+
+# ---- the date order: 申报日期 ≤ 出口日期 ≤ 结关日期
+$r = $c->post('/customs/save', {%form, EntryId => fresh_no(), DDate => '2026-03-03'});
+like($r->{text}, qr/表头【申报日期】2026-03-03 晚于出口日期 2026-03-02/, '申报日期 after 出口日期 is refused');
+$r = $c->post('/customs/save', {%form, EntryId => fresh_no(), ClearDate => '2026-03-01'});
+like($r->{text}, qr/表头【结关日期】2026-03-01 早于出口日期 2026-03-02/, '结关日期 before 出口日期 is refused');
+my $same_day = fresh_no();
+$r = $c->post('/customs/save', {%form, EntryId => $same_day, DDate => '2026-03-02', ClearDate => '20260302'});
+is($r->{status}, 303, 'all three on one day is fine');
+my $timed = fresh_no();
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'timed.xml', type => 'text/xml',
+    content => decl_file(decl_xml(EntryId => $timed, DDate => '20260301093000', IEDate => '2026-03-02T10:00:00'))}]]);
+is($r->{status}, 303, 'dates with a time of day import');
+is(db_value("SELECT CONCAT(d_date, ' ', ie_date) FROM export_decl_head WHERE entry_id = '$timed'"),
+   '2026-03-01 2026-03-02', 'as their days');
+
+# ---- two officers publishing one new number at once: the second is told
+my $busy = fresh_no();
+my $proto = db_value("SELECT id FROM export_decl_head WHERE current_entry_id = '$no'");
+my $pid = fork // die "fork: $!";
+if (!$pid) {
+    # the other officer's transaction: the number's first version, not committed for 3 s
+    my $cols = 'decl_type, ie_flag, custom_master, ie_port, ie_date, d_date, clear_date, trade_co_scc,'
+      . ' trade_code, trade_name, traf_mode, trade_mode, trans_mode, trade_country, trans_status';
+    db_do("BEGIN; INSERT INTO export_decl_head (entry_id, version, $cols) SELECT '$busy', 1, $cols"
+          . " FROM export_decl_head WHERE id = $proto; DO SLEEP(3); COMMIT;");
+    exit 0;
+}
+select(undef, undef, undef, 1);
+$r = $c->post('/customs/save', {%form, EntryId => $busy});
+waitpid($pid, 0);
+is($r->{status}, 200, 'the second publisher of a number gets the form again, not an error page');
+like($r->{text}, qr/该报关单正由他人同时发布，本次未保存，请稍后重试/, 'saying someone else is publishing it');
+like($r->{text}, qr/name="GName_1" value="数控钻床"/, 'with what was typed');
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id = '$busy'"), 1, "only the other officer's row");
+
+# ---- a district that is not digits cannot widen the LIKE of the jurisdiction
+db_do("INSERT IGNORE INTO customs_district (code, name) VALUES ('%%00', '测试关区')");
+my $odd = "cust-pct-$tag";
+my $odd_id = create_user($odd, like => account('customs-officer')->{login});
+db_do("UPDATE app_user SET customs_district_code = '%%00' WHERE id = $odd_id");
+my $oc = login($odd, account('customs-officer')->{password});
+$r = $oc->get('/customs/?entry_id=790020260000810001');
+is($r->{status}, 200, 'an officer of an odd district opens the list');
+ok(!(grep { ($_->[0] // '') eq '790020260000810001' } list_rows($r->{text}, 'customs-decls')),
+   'and does not see a declaration of 成都海关');
 
 # ---- CSRF
 $r = $c->post('/customs/save', {%form, EntryId => fresh_no()}, {no_csrf => 1});

@@ -112,7 +112,7 @@ my $day = sprintf '2025-%02d-%02d', 1 + $tag % 12, 1 + int($tag / 12) % 28;
 (my $ymd = $day) =~ s/-//g;
 my @many = map { sprintf '79002026' . '0' . '8%03d' . $tag, $_ } 1 .. 25;
 $r2 = $c->post_multipart('/customs/import', [[file => {filename => 'many.xml', type => 'text/xml',
-    content => decl_file(map { decl_xml(EntryId => $_, IEDate => $ymd, TradeCoScc => $TRADE_SCC,
+    content => decl_file(map { decl_xml(EntryId => $_, IEDate => $ymd, DDate => $ymd, TradeCoScc => $TRADE_SCC,
                                         TradeCode => $TRADE_CODE, TradeName => $TRADE_NAME) } @many)}]]);
 is($r2->{status}, 303, '25 declarations published');
 ($x, $err, $rows) = query($trade, by => 'date', start => $day, end => $day);
@@ -128,6 +128,10 @@ like($r->{text}, qr/报关单表头信息/, 'with the header');
 like($r->{text}, qr/<dt>出口日期<\/dt><dd id="h-IEDate">2026-11-02<\/dd>/, 'showing 出口日期');
 like($r->{text}, qr/<dd id="h-TradeName">\Q$PROD_NAME\E<\/dd>/, 'and the 境内发货人');
 like($r->{text}, qr/<dd id="h-PackNo">12<\/dd>/, 'the current version (件数 12 after the 修改)');
+like($r->{text}, qr/<dd id="h-TradeMode">0110 一般贸易<\/dd>/, '监管方式 with its name');
+like($r->{text}, qr/<dd id="h-TrafMode">2 水路运输<\/dd>/, '运输方式 with its name');
+like($r->{text}, qr/<dd id="h-CustomMaster">7900 成都海关<\/dd>/, '申报地海关 with its name');
+like($r->{text}, qr/<dd id="h-GrossWet">1250.5<\/dd>/, '毛重 without the zeros of the DECIMAL');
 like($r->{text}, qr/<strong id="trans-status">修改<\/strong>/, '数据传输状态 修改');
 like($r->{text}, qr/如果报关单做过改单/, 'tip 3 beside it');
 my @lines = list_rows($r->{text}, 'decl-lines');

@@ -83,9 +83,9 @@ sub entry_ids { return [sort $_[0] =~ m{<EntryId>(\d{18})</EntryId>}g] }
 
 # ---- data (2025: no other test publishes that year)
 # 2025-01-02 .. 01-03: 10 × 99 + 1 × 10 = exactly 1000 body rows
-publish('dl-1000', decls(from => 1, n => 5, lines => 99, date => '20250102', ddate => '20250101'),
+publish('dl-1000', decls(from => 1, n => 5, lines => 99, date => '20250102', ddate => '20241231'),
     decls(from => 6, n => 5, lines => 99, date => '20250103'),
-    decls(from => 11, n => 1, lines => 10, date => '20250103', ddate => '20250104'));
+    decls(from => 11, n => 1, lines => 10, date => '20250103', ddate => '20250102'));
 # 2025-01-04: one more row (1001 over 01-02 .. 01-04)
 publish('dl-1001', decls(from => 12, n => 1, lines => 1, date => '20250104'));
 # 2025-01-10: 11 × 99 = 1089 rows on one day
@@ -110,7 +110,7 @@ $r = $prod->get($url->(by => 'date', start => '2025-01-02', end => '2025-01-03')
 is($r->{status}, 200, '1000 body rows over two days: downloaded');
 is($r->{headers}{'content-type'}, 'application/octet-stream', 'as a file');
 my $cd = $r->{headers}{'content-disposition'} // '';
-my ($stamp) = $cd =~ /filename="1300000000001_20250102-20250103_20250101-20250104_790020250000000001_790020250000000011_(\d{14})\.xml"/;
+my ($stamp) = $cd =~ /filename="1300000000001_20250102-20250103_20241231-20250103_790020250000000001_790020250000000011_(\d{14})\.xml"/;
 ok($stamp, 'file name: IC卡号_出口日期范围_报送(申报)日期范围_报关单开头_报关单结尾_下载时间.xml') or diag $cd;
 like($cd, qr/filename\*=UTF-8''1300000000001_20250102-20250103_/, 'with its RFC 5987 form');
 {

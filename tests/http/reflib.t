@@ -95,6 +95,11 @@ $r = $anon->get('/inquiry/rates?name=' . TsTest::Client::_enc('锂离子') . '&d
 @rows = rows_of($r->{text}, 'rates');
 is scalar(@rows), 2, 'by name: the two 锂离子蓄电池 entries';
 is $rows[0][4], '6', '电池 on 2026-12-01: 6%';
+$r = $anon->get('/inquiry/rates?name=' . TsTest::Client::_enc('电') . '&date=2026-12-01');
+like $r->{text}, qr/商品名称：商品名称至少输入2个字/, 'a one-character name is refused with a message';
+my @none = rows_of($r->{text}, 'rates');
+is scalar(@none), 0, '... and lists nothing';
+like $r->{text}, qr/name="name" value="电"/, '... keeping what was typed';
 $r = $anon->get('/inquiry/rates?hs=85A1');
 like $r->{text}, qr/商品编码：商品编码只能是数字/, 'a code with a letter is refused with a message';
 $r = $anon->get('/inquiry/rates?hs=854143&date=2026-02-30');
@@ -296,7 +301,7 @@ ok $dropped, "a code to be dropped: $dropped";
 $r = import_file($ops, '/operator/ref/import', '文库.csv', $good, version => $v1, effective_from => $D, note => '测试');
 is $r->{status}, 303, 'a good file is imported';
 $r = $ops->follow($r);
-like $r->{text}, qr/导入成功：文库版本 \Q$v1\E，共 5 条，自 \Q$D\E 起执行；此前版本有 \d+ 条于前一日截止/, 'the flash says what was imported';
+like $r->{text}, qr/导入成功：文库版本 \Q$v1\E，共 5 条，自 \Q$D\E 起执行；此前版本有 \d+ 条于新条目起始的前一日截止/, 'the flash says what was imported';
 is db_value("SELECT COUNT(*) FROM rebate_rate WHERE version = '$v1'"), 5, 'five entries';
 is db_value("SELECT rows_count FROM rebate_library WHERE version = '$v1'"), 5, 'the version counts them';
 is db_value("SELECT file_sha256 FROM rebate_library WHERE version = '$v1'"), sha256_hex($good), 'and names the exact file';
@@ -332,7 +337,7 @@ like applies($r->{text}), qr/适用文库条目 \Q$dropped\E（/, '... but keeps
 # An xlsx version the day after, with a title row above the header and a
 # row whose 起始日期 is later than the version's.
 SKIP: {
-    skip 'openpyxl not available under /usr/bin/python3', 5 unless $HAVE_OPENPYXL;
+    skip 'openpyxl not available under /usr/bin/python3', 11 unless $HAVE_OPENPYXL;
     my $D2 = db_value("SELECT DATE_ADD('$D', INTERVAL 1 DAY)");
     my $D3 = db_value("SELECT DATE_ADD('$D', INTERVAL 30 DAY)");
     my $path = "$tmp/lib.xlsx";
@@ -341,20 +346,40 @@ SKIP: {
         ['商品编码', '商品名称', '计量单位', '征税率', '退税率', '起始日期'],
         ['8541430000', '光电池组件', '个', '13', '0', ''],
         ['8507600010', '电动汽车用锂离子蓄电池', '个', '13', '0', $D3],
-        ['8471300000', '便携式自动数据处理设备', '台', '13', '13', '']) . "\n");
+        ['8471300000', '便携式自动数据处理设备', '台', '13', '13', ''],
+        ['9403200000', '其他金属家具', '件', '13', '9', $D3]) . "\n");
     close $fh or die 'xlsx.py write failed';
     open my $in, '<:raw', $path or die $!;
     my $bytes = do { local $/; <$in> };
     my $v2 = "U$run";
     $r = import_file($ops, '/operator/ref/import', '文库.xlsx', $bytes, version => $v2, effective_from => $D2);
     is $r->{status}, 303, 'an xlsx 文库 is imported';
-    is db_value("SELECT COUNT(*) FROM rebate_rate WHERE version = '$v2'"), 3, 'its three entries';
+    is db_value("SELECT COUNT(*) FROM rebate_rate WHERE version = '$v2'"), 4, 'its four entries';
     is db_value("SELECT DATE_FORMAT(effective_from, '%Y-%m-%d') FROM rebate_rate WHERE version = '$v2' AND hs_code = '8507600010'"), $D3,
         'a later 起始日期 is kept';
     is db_value("SELECT DATE_FORMAT(effective_to, '%Y-%m-%d') FROM rebate_rate WHERE version = '$v1' AND hs_code = '8541430000'"), $D,
         'the one-day version ends on its first day';
     $r = $anon->get("/inquiry/rates?hs=8541430000&date=$D2");
     like applies($r->{text}), qr/退税率 0%，文库版本 \Q$v2\E/, 'and the xlsx version answers from its first day';
+    # A code the new version has, but from a later 起始日期: the older entry
+    # runs until the day before, so the code never goes without its rate.
+    my $D3m1 = db_value("SELECT DATE_SUB('$D3', INTERVAL 1 DAY)");
+    is db_value("SELECT DATE_FORMAT(effective_to, '%Y-%m-%d') FROM rebate_rate WHERE version = '$v1' AND hs_code = '9403200000'"), $D3m1,
+        'an entry the new version replaces later ends the day before the new row starts';
+    $r = $anon->get("/inquiry/rates?hs=9403200000&date=$D2");
+    like applies($r->{text}), qr/适用文库条目 9403200000（.*文库版本 \Q$v1\E/, "on $D2 the older entry still applies";
+    $r = $anon->get("/inquiry/rates?hs=9403200000&date=$D3m1");
+    like applies($r->{text}), qr/文库版本 \Q$v1\E/, '... up to the day before';
+    $r = $anon->get("/inquiry/rates?hs=9403200000&date=$D3");
+    like applies($r->{text}), qr/退税率 9%，文库版本 \Q$v2\E/, '... and the new one from its start';
+    is db_value("SELECT COUNT(*) FROM rebate_rate a JOIN rebate_rate b ON a.hs_code = b.hs_code"
+        . " AND a.version < b.version WHERE a.effective_from <= IFNULL(b.effective_to, '9999-12-31')"
+        . " AND b.effective_from <= IFNULL(a.effective_to, '9999-12-31')"
+        . " AND a.effective_from <= IFNULL(a.effective_to, '9999-12-31')"
+        . " AND b.effective_from <= IFNULL(b.effective_to, '9999-12-31')"), 0,
+        'no code has two versions in force on any day';
+    my $dropped2 = db_value("SELECT DATE_FORMAT(effective_to, '%Y-%m-%d') FROM rebate_rate WHERE version = '$v1' AND hs_code = '0101210010'");
+    is $dropped2, $D, 'a code the new version drops still ends the day before its 生效日期';
 }
 
 # ---------------------------------------------------------------- operator: 汇率

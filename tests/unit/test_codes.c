@@ -489,6 +489,24 @@ static void test_utf8_chars(void **state)
     assert_int_equal(ts_codes_utf8_chars("¥100"), 4);
 }
 
+/* Civil-day arithmetic: the epoch, leap days, spans, and back. */
+static void test_day_number(void **state)
+{
+    int y, m, d;
+    (void)state;
+    assert_int_equal(ts_codes_day_number("1970-01-01"), 0);
+    assert_int_equal(ts_codes_day_number("2024-03-01") - ts_codes_day_number("2024-02-28"), 2);
+    assert_int_equal(ts_codes_day_number("2025-03-01") - ts_codes_day_number("2025-02-28"), 1);
+    assert_int_equal(ts_codes_day_number("2026-12-31") - ts_codes_day_number("2026-01-01"), 364);
+    assert_int_equal(ts_codes_day_number("2026-02-30"), 0);
+    ts_codes_civil_from_days(ts_codes_days_from_civil(2000, 2, 29) + 366, &y, &m, &d);
+    assert_int_equal(y * 10000 + m * 100 + d, 20010301);
+    assert_false(ts_codes_refuse(NULL, "x"));
+    const char *err = "old";
+    assert_true(ts_codes_accept(&err));
+    assert_null(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_utf8_invalid),
         cmocka_unit_test(test_utf8_chars),
+        cmocka_unit_test(test_day_number),
     };
     return cmocka_run_group_tests_name("ts_codes", tests, NULL, NULL);
 }

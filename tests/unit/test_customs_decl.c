@@ -59,6 +59,24 @@ static void done(struct seen *s)
     ts_buf_free(&s->out);
 }
 
+/* Keep a copy of the first declaration's header values in the caller's
+ * arena (the reader's is reset at the next declaration). */
+struct kept {
+    struct ts_arena *a;
+    struct ts_cdecl *d;
+};
+
+static int keep_first(void *ud, struct ts_cdecl *d, size_t index)
+{
+    struct kept *k = ud;
+    if (index == 0) {
+        k->d = ts_cdecl_new(k->a);
+        for (size_t i = 0; i < TS_CDECL_HEAD_N; i++)
+            k->d->head[i] = ts_arena_strdup(k->a, d->head[i]);
+    }
+    return 0;
+}
+
 /* The column lists of the INSERTs are the tables' columns in order. */
 static void test_columns_match_tables(void **state)
 {
@@ -221,6 +239,88 @@ static void test_limits(void **state)
     ts_buf_free(&b);
 }
 
+/* Dates as real messages write them: with the declaring time (compact,
+ * with a space, ISO with T and a zone) read as the day; a garbled time or
+ * day is still refused. */
+static void test_dates_with_time(void **state)
+{
+    struct {
+        const char *in, *want; /* want NULL: refused */
+    } cases[] = {
+        {"20261101", "2026-11-01"},
+        {"2026-11-01", "2026-11-01"},
+        {"20261101093000", "2026-11-01"},
+        {"202611010930", "2026-11-01"},
+        {"2026-11-01 09:30:00", "2026-11-01"},
+        {"2026-11-01 09:30", "2026-11-01"},
+        {"2026-11-01T09:30:00", "2026-11-01"},
+        {"2026-11-01T09:30:00.123+08:00", "2026-11-01"},
+        {"2026-11-01T09:30:00Z", "2026-11-01"},
+        {"20261101253000", NULL},
+        {"20261131093000", NULL},
+        {"2026110109", NULL},
+        {"2026-11-01 9:30", NULL},
+        {"2026-11-01X09:30:00", NULL},
+        {"2026-11-01 09:30:00 junk", NULL},
+        {"2026-11-01T09:30:00+0800", NULL},
+    };
+    (void)state;
+    struct ts_arena *a = ts_arena_new(0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = date_norm(a, cases[i].in);
+        if (cases[i].want ? !got || strcmp(got, cases[i].want) != 0 : got != NULL) {
+            print_error("%s: got %s\n", cases[i].in, got ? got : "NULL");
+            fail();
+        }
+    }
+    ts_arena_free(a);
+}
+
+/* A header field holding a child element ends at its own end: the child
+ * neither ends it early (the fields after it still read) nor becomes its
+ * value; the field gets a problem. */
+static void test_field_with_child(void **state)
+{
+    struct seen s;
+    const char *err;
+    (void)state;
+    assert_int_equal(
+        read_text("<DecMessages><DecMessage><DecHead><TradeName>甲<b>乙</b>丙</TradeName>"
+                  "<BillNo>B1</BillNo></DecHead></DecMessage></DecMessages>",
+                  &s, &err),
+        0);
+    assert_non_null(strstr(s.first_errors, "表头【境内发货人名称】含有子元素"));
+    assert_null(strstr(s.first_errors, "【提运单号】"));
+    done(&s);
+
+    const char *xml = "<DecMessages><DecMessage><DecHead><BillNo>B<x/>1</BillNo>"
+                      "<ContrNo>C9</ContrNo></DecHead></DecMessage></DecMessages>";
+    struct kept k = {.a = ts_arena_new(0)};
+    assert_int_equal(ts_cdecl_read_mem(k.a, xml, strlen(xml), keep_first, &k, &err), 0);
+    assert_non_null(k.d);
+    assert_string_equal(k.d->head[TS_CDECL_H_CONTR_NO], "C9");
+    assert_string_equal(k.d->head[TS_CDECL_H_BILL_NO], "");
+    ts_arena_free(k.a);
+}
+
+/* Quantities on a page: DECIMAL's zeros dropped by text, not by a float. */
+static void test_decimal_shown(void **state)
+{
+    const char *cases[][2] = {{"2.00000", "2"},
+                              {"1250.50000", "1250.5"},
+                              {"0.00000", "0"},
+                              {"100", "100"},
+                              {"10.01000", "10.01"},
+                              {"12345678901234.12345", "12345678901234.12345"},
+                              {"", ""},
+                              {"abc", "abc"}};
+    (void)state;
+    struct ts_arena *a = ts_arena_new(0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_string_equal(decimal_shown(a, cases[i][0]), cases[i][1]);
+    ts_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +330,9 @@ int main(void)
         cmocka_unit_test(test_custom_master_rule),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_dates_with_time),
+        cmocka_unit_test(test_field_with_child),
+        cmocka_unit_test(test_decimal_shown),
     };
     return cmocka_run_group_tests_name("ts_customs_decl", tests, NULL, NULL);
 }

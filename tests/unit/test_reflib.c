@@ -105,6 +105,11 @@ static void test_codes(void **state)
     assert_true(ts_reflib_query_code_valid("854143000", NULL));
     assert_false(ts_reflib_query_code_valid("85A1", NULL));
     assert_false(ts_reflib_query_code_valid("12345678901", NULL));
+    assert_true(ts_reflib_search_name_valid("", NULL));
+    assert_true(ts_reflib_search_name_valid("电池", NULL));
+    assert_false(ts_reflib_search_name_valid("电", &err));
+    assert_non_null(strstr(err, "至少输入2个字"));
+    assert_false(ts_reflib_search_name_valid("x", NULL));
     assert_true(ts_reflib_version_valid("2026A", NULL));
     assert_true(ts_reflib_version_valid("2026B.1", NULL));
     assert_false(ts_reflib_version_valid("A", NULL));

@@ -37,7 +37,7 @@ sub publish {
         content => decl_file(@xml)}]]);
 }
 my $r = publish(map {
-    decl_xml(EntryId => $_, IEDate => $ymd, PreEntryId => '7900' . $tag . '000' . substr($_, -5),
+    decl_xml(EntryId => $_, IEDate => $ymd, DDate => $ymd, ClearDate => $ymd, PreEntryId => '7900' . $tag . '000' . substr($_, -5),
              ContrNo => "HT-$tag", BillNo => "BL$tag",
              lines => $_ eq $long ? 13 : 1,
              line => {GName => '数控钻床', GModel => 'ZK-' . substr($_, -3), DistrictCode => '51019',
@@ -132,7 +132,7 @@ is_deeply(\@l2, [13], 'line 13 on the continuation page');
 my $model = join '|', map { "申报要素第${_}项内容" } 1 .. 14;   # 150 characters
 my $lname = '四川天府机械制造有限公司' x 4 . '国际贸易分公司';       # 55 characters
 my $longno = sprintf '79002024' . '0' . '7001' . $tag;
-$r = publish(decl_xml(EntryId => $longno, IEDate => $ymd, TradeName => $lname, lines => 2,
+$r = publish(decl_xml(EntryId => $longno, IEDate => $ymd, DDate => $ymd, ClearDate => $ymd, TradeName => $lname, lines => 2,
                       line => {GModel => $model}));
 is($r->{status}, 303, 'a declaration with long texts published');
 $pdf = pdf_file($prod->get("/decl/print?entry_id=$longno")->{content});
@@ -222,7 +222,7 @@ is(db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'decl.resend' AND obj
             . " AND detail LIKE " . sql_str("重新发往税务总局 $nos[0] %")), 1, 'audited');
 
 # from the detail, after customs modified the declaration: version 2 is sent
-$r = publish(decl_xml(EntryId => $nos[10], IEDate => $ymd, PackNo => 9));
+$r = publish(decl_xml(EntryId => $nos[10], IEDate => $ymd, DDate => $ymd, ClearDate => $ymd, PackNo => 9));
 is($r->{status}, 303, 'customs republishes one (修改)');
 $view = $prod->get("/decl/view?entry_id=$nos[10]");
 my ($vback) = $view->{text} =~ /<input type="hidden" name="back" value="([^"]*)"/;

@@ -106,11 +106,11 @@ import_file() {
     grep -q '<progress\|导入成功' "$WORK/progress-$label.html" || die "$label: no progress page"
     while :; do
         status=$(bench_db -e "SELECT status FROM job WHERE id = $job")
-        [[ $status == done || $status == failed ]] && break
+        [[ $status == "done" || $status == "failed" ]] && break
         sleep 0.05
     done
     t2=$(bench_now)
-    [[ $status == done ]] ||
+    [[ $status == "done" ]] ||
         die "$label: job $job $status: $(bench_db -e "SELECT message FROM job WHERE id = $job")"
     local total new mod lines hwm
     read -r total new mod < <(bench_db -e "SELECT decl_total, decl_new, decl_modified FROM customs_import WHERE id = $id")

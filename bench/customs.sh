@@ -18,7 +18,8 @@
 #      (polled every 50 ms through the MariaDB socket); checks the counts
 #      (declarations 新增, rows of export_decl_list) and that the progress
 #      page answers;
-#   4. the worker's VmHWM (peak RSS) after the import;
+#   4. the worker's VmHWM (peak RSS) after the import, and the CPU time the
+#      worker and mariadbd used from the POST to done (/proc, 10 ms ticks);
 #   5. baselines in the same run, on the same file:
 #      - python3 xml.etree.ElementTree.iterparse merely reading the file
 #        (counting DecMessage and DecList, clearing each message) under
@@ -85,6 +86,9 @@ wall_cpu() {
                 END { printf "%.2f %.2f\n", w, c }' "$1"
 }
 
+# ticks PID — user + system CPU ticks (1/100 s) of a process (0 if gone).
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
 # import_file LABEL — upload, wait for the job; prints one table row.
 import_file() {
     local label=$1 session sid csrf t0 t1 t2 hdr loc id job status
@@ -92,6 +96,11 @@ import_file() {
     sid=${session%% *}
     csrf=${session#* }
     hdr=$WORK/upload-$label.hdr
+    local wpid mpid w0 m0 w1 m1
+    wpid=$(cat "$RUN/worker.pid")
+    mpid=$(cat "$RUN/mysqld.pid")
+    w0=$(ticks "$wpid")
+    m0=$(ticks "$mpid")
     t0=$(bench_now)
     code=$(curl -s -D "$hdr" -o "$WORK/upload-$label.html" -w '%{http_code}' -b "ts_sid=$sid" \
         -F "_csrf=$csrf" -F "file=@$FILE;type=application/xml;filename=bench-$DECLS.xml" \
@@ -110,6 +119,8 @@ import_file() {
         sleep 0.05
     done
     t2=$(bench_now)
+    w1=$(ticks "$wpid")
+    m1=$(ticks "$mpid")
     [[ $status == "done" ]] ||
         die "$label: job $job $status: $(bench_db -e "SELECT message FROM job WHERE id = $job")"
     local total new mod lines hwm
@@ -119,9 +130,9 @@ import_file() {
         die "$label: $total declarations, $lines current lines (want $DECLS, $LINES)"
     hwm=$(bench_hwm_kb "$(cat "$RUN/worker.pid")")
     awk -v l="$label" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v n="$new" -v m="$mod" -v d="$DECLS" \
-        -v li="$LINES" -v hwm="$hwm" 'BEGIN { e = t2 - t0
-        printf "| %s | %.2f | %.2f | %.0f | %.0f | %d / %d | %.1f | %s |\n",
-               l, t1 - t0, e, d / e, li / e, n, m, hwm / 1024, e < 30 ? "yes" : "no" }'
+        -v li="$LINES" -v hwm="$hwm" -v wc=$((w1 - w0)) -v mc=$((m1 - m0)) 'BEGIN { e = t2 - t0
+        printf "| %s | %.2f | %.2f | %.0f | %.0f | %d / %d | %.1f / %.1f | %.1f | %s |\n",
+               l, t1 - t0, e, d / e, li / e, n, m, wc / 100, mc / 100, hwm / 1024, e < 30 ? "yes" : "no" }'
 }
 
 {
@@ -156,8 +167,8 @@ print("decls=%d lines=%d" % (d, l))' "$FILE" >"$WORK/py.out"
     [[ $st == "200 "*" $SIZE" ]] || die "static copy: $st"
     say "load average after: $(bench_loadavg)"
     echo
-    echo "| import | upload request s | upload → job done s | declarations/s | lines/s | 新增 / 修改 | worker VmHWM MiB | < 30 s |"
-    echo "|---|---:|---:|---:|---:|---|---:|---|"
+    echo "| import | upload request s | upload → job done s | declarations/s | lines/s | 新增 / 修改 | CPU s: worker / mariadbd | worker VmHWM MiB | < 30 s |"
+    echo "|---|---:|---:|---:|---:|---|---|---:|---|"
     printf '%s\n' "${rows[@]}"
     echo
     echo "| baseline on the same file | wall s | CPU s |"

@@ -2,19 +2,20 @@
 """gen_decl_xml.py — a deterministic 报关单 XML file (docs/formats.md) for
 bench/customs.sh and tests/http/customs.t.
 
-  gen_decl_xml.py OUT DECLS LINES [--serial N] [--bad K] [--days D]
+  gen_decl_xml.py OUT DECLS LINES [--serial N] [--bad K] [--days D] [--month YYYYMM]
 
 DECLS declarations with LINES product lines in all (spread evenly, at most
 99 a declaration), numbered 7900 2026 0 <9-digit serial from N>, all of
 四川天府机械制造有限公司 (the demo production enterprise), 出口日期 spread
-over D days of November 2026 (default 30).  --bad K makes declaration K
+over D days of the month (default 30 days of 202611; tests use another
+month, so decl.t's November stays the demo's).  --bad K makes declaration K
 (1-based) carry a 10-digit HS code with a letter (a problem of its own
 line), for the all-or-nothing tests.  Same arguments, same bytes."""
 import sys
 
 def main(argv):
     args = [a for a in argv[1:]]
-    opts = {"--serial": 1, "--bad": 0, "--days": 30}
+    opts = {"--serial": 1, "--bad": 0, "--days": 30, "--month": 202611}
     pos = []
     i = 0
     while i < len(args):
@@ -36,7 +37,7 @@ def main(argv):
         w.write("<DecMessage><DecHead><DeclType>1</DeclType>"
                 "<SeqNo>%s</SeqNo><PreEntryId>%s</PreEntryId><EntryId>%s</EntryId>"
                 "<IEFlag>E</IEFlag><CustomMaster>7900</CustomMaster><IEPort>7901</IEPort>"
-                "<IEDate>202611%02d</IEDate><DDate>202611%02d</DDate><ClearDate>202611%02d</ClearDate>"
+                "<IEDate>%d%02d</IEDate><DDate>%d%02d</DDate><ClearDate>%d%02d</ClearDate>"
                 "<TradeCoScc>91510100MA6CAB126W</TradeCoScc><TradeCode>5101940001</TradeCode>"
                 "<TradeName>四川天府机械制造有限公司</TradeName>"
                 "<OwnerCodeScc>91510100MA6CAB126W</OwnerCodeScc><OwnerCode>5101940001</OwnerCode>"
@@ -45,7 +46,7 @@ def main(argv):
                 "<TransMode>3</TransMode><ContrNo>TF-2026-%06d</ContrNo><TradeCountry>DEU</TradeCountry>"
                 "<DistinatePort>DEU124</DistinatePort><PackNo>%d</PackNo>"
                 "<GrossWet>%d.5</GrossWet><NetWt>%d</NetWt></DecHead><DecLists>\n"
-                % (no, no, no, day, day, day, serial % 1000000, serial % 1000000,
+                % (no, no, no, opts["--month"], day, opts["--month"], day, opts["--month"], day, serial % 1000000, serial % 1000000,
                    1 + serial % 50, 100 + serial % 900, 90 + serial % 900))
         for g in range(1, n + 1):
             qty = 1 + (serial + g) % 300

@@ -232,7 +232,7 @@ sub gen_big {
     my ($serial, @extra) = @_;
     my $path = var_dir() . "/tmp/customs-t-$serial.xml";
     system('/usr/bin/python3', "$FindBin::Bin/../../bench/gen_decl_xml.py", $path, $BIG, 2 * $BIG,
-           '--serial', $serial, @extra) == 0 or die 'gen_decl_xml.py failed';
+           '--serial', $serial, '--month', '202605', '--days', '28', @extra) == 0 or die 'gen_decl_xml.py failed';
     open my $fh, '<:raw', $path or die $!;
     my $bytes = do { local $/; <$fh> };
     unlink $path;

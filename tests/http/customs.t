@@ -12,6 +12,7 @@ use Test::More;
 use TsTest qw(:DEFAULT :html);
 use TsDecl;
 use Encode ();
+use Time::HiRes qw(sleep);
 
 binmode(STDOUT, ':utf8');
 binmode(Test::More->builder->$_, ':utf8') for qw(output failure_output todo_output);
@@ -330,6 +331,38 @@ like($r->{text}, qr/导入成功：共2500票报关单，新增2500票，修改0
 ok(!-e var_dir() . "/tmp/customs-import/$kid.xml", 'the file is removed once done');
 is(db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'customs.import' AND detail LIKE 'publish import job=$kid %'"), 1,
    'one audit row for the file');
+
+# SIGTERM mid-job: the worker stops at the job's next progress report,
+# rolls it back and queues it again; the next worker imports it whole.
+my $term_from = 400007500 + $tag * 10000;
+my $bigterm = gen_big($term_from);
+$held = no_of($term_from + 1599);
+($hold = $hold) =~ s/\d{18}/$held/g;
+$hold =~ s/SLEEP\(10\)/SLEEP(3)/;
+open $holder, '-|', 'mariadb', '--no-defaults', "--socket=$sock", '--user=root', '-N', '-B', 'tuishui', '-e', $hold
+    or die "mariadb: $!";
+sleep 0.5;
+$old_worker = worker_pid();
+$r = $c->post_multipart('/customs/import', [[file => {filename => '停止.xml', type => 'text/xml', content => $bigterm}]]);
+my $tid = import_id_of($r);
+my $tjob = db_value("SELECT job_id FROM customs_import WHERE id = $tid");
+for (1 .. 100) {
+    last if (db_value("SELECT progress_done FROM job WHERE id = $tjob") // 0) > 0;
+    sleep 0.1;
+}
+kill 'TERM', $old_worker;
+{ local $/; <$holder>; close $holder; }
+for (1 .. 150) { last unless pid_alive($old_worker); sleep 0.1 }
+ok(!pid_alive($old_worker), 'worker exited on SIGTERM');
+is_deeply([db("SELECT status, progress_done FROM job WHERE id = $tjob")]->[0], ['queued', 0],
+          'the job was rolled back and queued again');
+is(db_value("SELECT status FROM customs_import WHERE id = $tid"), 'queued', 'the import says queued');
+is(range_count($term_from), 0, 'nothing of it written');
+ok(-e var_dir() . "/tmp/customs-import/$tid.xml", 'its file is kept for the next worker');
+$out = qx{VAR='${\ var_dir()}' PORT=$port TS_MODE=$hdf{mode} TS_WORKERS=$hdf{'app.workers'} B='${\ ($ENV{TS_BUILD} // 'build')}' '$FindBin::Bin/../../scripts/stack.sh' start 2>&1 </dev/null};
+is($?, 0, 'scripts/stack.sh start') or diag $out;
+is(wait_job($tjob), 'done', 'the next worker completed it');
+is(range_count($term_from), $BIG, 'all 2500 declarations');
 
 # ---- the size limit is raised for this action only
 # 51 MB: over nginx's 50 MB for the other locations and every other form's 20 MB a

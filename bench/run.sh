@@ -23,7 +23,20 @@
 #      every save really wrote its audit row; writes it all to
 #      $BENCH_OUT/bench-<time>.txt; stops and removes the stack.
 #
+# BENCH_MODE=decl measures the 报关单查询 page instead (issue 6): after the
+# stack starts, the customs officer imports $BENCH_DECL_COUNT declarations
+# (bench/gen_decl_xml.py, 2 lines each, 出口日期 over November 2026) of the
+# production enterprise through POST /customs/import (a job), and wrk loads
+#   (a) the static copy of the page, byte for byte, from /bench-static/,
+#   (d) GET /decl/?decl_type=clear&by=date&start=2026-11-01&end=2026-11-30
+#       as that enterprise's administrator: COUNT over its declarations of
+#       the range plus a page of 20, with the layout;
+# both with p50/p99, in one run; the page bytes are checked against the
+# copy and the row count (20, of 5 000 + the demo's).
+#
 # Environment (all optional):
+#   BENCH_MODE         users (list + save) or decl       default users
+#   BENCH_DECL_COUNT   declarations for BENCH_MODE=decl  default 5000
 #   BENCH_WORKERS      worker processes per program      default 8
 #   BENCH_DURATION     wrk -d                            default 15s
 #   BENCH_WARMUP       an unmeasured wrk run before each default 3s
@@ -50,6 +63,10 @@ WARMUP=${BENCH_WARMUP:-3s}
 CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
 PERF=${BENCH_PERF:-0}
+MODE=${BENCH_MODE:-users}
+DECL_COUNT=${BENCH_DECL_COUNT:-5000}
+DECL_PATH='/decl/?decl_type=clear&by=date&start=2026-11-01&end=2026-11-30'
+[[ $MODE == users || $MODE == decl ]] || die "BENCH_MODE is users or decl, not $MODE"
 LIST_PATH=/users/
 SAVE_PATH=/users/save
 ROWS=20             # rows on the list page the design's target names
@@ -86,6 +103,7 @@ EOF
     kill -HUP "$(cat "$RUN/nginx.pid")"
 }
 
+if [[ $MODE == users ]]; then
 # ---------------------------------------------------------------- data
 
 read -r ADMIN_LOGIN ADMIN_PW < <(bench_account ent-admin-production)
@@ -160,6 +178,8 @@ code=$(curl -s -o "$WORK/last-post.html" -w '%{http_code}' -b "ts_sid=${ADMIN%% 
     -H 'Content-Type: application/x-www-form-urlencoded' \
     --data-binary "${first//@CSRF@/${ADMIN#* }}" "$URL$SAVE_PATH")
 [[ $code == 303 ]] || die "a save by hand answered $code, not 303 (see $WORK/last-post.html)"
+
+fi
 
 # ---------------------------------------------------------------- wrk
 
@@ -242,6 +262,75 @@ cpu() { sed 's| | / |g' "$WORK/$1.cpu"; }
 # capacity NAME — req/s the machine's CPUs would allow for that CPU per
 # request (all four parts), were nothing else running.
 capacity() { awk -v n="$(nproc)" '{ t = $1 + $2 + $3 + $4; printf "%.0f", t ? n * 1e6 / t : 0 }' "$WORK/$1.cpu"; }
+
+# decl_seed — the customs officer imports DECL_COUNT declarations of the
+# production enterprise (one file, a job) and waits for it.
+decl_seed() {
+    local file=$WORK/decls.xml session code hdr=$WORK/import.hdr id job status
+    python3 "$REPO/bench/gen_decl_xml.py" "$file" "$DECL_COUNT" $((2 * DECL_COUNT)) --serial 100000001
+    session=$(bench_login_as customs-officer /customs/)
+    code=$(curl -s -D "$hdr" -o "$WORK/import.html" -w '%{http_code}' -b "ts_sid=${session%% *}" \
+        -F "_csrf=${session#* }" -F "file=@$file;type=application/xml;filename=bench.xml" \
+        "$URL/customs/import")
+    [[ $code == 303 ]] || die "the import answered $code (see $WORK/import.html)"
+    id=$(tr -d '\r' <"$hdr" | sed -n 's/^[Ll]ocation: .*importview?id=\([0-9]*\)$/\1/p')
+    job=$(bench_db -e "SELECT job_id FROM customs_import WHERE id = ${id:-0}")
+    [[ -n $job ]] || die "the import did not become a job"
+    while :; do
+        status=$(bench_db -e "SELECT status FROM job WHERE id = $job")
+        [[ $status == "done" || $status == "failed" ]] && break
+        sleep 0.2
+    done
+    [[ $status == "done" ]] || die "import job $status: $(bench_db -e "SELECT message FROM job WHERE id = $job")"
+}
+
+# decl_bench — BENCH_MODE=decl: seed, copy the page, wrk (a) and (d).
+decl_bench() {
+    local sess rows total
+    decl_seed
+    sess=$(bench_login_as ent-admin-production /decl/)
+    printf '%s\n' "$sess" >"$WORK/sessions-decl.txt"
+    curl -s -D "$WORK/decl.headers" -o "$WORK/decl.html" -b "ts_sid=${sess%% *}" "$URL$DECL_PATH"
+    grep -q '^HTTP/1.1 200' "$WORK/decl.headers" || die "GET $DECL_PATH: $(head -n 1 "$WORK/decl.headers")"
+    rows=$(grep -c 'href="/decl/view?entry_id=' "$WORK/decl.html" || true)
+    ((rows == ROWS)) || die "GET $DECL_PATH shows $rows rows, not $ROWS"
+    total=$(bench_db -e "SELECT COUNT(*) FROM export_decl_head WHERE current_entry_id IS NOT NULL
+        AND owner_key = 'S91510100MA6CAB126W' AND decl_type = 'clear' AND ie_date BETWEEN '2026-11-01' AND '2026-11-30'")
+    add_static_location
+    cp "$WORK/decl.html" "$WORK/static/decl.html"
+    for ((i = 0; i < 50; i++)); do
+        [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/bench-static/decl.html") == 200 ]] && break
+        sleep 0.1
+    done
+    curl -s -o "$WORK/static.check" "$URL/bench-static/decl.html"
+    cmp -s "$WORK/static.check" "$WORK/decl.html" || die "the static copy does not match the page"
+    PAGE_BYTES=$(stat -c %s "$WORK/decl.html")
+    log "tuishui bench (decl) $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(bench_commit)"
+    log "machine: $(bench_machine)"
+    log "load average before: $(bench_loadavg)"
+    log "app.workers = $WORKERS; decl page $PAGE_BYTES bytes, $rows rows of $total declarations in the range; warm-up $WARMUP"
+    run static - "$URL/bench-static/decl.html" -
+    run decl decl "$URL$DECL_PATH" "$WORK/sessions-decl.txt"
+    for name in static decl; do
+        [[ $(field $name status_errors) == 0 && $(field $name errors) == 0 ]] ||
+            log "WARNING: ($name) had $(field $name status_errors) non-2xx/3xx answers and $(field $name errors) socket errors"
+    done
+    {
+        log ""
+        log "=== results (c$CONNS t$THREADS d$DURATION, app.workers = $WORKERS)"
+        printf '%-40s %8s %7s %7s  %-24s %s\n' "" "req/s" "p50 ms" "p99 ms" "CPU us/req: nginx / prog" "CPU-bound req/s"
+        printf '%-40s %8s %7s %7s  %-24s %s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)" "$(cpu static)" "$(capacity static)"
+        printf '%-40s %8s %7s %7s  %-24s %s\n' "(d) 报关单查询 GET /decl/ (20 of $total)" "$(field decl rps)" "$(field decl p50_ms)" "$(field decl p99_ms)" "$(cpu decl)" "$(capacity decl)"
+        echo "d/a = $(python3 -c "print(f'{$(field decl rps) / $(field static rps):.3f}')"); p99 of d = $(field decl p99_ms) ms"
+    } | tee -a "$RESULTS"
+    log "load average after: $(bench_loadavg)"
+    say "results in $RESULTS"
+}
+
+if [[ $MODE == decl ]]; then
+    decl_bench
+    exit 0
+fi
 
 log "tuishui bench $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(bench_commit)"
 log "machine: $(bench_machine)"

@@ -10,7 +10,12 @@
  * A file is imported whole or not at all: every declaration is checked, and
  * if one has a problem nothing is kept and the page lists every problem of
  * every declaration (第N票, its 海关编号).  A file refused as a whole (not
- * XML, DTD/entities, nesting, huge tokens) says why.
+ * XML, DTD/entities, nesting, huge tokens) says why.  A file larger than
+ * IN_REQUEST_BYTES (up to 256 MB: TS_LARGE_UPLOAD, and nginx's own
+ * location for this action) is imported by the jobs worker, all or
+ * nothing the same way, its page (importview) showing a progress bar and
+ * then the result or the same report (lib/ts_customs_decl
+ * ts_cdecl_import_job).
  *
  * Jurisdiction (docs/formats.md): an officer publishes and sees the
  * declarations whose 海关编号 starts with a 关区 of their 直属海关 — the
@@ -18,12 +23,15 @@
 #include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_codes.h"
+#include "ts_config.h"
 #include "ts_customs_decl.h"
+#include "ts_job.h"
 #include "ts_log.h"
 #include "ts_multipart.h"
 #include "ts_reflib.h"
 #include "ts_ui.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,8 +40,7 @@
 
 #define PAGE_SIZE      20
 #define LIST_URL       "/customs/"
-#define FORM_LINES     3   /* body rows a new form starts with */
-#define MAX_REPORT     200 /* problems listed after a refused import */
+#define FORM_LINES     3 /* body rows a new form starts with */
 #define NOT_FOUND      "报关单不存在。"
 #define DISTRICT_CHARS 2
 
@@ -321,85 +328,13 @@ static enum ts_result decl_save(struct ts_ctx *c)
 
 /* ---- 导入XML文件 ---- */
 
-/* An open-addressing set of the numbers seen in one file (a number given
- * twice in a file is refused: which one would be current?). */
-#define SEEN_SLOTS (1u << 17) /* > 2 × TS_CDECL_MAX_DECLS */
-
-struct import {
-    struct ts_ctx *c;
-    struct ts_reflib_codes codes;
-    char (*seen)[TS_CODES_DECL_NO_LEN + 1];
-    size_t total, bad, problems, added, modified;
-    char first[TS_CODES_DECL_NO_LEN + 1], last[TS_CODES_DECL_NO_LEN + 1];
-    bool db_failed;
-    bool busy; /* another publisher stored one of the numbers meanwhile */
-};
-
-/* Add a number to the set; false if it was there. */
-static bool seen_add(struct import *im, const char *no)
-{
-    uint32_t h = 2166136261u;
-    for (const char *p = no; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    for (uint32_t i = h & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
-        if (!im->seen[i][0]) {
-            snprintf(im->seen[i], sizeof im->seen[i], "%s", no);
-            return true;
-        }
-        if (strcmp(im->seen[i], no) == 0)
-            return false;
-    }
-}
-
-/* The problems of one declaration, into the page's list (up to
- * MAX_REPORT lines; the count of the rest is said under it). */
-static void report(struct import *im, const struct ts_cdecl *d, size_t index)
-{
-    const char *no = d->head[TS_CDECL_H_ENTRY_ID];
-    im->bad++;
-    for (size_t e = 0; e < d->nerrors; e++, im->problems++)
-        if (im->problems < MAX_REPORT)
-            ts_render_set(im->c, ts_arena_printf(im->c->arena, "Problems.%zu", im->problems),
-                          ts_arena_printf(im->c->arena, "第%zu票（海关编号 %s）：%s", index + 1,
-                                          no[0] ? no : "未填", d->errors[e]));
-}
-
-/* One declaration of the file: checked; published while the file is
- * still clean (a later bad one rolls the whole request back). */
-static int import_one(void *ud, struct ts_cdecl *d, size_t index)
-{
-    struct import *im = ud;
-    struct ts_ctx *c = im->c;
-    const char *no;
-    im->total++;
-    bool ok = ts_cdecl_check(d->arena, d);
-    ok = ts_cdecl_check_codes(d->arena, d, &im->codes) && ok;
-    no = d->head[TS_CDECL_H_ENTRY_ID];
-    if (ok && !in_jurisdiction(c, no))
-        ts_cdecl_error(d->arena, d, "海关编号的关区不在您所在海关的辖区内，不能发布");
-    if (no[0] && !seen_add(im, no))
-        ts_cdecl_error(d->arena, d, "海关编号在本文件中重复出现");
-    if (d->nerrors) {
-        report(im, d, index);
-        return 0;
-    }
-    if (im->bad)
-        return 0;
-    struct ts_cdecl_published p;
-    int rc = ts_cdecl_publish(c->db, d->arena, d, c->session->user_id, &p);
-    if (rc != 0) {
-        im->busy = rc == TS_CDECL_BUSY;
-        im->db_failed = rc < 0;
-        if (im->busy)
-            snprintf(im->last, sizeof im->last, "%s", no);
-        return -1;
-    }
-    p.modified ? im->modified++ : im->added++;
-    snprintf(im->last, sizeof im->last, "%s", no);
-    if (!im->first[0])
-        snprintf(im->first, sizeof im->first, "%s", no);
-    return 0;
-}
+/* Files up to this size are imported in the request (about 1 500
+ * declarations with 4 lines each); larger ones by the jobs worker
+ * (customs.import), the page returning at once with a progress bar.
+ * customs.import_in_request_bytes changes it (the tests make it small). */
+#define IN_REQUEST_BYTES (2 * 1024 * 1024)
+#define NAME_MAX_CHARS   255
+#define IMPORT_NOT_FOUND "导入记录不存在。"
 
 /* The upload page again with a refusal of the file as a whole. */
 static enum ts_result import_refused(struct ts_ctx *c, const char *why)
@@ -408,57 +343,166 @@ static enum ts_result import_refused(struct ts_ctx *c, const char *why)
     return decl_list(c) == TS_OK ? TS_ROLLBACK : TS_FAIL;
 }
 
-/* The report after a refused import: nothing kept, every problem listed. */
-static enum ts_result import_report(struct ts_ctx *c, const struct import *im,
+/* The report after a refused import: nothing kept, every problem listed
+ * (Problems.<i>, the first TS_CDECL_MAX_REPORT). */
+static enum ts_result import_report(struct ts_ctx *c, const struct ts_cdecl_import *im,
                                     const char *file_name)
 {
+    for (size_t i = 0; i < im->nreport; i++)
+        ts_render_set(c, ts_arena_printf(c->arena, "Problems.%zu", i), im->report[i]);
     ts_render_set(c, "Import.FileName", file_name);
     ts_render_set_int(c, "Import.Total", (int64_t)im->total);
     ts_render_set_int(c, "Import.Bad", (int64_t)im->bad);
     ts_render_set_int(c, "Import.Problems", (int64_t)im->problems);
-    if (im->problems > MAX_REPORT)
-        ts_render_set_int(c, "Import.More", (int64_t)(im->problems - MAX_REPORT));
+    if (im->problems > TS_CDECL_MAX_REPORT)
+        ts_render_set_int(c, "Import.More", (int64_t)(im->problems - TS_CDECL_MAX_REPORT));
     return ts_ui_page(c, "导入报关单", "customs/import.cs") == TS_OK ? TS_ROLLBACK : TS_FAIL;
 }
 
-/* POST /customs/import — 【导入】 of an XML file: all or nothing. */
-static enum ts_result decl_import(struct ts_ctx *c)
+/* A small file: imported here, all or nothing, the result at once. */
+static enum ts_result import_here(struct ts_ctx *c, const struct ts_upload *u)
 {
-    struct ts_upload *u = ts_arg_file(c, "file");
-    struct import im = {.c = c};
-    const char *err = NULL;
-    if (!u || u->size == 0)
-        return import_refused(c, "请选择要导入的报关单XML文件");
-    if (ts_reflib_codes_load(c->db, c->arena, &im.codes) < 0)
-        return TS_FAIL;
+    struct ts_cdecl_import im = {.district = jurisdiction(c), .user_id = c->session->user_id};
+    const char *err = NULL, *name = u->filename ? u->filename : "";
     int fd = open(u->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return TS_FAIL;
-    im.seen = ts_arena_zalloc(c->arena, SEEN_SLOTS * sizeof *im.seen);
-    int rc = ts_cdecl_read_fd(c->arena, fd, import_one, &im, &err);
+    int rc = ts_cdecl_import_fd(c->db, c->arena, fd, &im, &err);
     close(fd);
     if (im.db_failed)
         return TS_FAIL;
     if (im.busy)
-        return import_refused(c, ts_arena_printf(c->arena, "海关编号 %s：%s；整个文件未导入",
-                                                 im.last, TS_CDECL_BUSY_MSG));
+        return import_refused(c, "文件中的报关单" TS_CDECL_BUSY_MSG "；整个文件未导入");
     if (rc < 0)
         return import_refused(c, err ? err : "文件读取失败");
     if (im.total == 0)
         return import_refused(c, "文件中没有报关单（DecMessage）");
     if (im.bad)
-        return import_report(c, &im, u->filename ? u->filename : "");
+        return import_report(c, &im, name);
     if (ts_audit_log(c, "export_decl_head", 0,
                      ts_arena_printf(c->arena,
                                      "publish import file=%s count=%zu new=%zu"
                                      " modified=%zu first=%s last=%s",
-                                     u->filename ? u->filename : "", im.total, im.added,
-                                     im.modified, im.first, im.last)) < 0)
+                                     name, im.total, im.added, im.modified, im.first, im.last)) < 0)
         return TS_FAIL;
     return ts_ui_done(c,
                       ts_arena_printf(c->arena, "导入成功：共%zu票报关单，新增%zu票，修改%zu票。",
                                       im.total, im.added, im.modified),
                       LIST_URL);
+}
+
+/* s cut to at most max characters, never inside a character. */
+static const char *cut_chars(struct ts_ctx *c, const char *s, size_t max)
+{
+    size_t chars = 0, i = 0;
+    for (; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > max)
+            break;
+    return s[i] ? ts_arena_strndup(c->arena, s, i) : s;
+}
+
+/* A large file: kept for the worker, a customs.import job queued (the
+ * worker is woken once this commits); the page returns at once. */
+static enum ts_result import_as_job(struct ts_ctx *c, const struct ts_upload *u)
+{
+    struct ts_db_result res;
+    int64_t id, job_id;
+    const char *name = u->filename && u->filename[0] ? u->filename : "未命名文件.xml";
+    if (ts_db_exec(c->db,
+                   "INSERT INTO customs_import (file_name, file_bytes, district, created_by)"
+                   " VALUES (?, ?, ?, ?)",
+                   TS_ARGS(TS_STR(cut_chars(c, name, NAME_MAX_CHARS)), TS_I64(u->size),
+                           TS_STR(jurisdiction(c)), TS_I64(c->session->user_id)),
+                   &res) < 0)
+        return TS_FAIL;
+    id = (int64_t)res.insert_id;
+    const char *path = ts_cdecl_import_path(c->arena, id);
+    if (!path || rename(u->path, path) < 0) {
+        ts_log_error("customs: cannot keep the import file %s: %s", path ? path : "",
+                     strerror(errno));
+        return TS_FAIL;
+    }
+    if (ts_job_create(c->db, 0, "customs.import", id, c->session->user_id, &job_id) < 0 ||
+        ts_db_exec(c->db, "UPDATE customs_import SET job_id = ? WHERE id = ?",
+                   TS_ARGS(TS_I64(job_id), TS_I64(id)), NULL) < 0 ||
+        ts_audit_log(c, "customs_import", id,
+                     ts_arena_printf(c->arena, "import queued as a job file=%s bytes=%lld", name,
+                                     (long long)u->size)) < 0)
+        return TS_FAIL;
+    c->wake_jobs = true;
+    return ts_ui_done(c, "文件较大，已转入后台导入，请稍候查看结果。",
+                      ts_arena_printf(c->arena, LIST_URL "importview?id=%lld", (long long)id));
+}
+
+/* POST /customs/import — 【导入】 of an XML file: all or nothing; a large
+ * file as a job. */
+static enum ts_result decl_import(struct ts_ctx *c)
+{
+    struct ts_upload *u = ts_arg_file(c, "file");
+    if (!u || u->size == 0)
+        return import_refused(c, "请选择要导入的报关单XML文件");
+    if (u->size > ts_config_int("customs.import_in_request_bytes", IN_REQUEST_BYTES))
+        return import_as_job(c, u);
+    return import_here(c, u);
+}
+
+/* The status of an import as the page says it. */
+static const char *import_status_label(const char *s)
+{
+    if (strcmp(s, "queued") == 0)
+        return "排队中";
+    if (strcmp(s, "running") == 0)
+        return "导入中";
+    if (strcmp(s, "done") == 0)
+        return "已完成";
+    return "失败";
+}
+
+/* The report of a refused job, one problem a line, as Problems.<i>. */
+static void set_report(struct ts_ctx *c, const char *report)
+{
+    size_t i = 0;
+    for (const char *p = report; *p; i++) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        ts_render_set(c, ts_arena_printf(c->arena, "Problems.%zu", i),
+                      ts_arena_strndup(c->arena, p, n));
+        p += n + (nl != NULL);
+    }
+}
+
+/* GET /customs/importview?id= — an import run by the worker: a progress
+ * bar (the page refreshes itself, 【刷新】 too) while it runs, then its
+ * result or its report. */
+static enum ts_result import_view(struct ts_ctx *c)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT i.id, i.file_name, i.file_bytes, i.status, i.decl_total, i.decl_new,"
+                    " i.decl_modified, i.decl_bad, i.problems, IFNULL(i.report, '') AS report,"
+                    " IFNULL(i.message, '') AS message, i.created_at,"
+                    " IFNULL(i.finished_at, '') AS finished_at,"
+                    " IFNULL(j.progress_done, 0) AS done, IFNULL(j.progress_total, 0) AS total"
+                    " FROM customs_import i LEFT JOIN job j ON j.id = i.job_id"
+                    " WHERE i.id = ? AND i.district = ?",
+                    TS_ARGS(TS_I64(ts_arg_int(c, "id")), TS_STR(jurisdiction(c))), &r) < 0)
+        return TS_FAIL;
+    if (r.nrows != 1)
+        return ts_ui_not_found(c, IMPORT_NOT_FOUND);
+    ts_render_rows(c, "Imports", &r);
+    const char *status = ts_db_cell(&r, 0, "status");
+    ts_render_set(c, "Imports.0.status_label", import_status_label(status));
+    if (strcmp(status, "queued") == 0 || strcmp(status, "running") == 0) {
+        int64_t done = ts_db_cell_i64(&r, 0, "done"), total = ts_db_cell_i64(&r, 0, "total");
+        ts_render_set(c, "Job.Running", "1");
+        ts_render_set(c, "Page.Refresh", "2"); /* the layout's <meta http-equiv="refresh"> */
+        ts_render_set_int(c, "Job.Percent", total > 0 ? done * 100 / total : 0);
+    }
+    set_report(c, ts_db_cell(&r, 0, "report"));
+    int64_t problems = ts_db_cell_i64(&r, 0, "problems");
+    if (problems > TS_CDECL_MAX_REPORT)
+        ts_render_set_int(c, "Import.More", problems - TS_CDECL_MAX_REPORT);
+    return ts_ui_page(c, "导入报关单", "customs/importview.cs");
 }
 
 /* ---- 报关单详情 ---- */
@@ -516,7 +560,8 @@ static const struct ts_action actions[] = {
     {"", TS_GET, "customs", list_params, decl_list, TS_QUERY_FORM},
     {"new", TS_GET, "customs", new_params, decl_new, 0},
     {"save", TS_POST, "customs", form_params, decl_save, 0},
-    {"import", TS_POST, "customs", list_params, decl_import, TS_MULTIPART},
+    {"import", TS_POST, "customs", list_params, decl_import, TS_MULTIPART | TS_LARGE_UPLOAD},
+    {"importview", TS_GET, "customs", id_params, import_view, 0},
     {"view", TS_GET, "customs", id_params, decl_view, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };

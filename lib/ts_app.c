@@ -111,14 +111,21 @@ static enum ts_form_status read_urlencoded(struct ts_ctx *c, FCGX_Request *r, in
     return ts_form_parse_urlencoded(c->arena, body, (size_t)len, &ts_form_default_limits, input);
 }
 
+/* The action's multipart limits: the default, or the large ones. */
+static const struct ts_multipart_limits *multipart_limits(const struct ts_ctx *c)
+{
+    return c->action->flags & TS_LARGE_UPLOAD ? &ts_multipart_large_limits
+                                              : &ts_multipart_default_limits;
+}
+
 /* Stream a multipart body through the decoder; files go to temp files. */
 static enum ts_form_status read_multipart(struct ts_ctx *c, FCGX_Request *r, const char *ctype,
                                           struct ts_multipart **mp, struct ts_kvlist *input)
 {
     enum ts_form_status st;
     char chunk[65536];
-    *mp = ts_multipart_new(c->arena, ctype, &ts_multipart_default_limits,
-                           ts_config_str("tmp.dir", "/tmp"), &st);
+    *mp = ts_multipart_new(c->arena, ctype, multipart_limits(c), ts_config_str("tmp.dir", "/tmp"),
+                           &st);
     if (!*mp)
         return st;
     int n;
@@ -146,7 +153,7 @@ static int read_input(struct ts_ctx *c, FCGX_Request *r, struct ts_multipart **m
         int64_t len = content_length(param(r, "CONTENT_LENGTH", ""));
         bool multi = strncmp(ctype, "multipart/form-data", 19) == 0;
         size_t limit = multi && (c->action->flags & TS_MULTIPART)
-                           ? ts_multipart_default_limits.max_total
+                           ? multipart_limits(c)->max_total
                            : ts_form_default_limits.max_total;
         if (len < 0)
             return 400;

@@ -49,6 +49,8 @@ enum ts_action_flag {
     TS_NO_CSRF = 1 << 2,         /* never for a state change; only GET-like POSTs */
     TS_QUERY_FORM = 1 << 3,      /* a GET list page: a bad query value is shown next to
                                     its field and left out, not answered with 400 */
+    TS_LARGE_UPLOAD = 1 << 4,    /* with TS_MULTIPART: ts_multipart_large_limits (a
+                                    file up to 256 MB; nginx needs its own location) */
 };
 
 struct ts_action {

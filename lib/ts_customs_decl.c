@@ -10,7 +10,10 @@
 #include "ts_customs_decl.h"
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_audit.h"
 #include "ts_codes.h"
+#include "ts_config.h"
+#include "ts_crypto.h"
 #include "ts_db.h"
 #include "ts_log.h"
 #include "ts_money.h"
@@ -20,6 +23,9 @@
 #include <expat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1070,4 +1076,438 @@ void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl
             ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.v.%zu", prefix, k, j),
                           shown(a, codes, &ts_cdecl_list_fields[j], d->lines[k].v[j]));
     }
+}
+
+/* ---- importing a whole file ----
+ *
+ * Good declarations are written in batches: ts_db binds at most 64
+ * arguments, so a batch travels as ONE bound argument, a JSON array the
+ * server unpacks with JSON_TABLE (as lib/ts_declist does).  The SQL is a
+ * fixed literal; data is only ever in the bound JSON (json_str escapes
+ * every string).  Per batch: one UPDATE takes the earlier versions off
+ * current (its count is the 修改 count), one INSERT the headers with their
+ * version (1 + the number's highest), one INSERT the lines joined to their
+ * new header by current_entry_id. */
+#define BATCH_DECLS     500
+#define BATCH_LINES     2000
+#define BATCH_BYTES     (4 * 1024 * 1024)
+#define PROGRESS_EVERY  1000       /* declarations between progress reports */
+#define SEEN_SLOTS      (1u << 17) /* > 2 × TS_CDECL_MAX_DECLS */
+#define IMPORT_DIR      "customs-import"
+#define NOT_IN_DISTRICT "海关编号的关区不在您所在海关的辖区内，不能发布"
+
+struct batch {
+    struct ts_buf entries, heads, lines;
+    size_t ndecls, nlines;
+};
+
+struct importer {
+    struct ts_db *db;
+    struct ts_arena *a;
+    struct ts_cdecl_import *im;
+    int fd;
+    int64_t fsize;
+    char (*seen)[TS_CODES_DECL_NO_LEN + 1];
+    struct ts_reflib_codes codes; /* the code lists, loaded once per file */
+    struct batch b;
+};
+
+/* s as a JSON string; NULL as null. */
+static void json_str(struct ts_buf *b, const char *s)
+{
+    if (!s) {
+        ts_buf_adds(b, "null");
+        return;
+    }
+    ts_buf_addc(b, '"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') {
+            ts_buf_addc(b, '\\');
+            ts_buf_addc(b, (char)ch);
+        } else if (ch < 0x20)
+            ts_buf_printf(b, "\\u%04x", ch);
+        else
+            ts_buf_addc(b, (char)ch);
+    }
+    ts_buf_addc(b, '"');
+}
+
+/* The stored value of a field as ts_cdecl_publish binds it (stored_arg). */
+static const char *stored_text(const struct ts_cdecl_field *f, const char *v)
+{
+    if (v[0])
+        return v;
+    if (f->nullable)
+        return NULL;
+    return f->kind == TS_CDECL_INT || f->kind == TS_CDECL_QTY ? "0" : "";
+}
+
+/* Add a checked declaration to the batch (the JSON of its number, header
+ * and lines): it may live in the reader's arena, which is reset next. */
+static void batch_add(struct batch *b, const struct ts_cdecl *d)
+{
+    ts_buf_addc(&b->entries, b->ndecls ? ',' : '[');
+    json_str(&b->entries, d->head[TS_CDECL_H_ENTRY_ID]);
+    ts_buf_addc(&b->heads, b->ndecls ? ',' : '[');
+    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++) {
+        ts_buf_addc(&b->heads, i ? ',' : '[');
+        json_str(&b->heads, stored_text(&ts_cdecl_head_fields[i], d->head[i]));
+    }
+    ts_buf_addc(&b->heads, ']');
+    for (size_t k = 0; k < d->nlines; k++) {
+        ts_buf_addc(&b->lines, b->nlines++ ? ',' : '[');
+        ts_buf_addc(&b->lines, '[');
+        json_str(&b->lines, d->head[TS_CDECL_H_ENTRY_ID]);
+        for (size_t j = 0; j < TS_CDECL_LIST_N; j++) {
+            ts_buf_addc(&b->lines, ',');
+            json_str(&b->lines, stored_text(&ts_cdecl_list_fields[j], d->lines[k].v[j]));
+        }
+        ts_buf_addc(&b->lines, ']');
+    }
+    b->ndecls++;
+}
+
+#define HJ(i)    "h" #i " VARCHAR(1024) PATH '$[" #i "]'"
+#define LJ(i, p) "l" #i " VARCHAR(1024) PATH '$[" #p "]'"
+
+/* The batch's numbers: earlier versions no longer current.  -1, or the
+ * count of numbers that had one (修改).  A join, not "IN (SELECT … FROM
+ * JSON_TABLE)": that form scans the whole table per batch. */
+static int64_t batch_uncurrent(struct importer *ip)
+{
+    struct ts_db_result res;
+    if (ts_db_exec(ip->db,
+                   "UPDATE JSON_TABLE(?, '$[*]' COLUMNS (e VARCHAR(18) PATH '$')) AS j"
+                   " JOIN export_decl_head h ON h.current_entry_id = CONVERT(j.e USING ascii)"
+                   " SET h.current_entry_id = NULL",
+                   TS_ARGS(TS_STR(ts_buf_cstr(&ip->b.entries))), &res) < 0)
+        return -1;
+    return (int64_t)res.affected;
+}
+
+/* The batch's headers, each the next version of its number. */
+static int batch_heads(struct importer *ip)
+{
+    int64_t uid = ip->im->user_id;
+    return ts_db_exec(ip->db,
+                      "INSERT INTO export_decl_head (" HEAD_COLUMNS
+                      ", version, current_entry_id, trans_status,"
+                      " published_by)"
+                      " SELECT v.h0, v.h1, v.h2, v.h3, v.h4, v.h5, v.h6, v.h7, v.h8, v.h9, v.h10, "
+                      "v.h11, v.h12,"
+                      " v.h13, v.h14, v.h15, v.h16, v.h17, v.h18, v.h19, v.h20, v.h21, v.h22, "
+                      "v.h23, v.h24,"
+                      " v.h25, v.h26, v.h27, v.h28, v.h29, v.h30, v.h31, v.h32, v.ver, v.h3,"
+                      " IF(v.ver > 1, 'modified', 'new'), ?"
+                      " FROM (SELECT j.*, 1 + IFNULL((SELECT MAX(o.version) FROM export_decl_head o"
+                      "  WHERE o.entry_id = CONVERT(j.h3 USING ascii)), 0) AS ver"
+                      "  FROM JSON_TABLE(?, '$[*]' COLUMNS (" HJ(0) ", " HJ(1) ", " HJ(2) ", " HJ(3) ", " HJ(
+                          4) ", " HJ(5) ", " HJ(6) ", " HJ(7) ", " HJ(8) ", " HJ(9) ", " HJ(10) ","
+                                                                                                " " HJ(11) ", " HJ(12) ", " HJ(13) ", " HJ(14) ", " HJ(15) ", " HJ(16) ", " HJ(17) ", " HJ(18) ", " HJ(19) ", " HJ(20) ", " HJ(21) ", " HJ(22) ", " HJ(23) ", " HJ(24) ", " HJ(25) ", " HJ(26) ", " HJ(27) ", " HJ(28) ", " HJ(29) ", " HJ(30) ", " HJ(31) ", " HJ(32) ")) AS j) AS v",
+                      TS_ARGS(uid > 0 ? TS_I64(uid) : TS_NULL, TS_STR(ts_buf_cstr(&ip->b.heads))),
+                      NULL);
+}
+
+/* The batch's lines, joined to their new (current) header. */
+static int batch_lines(struct importer *ip)
+{
+    if (!ip->b.nlines)
+        return 0;
+    return ts_db_exec(
+        ip->db,
+        "INSERT INTO export_decl_list (head_id, " LIST_COLUMNS ")"
+        " SELECT h.id, j.l0, j.l1, j.l2, j.l3, j.l4, j.l5, j.l6, j.l7, j.l8, j.l9, j.l10, j.l11,"
+        " j.l12, j.l13, j.l14, j.l15, j.l16, j.l17, j.l18"
+        " FROM JSON_TABLE(?, '$[*]' COLUMNS (e VARCHAR(18) PATH '$[0]', " LJ(0, 1) ", " LJ(
+            1, 2) ", " LJ(2,
+                          3) ", " LJ(3,
+                                     4) ", " LJ(4,
+                                                5) ", " LJ(5,
+                                                           6) ", " LJ(6,
+                                                                      7) ", " LJ(7,
+                                                                                 8) ", " LJ(8,
+                                                                                            9) ","
+                                                                                               " " LJ(9,
+                                                                                                      10) ", " LJ(10,
+                                                                                                                  11) ", " LJ(11,
+                                                                                                                              12) ", " LJ(12,
+                                                                                                                                          13) ", " LJ(13,
+                                                                                                                                                      14) ", " LJ(14,
+                                                                                                                                                                  15) ", " LJ(15,
+                                                                                                                                                                              16) ", " LJ(16,
+                                                                                                                                                                                          17) ", " LJ(17,
+                                                                                                                                                                                                      18) ", " LJ(18, 19) ")) AS j"
+                                                                                                                                                                                                                          " JOIN export_decl_head h ON h.current_entry_id = CONVERT(j.e USING ascii)",
+        TS_ARGS(TS_STR(ts_buf_cstr(&ip->b.lines))), NULL);
+}
+
+/* Write the batch (three statements) and empty it. */
+static int batch_flush(struct importer *ip)
+{
+    struct batch *b = &ip->b;
+    if (!b->ndecls)
+        return 0;
+    ts_buf_addc(&b->entries, ']');
+    ts_buf_addc(&b->heads, ']');
+    if (b->nlines)
+        ts_buf_addc(&b->lines, ']');
+    int64_t modified = batch_uncurrent(ip);
+    if (modified < 0 || batch_heads(ip) < 0 || batch_lines(ip) < 0)
+        return -1;
+    ip->im->modified += (size_t)modified;
+    ip->im->added += b->ndecls - (size_t)modified;
+    ts_buf_reset(&b->entries);
+    ts_buf_reset(&b->heads);
+    ts_buf_reset(&b->lines);
+    b->ndecls = b->nlines = 0;
+    return 0;
+}
+
+/* Add a number to the file's set; false if it was there (a number given
+ * twice in a file is refused: which one would be current?). */
+static bool seen_add(struct importer *ip, const char *no)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = no; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (uint32_t i = h & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
+        if (!ip->seen[i][0]) {
+            snprintf(ip->seen[i], sizeof ip->seen[i], "%s", no);
+            return true;
+        }
+        if (strcmp(ip->seen[i], no) == 0)
+            return false;
+    }
+}
+
+/* The problems of one declaration into the report (the first
+ * TS_CDECL_MAX_REPORT; the count of all of them is kept). */
+static void report_decl(struct importer *ip, const struct ts_cdecl *d, size_t index)
+{
+    struct ts_cdecl_import *im = ip->im;
+    const char *no = d->head[TS_CDECL_H_ENTRY_ID];
+    im->bad++;
+    for (size_t e = 0; e < d->nerrors; e++, im->problems++)
+        if (im->nreport < TS_CDECL_MAX_REPORT)
+            im->report[im->nreport++] = ts_arena_printf(
+                ip->a, "第%zu票（海关编号 %s）：%s", index + 1, no[0] ? no : "未填", d->errors[e]);
+}
+
+/* Progress every PROGRESS_EVERY declarations, in bytes of the file read;
+ * -1 when asked to stop. */
+static int report_progress(struct importer *ip)
+{
+    struct ts_cdecl_import *im = ip->im;
+    if (!im->progress || im->total % PROGRESS_EVERY)
+        return 0;
+    off_t at = lseek(ip->fd, 0, SEEK_CUR);
+    if (im->progress(im->progress_ctx, at < 0 ? 0 : (int64_t)at, ip->fsize)) {
+        im->stopped = true;
+        return -1;
+    }
+    return 0;
+}
+
+/* A batch the server refused: another publisher storing one of the same
+ * numbers at the same moment (duplicate key, deadlock) is busy, the
+ * officer may try again; anything else is a database failure.  -1. */
+static int flush_failed(struct importer *ip)
+{
+    unsigned e = ts_db_errno(ip->db);
+    if (e == TS_DB_ER_DUP_ENTRY || e == TS_DB_ER_LOCK_DEADLOCK)
+        ip->im->busy = true;
+    else
+        ip->im->db_failed = true;
+    return -1;
+}
+
+/* One declaration of the file: checked; batched while the file is still
+ * clean (a later bad one makes the caller roll everything back). */
+static int import_one(void *ud, struct ts_cdecl *d, size_t index)
+{
+    struct importer *ip = ud;
+    struct ts_cdecl_import *im = ip->im;
+    im->total++;
+    bool ok = ts_cdecl_check(d->arena, d);
+    ok = ts_cdecl_check_codes(d->arena, d, &ip->codes) && ok;
+    const char *no = d->head[TS_CDECL_H_ENTRY_ID];
+    if (ok && (!im->district || strncmp(no, im->district, 2) != 0))
+        ts_cdecl_error(d->arena, d, NOT_IN_DISTRICT);
+    if (no[0] && !seen_add(ip, no))
+        ts_cdecl_error(d->arena, d, "海关编号在本文件中重复出现");
+    if (d->nerrors)
+        report_decl(ip, d, index);
+    else if (!im->bad) {
+        batch_add(&ip->b, d);
+        snprintf(im->last, sizeof im->last, "%s", no);
+        if (!im->first[0])
+            snprintf(im->first, sizeof im->first, "%s", no);
+        if ((ip->b.ndecls >= BATCH_DECLS || ip->b.nlines >= BATCH_LINES ||
+             ip->b.heads.len + ip->b.lines.len >= BATCH_BYTES) &&
+            batch_flush(ip) < 0)
+            return flush_failed(ip);
+    }
+    return report_progress(ip);
+}
+
+int ts_cdecl_import_fd(struct ts_db *db, struct ts_arena *a, int fd, struct ts_cdecl_import *im,
+                       const char **err)
+{
+    struct importer ip = {.db = db, .a = a, .im = im, .fd = fd};
+    off_t end = lseek(fd, 0, SEEK_END);
+    ip.fsize = end < 0 ? 0 : (int64_t)end;
+    lseek(fd, 0, SEEK_SET);
+    im->report = ts_arena_zalloc(a, TS_CDECL_MAX_REPORT * sizeof *im->report);
+    if (ts_reflib_codes_load(db, a, &ip.codes) < 0) {
+        im->db_failed = true;
+        *err = "代码表读取失败";
+        return -1;
+    }
+    ip.seen = calloc(SEEN_SLOTS, sizeof *ip.seen);
+    if (!ip.seen) {
+        *err = "内存不足";
+        return -1;
+    }
+    int rc = ts_cdecl_read_fd(a, fd, import_one, &ip, err);
+    if (rc == 0 && !im->bad && batch_flush(&ip) < 0)
+        rc = flush_failed(&ip);
+    free(ip.seen);
+    ts_buf_free(&ip.b.entries);
+    ts_buf_free(&ip.b.heads);
+    ts_buf_free(&ip.b.lines);
+    return rc;
+}
+
+/* ---- the import as a job ---- */
+
+const char *ts_cdecl_import_path(struct ts_arena *a, int64_t import_id)
+{
+    const char *dir = ts_arena_printf(a, "%s/" IMPORT_DIR, ts_config_str("tmp.dir", "/tmp"));
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return NULL;
+    return ts_arena_printf(a, "%s/%lld.xml", dir, (long long)import_id);
+}
+
+/* The row's status (and message) through pdb, committed at once. */
+static int import_mark(struct ts_db *pdb, int64_t id, const char *status, const char *msg)
+{
+    return ts_db_exec(pdb,
+                      "UPDATE customs_import SET status = ?, message = ?,"
+                      " finished_at = IF(? IN ('done', 'failed'), NOW(), NULL) WHERE id = ?",
+                      TS_ARGS(TS_STR(status), TS_STR(msg), TS_STR(status), TS_I64(id)), NULL);
+}
+
+/* A refused file's report on its row (nothing of it was stored). */
+static int import_refused_row(struct ts_db *pdb, struct ts_arena *a, int64_t id,
+                              const struct ts_cdecl_import *im, const char *msg)
+{
+    struct ts_buf r = {0};
+    for (size_t i = 0; i < im->nreport; i++) {
+        ts_buf_adds(&r, im->report[i]);
+        ts_buf_addc(&r, '\n');
+    }
+    int rc = ts_db_exec(pdb,
+                        "UPDATE customs_import SET status = 'failed', message = ?, decl_total = ?,"
+                        " decl_bad = ?, problems = ?, report = ?, finished_at = NOW() WHERE id = ?",
+                        TS_ARGS(TS_STR(msg), TS_I64((int64_t)im->total), TS_I64((int64_t)im->bad),
+                                TS_I64((int64_t)im->problems), TS_STR(ts_buf_cstr(&r)), TS_I64(id)),
+                        NULL);
+    (void)a;
+    ts_buf_free(&r);
+    return rc;
+}
+
+/* The done row and the audit row of the file, in the job's transaction. */
+static int import_finish(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t user_id,
+                         const char *file_name, const struct ts_cdecl_import *im, const char *msg)
+{
+    char request_id[TS_CRYPTO_HEX64_SIZE];
+    if (ts_crypto_token_hex(request_id) < 0)
+        return -1;
+    request_id[16] = '\0'; /* a run of its own, like a tool's (audit_log.request_id) */
+    if (ts_db_exec(db,
+                   "UPDATE customs_import SET status = 'done', message = ?, decl_total = ?,"
+                   " decl_new = ?, decl_modified = ?, finished_at = NOW() WHERE id = ?",
+                   TS_ARGS(TS_STR(msg), TS_I64((int64_t)im->total), TS_I64((int64_t)im->added),
+                           TS_I64((int64_t)im->modified), TS_I64(id)),
+                   NULL) < 0)
+        return -1;
+    return ts_audit_append(db, user_id, 0, request_id, "customs.import", "export_decl_head", "0",
+                           ts_arena_printf(a,
+                                           "publish import job=%lld file=%s count=%zu new=%zu"
+                                           " modified=%zu first=%s last=%s",
+                                           (long long)id, file_name, im->total, im->added,
+                                           im->modified, im->first, im->last));
+}
+
+/* The job with its arena and the row loaded; see ts_cdecl_import_job. */
+static int import_job_with(struct ts_db *db, struct ts_db *pdb, struct ts_arena *a, int64_t id,
+                           struct ts_cdecl_import *im, char *msg, size_t n)
+{
+    struct ts_db_rows r;
+    const char *err = NULL, *path;
+    if (ts_db_query(db, a,
+                    "SELECT file_name, district, created_by FROM customs_import WHERE id = ?",
+                    TS_ARGS(TS_I64(id)), &r) < 0 ||
+        r.nrows != 1)
+        return snprintf(msg, n, "导入记录不存在"), -1;
+    im->district = ts_db_cell(&r, 0, "district");
+    im->user_id = ts_db_cell_i64(&r, 0, "created_by");
+    import_mark(pdb, id, "running", "");
+    int fd = (path = ts_cdecl_import_path(a, id)) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0) {
+        ts_log_error("customs.import %lld: file %s missing", (long long)id, path ? path : "");
+        return snprintf(msg, n, "导入文件已不存在，请重新导入"), -1;
+    }
+    int rc = ts_cdecl_import_fd(db, a, fd, im, &err);
+    close(fd);
+    if (im->stopped)
+        return TS_CDECL_IMPORT_STOPPED;
+    if (im->db_failed)
+        return snprintf(msg, n, "保存报关单失败，本次导入已全部撤销，请稍后重新导入"), -1;
+    if (im->busy)
+        return snprintf(msg, n, "文件中的报关单%s；整个文件未导入", TS_CDECL_BUSY_MSG), -1;
+    if (rc < 0 || im->total == 0)
+        return snprintf(msg, n, "%s", err ? err : "文件中没有报关单（DecMessage）"), -1;
+    if (im->bad) {
+        snprintf(msg, n, "导入失败：共%zu票报关单，其中%zu票有问题，本文件的报关单均未保存",
+                 im->total, im->bad);
+        import_refused_row(pdb, a, id, im, msg);
+        return -1;
+    }
+    snprintf(msg, n, "导入成功：共%zu票报关单，新增%zu票，修改%zu票。", im->total, im->added,
+             im->modified);
+    if (import_finish(db, a, id, im->user_id, ts_db_cell(&r, 0, "file_name"), im, msg) < 0)
+        return snprintf(msg, n, "保存报关单失败，本次导入已全部撤销，请稍后重新导入"), -1;
+    unlink(path); /* done: the job commits next (a crash in between leaves the row queued
+                     and its file gone; the rerun then fails and says so) */
+    return 0;
+}
+
+int ts_cdecl_import_job(struct ts_db *db, struct ts_db *pdb, int64_t import_id,
+                        ts_cdecl_progress_fn progress, void *ctx, char *msg, size_t n)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    struct ts_cdecl_import im = {.progress = progress, .progress_ctx = ctx};
+    int rc = import_job_with(db, pdb, a, import_id, &im, msg, n);
+    ts_arena_free(a);
+    return rc;
+}
+
+void ts_cdecl_import_undo(struct ts_db *pdb, int64_t import_id, bool stopped, const char *msg)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    const char *path = ts_cdecl_import_path(a, import_id);
+    if (stopped)
+        import_mark(pdb, import_id, "queued", "");
+    else {
+        ts_db_exec(pdb,
+                   "UPDATE customs_import SET status = 'failed', message = ?, finished_at = NOW()"
+                   " WHERE id = ? AND status <> 'failed'",
+                   TS_ARGS(TS_STR(msg), TS_I64(import_id)), NULL);
+        if (path)
+            unlink(path);
+    }
+    ts_arena_free(a);
 }

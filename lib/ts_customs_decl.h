@@ -222,4 +222,53 @@ void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl
 const char *ts_cdecl_trans_status_label(const char *stored);
 const char *ts_cdecl_type_label(const char *stored);
 
+/* ---- importing a whole file (customs 导入XML文件) ---- */
+
+#define TS_CDECL_MAX_REPORT     200 /* problems kept for the report */
+#define TS_CDECL_IMPORT_STOPPED 2   /* ts_cdecl_import_job: asked to stop */
+
+/* done of total bytes of the file read; non-zero asks the import to stop. */
+typedef int (*ts_cdecl_progress_fn)(void *ctx, int64_t done, int64_t total);
+
+/* One import: what the caller gives (district, user, progress) and what
+ * the import found.  report holds the first TS_CDECL_MAX_REPORT problems as
+ * the page shows them (「第N票（海关编号 X）：…」), in the import's arena. */
+struct ts_cdecl_import {
+    const char *district; /* the officer's 直属海关: first 2 digits of numbers it may publish */
+    int64_t user_id;
+    ts_cdecl_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+    size_t total, bad, problems, added, modified;
+    char first[19], last[19];
+    const char **report;
+    size_t nreport;
+    bool db_failed, stopped;
+    bool busy; /* a batch met another publisher's row (TS_CDECL_BUSY_MSG); last names it */
+};
+
+/* Read, check and store a whole file in the caller's transaction: while
+ * every declaration so far is good they are written in batches (a few
+ * statements per 500 declarations); after the first bad one the rest are
+ * only checked, and the caller must roll back (im->bad > 0).  0 when read
+ * to the end; -1 when the file is refused as a whole (*err), the database
+ * failed (im->db_failed) or progress asked to stop (im->stopped). */
+int ts_cdecl_import_fd(struct ts_db *db, struct ts_arena *a, int fd, struct ts_cdecl_import *im,
+                       const char **err);
+
+/* Where a queued import's file waits for the worker: tmp.dir/customs-import/<id>.xml
+ * (the folder is made when missing).  NULL when it cannot be made. */
+const char *ts_cdecl_import_path(struct ts_arena *a, int64_t import_id);
+
+/* The customs.import job (tools/ts-worker) of customs_import row id, in the
+ * job's transaction on db; the row's status and a refused file's report go
+ * through pdb (autocommit), so they outlive the rollback.  0 done (the
+ * caller commits; msg is the result), TS_CDECL_IMPORT_STOPPED, -1 failed
+ * (msg says why; the row already says so). */
+int ts_cdecl_import_job(struct ts_db *db, struct ts_db *pdb, int64_t import_id,
+                        ts_cdecl_progress_fn progress, void *ctx, char *msg, size_t n);
+
+/* After a failed or stopped job: the row says failed with msg (unless the
+ * report already said so) or queued again; a failed job's file is removed. */
+void ts_cdecl_import_undo(struct ts_db *pdb, int64_t import_id, bool stopped, const char *msg);
+
 #endif

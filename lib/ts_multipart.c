@@ -17,6 +17,15 @@ const struct ts_multipart_limits ts_multipart_default_limits = {
     .max_files = 20,
 };
 
+const struct ts_multipart_limits ts_multipart_large_limits = {
+    .max_total = 260 * 1024 * 1024,
+    .max_parts = 20,
+    .max_header = 4096,
+    .max_value = 256 * 1024,
+    .max_file = 256 * 1024 * 1024,
+    .max_files = 1,
+};
+
 enum state { PREAMBLE, AFTER_DELIM, HEADERS, BODY, DONE };
 
 struct ts_multipart {

@@ -21,15 +21,19 @@ struct ts_upload {
 };
 
 struct ts_multipart_limits {
-    size_t max_total;   /* bytes of the whole body */
-    size_t max_parts;   /* fields and files together */
-    size_t max_header;  /* bytes of one part's headers */
-    size_t max_value;   /* bytes of one non-file field */
-    size_t max_file;    /* bytes of one file */
+    size_t max_total;  /* bytes of the whole body */
+    size_t max_parts;  /* fields and files together */
+    size_t max_header; /* bytes of one part's headers */
+    size_t max_value;  /* bytes of one non-file field */
+    size_t max_file;   /* bytes of one file */
     size_t max_files;
 };
 
 extern const struct ts_multipart_limits ts_multipart_default_limits;
+/* For the few actions that take one large data file (TS_LARGE_UPLOAD):
+ * 报关单 XML of 50 000 declarations with 200 000 lines is about 140 MB
+ * written compactly, more indented (docs/declarations.md). */
+extern const struct ts_multipart_limits ts_multipart_large_limits;
 
 struct ts_multipart;
 

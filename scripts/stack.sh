@@ -482,6 +482,9 @@ write_nginx_config() {
     while read -r m; do
         [[ -n $m ]] || continue
         subst "$REPO/nginx/module.conf.in" "$m" >"$ETC/nginx.d/$m.conf.new"
+        # An action taking a large file has its own location (body size).
+        [[ ! -e $REPO/nginx/large_upload/$m.conf.in ]] ||
+            subst "$REPO/nginx/large_upload/$m.conf.in" "$m" >>"$ETC/nginx.d/$m.conf.new"
         install_if_changed "$ETC/nginx.d/$m.conf.new" "$ETC/nginx.d/$m.conf"
     done < <(modules)
 }

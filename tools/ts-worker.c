@@ -16,8 +16,8 @@
  * removed (the page says 已过期); every store.sweep_interval seconds
  * (3600, the first one an interval after the start) the store files no
  * row names and tmp-* files, older than store.orphan_age seconds (86400),
- * are removed (ts_store_sweep, docs/uploads.md).  --sweep-once does both at once, says what it did on
- * stdout and exits (0, or 1 when something failed).
+ * are removed (ts_store_sweep, docs/uploads.md).  --sweep-once does both at once, says what it did
+ * on stdout and exits (0, or 1 when something failed).
  *
  * A job runs in ONE transaction on the worker's first connection, together
  * with the job's end (done): a job is all done or not done at all, never
@@ -33,6 +33,7 @@
  * the worker exits 0. */
 #include "ts_arena.h"
 #include "ts_config.h"
+#include "ts_customs_decl.h"
 #include "ts_db.h"
 #include "ts_declist.h"
 #include "ts_export.h"
@@ -230,9 +231,29 @@ static void undo_docexport_zip(const struct conns *cn, const struct ts_job *job,
         unlink(path);
 }
 
+/* customs.import: 报关单发布 of a large XML file (lib/ts_customs_decl), in
+ * the job's transaction; progress in bytes of the file read. */
+static enum job_rc run_customs_import(const struct conns *cn, const struct ts_job *job, char *msg,
+                                      size_t n)
+{
+    struct progress_ctx p = {cn->pdb, job->id};
+    int rc = ts_cdecl_import_job(cn->db, cn->pdb, job->ref_id, report_progress, &p, msg, n);
+    if (rc == 0)
+        return JOB_DONE;
+    return rc == TS_CDECL_IMPORT_STOPPED ? JOB_STOPPED : JOB_FAILED;
+}
+
+/* The import row says failed (or queued when stopped). */
+static void undo_customs_import(const struct conns *cn, const struct ts_job *job, enum job_rc rc,
+                                const char *msg)
+{
+    ts_cdecl_import_undo(cn->pdb, job->ref_id, rc == JOB_STOPPED, msg);
+}
+
 static const struct job_kind kinds[] = {
     {"declist.import", run_declist_import, undo_declist_import},
     {"docexport.zip", run_docexport_zip, undo_docexport_zip},
+    {"customs.import", run_customs_import, undo_customs_import},
 };
 
 static const struct job_kind *kind_of(const struct ts_job *job)

@@ -12,6 +12,7 @@ use Test::More;
 use TsTest qw(:DEFAULT :html);
 use TsDecl;
 use Encode ();
+use Time::HiRes qw(sleep);
 
 binmode(STDOUT, ':utf8');
 binmode(Test::More->builder->$_, ':utf8') for qw(output failure_output todo_output);
@@ -270,5 +271,187 @@ ok(!(grep { ($_->[0] // '') eq '790020260000810001' } list_rows($r->{text}, 'cus
 # ---- CSRF
 $r = $c->post('/customs/save', {%form, EntryId => fresh_no()}, {no_csrf => 1});
 is($r->{status}, 403, 'a POST without the CSRF token is refused');
+
+# ---- the batched writes keep every character: quotes, backslash, markup
+# (control characters are refused by the checks, so JSON's \u escapes are
+# not reached from a file)
+my $q1 = fresh_no();
+my $odd = '引号"与\\反斜杠&<b>制表/\\"';
+(my $odd_xml = $odd) =~ s/&/&amp;/g;
+$odd_xml =~ s/</&lt;/g;
+$odd_xml =~ s/>/&gt;/g;
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'odd.xml', type => 'text/xml',
+    content => decl_file(decl_xml(EntryId => $q1, line => {GName => $odd_xml, GModel => "型号'单引号"}))}]]);
+is($r->{status}, 303, 'a file with quotes and a backslash in its values imports');
+is(db_value("SELECT HEX(l.g_name) FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id WHERE h.entry_id = '$q1'"),
+   uc unpack('H*', Encode::encode_utf8($odd)), 'the name is stored byte for byte');
+is(db_value("SELECT HEX(l.g_model) FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id WHERE h.entry_id = '$q1'"),
+   uc unpack('H*', Encode::encode_utf8("型号'单引号")), 'and the model');
+
+# ---------------------------------------------------------------- large files: a job
+# A file over 2 MB is kept by the request and imported by the jobs worker
+# (customs.import): the answer is a 303 to its progress page at once; the
+# worker imports it all or nothing.  Files from bench/gen_decl_xml.py
+# (2 500 declarations with 2 lines each, ~4 MB), numbers unique to this run.
+my $sock = var_dir() . '/run/mysqld.sock';
+my %hdf;
+{
+    open my $fh, '<', var_dir() . '/etc/tuishui.hdf' or die $!;
+    while (<$fh>) { $hdf{$1} = $2 if /^\s*([\w.]+)\s*=\s*(.*?)\s*$/ }
+}
+my ($port) = base_url() =~ /:(\d+)$/;
+my $wpidfile = var_dir() . '/run/worker.pid';
+sub worker_pid { open my $fh, '<', $wpidfile or return 0; my $p = <$fh> // ''; $p =~ /^(\d+)/ ? $1 : 0 }
+my $BIG = 2500;
+# gen FIRST_SERIAL, extra args: the file's bytes.
+sub gen_big {
+    my ($serial, @extra) = @_;
+    my $path = var_dir() . "/tmp/customs-t-$serial.xml";
+    system('/usr/bin/python3', "$FindBin::Bin/../../bench/gen_decl_xml.py", $path, $BIG, 2 * $BIG,
+           '--serial', $serial, '--month', '202605', '--days', '28', @extra) == 0 or die 'gen_decl_xml.py failed';
+    open my $fh, '<:raw', $path or die $!;
+    my $bytes = do { local $/; <$fh> };
+    unlink $path;
+    return $bytes;
+}
+sub no_of { sprintf '790020260%09d', $_[0] }
+sub range_count {
+    my ($from) = @_;
+    return db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id BETWEEN '" . no_of($from)
+                    . "' AND '" . no_of($from + $BIG - 1) . "'");
+}
+sub import_id_of { my ($r) = @_; return ($r->{location} // '') =~ m{/customs/importview\?id=(\d+)$} ? $1 : 0 }
+sub wait_job {
+    my ($job) = @_;
+    my $status = '';
+    for (1 .. 900) {
+        $status = db_value("SELECT status FROM job WHERE id = $job");
+        last if $status eq 'done' || $status eq 'failed';
+        sleep 0.2;
+    }
+    return $status;
+}
+
+# a bad declaration (number 2000) in a large file: nothing stored, the report
+my $bad_from = 400000000 + $tag * 10000;
+my $bigbad = gen_big($bad_from, '--bad', 2000);
+ok(length($bigbad) > 2 * 1024 * 1024, 'the large file is over the in-request size (' . length($bigbad) . ' bytes)');
+$r = $c->post_multipart('/customs/import', [[file => {filename => '大文件有错.xml', type => 'text/xml', content => $bigbad}]]);
+is($r->{status}, 303, 'a large file is answered at once with a redirect');
+my $bid = import_id_of($r);
+ok($bid, 'to its progress page (importview)');
+my $bjob = db_value("SELECT job_id FROM customs_import WHERE id = $bid");
+is(db_value("SELECT kind FROM job WHERE id = $bjob"), 'customs.import', 'a customs.import job');
+is(wait_job($bjob), 'failed', 'the job fails');
+is_deeply([db("SELECT status, decl_total, decl_bad, decl_new FROM customs_import WHERE id = $bid")]->[0],
+          ['failed', $BIG, 1, 0], 'the import row: failed, 2500 read, 1 bad, none new');
+is(range_count($bad_from), 0, 'none of the 2500 declarations is stored');
+$r = $c->get("/customs/importview?id=$bid");
+is($r->{status}, 200, 'the import page opens');
+like($r->{text}, qr/共2500票报关单，其中1票有问题，本文件的报关单均未保存/, 'it says nothing was kept');
+my $bad_no = no_of($bad_from + 1999);
+like($r->{text}, qr/第2000票（海关编号 \Q$bad_no\E）：表体第1行【商品编号】/, 'and names the declaration, line and field');
+unlike($r->{text}, qr/http-equiv="refresh"/, 'a finished import does not refresh');
+ok(!-e var_dir() . "/tmp/customs-import/$bid.xml", 'the failed job\'s file is removed');
+is(login('customs-officer')->get("/customs/importview?id=999999999")->{status}, 404, 'an unknown import: 404');
+
+# kill -9 of the worker mid-job: nothing half-written; a new worker imports it whole.
+# Another session holds number 1600 (uncommitted) so the job waits there,
+# after its first progress report (1000 declarations).
+my $kill_from = 400005000 + $tag * 10000;
+my $bigok = gen_big($kill_from);
+my $held = no_of($kill_from + 1599);
+my $hold = "START TRANSACTION; INSERT INTO export_decl_head (entry_id, version, current_entry_id, trans_status,"
+    . " custom_master, ie_port, ie_date, d_date, trade_code, trade_name, traf_mode, trade_mode, trans_mode, trade_country)"
+    . " VALUES ('$held', 1, '$held', 'new', '7900', '7901', '2026-11-01', '2026-11-01', '5101940001', 'x', '5', '0110', '3', 'DEU');"
+    . " SELECT SLEEP(10); ROLLBACK;";
+open my $holder, '-|', 'mariadb', '--no-defaults', "--socket=$sock", '--user=root', '-N', '-B', 'tuishui', '-e', $hold
+    or die "mariadb: $!";
+sleep 0.5;
+my $old_worker = worker_pid();
+ok(pid_alive($old_worker), "worker running (pid $old_worker)");
+$r = $c->post_multipart('/customs/import', [[file => {filename => '大文件.xml', type => 'text/xml', content => $bigok}]]);
+is($r->{status}, 303, 'a large good file: a job');
+my $kid = import_id_of($r);
+my $kjob = db_value("SELECT job_id FROM customs_import WHERE id = $kid");
+my $kdone = 0;
+for (1 .. 100) {
+    $kdone = db_value("SELECT progress_done FROM job WHERE id = $kjob") // 0;
+    last if $kdone > 0;
+    sleep 0.1;
+}
+ok($kdone > 0, "job mid-way ($kdone bytes read, waiting on number 1600)");
+$r = $c->get("/customs/importview?id=$kid");
+like($r->{text}, qr/<progress id="job-progress" max="100" value="\d+"/, 'the page shows a progress bar');
+like($r->{text}, qr/http-equiv="refresh"/, 'refreshes itself');
+like($r->{text}, qr/>刷新</, 'and has 刷新');
+is(db_value("SELECT status FROM customs_import WHERE id = $kid"), 'running', 'the import says running');
+is(range_count($kill_from), 0, 'nothing of it visible while its transaction is open');
+kill 'KILL', $old_worker;
+for (1 .. 50) { last unless pid_alive($old_worker); sleep 0.1 }
+ok(!pid_alive($old_worker), 'worker killed with SIGKILL');
+my $out = qx{VAR='${\ var_dir()}' PORT=$port TS_MODE=$hdf{mode} TS_WORKERS=$hdf{'app.workers'} B='${\ ($ENV{TS_BUILD} // 'build')}' '$FindBin::Bin/../../scripts/stack.sh' start 2>&1 </dev/null};
+is($?, 0, 'scripts/stack.sh start') or diag $out;
+{ local $/; <$holder>; close $holder; }
+is(range_count($kill_from), 0, 'after the kill: nothing half-written');
+is(wait_job($kjob), 'done', 'the job was queued again and completed');
+is_deeply([db("SELECT status, decl_total, decl_new, decl_modified FROM customs_import WHERE id = $kid")]->[0],
+          ['done', $BIG, $BIG, 0], 'the import row: done, 2500 新增');
+is(range_count($kill_from), $BIG, 'all 2500 declarations stored');
+is(db_value("SELECT COUNT(*) FROM export_decl_list l JOIN export_decl_head h ON h.id = l.head_id WHERE h.entry_id BETWEEN '"
+            . no_of($kill_from) . "' AND '" . no_of($kill_from + $BIG - 1) . "'"), 2 * $BIG, 'with all 5000 lines, none twice');
+is_deeply(versions_of($held), [[1, 'new', 1]], 'the held number once, version 1');
+$r = $c->get("/customs/importview?id=$kid");
+like($r->{text}, qr/导入成功：共2500票报关单，新增2500票，修改0票。/, 'the page says the result');
+ok(!-e var_dir() . "/tmp/customs-import/$kid.xml", 'the file is removed once done');
+is(db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'customs.import' AND detail LIKE 'publish import job=$kid %'"), 1,
+   'one audit row for the file');
+
+# SIGTERM mid-job: the worker stops at the job's next progress report,
+# rolls it back and queues it again; the next worker imports it whole.
+my $term_from = 400007500 + $tag * 10000;
+my $bigterm = gen_big($term_from);
+$held = no_of($term_from + 1599);
+($hold = $hold) =~ s/\d{18}/$held/g;
+$hold =~ s/SLEEP\(10\)/SLEEP(3)/;
+open $holder, '-|', 'mariadb', '--no-defaults', "--socket=$sock", '--user=root', '-N', '-B', 'tuishui', '-e', $hold
+    or die "mariadb: $!";
+sleep 0.5;
+$old_worker = worker_pid();
+$r = $c->post_multipart('/customs/import', [[file => {filename => '停止.xml', type => 'text/xml', content => $bigterm}]]);
+my $tid = import_id_of($r);
+my $tjob = db_value("SELECT job_id FROM customs_import WHERE id = $tid");
+for (1 .. 100) {
+    last if (db_value("SELECT progress_done FROM job WHERE id = $tjob") // 0) > 0;
+    sleep 0.1;
+}
+kill 'TERM', $old_worker;
+{ local $/; <$holder>; close $holder; }
+for (1 .. 150) { last unless pid_alive($old_worker); sleep 0.1 }
+ok(!pid_alive($old_worker), 'worker exited on SIGTERM');
+is_deeply([db("SELECT status, progress_done FROM job WHERE id = $tjob")]->[0], ['queued', 0],
+          'the job was rolled back and queued again');
+is(db_value("SELECT status FROM customs_import WHERE id = $tid"), 'queued', 'the import says queued');
+is(range_count($term_from), 0, 'nothing of it written');
+ok(-e var_dir() . "/tmp/customs-import/$tid.xml", 'its file is kept for the next worker');
+$out = qx{VAR='${\ var_dir()}' PORT=$port TS_MODE=$hdf{mode} TS_WORKERS=$hdf{'app.workers'} B='${\ ($ENV{TS_BUILD} // 'build')}' '$FindBin::Bin/../../scripts/stack.sh' start 2>&1 </dev/null};
+is($?, 0, 'scripts/stack.sh start') or diag $out;
+is(wait_job($tjob), 'done', 'the next worker completed it');
+is(range_count($term_from), $BIG, 'all 2500 declarations');
+
+# ---- the size limit is raised for this action only
+# 51 MB: over nginx's 50 MB for the other locations and every other form's 20 MB a
+# file, under this action's 256 MB (its own nginx location and multipart limits).
+my $padded = '<?xml version="1.0" encoding="UTF-8"?><DecMessages>' . (' ' x (51 * 1024 * 1024)) . '</DecMessages>';
+$r = $c->post_multipart('/customs/import', [[file => {filename => '51MB.xml', type => 'text/xml', content => $padded}]]);
+is($r->{status}, 303, 'a 51 MB file is taken by /customs/import (as a job)');
+my $pid = import_id_of($r);
+my $pjob = db_value("SELECT job_id FROM customs_import WHERE id = $pid");
+is(wait_job($pjob), 'failed', 'its job ends');
+like(db_value("SELECT message FROM customs_import WHERE id = $pid"), qr/文件中没有报关单/, 'saying the file has no declaration');
+my $ent_c = login('ent-admin-production');
+$ent_c->get('/declist/');
+$r = $ent_c->post_multipart('/declist/upload', [[file => {filename => '51MB.xlsx', type => 'application/octet-stream', content => $padded}]]);
+is($r->{status}, 413, 'the same 51 MB to another upload form: 413, its limit is unchanged');
 
 done_testing();

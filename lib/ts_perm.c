@@ -60,6 +60,7 @@ const struct ts_perm ts_perm_table[] = {
 
     /* Officer side */
     {"taxaudit", "税务审核", "退税审核", "/taxaudit/", TAX, false},
+    {"taxresend", "税务审核", "报关单重发记录", "/taxresend/", TAX, true},
     {"customs", "海关审核", "报关单发布", "/customs/", CUS, true},
 
     /* 系统管理 (000 §2.5) */

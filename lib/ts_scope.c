@@ -40,7 +40,7 @@ static bool filter_at(const char *sql, const char *q)
         p--;
     size_t n = p - sql >= 7 && strncmp(p - 7, "ent_key", 7) == 0  ? 7
                : p - sql >= 6 && strncmp(p - 6, "ent_id", 6) == 0 ? 6
-                                                                   : 0;
+                                                                  : 0;
     if (!n || (p - n > sql && ident_char(p[-n - 1])))
         return false;
     const char *after = q + 1;
@@ -122,4 +122,88 @@ int ts_scope_exec(struct ts_ctx *c, const char *sql, const struct ts_db_arg *arg
 {
     const struct ts_db_arg *all = with_tenant(c, sql, args);
     return all ? ts_db_exec(c->db, sql, all, res) : -1;
+}
+
+/* ---- the tax officer's jurisdiction (税务机关) ---- */
+
+#define BUREAU_CODE_LEN 11
+
+/* How many leading characters of an 11-digit 税务机关 code name the bureau:
+ * the code is 1 + the 6-digit 行政区划代码 + 4 digits, so a province's
+ * bureau (15100000000) covers every code starting 151, a city's
+ * (15101000000) every code starting 15101, a district's (15101040000)
+ * 1510104, and a code with anything in its last 4 digits only itself.
+ * 0 for anything that is not 11 digits: such an officer sees nothing. */
+size_t ts_scope_bureau_prefix_len(const char *code)
+{
+    static const size_t levels[] = {3, 5, 7, BUREAU_CODE_LEN};
+    if (!code || strlen(code) != BUREAU_CODE_LEN)
+        return 0;
+    for (size_t i = 0; i < BUREAU_CODE_LEN; i++)
+        if (code[i] < '0' || code[i] > '9')
+            return 0;
+    for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+        size_t i = levels[l];
+        while (i < BUREAU_CODE_LEN && code[i] == '0')
+            i++;
+        if (i == BUREAU_CODE_LEN)
+            return levels[l];
+    }
+    return BUREAU_CODE_LEN;
+}
+
+/* The LIKE pattern of the session's jurisdiction: the bureau prefix and %
+ * for a tax officer with a well-formed code; "-", which no code matches,
+ * for everybody else (enterprises, customs, operators, a bad code). */
+static const char *bureau_pattern(struct ts_ctx *c)
+{
+    if (!c->session || c->session->scope != TS_SCOPE_TAX)
+        return "-";
+    size_t n = ts_scope_bureau_prefix_len(c->session->tax_bureau_code);
+    if (!n)
+        return "-";
+    return ts_arena_printf(c->arena, "%.*s%%", (int)n, c->session->tax_bureau_code);
+}
+
+/* Is the first placeholder the jurisdiction filter: the whole column name
+ * tax_bureau_code (optionally alias.) LIKE ?, followed by the end, AND,
+ * ')', ORDER, GROUP or LIMIT, and no OR at its level?  Returns 0 (its
+ * index) or -1. */
+int ts_scope_bureau_index(const char *sql)
+{
+    static const char col[] = "tax_bureau_code LIKE ";
+    static const char *const ok[] = {"AND ", ")", "ORDER ", "GROUP ", "LIMIT "};
+    const char *q = strchr(sql, '?');
+    size_t n = sizeof col - 1;
+    if (!q || (size_t)(q - sql) < n || strncmp(q - n, col, n) != 0 ||
+        (q - n > sql && ident_char(q[-n - 1])) || or_at_top_level(q))
+        return -1;
+    const char *after = q + 1;
+    while (*after == ' ')
+        after++;
+    if (!*after)
+        return 0;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strncmp(after, ok[i], strlen(ok[i])) == 0)
+            return 0;
+    return -1;
+}
+
+/* A tax officer's query over enterprise rows, their jurisdiction bound as
+ * the first placeholder (see ts_scope.h). */
+int ts_scope_bureau_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
+                          struct ts_db_rows *out)
+{
+    if (ts_scope_bureau_index(sql) != 0) {
+        ts_log_error("scope: refused statement without a leading bureau filter [%s]", sql);
+        return -1;
+    }
+    size_t n = 0;
+    while (args && args[n].type != TS_DB_END)
+        n++;
+    struct ts_db_arg *all = ts_arena_zalloc(c->arena, (n + 2) * sizeof *all);
+    all[0] = TS_STR(bureau_pattern(c)); /* zalloc: all[n + 1] is TS_DB_END */
+    for (size_t i = 0; i < n; i++)
+        all[i + 1] = args[i];
+    return ts_db_query(c->db, c->arena, sql, all, out);
 }

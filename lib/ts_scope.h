@@ -30,4 +30,19 @@ int ts_scope_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *ar
 int ts_scope_exec(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
                   struct ts_db_result *res);
 
+/* The tax officer's jurisdiction (税务机关 and the bureaus under it, by the
+ * code's levels: docs/declarations.md "The tax side").  Officer-side
+ * statements over enterprise rows start their WHERE with
+ * "<alias.>tax_bureau_code LIKE ?"; ts_scope_bureau_query binds there the
+ * officer's pattern ("15101%" for 15101000000), or one that matches no
+ * code for anybody else — checked at run time like the tenant filter:
+ *
+ *     ts_scope_bureau_query(c, "SELECT ... FROM enterprise e"
+ *                              " WHERE e.tax_bureau_code LIKE ? AND e.id = ?", ...);
+ */
+size_t ts_scope_bureau_prefix_len(const char *code);
+int ts_scope_bureau_index(const char *sql);
+int ts_scope_bureau_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
+                          struct ts_db_rows *out);
+
 #endif

@@ -73,9 +73,9 @@ subtest 'idempotent: a second run adds nothing' => sub {
 
 subtest 'only the default roles, only codes of their kind' => sub {
     is(db_value("SELECT COUNT(*) FROM role_perm rp JOIN role r ON r.id = rp.role_id"
-          . " WHERE r.is_admin = 1 AND r.scope = 'enterprise' AND rp.perm IN ('operator', 'taxaudit', 'customs')"),
+          . " WHERE r.is_admin = 1 AND r.scope = 'enterprise' AND rp.perm IN ('operator', 'taxaudit', 'taxresend', 'customs')"),
         0, 'no staff code on a 企业管理员 role');
-    is(db_value("SELECT COUNT(*) FROM role_perm WHERE role_id = $TAX_ROLE AND perm NOT IN ('workbench', 'taxaudit')"),
+    is(db_value("SELECT COUNT(*) FROM role_perm WHERE role_id = $TAX_ROLE AND perm NOT IN ('workbench', 'taxaudit', 'taxresend')"),
         0, '税务人员 holds tax codes only');
     my $clerk = db_value("SELECT id FROM role WHERE name = '单证录入员'");
     is(join(',', map { $_->[0] } db("SELECT perm FROM role_perm WHERE role_id = $clerk ORDER BY perm")),

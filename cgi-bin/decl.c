@@ -633,6 +633,9 @@ static enum ts_result decl_print(struct ts_ctx *c)
         return TS_FAIL;
     if (!found)
         return ts_ui_not_found(c, NOT_FOUND);
+    const struct ts_reflib_codes *codes = ts_cdecl_page_codes(c);
+    for (size_t i = 0; i < n; i++)
+        decls[i].codes = codes;
     return send_pdf(c, decls, n);
 }
 

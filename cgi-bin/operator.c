@@ -808,14 +808,12 @@ static enum ts_result fx_import(struct ts_ctx *c)
 
 /* ---- 参考库: 代码表 ---------------------------------------------------- */
 
-/* GET /operator/ref/codes?list= — a code list (币制 by default). */
-static enum ts_result codes_list(struct ts_ctx *c)
+/* The code list page of list: its codes, the list chooser, the import
+ * form (with its report) for those who may import. */
+static enum ts_result codes_page(struct ts_ctx *c, enum ts_reflib_list list)
 {
-    enum ts_reflib_list list = ts_reflib_list_from_name(ts_arg_str(c, "list"));
     struct ts_db_rows r;
     int rc;
-    if (list == TS_REFLIB_NLISTS)
-        list = TS_REFLIB_CURRENCY;
     if (list == TS_REFLIB_CUSTOMS_DISTRICT)
         rc = ts_db_query(c->db, c->arena,
                          "SELECT code, '' AS alt, name, status FROM customs_district ORDER BY code",
@@ -839,9 +837,65 @@ static enum ts_result codes_list(struct ts_ctx *c)
         if (i == (int)list)
             ts_render_set(c, ts_arena_printf(c->arena, "Lists.%d.Sel", i), "1");
     }
+    ts_render_set(c, "List.name", ts_reflib_list_name(list));
     ts_render_set(c, "List.label", ts_reflib_list_label(list));
+    ts_render_set(c, "List.has_alt", ts_reflib_list_has_alt(list) ? "1" : "");
     ts_render_rows(c, "Codes", &r);
+    ts_render_set(c, "CanImport", ts_session_can(c, "reflib.edit") ? "1" : "");
     return ts_ui_page(c, "代码表", "operator/codes.cs");
+}
+
+/* The list named by the request's list, 币制 when none or unknown. */
+static enum ts_reflib_list chosen_list(struct ts_ctx *c)
+{
+    enum ts_reflib_list list = ts_reflib_list_from_name(ts_arg_str(c, "list"));
+    return list == TS_REFLIB_NLISTS ? TS_REFLIB_CURRENCY : list;
+}
+
+/* GET /operator/ref/codes?list= — a code list (币制 by default). */
+static enum ts_result codes_list(struct ts_ctx *c)
+{
+    return codes_page(c, chosen_list(c));
+}
+
+/* POST /operator/ref/codes/import — 导入代码表: the chosen list's codes
+ * added or renamed from an xlsx or csv, all rows or none; codes the file
+ * lacks are kept (declarations carry them); the audit row names the
+ * changed ones. */
+static enum ts_result codes_import(struct ts_ctx *c)
+{
+    enum ts_reflib_list list = ts_reflib_list_from_name(ts_arg_str(c, "list"));
+    struct ts_upload *u = import_file(c);
+    struct ts_refimport_report rep;
+    const char *why = list == TS_REFLIB_NLISTS ? "请选择代码表" : check_import_file(u);
+    if (why) {
+        ts_arg_error(c, "file", why);
+        return codes_page(c, chosen_list(c)) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    const char *source = cut_name(c, u->filename[0] ? u->filename : "未命名文件");
+    int rc = ts_refimport_codes(c->db, c->arena, u->path, list, &rep);
+    if (rc < 0)
+        return TS_FAIL;
+    if (rc == TS_REFIMPORT_REFUSED) {
+        set_report(c, &rep);
+        return codes_page(c, list) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    if (ts_audit_log(c, "code_list", 0,
+                     ts_arena_printf(c->arena,
+                                     "import list=%s rows=%zu added=%zu changed=%zu unchanged=%zu"
+                                     " file=%s sha256=%s%s%s",
+                                     ts_reflib_list_name(list), rep.imported, rep.added,
+                                     rep.changed, rep.unchanged, source, rep.sha256,
+                                     rep.changed ? " changes: " : "", rep.changes)) < 0)
+        return TS_FAIL;
+    return ts_ui_done(
+        c,
+        ts_arena_printf(c->arena,
+                        "%s导入成功：共 %zu 条，新增 %zu 条，修改 %zu 条，"
+                        "未变 %zu 条；文件中没有的代码保留不变。",
+                        ts_reflib_list_label(list), rep.imported, rep.added, rep.changed,
+                        rep.unchanged),
+        ts_arena_printf(c->arena, "/operator/ref/codes?list=%s", ts_reflib_list_name(list)));
 }
 
 /* ---- the page table -------------------------------------------------- */
@@ -928,6 +982,7 @@ static const struct ts_action actions[] = {
     {"ref/fx", TS_GET, "reflib", fx_params, fx_list, TS_QUERY_FORM},
     {"ref/fx/import", TS_POST, "reflib.edit", NULL, fx_import, TS_MULTIPART},
     {"ref/codes", TS_GET, "reflib", codes_params, codes_list, 0},
+    {"ref/codes/import", TS_POST, "reflib.edit", codes_params, codes_import, TS_MULTIPART},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

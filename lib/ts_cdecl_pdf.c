@@ -76,14 +76,15 @@ static const struct grid_row grid[] = {
 };
 #define NROWS (sizeof grid / sizeof grid[0])
 
-/* The body's columns, as printed (width in points of the 539 wide grid). */
+/* The body's columns, as printed (width in points of the 539 wide grid).
+ * 征免 is wide enough for "1 照章征税" on one line. */
 static const struct {
     const char *label;
     int width;
 } body_cols[] = {
-    {"项号", 28},           {"商品编号", 62},       {"商品名称及规格型号", 105}, {"数量及单位", 80},
-    {"单价/总价/币制", 72}, {"原产国（地区）", 52}, {"最终目的国（地区）", 66},  {"境内货源地", 44},
-    {"征免", 30},
+    {"项号", 24},           {"商品编号", 62},       {"商品名称及规格型号", 94}, {"数量及单位", 80},
+    {"单价/总价/币制", 72}, {"原产国（地区）", 52}, {"最终目的国（地区）", 66}, {"境内货源地", 44},
+    {"征免", 45},
 };
 #define NCOLS (sizeof body_cols / sizeof body_cols[0])
 
@@ -119,8 +120,24 @@ static void party_text(char *buf, size_t cap, const char *scc, const char *code,
     snprintf(buf, cap, key && key[0] ? "(%s)\n%s" : "%s%s", key && key[0] ? key : "", name);
 }
 
-/* The text of one header box of d, into buf. */
-static const char *box_value(const struct ts_cdecl *d, const struct box *b, char *buf, size_t cap)
+/* Header field i of d as the pages show it: a code with its name
+ * ("0110 一般贸易", lib/ts_customs_decl), a weight without trailing zeros. */
+static const char *head_shown(const struct ts_cdecl *d, const struct ts_reflib_codes *codes, int i)
+{
+    return ts_cdecl_shown(d->arena, codes, &ts_cdecl_head_fields[i], d->head[i]);
+}
+
+/* Body field j of line l, the same way ("035 千克", "USD 美元"). */
+static const char *line_shown(const struct ts_cdecl *d, const struct ts_reflib_codes *codes,
+                              const struct ts_cdecl_line *l, int j)
+{
+    return ts_cdecl_shown(d->arena, codes, &ts_cdecl_list_fields[j], l->v[j]);
+}
+
+/* The text of one header box of d, into buf; codes name the coded
+ * fields (NULL: codes alone). */
+static const char *box_value(const struct ts_cdecl *d, const struct ts_reflib_codes *codes,
+                             const struct box *b, char *buf, size_t cap)
 {
     const char *const *h = d->head;
     buf[0] = '\0';
@@ -128,9 +145,7 @@ static const char *box_value(const struct ts_cdecl *d, const struct box *b, char
     case SRC_NONE:
         break;
     case SRC_FIELD:
-        if (b->field == TS_CDECL_H_GROSS_WET || b->field == TS_CDECL_H_NET_WT)
-            return trimmed(buf, cap, h[b->field]);
-        snprintf(buf, cap, "%s", h[b->field]);
+        snprintf(buf, cap, "%s", head_shown(d, codes, b->field));
         break;
     case SRC_TRADER:
         party_text(buf, cap, h[TS_CDECL_H_TRADE_CO_SCC], h[TS_CDECL_H_TRADE_CODE],
@@ -151,10 +166,12 @@ static const char *box_value(const struct ts_cdecl *d, const struct box *b, char
     return buf;
 }
 
-/* The text of body column j of line l: several values on lines of their
- * own, as the paper form stacks them (成交 / 法定第一 / 法定第二 数量及单位;
- * 单价 / 总价 / 币制). */
-static const char *cell_value(const struct ts_cdecl_line *l, size_t j, char *buf, size_t cap)
+/* The text of body column j of line l of d: several values on lines of
+ * their own, as the paper form stacks them (成交 / 法定第一 / 法定第二 数量
+ *及单位; 单价 / 总价 / 币制); units, 币制, countries and 征免 with their
+ * names when codes has them. */
+static const char *cell_value(const struct ts_cdecl *d, const struct ts_reflib_codes *codes,
+                              const struct ts_cdecl_line *l, size_t j, char *buf, size_t cap)
 {
     char a[64], b[64], c[64];
     const char *const *v = l->v;
@@ -170,25 +187,27 @@ static const char *cell_value(const struct ts_cdecl_line *l, size_t j, char *buf
         break;
     case 3:
         snprintf(buf, cap, "%s %s\n%s %s\n%s %s", trimmed(a, sizeof a, v[TS_CDECL_L_G_QTY]),
-                 v[TS_CDECL_L_G_UNIT], trimmed(b, sizeof b, v[TS_CDECL_L_FIRST_QTY]),
-                 v[TS_CDECL_L_FIRST_UNIT], trimmed(c, sizeof c, v[TS_CDECL_L_SECOND_QTY]),
-                 v[TS_CDECL_L_SECOND_UNIT]);
+                 line_shown(d, codes, l, TS_CDECL_L_G_UNIT),
+                 trimmed(b, sizeof b, v[TS_CDECL_L_FIRST_QTY]),
+                 line_shown(d, codes, l, TS_CDECL_L_FIRST_UNIT),
+                 trimmed(c, sizeof c, v[TS_CDECL_L_SECOND_QTY]),
+                 line_shown(d, codes, l, TS_CDECL_L_SECOND_UNIT));
         break;
     case 4:
         snprintf(buf, cap, "%s\n%s\n%s", trimmed(a, sizeof a, v[TS_CDECL_L_DECL_PRICE]),
-                 v[TS_CDECL_L_DECL_TOTAL], v[TS_CDECL_L_TRADE_CURR]);
+                 v[TS_CDECL_L_DECL_TOTAL], line_shown(d, codes, l, TS_CDECL_L_TRADE_CURR));
         break;
     case 5:
-        snprintf(buf, cap, "%s", v[TS_CDECL_L_ORIGIN_COUNTRY]);
+        snprintf(buf, cap, "%s", line_shown(d, codes, l, TS_CDECL_L_ORIGIN_COUNTRY));
         break;
     case 6:
-        snprintf(buf, cap, "%s", v[TS_CDECL_L_DESTINATION_COUNTRY]);
+        snprintf(buf, cap, "%s", line_shown(d, codes, l, TS_CDECL_L_DESTINATION_COUNTRY));
         break;
     case 7:
         snprintf(buf, cap, "%s", v[TS_CDECL_L_DISTRICT_CODE]);
         break;
     default:
-        snprintf(buf, cap, "%s", v[TS_CDECL_L_DUTY_MODE]);
+        snprintf(buf, cap, "%s", line_shown(d, codes, l, TS_CDECL_L_DUTY_MODE));
         break;
     }
     return buf;
@@ -209,6 +228,7 @@ static const char *cell_value(const struct ts_cdecl_line *l, size_t j, char *buf
 struct page {
     struct ts_pdf *p;
     HPDF_Page page;
+    const struct ts_reflib_codes *codes; /* names the codes (NULL: codes alone) */
 };
 
 /* s wrapped to width at size: the line count, the lines into lines[]. */
@@ -252,6 +272,19 @@ static void rect(struct page *pg, HPDF_REAL x, HPDF_REAL y, HPDF_REAL w, HPDF_RE
 
 #define TITLE_Y (TS_PDF_A4_H - M - 40) /* the line of 预录入编号 */
 
+/* One line of text at x, y within width w: at size, or smaller down to
+ * MIN_SIZE when it does not fit, and cut at MIN_SIZE (a 关区 name). */
+static void line_fitted(struct page *pg, HPDF_REAL x, HPDF_REAL y, HPDF_REAL w, HPDF_REAL size,
+                        const char *s)
+{
+    char buf[TEXT_CAP];
+    const char *lines[MAX_WRAP];
+    while (size > MIN_SIZE && wrap(pg, s, w + 4, size, buf, lines, MAX_WRAP) > 1)
+        size -= 1;
+    if (wrap(pg, s, w + 4, size, buf, lines, MAX_WRAP) > 0)
+        ts_pdf_text(pg->p, pg->page, x, y, size, lines[0]);
+}
+
 /* Title and the line above the grid: 预录入编号, 海关编号, 申报地海关, page. */
 static HPDF_REAL draw_title(struct page *pg, const struct ts_cdecl *d, size_t page, size_t pages)
 {
@@ -264,10 +297,13 @@ static HPDF_REAL draw_title(struct page *pg, const struct ts_cdecl *d, size_t pa
     ts_pdf_text(pg->p, pg->page, M, TITLE_Y, 9, line);
     snprintf(line, sizeof line, "海关编号：%s", d->head[TS_CDECL_H_ENTRY_ID]);
     ts_pdf_text(pg->p, pg->page, M + 170, TITLE_Y, 9, line);
-    snprintf(line, sizeof line, "申报地海关：%s", d->head[TS_CDECL_H_CUSTOM_MASTER]);
-    ts_pdf_text(pg->p, pg->page, M + 340, TITLE_Y, 9, line);
     snprintf(line, sizeof line, "页码/页数：%zu/%zu", page, pages);
-    ts_pdf_text(pg->p, pg->page, M + 450, TITLE_Y, 9, line);
+    HPDF_Page_SetFontAndSize(pg->page, pg->p->font, 9);
+    HPDF_REAL pw = HPDF_Page_TextWidth(pg->page, line);
+    ts_pdf_text(pg->p, pg->page, M + GRID_W - pw, TITLE_Y, 9, line);
+    snprintf(line, sizeof line, "申报地海关：%s",
+             head_shown(d, pg->codes, TS_CDECL_H_CUSTOM_MASTER));
+    line_fitted(pg, M + 340, TITLE_Y, GRID_W - 340 - pw - 6, 9, line);
     return TITLE_Y - 6;
 }
 
@@ -292,7 +328,7 @@ static HPDF_REAL draw_grid(struct page *pg, const struct ts_cdecl *d, HPDF_REAL 
             HPDF_REAL w = (HPDF_REAL)GRID_W * (HPDF_REAL)b->width / 1000;
             rect(pg, x, top - h, w, h);
             boxed_text(pg, x, top, w, 6.5f, b->label, 1);
-            fitted_text(pg, x, top - 8, w, h - 9, box_value(d, b, val, sizeof val));
+            fitted_text(pg, x, top - 8, w, h - 9, box_value(d, pg->codes, b, val, sizeof val));
             x += w;
         }
         top -= h;
@@ -302,14 +338,15 @@ static HPDF_REAL draw_grid(struct page *pg, const struct ts_cdecl *d, HPDF_REAL 
 
 /* The height a body line needs: three lines of text at least, more when
  * a name or 规格型号 wraps further (nothing is cut), at most a page. */
-static HPDF_REAL line_height(struct page *pg, const struct ts_cdecl_line *l)
+static HPDF_REAL line_height(struct page *pg, const struct ts_cdecl *d,
+                             const struct ts_cdecl_line *l)
 {
     char val[TEXT_CAP], buf[TEXT_CAP];
     const char *lines[MAX_WRAP];
     int rows = 3;
     for (size_t j = 0; j < NCOLS; j++) {
-        int n = wrap(pg, cell_value(l, j, val, sizeof val), (HPDF_REAL)body_cols[j].width,
-                     BODY_SIZE, buf, lines, MAX_WRAP);
+        int n = wrap(pg, cell_value(d, pg->codes, l, j, val, sizeof val),
+                     (HPDF_REAL)body_cols[j].width, BODY_SIZE, buf, lines, MAX_WRAP);
         rows = n > rows ? n : rows;
     }
     HPDF_REAL h = (HPDF_REAL)rows * (BODY_SIZE + 1) + 6, most = body_top() - HEAD_H - FOOT_Y;
@@ -326,7 +363,7 @@ static size_t paginate(struct page *pg, const struct ts_cdecl *d, HPDF_REAL *hei
     size_t pages = 0, on_page = 0;
     starts[0] = 0;
     for (size_t k = 0; k < d->nlines; k++) {
-        heights[k] = line_height(pg, &d->lines[k]);
+        heights[k] = line_height(pg, d, &d->lines[k]);
         if (on_page && (on_page == TS_CDECL_PDF_LINES_PER_PAGE || used + heights[k] > room)) {
             starts[++pages] = k;
             used = 0;
@@ -353,7 +390,8 @@ static void draw_body(struct page *pg, const struct ts_cdecl *d, HPDF_REAL top, 
         boxed_text(pg, x, top - 1, w, 6.5f, body_cols[j].label, 2);
         HPDF_REAL y = top - HEAD_H;
         for (size_t k = from; k < to; y -= heights[k], k++)
-            boxed_text(pg, x, y - 2, w, BODY_SIZE, cell_value(&d->lines[k], j, val, sizeof val),
+            boxed_text(pg, x, y - 2, w, BODY_SIZE,
+                       cell_value(d, pg->codes, &d->lines[k], j, val, sizeof val),
                        (int)((heights[k] - 4) / (BODY_SIZE + 1)));
         x += w;
     }
@@ -390,9 +428,9 @@ static void draw_foot(struct page *pg, const struct ts_cdecl_print *dp, const ch
 }
 
 /* A new A4 page of the document. */
-static bool new_page(struct ts_pdf *p, struct page *pg)
+static bool new_page(struct ts_pdf *p, const struct ts_reflib_codes *codes, struct page *pg)
 {
-    *pg = (struct page){p, HPDF_AddPage(p->doc)};
+    *pg = (struct page){p, HPDF_AddPage(p->doc), codes};
     if (!pg->page)
         return false;
     HPDF_Page_SetSize(pg->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
@@ -408,11 +446,11 @@ static void draw_decl(struct ts_pdf *p, const struct ts_cdecl_print *dp, const c
     HPDF_REAL heights[TS_CDECL_MAX_LINES + 1];
     size_t starts[TS_CDECL_MAX_LINES + 2], pages = 0;
     struct page pg;
-    if (d->nlines > TS_CDECL_MAX_LINES || !new_page(p, &pg))
+    if (d->nlines > TS_CDECL_MAX_LINES || !new_page(p, dp->codes, &pg))
         return;
     pages = paginate(&pg, d, heights, starts);
     for (size_t i = 0; i < pages && !p->error; i++) {
-        if (i > 0 && !new_page(p, &pg))
+        if (i > 0 && !new_page(p, dp->codes, &pg))
             return;
         HPDF_REAL top = draw_grid(&pg, d, draw_title(&pg, d, i + 1, pages));
         draw_body(&pg, d, top, starts[i], starts[i + 1], heights);
@@ -441,13 +479,15 @@ out:
 void ts_cdecl_pdf_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d)
 {
     struct ts_arena *a = c->arena;
+    const struct ts_reflib_codes *codes = ts_cdecl_page_codes(c);
     char val[TEXT_CAP];
     for (size_t r = 0; r < NROWS; r++)
         for (size_t k = 0; k < NBOX_MAX && grid[r].boxes[k].label; k++) {
             const struct box *b = &grid[r].boxes[k];
             const char *at = ts_arena_printf(a, "%s.Rows.%zu.Cells.%zu", prefix, r, k);
             ts_render_set(c, ts_arena_printf(a, "%s.label", at), b->label);
-            ts_render_set(c, ts_arena_printf(a, "%s.value", at), box_value(d, b, val, sizeof val));
+            ts_render_set(c, ts_arena_printf(a, "%s.value", at),
+                          box_value(d, codes, b, val, sizeof val));
             ts_render_set(c, ts_arena_printf(a, "%s.width", at),
                           ts_arena_printf(a, "%d", b->width / 10));
         }
@@ -456,5 +496,5 @@ void ts_cdecl_pdf_render(struct ts_ctx *c, const char *prefix, const struct ts_c
     for (size_t k = 0; k < d->nlines; k++)
         for (size_t j = 0; j < NCOLS; j++)
             ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.Cells.%zu", prefix, k, j),
-                          cell_value(&d->lines[k], j, val, sizeof val));
+                          cell_value(d, codes, &d->lines[k], j, val, sizeof val));
 }

@@ -6,7 +6,10 @@
  * body columns) is one table here; the PDF (libharu, lib/ts_pdf) draws it
  * and the HTML print view (templates/decl/print.cs) gets it as HDF, so the
  * two show the same boxes.  Boxes the portal has no data for (备案号,
- * 境外收货人, ...) are printed empty, with their labels, as on paper. */
+ * 境外收货人, ...) are printed empty, with their labels, as on paper.
+ * Coded values are printed with their names as the detail pages show
+ * them ("0110 一般贸易", ts_cdecl_shown); a value longer than its box is set
+ * smaller (down to 5 pt) and only then cut, a body cell grows its line. */
 #ifndef TS_CDECL_PDF_H
 #define TS_CDECL_PDF_H
 
@@ -15,6 +18,7 @@
 struct ts_buf;
 struct ts_cdecl;
 struct ts_ctx;
+struct ts_reflib_codes;
 
 /* Body lines on one page at most (fewer when long names make them tall);
  * more go on continuation pages, each with the title and the header boxes
@@ -26,6 +30,8 @@ struct ts_ctx;
 struct ts_cdecl_print {
     const struct ts_cdecl *decl;
     const char *trans_status;
+    const struct ts_reflib_codes *codes; /* the code lists (ts_cdecl_page_codes): coded
+                                            boxes print "code name"; NULL: codes alone */
 };
 
 /* The PDF of n declarations, each starting on a page of its own, into

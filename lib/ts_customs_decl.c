@@ -435,6 +435,7 @@ static const struct coded coded_fields[] = {
     {"IEPort", TS_REFLIB_CUSTOMS_DISTRICT, false},
     {"TrafMode", TS_REFLIB_TRANS_MODE, true},
     {"TradeMode", TS_REFLIB_TRADE_MODE, true},
+    {"CutMode", TS_REFLIB_CUT_MODE, true},
     {"TransMode", TS_REFLIB_TRANSAC_MODE, true},
     {"FeeCurr", TS_REFLIB_CURRENCY, true},
     {"InsurCurr", TS_REFLIB_CURRENCY, true},
@@ -445,6 +446,7 @@ static const struct coded coded_fields[] = {
     {"TradeCurr", TS_REFLIB_CURRENCY, true},
     {"OriginCountry", TS_REFLIB_COUNTRY, true},
     {"DestinationCountry", TS_REFLIB_COUNTRY, true},
+    {"DutyMode", TS_REFLIB_DUTY_MODE, true},
 };
 
 /* The coded entry of a field, or NULL when the field is not a code. */
@@ -1018,12 +1020,8 @@ static const char *decimal_shown(struct ts_arena *a, const char *v)
     return ts_arena_strndup(a, v, end);
 }
 
-/* One value as a page shows it: 报关单类型 in words, a code with its
- * name from the code lists ("0110 一般贸易"; the code alone when the list
- * does not know it), quantities without trailing zeros, the rest as
- * stored. */
-static const char *shown(struct ts_arena *a, const struct ts_reflib_codes *codes,
-                         const struct ts_cdecl_field *f, const char *v)
+const char *ts_cdecl_shown(struct ts_arena *a, const struct ts_reflib_codes *codes,
+                           const struct ts_cdecl_field *f, const char *v)
 {
     const struct coded *k;
     const char *name;
@@ -1038,9 +1036,7 @@ static const char *shown(struct ts_arena *a, const struct ts_reflib_codes *codes
     return v;
 }
 
-/* The code lists for a page; none (codes shown alone) without a database
- * or when it fails, which is logged: a page still shows the declaration. */
-static const struct ts_reflib_codes *page_codes(struct ts_ctx *c)
+const struct ts_reflib_codes *ts_cdecl_page_codes(struct ts_ctx *c)
 {
     if (!c->db)
         return NULL;
@@ -1055,12 +1051,12 @@ static const struct ts_reflib_codes *page_codes(struct ts_ctx *c)
 void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d)
 {
     struct ts_arena *a = c->arena;
-    const struct ts_reflib_codes *codes = page_codes(c);
+    const struct ts_reflib_codes *codes = ts_cdecl_page_codes(c);
     for (size_t i = 0; i < TS_CDECL_HEAD_N; i++) {
         const struct ts_cdecl_field *f = &ts_cdecl_head_fields[i];
         ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.label", prefix, i), f->label);
         ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.name", prefix, i), f->xml);
-        const char *v = shown(a, codes, f, d->head[i]);
+        const char *v = ts_cdecl_shown(a, codes, f, d->head[i]);
         ts_render_set(c, ts_arena_printf(a, "%s.Head.%zu.value", prefix, i), v);
         ts_render_set(c, ts_arena_printf(a, "%s.H.%s", prefix, f->xml), v);
     }
@@ -1074,7 +1070,7 @@ void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl
         ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.link", prefix, k), link);
         for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
             ts_render_set(c, ts_arena_printf(a, "%s.Lines.%zu.v.%zu", prefix, k, j),
-                          shown(a, codes, &ts_cdecl_list_fields[j], d->lines[k].v[j]));
+                          ts_cdecl_shown(a, codes, &ts_cdecl_list_fields[j], d->lines[k].v[j]));
     }
 }
 

@@ -153,7 +153,7 @@ void ts_cdecl_error(struct ts_arena *a, struct ts_cdecl *d, const char *msg);
 bool ts_cdecl_check(struct ts_arena *a, struct ts_cdecl *d);
 
 /* Check the coded fields against the code lists (运输方式, 监管方式,
- * 成交方式, 币制, 国别地区, 计量单位; customs' code or the ISO one, kept as
+ * 征免性质, 成交方式, 币制, 国别地区, 计量单位, 征免; customs' code or the ISO one, kept as
  * given) when customs publishes; a sentence per unknown code, naming the
  * field.  codes from ts_reflib_codes_load.  A value whose form is already
  * wrong is left to ts_cdecl_check.  True when there is no problem. */
@@ -217,6 +217,20 @@ struct ts_cdecl *ts_cdecl_from_rows(struct ts_arena *a, const struct ts_db_rows 
  * body's labels) and Lines.<k>.{link (关联号), v.<j>}. */
 struct ts_ctx;
 void ts_cdecl_render(struct ts_ctx *c, const char *prefix, const struct ts_cdecl *d);
+
+/* One value as a page or the printed form shows it: 报关单类型 in words, a
+ * coded field's code with its name from the code lists ("0110 一般贸易";
+ * the code alone when the list does not know it or codes is NULL),
+ * quantities without trailing zeros, the rest as stored.  f is one of
+ * ts_cdecl_head_fields / ts_cdecl_list_fields. */
+struct ts_reflib_codes;
+const char *ts_cdecl_shown(struct ts_arena *a, const struct ts_reflib_codes *codes,
+                           const struct ts_cdecl_field *f, const char *v);
+
+/* The code lists for a page that names codes (ts_reflib_codes_load); NULL
+ * (codes shown alone) without a database or when loading fails, which is
+ * logged: a page still shows the declaration. */
+const struct ts_reflib_codes *ts_cdecl_page_codes(struct ts_ctx *c);
 
 /* 数据传输状态 and 报关单类型 as the pages say them. */
 const char *ts_cdecl_trans_status_label(const char *stored);

@@ -714,3 +714,268 @@ out:
     ts_buf_free(&changes);
     return rc;
 }
+
+/* ---- 代码表 ---------------------------------------------------------- */
+
+enum { C_CODE, C_NAME, C_ALT, C_NCOLS };
+
+static const struct column code_columns[C_NCOLS] = {
+    [C_CODE] = {"代码", {"代码", "编码", "代码值", "海关代码", "数字代码"}, true},
+    [C_NAME] = {"名称", {"名称", "中文名称", "代码名称", "中文简称"}, true},
+    [C_ALT] = {"国际代码", {"国际代码", "ISO代码", "英文代码", "字母代码", "币种"}, false},
+};
+
+#define CODE_NAME_MAX 100 /* code_list.name, customs_district.name, tax_bureau.name */
+
+/* One code: a good file row, or a stored one. */
+struct code_row {
+    size_t row;                    /* the sheet's row (0 for a stored one) */
+    const char *code, *name, *alt; /* alt "" when none */
+};
+
+struct codes {
+    struct ts_arena *a;
+    enum ts_reflib_list list;
+    bool alt_column; /* the file has the 国际代码 column: its value replaces the stored one */
+    struct errors err;
+    struct code_row *rows;
+    size_t n, cap;
+    struct ts_db_rows stored; /* code, alt, name of the list, by code */
+};
+
+/* Check one 代码表 row and keep it, or note why not. */
+static void code_row(void *ctx, size_t row, const char *const *v)
+{
+    struct codes *k = ctx;
+    const char *why, *label = ts_reflib_list_label(k->list);
+    if (!ts_reflib_list_code_valid(k->list, v[C_CODE], &why)) {
+        row_error(&k->err, row, ts_arena_printf(k->a, "%s代码 %s：%s", label, v[C_CODE], why));
+        return;
+    }
+    if (!v[C_NAME][0] || ts_codes_utf8_chars(v[C_NAME]) > CODE_NAME_MAX) {
+        row_error(&k->err, row,
+                  v[C_NAME][0] ? ts_arena_printf(k->a, "名称超过%d个字", CODE_NAME_MAX)
+                               : ts_arena_printf(k->a, "代码 %s 的名称不能为空", v[C_CODE]));
+        return;
+    }
+    if (v[C_ALT][0] && !ts_reflib_list_alt_valid(k->list, v[C_ALT], &why)) {
+        row_error(&k->err, row, ts_arena_printf(k->a, "国际代码 %s：%s", v[C_ALT], why));
+        return;
+    }
+    if (k->n == k->cap) {
+        k->cap = k->cap ? 2 * k->cap : 256;
+        k->rows = ts_xrealloc(k->rows, k->cap * sizeof *k->rows);
+    }
+    k->rows[k->n++] = (struct code_row){row, v[C_CODE], v[C_NAME], v[C_ALT]};
+}
+
+static int code_by_code(const void *x, const void *y)
+{
+    const struct code_row *a = x, *b = y;
+    int c = strcmp(a->code, b->code);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+/* The file's row of code, or NULL (rows sorted by code). */
+static const struct code_row *file_code(const struct codes *k, const char *code)
+{
+    struct code_row key = {.code = code};
+    size_t lo = 0, hi = k->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(k->rows[mid].code, key.code);
+        if (c == 0)
+            return &k->rows[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The stored row of code, or -1 (stored sorted by code). */
+static long stored_code(const struct codes *k, const char *code)
+{
+    size_t lo = 0, hi = k->stored.nrows;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(ts_db_cell_at(&k->stored, mid, 0), code);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* The 国际代码 a code will have after the import: the file's when the
+ * file has the column and the code, else the stored one. */
+static const char *alt_after(const struct codes *k, const char *code, const char *stored_alt)
+{
+    const struct code_row *f = k->alt_column ? file_code(k, code) : NULL;
+    return f ? f->alt : stored_alt;
+}
+
+static int code_by_alt(const void *x, const void *y)
+{
+    const struct code_row *const *a = x, *const *b = y;
+    int c = strcmp((*a)->alt, (*b)->alt);
+    return c ? c : ((*a)->row > (*b)->row) - ((*a)->row < (*b)->row);
+}
+
+/* A 国际代码 that two codes would have after the import: twice in the file
+ * (the later row names the first), or a stored code's that the file does
+ * not change.  k->rows is sorted by code; a code's later rows are already
+ * errors and are left out. */
+static void alt_duplicates(struct codes *k)
+{
+    const struct code_row **by_alt = ts_arena_alloc(k->a, (k->n + 1) * sizeof *by_alt);
+    size_t m = 0;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->rows[i].alt[0] && !(i && strcmp(k->rows[i].code, k->rows[i - 1].code) == 0))
+            by_alt[m++] = &k->rows[i];
+    if (m > 1)
+        qsort(by_alt, m, sizeof *by_alt, code_by_alt);
+    for (size_t i = 0; i < m; i++) {
+        const struct code_row *r = by_alt[i];
+        size_t first = i;
+        while (first && strcmp(by_alt[first - 1]->alt, r->alt) == 0)
+            first--;
+        if (first < i) {
+            row_error(&k->err, r->row,
+                      ts_arena_printf(k->a, "国际代码 %s 与第%zu行（代码 %s）重复", r->alt,
+                                      by_alt[first]->row, by_alt[first]->code));
+            continue;
+        }
+        for (size_t s = 0; s < k->stored.nrows; s++) {
+            const char *code = ts_db_cell_at(&k->stored, s, 0);
+            if (strcmp(code, r->code) != 0 &&
+                strcmp(alt_after(k, code, ts_db_cell_at(&k->stored, s, 1)), r->alt) == 0) {
+                row_error(&k->err, r->row,
+                          ts_arena_printf(k->a, "国际代码 %s 已属于代码 %s", r->alt, code));
+                break;
+            }
+        }
+    }
+}
+
+/* A code twice in the file (each later row names the first), then the
+ * 国际代码 (alt_duplicates): "USD" must find one 币制. */
+static void code_duplicates(struct codes *k)
+{
+    if (k->n > 1)
+        qsort(k->rows, k->n, sizeof *k->rows, code_by_code);
+    for (size_t i = 1; i < k->n; i++)
+        if (strcmp(k->rows[i].code, k->rows[i - 1].code) == 0) {
+            size_t first = i - 1;
+            while (first && strcmp(k->rows[first - 1].code, k->rows[i].code) == 0)
+                first--;
+            row_error(&k->err, k->rows[i].row,
+                      ts_arena_printf(k->a, "代码 %s 与第%zu行重复", k->rows[i].code,
+                                      k->rows[first].row));
+        }
+    if (k->alt_column)
+        alt_duplicates(k);
+}
+
+/* The list's stored rows, locked, sorted by code. */
+static int codes_stored(struct ts_db *db, struct codes *k)
+{
+    if (k->list == TS_REFLIB_CUSTOMS_DISTRICT)
+        return ts_db_query(db, k->a,
+                           "SELECT code, '' AS alt, name FROM customs_district ORDER BY code"
+                           " FOR UPDATE",
+                           TS_NOARGS, &k->stored);
+    if (k->list == TS_REFLIB_TAX_BUREAU)
+        return ts_db_query(db, k->a,
+                           "SELECT code, '' AS alt, name FROM tax_bureau ORDER BY code FOR UPDATE",
+                           TS_NOARGS, &k->stored);
+    return ts_db_query(db, k->a,
+                       "SELECT code, IFNULL(alt, '') AS alt, name FROM code_list WHERE list = ?"
+                       " ORDER BY code FOR UPDATE",
+                       TS_ARGS(TS_STR(ts_reflib_list_name(k->list))), &k->stored);
+}
+
+/* Write one code: add, change (noted in changes) or leave. */
+static int code_write(struct ts_db *db, struct codes *k, const struct code_row *w,
+                      struct ts_refimport_report *rep, struct ts_buf *changes)
+{
+    long s = stored_code(k, w->code);
+    const char *old_alt = s >= 0 ? ts_db_cell_at(&k->stored, (size_t)s, 1) : "";
+    const char *alt = k->alt_column ? w->alt : old_alt, *list = ts_reflib_list_name(k->list);
+    const char *sql;
+    if (s >= 0 && strcmp(ts_db_cell_at(&k->stored, (size_t)s, 2), w->name) == 0 &&
+        strcmp(old_alt, alt) == 0) {
+        rep->unchanged++;
+        return 0;
+    }
+    if (s >= 0 && ++rep->changed <= MAX_CHANGES_NOTED)
+        ts_buf_printf(changes, "%s%s %s%s%s->%s%s%s", changes->len ? "; " : "", w->code,
+                      ts_db_cell_at(&k->stored, (size_t)s, 2), old_alt[0] ? "/" : "", old_alt,
+                      w->name, alt[0] ? "/" : "", alt);
+    if (s < 0)
+        rep->added++;
+    if (k->list == TS_REFLIB_CUSTOMS_DISTRICT || k->list == TS_REFLIB_TAX_BUREAU) {
+        sql = k->list == TS_REFLIB_TAX_BUREAU
+                  ? "INSERT INTO tax_bureau (code, name) VALUES (?, ?)"
+                    " ON DUPLICATE KEY UPDATE name = VALUES(name)"
+                  : "INSERT INTO customs_district (code, name) VALUES (?, ?)"
+                    " ON DUPLICATE KEY UPDATE name = VALUES(name)";
+        return ts_db_exec(db, sql, TS_ARGS(TS_STR(w->code), TS_STR(w->name)), NULL);
+    }
+    return ts_db_exec(
+        db,
+        "INSERT INTO code_list (list, code, name, alt) VALUES (?, ?, ?, ?)"
+        " ON DUPLICATE KEY UPDATE name = VALUES(name), alt = VALUES(alt)",
+        TS_ARGS(TS_STR(list), TS_STR(w->code), TS_STR(w->name), TS_STR(alt[0] ? alt : NULL)), NULL);
+}
+
+int ts_refimport_codes(struct ts_db *db, struct ts_arena *a, const char *path,
+                       enum ts_reflib_list list, struct ts_refimport_report *rep)
+{
+    int rc = TS_REFIMPORT_REFUSED;
+    struct ts_buf changes = {0};
+    struct codes k = {.a = a, .list = list, .err = {.a = a}};
+    struct table t = {
+        .a = a, .cols = code_columns, .ncols = C_NCOLS, .on_row = code_row, .ctx = &k};
+    *rep = (struct ts_refimport_report){0};
+    file_sha256(path, rep->sha256);
+    if (list >= TS_REFLIB_NLISTS) {
+        rep->refused = "请选择代码表";
+        return rc;
+    }
+    if (codes_stored(db, &k) < 0)
+        return -1;
+    if (!read_table(&t, path, "未找到表头：请上传含“代码、名称”列的代码表")) {
+        rep->refused = t.refused;
+        goto out;
+    }
+    k.alt_column = t.col[C_ALT] >= 0;
+    if (k.alt_column && !ts_reflib_list_has_alt(list)) {
+        rep->refused =
+            ts_arena_printf(a, "%s没有国际代码，请删除“国际代码”列", ts_reflib_list_label(list));
+        goto out;
+    }
+    rep->rows = t.rows;
+    code_duplicates(&k);
+    if (k.err.n) {
+        qsort(k.err.list, k.err.n, sizeof *k.err.list, by_row);
+        rep->errors = k.err.list, rep->nerrors = k.err.n;
+        goto out;
+    }
+    for (size_t i = 0; i < k.n; i++)
+        if (code_write(db, &k, &k.rows[i], rep, &changes) < 0) {
+            rc = -1;
+            goto out;
+        }
+    rep->imported = k.n;
+    rep->changes = ts_arena_strdup(a, ts_buf_cstr(&changes));
+    rc = TS_REFIMPORT_OK;
+out:
+    free(k.rows);
+    ts_buf_free(&changes);
+    return rc;
+}

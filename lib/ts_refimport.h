@@ -37,9 +37,10 @@ struct ts_refimport_report {
     size_t imported;     /* entries / rates written */
     size_t
         closed; /* 文库: earlier entries ended (the day before the new entry or version starts) */
-    size_t added, changed, unchanged; /* 汇率 */
-    const char *changes; /* 汇率: "502 202601 7.100000->7.120000; ..." for the audit */
-    char sha256[65];     /* of the file read ("" if it could not be read) */
+    size_t added, changed, unchanged; /* 汇率, 代码表 */
+    const char *changes;              /* 汇率: "502 202601 7.100000->7.120000; ..."; 代码表:
+                                         "502 美元->美国元; ..." (the first 50), for the audit */
+    char sha256[65];                  /* of the file read ("" if it could not be read) */
     struct ts_refimport_error *errors;
     size_t nerrors;
 };
@@ -65,5 +66,15 @@ int ts_refimport_rates(struct ts_db *db, struct ts_arena *a, const char *path,
  * its rate replaced (rep->changes), or left when equal. */
 int ts_refimport_fx(struct ts_db *db, struct ts_arena *a, const char *path, const char *source,
                     int64_t user_id, struct ts_refimport_report *rep);
+
+/* Import a code list from the file at path (columns 代码, 名称, and 国际代码
+ * where the list has one, ts_reflib_list_has_alt): each code is added, or
+ * its name / 国际代码 replaced (rep->changes), or left when equal.  Codes
+ * the file does not have are kept: an import never deletes nor disables
+ * a code (declarations already carry them).  The list's existing rows are
+ * locked first, so two imports of one list run one after the other. */
+enum ts_reflib_list;
+int ts_refimport_codes(struct ts_db *db, struct ts_arena *a, const char *path,
+                       enum ts_reflib_list list, struct ts_refimport_report *rep);
 
 #endif

@@ -286,6 +286,8 @@ static const struct {
     [TS_REFLIB_TRANS_MODE] = {"trans_mode", "运输方式"},
     [TS_REFLIB_UNIT] = {"unit", "计量单位"},
     [TS_REFLIB_COUNTRY] = {"country", "国别地区"},
+    [TS_REFLIB_CUT_MODE] = {"cut_mode", "征免性质"},
+    [TS_REFLIB_DUTY_MODE] = {"duty_mode", "征免"},
     [TS_REFLIB_CUSTOMS_DISTRICT] = {"customs_district", "关区"},
     [TS_REFLIB_TAX_BUREAU] = {"tax_bureau", "税务机关"},
 };
@@ -306,6 +308,65 @@ enum ts_reflib_list ts_reflib_list_from_name(const char *name)
         if (name && strcmp(lists[i].name, name) == 0)
             return (enum ts_reflib_list)i;
     return TS_REFLIB_NLISTS;
+}
+
+/* The length of a list's codes and whether a capital letter may stand
+ * for a digit (运输方式 G, H, ...). */
+static const struct {
+    size_t len;
+    bool letters;
+} code_forms[TS_REFLIB_NLISTS] = {
+    [TS_REFLIB_CURRENCY] = {3, false},
+    [TS_REFLIB_TRADE_MODE] = {4, false},
+    [TS_REFLIB_TRANSAC_MODE] = {1, false},
+    [TS_REFLIB_TRANS_MODE] = {1, true},
+    [TS_REFLIB_UNIT] = {3, false},
+    [TS_REFLIB_COUNTRY] = {3, false},
+    [TS_REFLIB_CUT_MODE] = {3, false},
+    [TS_REFLIB_DUTY_MODE] = {1, false},
+    [TS_REFLIB_CUSTOMS_DISTRICT] = {4, false},
+    [TS_REFLIB_TAX_BUREAU] = {11, false},
+};
+
+bool ts_reflib_list_code_valid(enum ts_reflib_list list, const char *code, const char **err)
+{
+    if (list >= TS_REFLIB_NLISTS)
+        return ts_codes_refuse(err, "没有这个代码表");
+    size_t want = code_forms[list].len, n = code ? strlen(code) : 0;
+    const char *ok =
+        code_forms[list].letters ? "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" : "0123456789";
+    if (n == 0)
+        return ts_codes_refuse(err, "代码不能为空");
+    if (strspn(code, ok) != n)
+        return ts_codes_refuse(err, code_forms[list].letters ? "代码只能是数字或大写字母"
+                                                             : "代码只能是数字");
+    if (n + 1 == want && !code_forms[list].letters)
+        return ts_codes_refuse(err, "代码少一位：以0开头的代码请将单元格设为文本格式后重新导出");
+    if (n != want)
+        return ts_codes_refuse(err, want == 1   ? "代码应为1位"
+                                    : want == 3 ? "代码应为3位"
+                                    : want == 4 ? "代码应为4位"
+                                                : "代码应为11位");
+    return ts_codes_accept(err);
+}
+
+bool ts_reflib_list_has_alt(enum ts_reflib_list list)
+{
+    return list == TS_REFLIB_CURRENCY || list == TS_REFLIB_COUNTRY ||
+           list == TS_REFLIB_TRANSAC_MODE;
+}
+
+bool ts_reflib_list_alt_valid(enum ts_reflib_list list, const char *alt, const char **err)
+{
+    size_t n = alt ? strlen(alt) : 0;
+    if (!ts_reflib_list_has_alt(list))
+        return ts_codes_refuse(err, "该代码表没有国际代码");
+    if (strspn(alt, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != n ||
+        (list == TS_REFLIB_TRANSAC_MODE ? n < 2 || n > 4 : n != 3))
+        return ts_codes_refuse(err, list == TS_REFLIB_TRANSAC_MODE
+                                        ? "国际代码应为2至4位大写字母（如FOB）"
+                                        : "国际代码应为3位大写字母（如USD）");
+    return ts_codes_accept(err);
 }
 
 int ts_reflib_code(struct ts_db *db, struct ts_arena *a, enum ts_reflib_list list, const char *code,

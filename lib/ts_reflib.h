@@ -135,6 +135,8 @@ enum ts_reflib_list {
     TS_REFLIB_TRANS_MODE,       /* 运输方式 */
     TS_REFLIB_UNIT,             /* 计量单位 */
     TS_REFLIB_COUNTRY,          /* 国别地区 */
+    TS_REFLIB_CUT_MODE,         /* 征免性质 (schema/015) */
+    TS_REFLIB_DUTY_MODE,        /* 征免 (征减免税方式, schema/015) */
     TS_REFLIB_CUSTOMS_DISTRICT, /* 关区 (customs_district) */
     TS_REFLIB_TAX_BUREAU,       /* 税务机关 (tax_bureau) */
     TS_REFLIB_NLISTS
@@ -145,6 +147,20 @@ const char *ts_reflib_list_name(enum ts_reflib_list list);
 const char *ts_reflib_list_label(enum ts_reflib_list list);
 /* The list named name, or TS_REFLIB_NLISTS. */
 enum ts_reflib_list ts_reflib_list_from_name(const char *name);
+
+/* Is code well-formed for the list, as customs writes it (币制, 计量单位,
+ * 国别地区, 征免性质: 3 digits; 监管方式 and 关区: 4; 成交方式 and 征免: 1;
+ * 运输方式: one digit or capital letter; 税务机关: 11 digits)?  A code one
+ * character short that a leading 0 would complete is refused saying so. */
+bool ts_reflib_list_code_valid(enum ts_reflib_list list, const char *code, const char **err);
+
+/* Does the list carry an international code (code_list.alt)?  币制 (ISO
+ * 4217), 国别地区 (ISO 3166-1 alpha-3) and 成交方式 (Incoterms) do. */
+bool ts_reflib_list_has_alt(enum ts_reflib_list list);
+
+/* Is alt well-formed for the list: 3 capital letters (币制, 国别地区), 2 to
+ * 4 capital letters (成交方式)? */
+bool ts_reflib_list_alt_valid(enum ts_reflib_list list, const char *alt, const char **err);
 
 /* Is code an enabled code of the list?  Customs' code or the ISO one
  * (alt: "USD" finds 502).  1 with *canonical (customs' code) and *name,

@@ -212,6 +212,22 @@ for my $said ('表头【监管方式】0111 不在监管方式代码表中', '�
               '表体第1行【原产国（地区）】999 不在国别地区代码表中') {
     like($r->{text}, qr/\Q$said\E/, "said: $said");
 }
+# 征免性质 and 征免 against their lists (schema/015)
+my $cut_no = fresh_no();
+$r = $c->post('/customs/save', {%form, EntryId => $cut_no, CutMode => '100', DutyMode_1 => '0'});
+is($r->{status}, 200, 'an unknown 征免性质 and 征免: the form again');
+like($r->{text}, qr/表头【征免性质】100 不在征免性质代码表中/, 'said: 征免性质 100 is not a 征免性质');
+like($r->{text}, qr/表体第1行【征免】0 不在征免代码表中/, 'said: 征免 0 is not a 征免');
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id = '$cut_no'"), 0, 'and nothing stored');
+$r = $c->post('/customs/save', {%form, EntryId => $cut_no, CutMode => '299', DutyMode_1 => '3'});
+is($r->{status}, 303, '299 其他法定 and 3 全免 are accepted');
+like($c->follow($r)->{text}, qr/299 其他法定/, 'and the page names the 征免性质');
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'cut.xml', type => 'text/xml',
+    content => decl_file(decl_xml(EntryId => fresh_no(), CutMode => '998', line => {DutyMode => 'X'}))}]]);
+like($r->{text}, qr/表体第1行【征免】/, 'an imported 征免 that is not a digit is refused');
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'cut.xml', type => 'text/xml',
+    content => decl_file(decl_xml(EntryId => fresh_no(), CutMode => '123'))}]]);
+like($r->{text}, qr/表头【征免性质】123 不在征免性质代码表中/, 'an imported unknown 征免性质 is refused');
 $r = $c->post('/customs/save', {%form, EntryId => fresh_no(), TradeCountry => '304', TradeCurr_1 => '502'});
 is($r->{status}, 303, "customs' numeric codes are accepted as well as ISO ones");
 my $bad_code = fresh_no();

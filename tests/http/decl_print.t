@@ -38,7 +38,7 @@ sub publish {
 }
 my $r = publish(map {
     decl_xml(EntryId => $_, IEDate => $ymd, DDate => $ymd, ClearDate => $ymd, PreEntryId => '7900' . $tag . '000' . substr($_, -5),
-             ContrNo => "HT-$tag", BillNo => "BL$tag",
+             ContrNo => "HT-$tag", BillNo => "BL$tag", CutMode => '101',
              lines => $_ eq $long ? 13 : 1,
              line => {GName => '数控钻床', GModel => 'ZK-' . substr($_, -3), DistrictCode => '51019',
                       DutyMode => 1})
@@ -111,8 +111,20 @@ like($p1, qr/页码\/页数：1\/1/, 'page 1 of 1');
 like($p1, qr/^\s*1\s+8459290000\s+数控钻床/m, 'the body line: 项号, 商品编号, 商品名称');
 like($p1, qr/ZK-\d{3}/, 'the 规格型号 under the name');
 like($p1, qr/\b200\.00\b/, 'the 总价');
-like($p1, qr/\bUSD\b/, 'the 币制');
-like($p1, qr/CHN\s+DEU\s+51019\s+1/, '原产国, 最终目的国, 境内货源地, 征免');
+like($p1, qr/\bUSD 美元\b/, 'the 币制 with its name');
+like($p1, qr/CHN 中国\s+DEU 德国\s+51019\s+1 照章征税/, '原产国, 最终目的国 and 征免 with their names, 境内货源地');
+like($p1, qr/^\s*1\s+8459290000\s+数控钻床\s+2 001 台\s/m, 'the 成交数量 and its unit: 001 台');
+# The coded header boxes print "code name" as the detail page does.
+like($p1, qr/出境关别.*\n.*7900 成都海关/, '出境关别 7900 成都海关');
+like($p1, qr/申报地海关：7900 成都海关/, '申报地海关 with its name above the grid');
+like($p1, qr/2 水路运输/, '运输方式 2 水路运输');
+like($p1, qr/0110 一般贸易/, '监管方式 0110 一般贸易');
+like($p1, qr/101 一般征税/, '征免性质 101 一般征税');
+like($p1, qr/DEU 德国/, '运抵国 DEU 德国');
+like($p1, qr/\b3 FOB\b/, '成交方式 3 FOB');
+my $names = 0;
+$names++ while $p1 =~ /\b(?:7900 成都海关|2 水路运输|0110 一般贸易|101 一般征税|3 FOB)\b/g;
+is($names, 6, 'each coded header value printed once (7900 as 申报地海关 and 出境关别)');
 like($p1, qr/数据传输状态：新增/, 'the 数据传输状态 in the foot');
 
 my $c1 = pdf_text($pdf, 3);
@@ -131,15 +143,19 @@ is_deeply(\@l2, [13], 'line 13 on the continuation page');
 # shrinks in its box: nothing is cut
 my $model = join '|', map { "申报要素第${_}项内容" } 1 .. 14;   # 150 characters
 my $lname = '四川天府机械制造有限公司' x 4 . '国际贸易分公司';       # 55 characters
-my $longno = sprintf '79002024' . '0' . '7001' . $tag;
+# (declared at 7901 成都双流机场海关 under 9710, the longest names of the
+# seeded 关区 and 监管方式: set smaller, never cut)
+my $longno = sprintf '79012024' . '0' . '7001' . $tag;
 $r = publish(decl_xml(EntryId => $longno, IEDate => $ymd, DDate => $ymd, ClearDate => $ymd, TradeName => $lname, lines => 2,
-                      line => {GModel => $model}));
+                      CustomMaster => '7901', IEPort => '7901', TradeMode => '9710', line => {GModel => $model}));
 is($r->{status}, 303, 'a declaration with long texts published');
 $pdf = pdf_file($prod->get("/decl/print?entry_id=$longno")->{content});
 is(pdf_pages($pdf), 1, 'its two tall lines fit one page');
 (my $raw = Encode::decode('UTF-8', scalar `pdftotext -raw $pdf - 2>&1`)) =~ s/\s+//g;
 is(scalar(() = $raw =~ /\Q$model\E/g), 2, 'the whole 规格型号 of both lines is printed');
 like($raw, qr/\Q$lname\E/, 'and the whole 境内发货人 name');
+is(scalar(() = $raw =~ /7901成都双流机场海关/g), 2, 'the 申报地海关 and 出境关别 with their whole name');
+like($raw, qr/9710跨境电子商务企业对企业直接出口/, 'the whole name of 监管方式 9710');
 
 # ---- 11 ticked: refused with the manual's limit, back on the list
 $r = tick($prod, '/decl/print', @nos);
@@ -183,6 +199,11 @@ like($r->{text}, qr/<span class="paper-label">境内发货人<\/span><span class
      'the 境内发货人 box');
 my @body = list_rows($r->{text}, 'paper-body');
 is(scalar @body, 13, 'all 13 body lines');
+like($r->{text}, qr{<span class="paper-label">监管方式</span><span class="paper-value">0110 一般贸易</span>}, 'the 监管方式 box with its name');
+like($r->{text}, qr{<span class="paper-label">征免性质</span><span class="paper-value">101 一般征税</span>}, 'the 征免性质 box with its name');
+like($r->{text}, qr{<span class="paper-label">出境关别</span><span class="paper-value">7900 成都海关</span>}, 'the 出境关别 box with its name');
+is_deeply([@{ $body[0] }[5, 6, 8]], ['CHN 中国', 'DEU 德国', '1 照章征税'], 'the body: countries and 征免 with their names');
+like($body[0][4], qr/USD 美元/, 'and the 币制');
 is_deeply([@{ $body[12] }[0, 1]], ['13', '8459290000'], 'the last one: 项号 and 商品编号');
 unlike($prod->get("/decl/printview?entry_id=$nos[2]")->{text}, qr/data-autoprint/, 'without auto it waits for 打印');
 is($trade->get("/decl/printview?entry_id=$nos[2]")->{status}, 404, "another enterprise's: 404");

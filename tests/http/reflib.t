@@ -414,4 +414,127 @@ is db_value("SELECT COUNT(*) FROM exchange_rate WHERE month IN ('209902', '20990
 $r = $ops->get('/operator/ref/fx?currency=502&year=2099');
 like $r->{text}, qr{<td>502</td><td>USD</td><td>美元</td><td>209901</td><td class="num">7.200000</td>}, 'the 汇率 page lists it';
 
+# ---------------------------------------------------------------- operator: 代码表 import
+
+# The lists schema/015 added, with customs' codes.
+$r = $ops->get('/operator/ref/codes?list=cut_mode');
+like $r->{text}, qr{<td>101</td><td></td><td>一般征税</td>}, '征免性质 101 一般征税';
+like $r->{text}, qr{<td>299</td><td></td><td>其他法定</td>}, '征免性质 299 其他法定';
+$r = $ops->get('/operator/ref/codes?list=duty_mode');
+like $r->{text}, qr{<td>1</td><td></td><td>照章征税</td>}, '征免 1 照章征税';
+like $r->{text}, qr{<td>3</td><td></td><td>全免</td>}, '征免 3 全免';
+($line) = lookup(qw(code cut_mode 503));
+is $line, "503\t进料加工", 'ts_reflib_code: 征免性质 503 进料加工';
+like $r->{text}, qr{action="/operator/ref/codes/import"}, 'the operator sees the import form';
+like $r->{text}, qr{<input type="hidden" name="list" value="duty_mode">}, '... for the list shown';
+
+# Who may import: the operator only.
+my $codes_csv = csv(['代码', '名称'], ['9', '全额退税']);
+for my $who (['enterprise', $ent], ['tax officer', $tax], ['customs officer', login('customs-officer')]) {
+    $r = import_file($who->[1], '/operator/ref/codes/import', 'c.csv', $codes_csv, list => 'duty_mode');
+    is $r->{status}, 403, "$who->[0]: importing a code list is refused";
+}
+$r = $anon->post_multipart('/operator/ref/codes/import', [[list => 'duty_mode'], [file => {filename => 'c.csv', content => $codes_csv}]]);
+ok $r->{status} == 303 || $r->{status} == 403, 'a visitor cannot import a code list';
+
+# A file with bad rows: every one named, nothing written.
+my $cur_before = db_value(q{SELECT GROUP_CONCAT(code, '/', IFNULL(alt, ''), '/', name ORDER BY code SEPARATOR ';') FROM code_list WHERE list = 'currency'});
+$r = import_file($ops, '/operator/ref/codes/import', '坏币制.csv', csv(
+    ['代码', '名称', '国际代码'],
+    ['998', "测试币$run", 'XTS'],
+    ['50', '少了前导零', ''],
+    ['50A', '有字母', ''],
+    ['997', '', ''],
+    ['996', '小写国际代码', 'usd'],
+    ['995', '占用美元的国际代码', 'USD'],
+    ['998', '重复', 'XTT'],
+    ['994', '名' x 101, ''],
+    ['993', '与第2行同一国际代码', 'XTS'],
+), list => 'currency');
+is $r->{status}, 200, 'a code list with bad rows: the page again';
+like $r->{text}, qr/共9行数据，其中8行有误，未导入任何数据/, 'counted, nothing imported';
+@report = rows_of($r->{text}, 'import-report');
+is_deeply [map { $_->[0] } @report], [3 .. 10], 'each bad row by its number';
+like $report[0][1], qr/币制代码 50：代码少一位：以0开头的代码请将单元格设为文本格式/, 'row 3: a code that lost its leading 0';
+like $report[1][1], qr/币制代码 50A：代码只能是数字/, 'row 4: a letter in a numeric code';
+like $report[2][1], qr/代码 997 的名称不能为空/, 'row 5: no name';
+like $report[3][1], qr/国际代码 usd：国际代码应为3位大写字母/, 'row 6: a lower-case ISO code';
+like $report[4][1], qr/国际代码 USD 已属于代码 502/, 'row 7: another code\'s ISO code';
+like $report[5][1], qr/代码 998 与第2行重复/, 'row 8: a code twice names the first row';
+like $report[6][1], qr/名称超过100个字/, 'row 9: a name too long';
+like $report[7][1], qr/国际代码 XTS 与第2行（代码 998）重复/, 'row 10: an ISO code twice';
+is db_value(q{SELECT GROUP_CONCAT(code, '/', IFNULL(alt, ''), '/', name ORDER BY code SEPARATOR ';') FROM code_list WHERE list = 'currency'}),
+    $cur_before, 'the 币制 list is as it was';
+like $r->{text}, qr{<input type="hidden" name="list" value="currency">}, 'the page stays on 币制';
+
+$r = import_file($ops, '/operator/ref/codes/import', 'x.csv', csv(['代码', '名称', '国际代码'], ['0110', '一般贸易', 'GT']),
+    list => 'trade_mode');
+like $r->{text}, qr/监管方式没有国际代码，请删除“国际代码”列/, 'an ISO column for a list without one: refused';
+$r = import_file($ops, '/operator/ref/codes/import', 'x.csv', csv(['代码', '简称'], ['1', 'x']), list => 'duty_mode');
+like $r->{text}, qr/未找到表头|缺少必需的列：名称/, 'no 名称 column: refused';
+$r = import_file($ops, '/operator/ref/codes/import', 'x.csv', csv(['代码', '名称'], ['12', '两位']), list => 'duty_mode');
+like $r->{text}, qr/征免代码 12：代码应为1位/, 'a 征免 of two digits: refused';
+$r = import_file($ops, '/operator/ref/codes/import', 'x.csv', csv(['代码', '名称'], ['1', 'x']), list => 'nope');
+is $r->{status}, 200, 'an unknown list: the page again';
+like $r->{text}, qr/请选择代码表/, '... asking for a list';
+
+# A good file: one code added, one renamed (with its ISO code kept), one
+# as it was; the codes the file does not have stay.
+my $ncur = db_value(q{SELECT COUNT(*) FROM code_list WHERE list = 'currency'});
+db_do("DELETE FROM code_list WHERE list = 'currency' AND code = '998'");
+$ncur = db_value(q{SELECT COUNT(*) FROM code_list WHERE list = 'currency'});
+my $good_codes = csv(['代码', '名称', 'ISO代码'], ['998', "测试币$run", 'XTS'], ['609', '新西兰元（测试）', 'NZD'], ['502', '美元', 'USD']);
+$r = import_file($ops, '/operator/ref/codes/import', '币制.csv', $good_codes, list => 'currency');
+is $r->{status}, 303, 'a good 币制 file is imported' or diag join ' ', map { "@$_" } rows_of($r->{text}, 'import-report');
+is $r->{location}, '/operator/ref/codes?list=currency', 'back on the 币制 list';
+like $ops->follow($r)->{text}, qr/币制导入成功：共 3 条，新增 1 条，修改 1 条，未变 1 条；文件中没有的代码保留不变/, 'the flash counts them';
+is db_value(q{SELECT COUNT(*) FROM code_list WHERE list = 'currency'}), $ncur + 1, 'one code more, none less';
+is db_value(q{SELECT CONCAT(name, '/', alt, '/', status) FROM code_list WHERE list = 'currency' AND code = '998'}), "测试币$run/XTS/normal",
+    'the new code with its ISO code, in use';
+($line) = lookup(qw(code currency XTS));
+is $line, "998\t测试币$run", '... found by its ISO code';
+is db_value(q{SELECT name FROM code_list WHERE list = 'currency' AND code = '609'}), '新西兰元（测试）', 'the renamed one';
+like db_value("SELECT detail FROM audit_log WHERE object = 'code_list' ORDER BY id DESC LIMIT 1"),
+    qr/import list=currency rows=3 added=1 changed=1 unchanged=1 file=币制\.csv sha256=\Q${\ sha256_hex($good_codes)}\E changes: 609 新西兰元\/NZD->新西兰元（测试）\/NZD/,
+    'the audit row names the list, the file and the change';
+$r = import_file($ops, '/operator/ref/codes/import', '币制.csv', csv(['代码', '名称'], ['609', '新西兰元']), list => 'currency');
+is $r->{status}, 303, 'without the ISO column the name alone changes';
+is db_value(q{SELECT CONCAT(name, '/', alt) FROM code_list WHERE list = 'currency' AND code = '609'}), '新西兰元/NZD', '... and the ISO code stays';
+
+# A code a declaration uses is never removed: a file without it leaves it.
+my $used = db_value(q{SELECT h.trade_mode FROM export_decl_head h GROUP BY h.trade_mode ORDER BY COUNT(*) DESC LIMIT 1}) // '0110';
+my $used_name = db_value("SELECT name FROM code_list WHERE list = 'trade_mode' AND code = '$used'");
+my $ntrade = db_value(q{SELECT COUNT(*) FROM code_list WHERE list = 'trade_mode'});
+my $other = $used eq '9610' ? '9710' : '9610';
+my $other_name = db_value("SELECT name FROM code_list WHERE list = 'trade_mode' AND code = '$other'");
+$r = import_file($ops, '/operator/ref/codes/import', '监管方式.csv', csv(['代码', '名称'], [$other, $other_name]), list => 'trade_mode');
+is $r->{status}, 303, "a 监管方式 file without $used is imported";
+is db_value(q{SELECT COUNT(*) FROM code_list WHERE list = 'trade_mode'}), $ntrade, 'no 监管方式 code was removed';
+is db_value("SELECT CONCAT(name, '/', status) FROM code_list WHERE list = 'trade_mode' AND code = '$used'"), "$used_name/normal",
+    "$used (used by declarations) is still there, in use";
+
+# 税务机关 and 关区 go to their own tables, 11 and 4 digits.
+my $bureau = sprintf '151019%05d', $run % 100000;
+$r = import_file($ops, '/operator/ref/codes/import', '税务机关.csv', csv(['代码', '名称'], [$bureau, "国家税务总局测试税务局$run"], ['1510100000', '少一位']),
+    list => 'tax_bureau');
+like $r->{text}, qr/税务机关代码 1510100000：代码少一位/, 'a 税务机关 of 10 digits: refused';
+is db_value("SELECT COUNT(*) FROM tax_bureau WHERE code = '$bureau'"), 0, '... nothing written';
+$r = import_file($ops, '/operator/ref/codes/import', '税务机关.csv', csv(['代码', '名称'], [$bureau, "国家税务总局测试税务局$run"]),
+    list => 'tax_bureau');
+is $r->{status}, 303, 'a 税务机关 file is imported';
+is db_value("SELECT CONCAT(name, '/', status) FROM tax_bureau WHERE code = '$bureau'"), "国家税务总局测试税务局$run/normal", '... into tax_bureau';
+SKIP: {
+    skip 'openpyxl not available under /usr/bin/python3', 3 unless $HAVE_OPENPYXL;
+    my $path = "$tmp/districts.xlsx";
+    open my $fh, '|-', $PY, $GEN, 'write', $path or die "python: $!";
+    print $fh encode_utf8(join("\n", map { join "\t", @$_ } ['代码', '名称'], ['7900', '成都海关'], ['7999', "测试海关$run"]) . "\n");
+    close $fh or die 'xlsx.py write failed';
+    open my $in, '<:raw', $path or die $!;
+    my $bytes = do { local $/; <$in> };
+    $r = import_file($ops, '/operator/ref/codes/import', '关区.xlsx', $bytes, list => 'customs_district');
+    is $r->{status}, 303, 'an xlsx of 关区 is imported';
+    is db_value("SELECT name FROM customs_district WHERE code = '7999'"), "测试海关$run", '... into customs_district';
+    is db_value("SELECT name FROM customs_district WHERE code = '7900'"), '成都海关', '... the unchanged one as it was';
+}
+
 done_testing();

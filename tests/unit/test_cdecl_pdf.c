@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "../../lib/ts_cdecl_pdf.c"
+#include "ts_db.h"
+#include "ts_reflib.h"
 
 /* A declaration with n body lines and the header fields the form shows. */
 static struct ts_cdecl *decl(struct ts_arena *a, size_t n)
@@ -36,7 +38,7 @@ static struct ts_cdecl *decl(struct ts_arena *a, size_t n)
 /* The page count of the PDF of one declaration, read back by qpdf. */
 static int pages_of(const struct ts_cdecl *d)
 {
-    struct ts_cdecl_print p = {d, "新增"};
+    struct ts_cdecl_print p = {d, "新增", NULL};
     struct ts_buf out = {0};
     assert_int_equal(ts_cdecl_pdf_write(&p, 1, "2026-11-30 10:00:00", &out), 0);
     qpdf_data q = qpdf_init();
@@ -77,6 +79,16 @@ static void test_pages(void **state)
     ts_arena_free(a);
 }
 
+/* A few code list rows as ts_reflib_codes_load gives them (list, code,
+ * alt, name). */
+static const char *code_names[] = {"list", "code", "alt", "name"};
+static char *code_cells[] = {
+    "unit",       "001",  NULL, "台",       "currency",  "502", "USD", "美元",
+    "trade_mode", "0110", NULL, "一般贸易", "duty_mode", "1",   NULL,  "照章征税",
+};
+static struct ts_db_rows code_rows = {4, 4, code_names, code_cells};
+static const struct ts_reflib_codes codes = {&code_rows};
+
 static void test_values(void **state)
 {
     (void)state;
@@ -86,12 +98,37 @@ static void test_values(void **state)
     assert_string_equal(trimmed(buf, sizeof buf, "2.50000"), "2.5");
     assert_string_equal(trimmed(buf, sizeof buf, "90.00000"), "90");
     assert_string_equal(trimmed(buf, sizeof buf, "100"), "100");
-    assert_string_equal(cell_value(&d->lines[0], 3, buf, sizeof buf), "2.5 001\n \n ");
-    assert_string_equal(cell_value(&d->lines[0], 4, buf, sizeof buf), "100\n250.00\nUSD");
-    assert_string_equal(box_value(d, &grid[0].boxes[0], buf, sizeof buf),
+    assert_string_equal(cell_value(d, NULL, &d->lines[0], 3, buf, sizeof buf), "2.5 001\n \n ");
+    assert_string_equal(cell_value(d, NULL, &d->lines[0], 4, buf, sizeof buf), "100\n250.00\nUSD");
+    assert_string_equal(box_value(d, NULL, &grid[0].boxes[0], buf, sizeof buf),
                         "(91510100MA6CAB126W)\n四川天府机械制造有限公司");
-    assert_string_equal(box_value(d, &grid[4].boxes[5], buf, sizeof buf), "USD/150/3");
-    assert_string_equal(box_value(d, &grid[4].boxes[6], buf, sizeof buf), "");
+    assert_string_equal(box_value(d, NULL, &grid[4].boxes[5], buf, sizeof buf), "USD/150/3");
+    assert_string_equal(box_value(d, NULL, &grid[4].boxes[6], buf, sizeof buf), "");
+    ts_arena_free(a);
+}
+
+/* With the code lists: "code name" as the detail pages show them; a code
+ * the lists do not know stays alone. */
+static void test_named(void **state)
+{
+    (void)state;
+    char buf[TEXT_CAP];
+    struct ts_arena *a = ts_arena_new(0);
+    struct ts_cdecl *d = decl(a, 1);
+    d->head[TS_CDECL_H_TRADE_MODE] = "0110";
+    d->head[TS_CDECL_H_TRAF_MODE] = "Q";
+    d->lines[0].v[TS_CDECL_L_DUTY_MODE] = "1";
+    assert_string_equal(cell_value(d, &codes, &d->lines[0], 3, buf, sizeof buf),
+                        "2.5 001 台\n \n ");
+    assert_string_equal(cell_value(d, &codes, &d->lines[0], 4, buf, sizeof buf),
+                        "100\n250.00\nUSD 美元");
+    assert_string_equal(cell_value(d, &codes, &d->lines[0], 8, buf, sizeof buf), "1 照章征税");
+    assert_string_equal(box_value(d, &codes, &grid[2].boxes[1], buf, sizeof buf), "0110 一般贸易");
+    assert_string_equal(box_value(d, &codes, &grid[1].boxes[1], buf, sizeof buf), "Q");
+    struct ts_cdecl_print p = {d, "新增", &codes};
+    struct ts_buf out = {0};
+    assert_int_equal(ts_cdecl_pdf_write(&p, 1, "2026-11-30 10:00:00", &out), 0);
+    ts_buf_free(&out);
     ts_arena_free(a);
 }
 
@@ -100,7 +137,7 @@ static void test_pdf(void **state)
 {
     (void)state;
     struct ts_arena *a = ts_arena_new(0);
-    struct ts_cdecl_print p[2] = {{decl(a, 1), "新增"}, {decl(a, 13), "修改"}};
+    struct ts_cdecl_print p[2] = {{decl(a, 1), "新增", NULL}, {decl(a, 13), "修改", NULL}};
     struct ts_buf out = {0};
     assert_int_equal(ts_cdecl_pdf_write(p, 2, "2026-11-30 10:00:00", &out), 0);
     assert_true(out.len > 1000);
@@ -118,6 +155,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pages),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_named),
         cmocka_unit_test(test_pdf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

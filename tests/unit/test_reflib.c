@@ -194,6 +194,60 @@ static void test_lists(void **state)
     assert_int_equal(ts_reflib_list_from_name("nope"), TS_REFLIB_NLISTS);
     assert_int_equal(ts_reflib_list_from_name(NULL), TS_REFLIB_NLISTS);
     assert_string_equal(ts_reflib_list_name(TS_REFLIB_NLISTS), "");
+    assert_int_equal(ts_reflib_list_from_name("cut_mode"), TS_REFLIB_CUT_MODE);
+    assert_string_equal(ts_reflib_list_label(TS_REFLIB_DUTY_MODE), "征免");
+}
+
+/* Each list's code format, and the advice for a code that lost its 0. */
+static void test_list_codes(void **state)
+{
+    (void)state;
+    static const struct {
+        enum ts_reflib_list list;
+        const char *code;
+        const char *err; /* NULL: valid; else a part of the message */
+    } cases[] = {
+        {TS_REFLIB_CURRENCY, "502", NULL},
+        {TS_REFLIB_CURRENCY, "50", "以0开头"},
+        {TS_REFLIB_CURRENCY, "USD", "只能是数字"},
+        {TS_REFLIB_TRADE_MODE, "0110", NULL},
+        {TS_REFLIB_TRADE_MODE, "110", "以0开头"},
+        {TS_REFLIB_TRADE_MODE, "01100", "4位"},
+        {TS_REFLIB_TRANSAC_MODE, "3", NULL},
+        {TS_REFLIB_TRANSAC_MODE, "FOB", "只能是数字"},
+        {TS_REFLIB_TRANS_MODE, "G", NULL},
+        {TS_REFLIB_TRANS_MODE, "g", "大写字母"},
+        {TS_REFLIB_TRANS_MODE, "22", "1位"},
+        {TS_REFLIB_UNIT, "035", NULL},
+        {TS_REFLIB_UNIT, "35", "以0开头"},
+        {TS_REFLIB_COUNTRY, "142", NULL},
+        {TS_REFLIB_CUT_MODE, "101", NULL},
+        {TS_REFLIB_CUT_MODE, "1010", "3位"},
+        {TS_REFLIB_DUTY_MODE, "1", NULL},
+        {TS_REFLIB_DUTY_MODE, "", "不能为空"},
+        {TS_REFLIB_CUSTOMS_DISTRICT, "7900", NULL},
+        {TS_REFLIB_CUSTOMS_DISTRICT, "790", "以0开头"},
+        {TS_REFLIB_TAX_BUREAU, "15101000000", NULL},
+        {TS_REFLIB_TAX_BUREAU, "151010000000", "11位"},
+        {TS_REFLIB_NLISTS, "1", "没有这个代码表"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *err = NULL;
+        bool ok = ts_reflib_list_code_valid(cases[i].list, cases[i].code, &err);
+        if (cases[i].err ? ok || !err || !strstr(err, cases[i].err) : !ok) {
+            print_error("list %d code \"%s\": %s\n", (int)cases[i].list, cases[i].code,
+                        ok ? "ok" : err);
+            fail();
+        }
+    }
+    const char *err = NULL;
+    assert_true(ts_reflib_list_alt_valid(TS_REFLIB_CURRENCY, "USD", &err));
+    assert_false(ts_reflib_list_alt_valid(TS_REFLIB_CURRENCY, "usd", &err));
+    assert_false(ts_reflib_list_alt_valid(TS_REFLIB_COUNTRY, "US", &err));
+    assert_true(ts_reflib_list_alt_valid(TS_REFLIB_TRANSAC_MODE, "FOB", &err));
+    assert_false(ts_reflib_list_alt_valid(TS_REFLIB_TRADE_MODE, "ABC", &err));
+    assert_true(ts_reflib_list_has_alt(TS_REFLIB_COUNTRY));
+    assert_false(ts_reflib_list_has_alt(TS_REFLIB_TAX_BUREAU));
 }
 
 int main(void)
@@ -208,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_percent_format),
         cmocka_unit_test(test_month),
         cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_list_codes),
     };
     return cmocka_run_group_tests_name("ts_reflib", tests, NULL, NULL);
 }

@@ -563,22 +563,37 @@ static int record_resend(struct ts_ctx *c, const struct ts_db_rows *head)
                         ts_arena_printf(c->arena, "重新发往税务总局 %s 第%s版", no, version));
 }
 
+/* The declarations a resend or a print names (ticked, or the detail's
+ * one), loaded: true, or false with *refused the answer already made
+ * (the selection's message, 404 for a number not the enterprise's, or a
+ * failure). */
+static bool load_ticked(struct ts_ctx *c, struct ts_cdecl_print **decls, struct ts_db_rows **heads,
+                        size_t *n, enum ts_result *refused)
+{
+    const char **nos = selection(c, n);
+    *refused = TS_OK;
+    if (!nos)
+        return false;
+    *decls = ts_arena_zalloc(c->arena, *n * sizeof **decls);
+    *heads = ts_arena_zalloc(c->arena, *n * sizeof **heads);
+    int found = load_selection(c, nos, *n, *decls, *heads);
+    if (found > 0)
+        return true;
+    *refused = found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
+    return false;
+}
+
 /* POST /decl/resend — the ticked declarations (or the detail's one) are
  * queued for the 税务总局 again; the manual's message on the page it
  * came from. */
 static enum ts_result decl_resend(struct ts_ctx *c)
 {
     size_t n;
-    const char **nos = selection(c, &n);
-    if (!nos)
-        return TS_OK;
-    struct ts_cdecl_print *decls = ts_arena_zalloc(c->arena, n * sizeof *decls);
-    struct ts_db_rows *heads = ts_arena_zalloc(c->arena, n * sizeof *heads);
-    int found = load_selection(c, nos, n, decls, heads);
-    if (found < 0)
-        return TS_FAIL;
-    if (!found)
-        return ts_ui_not_found(c, NOT_FOUND);
+    struct ts_cdecl_print *decls;
+    struct ts_db_rows *heads;
+    enum ts_result refused;
+    if (!load_ticked(c, &decls, &heads, &n, &refused))
+        return refused;
     for (size_t i = 0; i < n; i++)
         if (record_resend(c, &heads[i]) < 0)
             return TS_FAIL;
@@ -611,9 +626,8 @@ static enum ts_result send_pdf(struct ts_ctx *c, const struct ts_cdecl_print *de
                                                 decls[0].decl->head[TS_CDECL_H_ENTRY_ID])
                               : ts_arena_printf(c->arena, "出口报关单_%s等%zu票.pdf",
                                                 decls[0].decl->head[TS_CDECL_H_ENTRY_ID], n);
-    const char *disp = ts_resp_content_disposition(c, name); /* "attachment; filename=..." */
     ts_resp_send(c, "application/pdf", pdf.data, pdf.len, NULL);
-    ts_resp_header(c, "Content-Disposition", ts_arena_printf(c->arena, "inline%s", disp + 10));
+    ts_resp_header(c, "Content-Disposition", ts_resp_inline_disposition(c, name));
     ts_buf_free(&pdf);
     return TS_OK;
 }
@@ -623,16 +637,11 @@ static enum ts_result send_pdf(struct ts_ctx *c, const struct ts_cdecl_print *de
 static enum ts_result decl_print(struct ts_ctx *c)
 {
     size_t n;
-    const char **nos = selection(c, &n);
-    if (!nos)
-        return TS_OK;
-    struct ts_cdecl_print *decls = ts_arena_zalloc(c->arena, n * sizeof *decls);
-    struct ts_db_rows *heads = ts_arena_zalloc(c->arena, n * sizeof *heads);
-    int found = load_selection(c, nos, n, decls, heads);
-    if (found < 0)
-        return TS_FAIL;
-    if (!found)
-        return ts_ui_not_found(c, NOT_FOUND);
+    struct ts_cdecl_print *decls;
+    struct ts_db_rows *heads;
+    enum ts_result refused;
+    if (!load_ticked(c, &decls, &heads, &n, &refused))
+        return refused;
     const struct ts_reflib_codes *codes = ts_cdecl_page_codes(c);
     for (size_t i = 0; i < n; i++)
         decls[i].codes = codes;

@@ -39,17 +39,7 @@ static const char *today(struct ts_ctx *c)
 static int set_list(struct ts_ctx *c, const char *hs, const char *name, const char *date)
 {
     const struct ts_reflib_search q = {.hs = hs, .name = name, .date = date};
-    struct ts_db_rows r;
-    struct ts_ui_pager pager;
-    int64_t n;
-    if (ts_reflib_search_count(c->db, c->arena, &q, &n) < 0)
-        return -1;
-    ts_ui_pager(c, n, PAGE_SIZE, &pager);
-    if (ts_reflib_search_page(c->db, c->arena, &q, PAGE_SIZE, pager.offset, &r) < 0)
-        return -1;
-    ts_render_rows(c, "Rates", &r);
-    ts_reflib_set_percents(c, "Rates", &r);
-    return 0;
+    return ts_reflib_render_search(c, &q, PAGE_SIZE);
 }
 
 /* The rate that applies to a typed code on date (it may be a shorter

@@ -560,17 +560,7 @@ static int set_versions(struct ts_ctx *c)
 static int set_rates(struct ts_ctx *c, const char *hs, const char *name, const char *date)
 {
     const struct ts_reflib_search q = {.hs = hs, .name = name, .date = date};
-    struct ts_db_rows r;
-    struct ts_ui_pager pager;
-    int64_t n;
-    if (ts_reflib_search_count(c->db, c->arena, &q, &n) < 0)
-        return -1;
-    ts_ui_pager(c, n, RATE_ROWS, &pager);
-    if (ts_reflib_search_page(c->db, c->arena, &q, RATE_ROWS, pager.offset, &r) < 0)
-        return -1;
-    ts_render_rows(c, "Rates", &r);
-    ts_reflib_set_percents(c, "Rates", &r);
-    return 0;
+    return ts_reflib_render_search(c, &q, RATE_ROWS);
 }
 
 /* The 退税率文库 page: versions, the query and its result, the import form

@@ -7,6 +7,7 @@
 #include "ts_db.h"
 #include "ts_money.h"
 #include "ts_render.h"
+#include "ts_ui.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -488,4 +489,20 @@ void ts_reflib_set_percents(struct ts_ctx *c, const char *prefix, const struct t
             ts_reflib_percent_format(micro, pct);
             ts_render_set(c, ts_arena_printf(c->arena, "%s.%zu.%s", prefix, i, cols[k][1]), pct);
         }
+}
+
+/* One renderer for both pages, so they cannot drift apart. */
+int ts_reflib_render_search(struct ts_ctx *c, const struct ts_reflib_search *q, int64_t page_size)
+{
+    struct ts_db_rows r;
+    struct ts_ui_pager pager;
+    int64_t n;
+    if (ts_reflib_search_count(c->db, c->arena, q, &n) < 0)
+        return -1;
+    ts_ui_pager(c, n, page_size, &pager);
+    if (ts_reflib_search_page(c->db, c->arena, q, page_size, pager.offset, &r) < 0)
+        return -1;
+    ts_render_rows(c, "Rates", &r);
+    ts_reflib_set_percents(c, "Rates", &r);
+    return 0;
 }

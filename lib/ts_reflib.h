@@ -127,6 +127,11 @@ bool ts_reflib_search_name_valid(const char *s, const char **err);
 struct ts_ctx;
 void ts_reflib_set_percents(struct ts_ctx *c, const char *prefix, const struct ts_db_rows *r);
 
+/* The search's page for a page: the pager (ts_ui_pager over its count)
+ * and Rates.N with their percentages — what the operator's 文库 page and
+ * the public 出口退税率查询 both show.  0, or -1 on a database error. */
+int ts_reflib_render_search(struct ts_ctx *c, const struct ts_reflib_search *q, int64_t page_size);
+
 /* The code lists. */
 enum ts_reflib_list {
     TS_REFLIB_CURRENCY,         /* 币制 */

@@ -53,9 +53,9 @@ int ts_resp_redirect(struct ts_ctx *c, const char *url)
     return 0;
 }
 
-/* Content-Disposition for a download with a Chinese file name: an ASCII
+/* Content-Disposition "<type>; ..." with a Chinese file name: an ASCII
  * fallback plus RFC 5987 filename* (UTF-8, percent-encoded). */
-const char *ts_resp_content_disposition(struct ts_ctx *c, const char *filename)
+static const char *disposition(struct ts_ctx *c, const char *type, const char *filename)
 {
     static const char hex[] = "0123456789ABCDEF";
     struct ts_buf ascii = {0}, enc = {0};
@@ -71,11 +71,24 @@ const char *ts_resp_content_disposition(struct ts_ctx *c, const char *filename)
             ts_buf_addc(&enc, hex[*p & 15]);
         }
     }
-    const char *v = ts_arena_printf(c->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+    const char *v = ts_arena_printf(c->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s", type,
                                     ts_buf_cstr(&ascii), ts_buf_cstr(&enc));
     ts_buf_free(&ascii);
     ts_buf_free(&enc);
     return v;
+}
+
+/* A download: the browser saves the file under filename. */
+const char *ts_resp_content_disposition(struct ts_ctx *c, const char *filename)
+{
+    return disposition(c, "attachment", filename);
+}
+
+/* Shown in the browser (an image, a PDF in its viewer), saved from there
+ * under filename. */
+const char *ts_resp_inline_disposition(struct ts_ctx *c, const char *filename)
+{
+    return disposition(c, "inline", filename);
 }
 
 /* Send bytes as the response; with a download_name, as an attachment. */

@@ -19,6 +19,7 @@ void ts_resp_flash(struct ts_ctx *c, const char *message);
 void ts_resp_header(struct ts_ctx *c, const char *name, const char *value);
 void ts_resp_frame_same_origin(struct ts_ctx *c);
 const char *ts_resp_content_disposition(struct ts_ctx *c, const char *filename);
+const char *ts_resp_inline_disposition(struct ts_ctx *c, const char *filename);
 int ts_resp_write(struct ts_ctx *c, void *fcgx_out);
 
 #endif

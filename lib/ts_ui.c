@@ -133,10 +133,7 @@ enum ts_result ts_ui_send_stored(struct ts_ctx *c, const char *sha256, const cha
     }
     if (ts_resp_send_file(c, ts_store_mime(ts_store_kind_parse(kind)), path, NULL) < 0)
         return TS_FAIL;
-    if (file_name) {
-        const char *disp = ts_resp_content_disposition(c, file_name);
-        ts_resp_header(c, "Content-Disposition",
-                       ts_arena_printf(c->arena, "inline%s", disp + strlen("attachment")));
-    }
+    if (file_name)
+        ts_resp_header(c, "Content-Disposition", ts_resp_inline_disposition(c, file_name));
     return TS_OK;
 }

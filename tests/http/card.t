@@ -19,9 +19,8 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
 use TsTest;
+use TsPcsc;
 use File::Temp qw(tempdir);
-use POSIX qw(WNOHANG);
-use IO::Socket::INET;
 
 my $BUILD  = $ENV{TS_BUILD} // "$FindBin::Bin/../../build";
 my $CLIENT = "$BUILD/tests/card/pcsc_apdu";
@@ -83,20 +82,6 @@ sub read_cert {
     my $der = join '', map { data($_) } @$ans[1 .. $#reads + 1];
     is(sw($ans->[-1]), '6B00', 'READ CERTIFICATE at the end: 6B00');
     return length $der == $len ? $der : undef;
-}
-
-sub write_file {
-    my ($path, $bytes) = @_;
-    open my $fh, '>:raw', $path or die "$path: $!";
-    print $fh $bytes;
-    close $fh;
-}
-
-sub slurp {
-    my ($path) = @_;
-    open my $fh, '<:raw', $path or die "$path: $!";
-    local $/;
-    return scalar <$fh>;
 }
 
 # Run a command; its stdout (undef when it failed).
@@ -176,59 +161,14 @@ subtest 'the stack: two virtual cards at once in the stack pcscd' => sub {
 
 # ------------------------------------------------------------ part 2: a private reader
 
-# A pcscd of our own: mount namespace, our folder on /run/pcscd.
-# Two free consecutive ports for vpcd's slots (TS_PORT2 may be in use by
-# another test file running at the same time).
-sub free_port_pair {
-    for (1 .. 200) {
-        my $p = 20000 + int rand 12000;
-        my @s = map { IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => $_, Listen => 1,
-            ReuseAddr => 0) } $p, $p + 1;
-        return $p if $s[0] && $s[1];
-    }
-    die 'no two free ports';
-}
-my $PORT = free_port_pair();
-my $DIR  = "$TMP/pcscd";
-mkdir $DIR;
-mkdir "$TMP/conf";
-write_file("$TMP/conf/vpcd", qq{FRIENDLYNAME "card test"\nDEVICENAME /dev/null:$PORT\n}
-      . "LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID $PORT\n");
-my @kids;
+# A pcscd of our own (TsPcsc): its own mount namespace, vpcd on two free ports.
+my $RIG  = TsPcsc->new($TMP, 'card test');
+my $PORT = $RIG->{port};
+sub spawn { $RIG->spawn(@_) }
+sub stop  { $RIG->stop(@_) }
 
-sub spawn {
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open STDIN,  '<', '/dev/null';
-        open STDOUT, '>>', "$TMP/log";
-        open STDERR, '>>', "$TMP/log";
-        exec @_ or exit 127;
-    }
-    push @kids, $pid;
-    return $pid;
-}
-
-sub stop {
-    my ($pid) = @_;
-    kill 'TERM', $pid;
-    for (1 .. 50) {
-        return 1 if waitpid($pid, WNOHANG) == $pid;
-        select undef, undef, undef, 0.1;
-    }
-    kill 'KILL', $pid;
-    waitpid $pid, 0;
-    return 0;
-}
-
-END { stop($_) for grep { kill 0, $_ } @kids }
-# Killed by prove or a timeout: still stop our pcscd and card (END runs).
-$SIG{$_} = sub { exit 1 } for qw(TERM INT HUP);
-
-my $pcscd = spawn('unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-    'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd --foreground -c "$2"',
-    'sh', $DIR, "$TMP/conf");
-my $SOCK = "$DIR/pcscd.comm";
-for (1 .. 100) { last if -S $SOCK; select undef, undef, undef, 0.1 }
+my $pcscd = $RIG->start_pcscd;
+my $SOCK  = $RIG->{sock};
 ok(-S $SOCK, 'private pcscd up') or BAIL_OUT('no private pcscd: ' . (slurp("$TMP/log") // ''));
 my $READER = 'card test 00 00';
 
@@ -373,14 +313,10 @@ subtest 'a pulled card' => sub {
 subtest 'pcscd restarted: the card reconnects by itself' => sub {
     ok(stop($pcscd), 'pcscd stopped');
     ok(kill(0, $vcard), 'vcard still running without vpcd');
-    $pcscd = spawn('unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-        'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd --foreground -c "$2"',
-        'sh', $DIR, "$TMP/conf");
-    for (1 .. 100) { last if -S $SOCK; select undef, undef, undef, 0.1 }
+    $pcscd = $RIG->start_pcscd;
     my $a = apdus($SOCK, $READER, $SELECT, '80CA000100');
     is(data($a->[1]), '1300000000099', 'the same vcard answers through the new pcscd');
 };
 
 stop($_) for $vcard, $pcscd;
-@kids = ();
 done_testing;

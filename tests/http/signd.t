@@ -22,11 +22,10 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
 use TsTest;
+use TsPcsc;
 use File::Temp qw(tempdir);
-use IO::Socket::INET;
 use IO::Socket::UNIX;
 use IO::Select;
-use POSIX qw(WNOHANG);
 use Time::HiRes qw(time sleep);
 
 my $BUILD  = $ENV{TS_BUILD} // "$FindBin::Bin/../../build";
@@ -42,20 +41,6 @@ plan skip_all => 'needs root for a private pcscd (mount namespace)' if $> != 0;
 my $TMP = tempdir(CLEANUP => 1);
 
 # ------------------------------------------------------------ helpers
-
-sub write_file {
-    my ($path, $bytes) = @_;
-    open my $fh, '>:raw', $path or die "$path: $!";
-    print $fh $bytes;
-    close $fh;
-}
-
-sub slurp {
-    my ($path) = @_;
-    open my $fh, '<:raw', $path or return;
-    local $/;
-    return scalar <$fh>;
-}
 
 # Run a command; (exit status, stdout).
 sub run {
@@ -235,68 +220,19 @@ subtest "the stack's signd" => sub {
 
 # ------------------------------------------------------------ part 2: our own reader
 
-# Two free consecutive ports for vpcd's two slots, away from card.t's.
-sub free_pair {
-    my $base = ($ENV{TS_PORT2} || ($ENV{TS_PORT} // 18000) + 20) + 2;
-    for my $p (map { $base + 2 * $_ } 0 .. 30) {
-        my @s = map {
-            IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => $_, Listen => 1, ReuseAddr => 1)
-        } $p, $p + 1;
-        return $p if $s[0] && $s[1];
-    }
-    die 'no free port pair';
-}
-
-my $PORT = free_pair();
-my $DIR  = "$TMP/pcscd";
-mkdir $DIR;
-mkdir "$TMP/conf";
-write_file("$TMP/conf/vpcd", qq{FRIENDLYNAME "signd test"\nDEVICENAME /dev/null:$PORT\n}
-      . "LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID $PORT\n");
-my $PCSC_SOCK = "$DIR/pcscd.comm";
+my $RIG       = TsPcsc->new($TMP, 'signd test');
+my $PORT      = $RIG->{port};
+my $PCSC_SOCK = $RIG->{sock};
 my $SOCK      = "$TMP/signd.sock";
-my $READER    = 'signd test 00 00';
+my $READER    = $RIG->{reader};
 my $R         = esc($READER);
 my $CARD      = "$TMP/card";
 my $PIN       = '246810';
-my @kids;
 
-sub spawn {
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open STDIN,  '<',  '/dev/null';
-        open STDOUT, '>>', "$TMP/log";
-        open STDERR, '>>', "$TMP/log";
-        exec @_ or exit 127;
-    }
-    push @kids, $pid;
-    return $pid;
-}
-
-sub stop {
-    my ($pid, $sig) = @_;
-    kill $sig // 'TERM', $pid;
-    for (1 .. 50) {
-        return 1 if waitpid($pid, WNOHANG) == $pid;
-        sleep 0.1;
-    }
-    kill 'KILL', $pid;
-    waitpid $pid, 0;
-    return 0;
-}
-
-END { stop($_) for grep { kill 0, $_ } @kids }
-
-sub start_pcscd {
-    unlink $PCSC_SOCK;
-    my $pid = spawn('unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-        'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd --foreground -c "$2"',
-        'sh', $DIR, "$TMP/conf");
-    eventually(10, sub { -S $PCSC_SOCK });
-    return $pid;
-}
-
-sub start_card { spawn($VCARD, 'run', '--state', $CARD, '--port', $PORT) }
+sub spawn       { $RIG->spawn(@_) }
+sub stop        { $RIG->stop(@_) }
+sub start_pcscd { $RIG->start_pcscd }
+sub start_card  { spawn($VCARD, 'run', '--state', $CARD, '--port', $PORT) }
 
 sub card_status {
     my $s = ask($SOCK, 'STATUS') // '';
@@ -464,18 +400,13 @@ subtest 'locked card' => sub {
 };
 
 subtest 'pcscd without any reader: STATUS says 0 readers, not NO_SERVICE' => sub {
-    my $edir = "$TMP/pcscd-empty";
-    mkdir $edir;
-    mkdir "$TMP/conf-empty";
-    my $epcscd = spawn('unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-        'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd --foreground -c "$2"',
-        'sh', $edir, "$TMP/conf-empty");
-    ok(eventually(10, sub { -S "$edir/pcscd.comm" }), 'a second private pcscd, no reader configured')
-        or return;
+    my $empty  = TsPcsc->new("$TMP/empty");
+    my $epcscd = $empty->start_pcscd;
+    ok(-S $empty->{sock}, 'a second private pcscd, no reader configured') or return;
     my $esock = "$TMP/signd-empty.sock";
     my $esignd;
     {
-        local $ENV{PCSCLITE_CSOCK_NAME} = "$edir/pcscd.comm";
+        local $ENV{PCSCLITE_CSOCK_NAME} = $empty->{sock};
         $esignd = spawn($SIGND, $esock);
     }
     ok(eventually(10, sub { (ask($esock, 'STATUS') // '') eq 'OK 0' }), 'STATUS: OK 0')

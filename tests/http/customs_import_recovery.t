@@ -105,6 +105,21 @@ is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE current_entry_id BETWEE
 is(db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'customs.import' AND detail LIKE 'publish import job=$id %'"), 1,
    'one audit row for the file');
 
+# A job run again after its import row already said failed (a worker that
+# died after the row, before the job): it keeps the row's result and does
+# not look for the file that went with the failure.
+my $cuser = db_value("SELECT id FROM app_user WHERE login_name = '" . account('customs-officer')->{login} . "'");
+db_do("INSERT INTO customs_import (file_name, file_bytes, district, created_by, status, message)"
+    . " VALUES ('已失败.xml', 1, '79', $cuser, 'failed', '导入失败：共3票报关单，其中1票有问题，本文件的报关单均未保存')");
+my $failed = db_value("SELECT MAX(id) FROM customs_import WHERE file_name = '已失败.xml' AND created_by = $cuser");
+db_do("INSERT INTO job (ent_id, kind, ref_id, status, created_by) VALUES (0, 'customs.import', $failed, 'queued', $cuser)");
+my $fjob = db_value("SELECT MAX(id) FROM job WHERE kind = 'customs.import' AND ref_id = $failed");
+is(wait_job($fjob), 'failed', 'a rerun of a failed import: the job ends failed');
+is_deeply([db("SELECT status, message FROM customs_import WHERE id = $failed")]->[0],
+          ['failed', '导入失败：共3票报关单，其中1票有问题，本文件的报关单均未保存'],
+          'its row keeps what it said (not 「导入文件已不存在」)');
+like(db_value("SELECT message FROM job WHERE id = $fjob") // '', qr/^导入失败：共3票/, 'and so does the job');
+
 # ---------------------------------------------------------------- the sweep
 
 sub plant {
@@ -174,7 +189,8 @@ like($logtext, qr/customs import sweep: \d+ file\(s\) removed/, 'the worker log 
 
 # ---------------------------------------------------------------- tidy up
 
-db_do("DELETE FROM customs_import WHERE id = $queued");
+db_do("DELETE FROM customs_import WHERE id IN ($queued, $failed)");
+db_do("DELETE FROM job WHERE id = $fjob");
 unlink $orphan_young, $orphan_edge, $queued_file, $stranger, $stranger2, $half;
 
 done_testing;

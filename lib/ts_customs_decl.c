@@ -442,12 +442,14 @@ static const struct coded coded_fields[] = {
     {"FeeCurr", TS_REFLIB_CURRENCY, true},
     {"InsurCurr", TS_REFLIB_CURRENCY, true},
     {"TradeCountry", TS_REFLIB_COUNTRY, true},
+    {"DistinatePort", TS_REFLIB_PORT, true},
     {"GUnit", TS_REFLIB_UNIT, true},
     {"FirstUnit", TS_REFLIB_UNIT, true},
     {"SecondUnit", TS_REFLIB_UNIT, true},
     {"TradeCurr", TS_REFLIB_CURRENCY, true},
     {"OriginCountry", TS_REFLIB_COUNTRY, true},
     {"DestinationCountry", TS_REFLIB_COUNTRY, true},
+    {"DistrictCode", TS_REFLIB_DISTRICT, true},
     {"DutyMode", TS_REFLIB_DUTY_MODE, true},
 };
 

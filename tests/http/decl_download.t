@@ -198,7 +198,7 @@ my %big_head = (TradeName => '"' x 200, OwnerName => '"' x 200, OwnerCode => $PR
     OwnerCodeScc => $PROD_SCC, BillNo => '"' x 50, ContrNo => '"' x 50, SeqNo => '1' x 18,
     PreEntryId => '2' x 18, CutMode => '101', FeeMark => 3, FeeRate => '12345678901234.12345',
     FeeCurr => 'USD', InsurMark => 3, InsurRate => '12345678901234.12345', InsurCurr => 'USD',
-    DistinatePort => 'DEU001');
+    DistinatePort => 'DEU000');
 my %big_line = (GName => $q, GModel => $q, SecondQty => '12345678901234.12345', SecondUnit => '035',
     DistrictCode => '51019', DutyMode => 1, GQty => '12345678901234.12345',
     FirstQty => '12345678901234.12345', DeclPrice => '123456789012345.1234',

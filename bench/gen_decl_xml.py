@@ -44,7 +44,7 @@ def main(argv):
                 "<OwnerName>四川天府机械制造有限公司</OwnerName><TrafMode>5</TrafMode>"
                 "<BillNo>CA%06d-202611</BillNo><TradeMode>0110</TradeMode><CutMode>101</CutMode>"
                 "<TransMode>3</TransMode><ContrNo>TF-2026-%06d</ContrNo><TradeCountry>DEU</TradeCountry>"
-                "<DistinatePort>DEU124</DistinatePort><PackNo>%d</PackNo>"
+                "<DistinatePort>DEU000</DistinatePort><PackNo>%d</PackNo>"
                 "<GrossWet>%d.5</GrossWet><NetWt>%d</NetWt></DecHead><DecLists>\n"
                 % (no, no, no, opts["--month"], day, opts["--month"], day, opts["--month"], day, serial % 1000000, serial % 1000000,
                    1 + serial % 50, 100 + serial % 900, 90 + serial % 900))

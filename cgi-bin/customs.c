@@ -427,8 +427,10 @@ static enum ts_result import_as_job(struct ts_ctx *c, const struct ts_upload *u)
                    TS_ARGS(TS_I64(job_id), TS_I64(id)), NULL) < 0 ||
         ts_audit_log(c, "customs_import", id,
                      ts_arena_printf(c->arena, "import queued as a job file=%s bytes=%lld", name,
-                                     (long long)u->size)) < 0)
+                                     (long long)u->size)) < 0) {
+        unlink(path); /* rolled back: no row will name it (a crash leaves it to the sweep) */
         return TS_FAIL;
+    }
     c->wake_jobs = true;
     return ts_ui_done(c, "文件较大，已转入后台导入，请稍候查看结果。",
                       ts_arena_printf(c->arena, LIST_URL "importview?id=%lld", (long long)id));

@@ -36,6 +36,7 @@
 #include "ts_log.h"
 #include "ts_package.h"
 #include "ts_resp.h"
+#include "ts_scope.h"
 #include "ts_ui.h"
 
 #include <stdint.h>
@@ -255,9 +256,12 @@ static enum ts_result decl_view(struct ts_ctx *c)
  * Every result of the query (not only the page) as the 报关单 XML of
  * docs/formats.md, in a data package signed by the portal's key and
  * encrypted to the certificate of the user's bound card, so that only
- * that card reads it into the rebate modules (小提示).  Limits when the
- * 出口日期 range is longer than one day: at most 1000 body rows, and a
- * file of at most 8 MB.  docs/declarations.md "XML 文件下载". */
+ * that card reads it into the rebate modules (小提示).  Limits: at most
+ * 1000 body rows when the 出口日期 range is longer than one day (the
+ * manual's); a file of at most 8 MB for every query (the manual's for a
+ * range longer than a day; ours for a day too, so that the memory a
+ * download takes is bounded: the XML is built in batches and given up as
+ * soon as it passes 8 MB).  docs/declarations.md "XML 文件下载". */
 
 #define DOWNLOAD_MAX_LINES 1000
 /* 8M read as 8 000 000 bytes: the stricter reading, and the only one the
@@ -266,6 +270,8 @@ static enum ts_result decl_view(struct ts_ctx *c)
 /* 「下载失败：您本次下载的N条数据，」 then this. */
 #define MSG_TOO_MANY_REST "超过了1000条的下载上限，请重新设置查询条件进行下载，缩小查询范围"
 #define MSG_TOO_LARGE     "您下载的报关单数据量过大，请调整查询区间后再试！"
+/* After it when the query was one day already (no shorter range exists). */
+#define MSG_TOO_LARGE_DAY "所选出口日期已是一天，请按出口报关单号查询后逐票下载。"
 #define MSG_NO_RESULTS    "没有可下载的报关单数据，请先查询。"
 #define DOWNLOAD_TYPE     "application/octet-stream"
 
@@ -296,19 +302,93 @@ static int64_t download_line_count(struct ts_ctx *c, const struct query *q)
     return ts_db_cell_i64(&r, 0, "n");
 }
 
-/* Every result's header (by 出口日期, number) and every body row (by
- * head, 项号). */
-static int download_rows(struct ts_ctx *c, const struct query *q, struct ts_db_rows *heads,
-                         struct ts_db_rows *lines)
+/* The download as it is built, one batch of declarations at a time, in
+ * the order of the results (出口日期, number): the XML so far, how many
+ * declarations and body rows it holds, the ranges the file name takes,
+ * and the last declaration written (where the next batch starts). */
+struct dl_build {
+    struct ts_buf xml;
+    size_t decls, lines;
+    char ie_lo[16], ie_hi[16], d_lo[16], d_hi[16], no_lo[24], no_hi[24];
+    char after_date[16], after_no[24];
+    bool too_large; /* stopped: the XML alone passed DOWNLOAD_MAX_BYTES */
+};
+
+/* A batch: at most this many declarations, and no more body rows than
+ * DL_BATCH_LINES unless one declaration alone has more (99 at most), so
+ * the rows held at once stay far below the file's 8 MB. */
+#define DL_BATCH_HEADS 100
+#define DL_BATCH_LINES 500
+
+/* After the last declaration written (the keyset of the results' order);
+ * "1000-01-01" before the first. */
+#define DL_AFTER         " AND (h.ie_date > ? OR (h.ie_date = ? AND h.entry_id > ?))"
+#define DL_AFTER_ARGS(b) TS_STR((b)->after_date), TS_STR((b)->after_date), TS_STR((b)->after_no)
+
+/* The query's filter as two statement texts, one for 出口报关单号 and one
+ * for 出口日期, never one text for both ("? = '' OR ..."): MariaDB 10.11
+ * returns a prepared statement's ORDER BY ... LIMIT in the wrong order once
+ * it was executed with the number set (docs/declarations.md). */
+#define DL_BY_NO   " AND h.decl_type = ? AND h.entry_id = ?"
+#define DL_BY_DATE " AND h.decl_type = ? AND h.ie_date BETWEEN ? AND ?"
+#define DL_HEADS(filter)                                                                           \
+    "SELECT h.*,"                                                                                  \
+    " (SELECT COUNT(*) FROM export_decl_list l WHERE l.head_id = h.id) AS nlines" OWNED filter     \
+        DL_AFTER " ORDER BY h.ie_date, h.entry_id LIMIT ?"
+#define DL_LINES(filter)                                                                           \
+    "SELECT l.*" OWNED_FROM                                                                        \
+    " JOIN export_decl_list l ON l.head_id = h.id" OWNED_WHERE filter DL_AFTER                     \
+    " AND (h.ie_date < ? OR (h.ie_date = ? AND h.entry_id <= ?))"                                  \
+    " ORDER BY l.head_id, l.g_no"
+
+/* The next batch's headers, each with its body row count. */
+static int dl_heads(struct ts_ctx *c, struct ts_arena *a, const struct query *q,
+                    const struct dl_build *b, struct ts_db_rows *heads)
 {
-    if (ts_scope_query(c, "SELECT h.*" OWNED QUERY_FILTER " ORDER BY h.ie_date, h.entry_id",
-                       TS_ARGS(QUERY_ARGS(q)), heads) < 0)
-        return -1;
-    return ts_scope_query(c,
-                          "SELECT l.*" OWNED_FROM
-                          " JOIN export_decl_list l ON l.head_id = h.id" OWNED_WHERE QUERY_FILTER
-                          " ORDER BY l.head_id, l.g_no",
-                          TS_ARGS(QUERY_ARGS(q)), lines);
+    if (q->entry_id[0])
+        return ts_scope_query_in(
+            c, a, DL_HEADS(DL_BY_NO),
+            TS_ARGS(TS_STR(q->type), TS_STR(q->entry_id), DL_AFTER_ARGS(b), TS_I64(DL_BATCH_HEADS)),
+            heads);
+    return ts_scope_query_in(c, a, DL_HEADS(DL_BY_DATE),
+                             TS_ARGS(TS_STR(q->type), TS_STR(q->start), TS_STR(q->end),
+                                     DL_AFTER_ARGS(b), TS_I64(DL_BATCH_HEADS)),
+                             heads);
+}
+
+/* How many of the headers make the batch: at least one, then while the
+ * body rows stay within DL_BATCH_LINES. */
+static size_t dl_take(const struct ts_db_rows *heads)
+{
+    size_t k = 0;
+    int64_t lines = 0;
+    while (k < heads->nrows) {
+        lines += ts_db_cell_i64(heads, k, "nlines");
+        if (k > 0 && lines > DL_BATCH_LINES)
+            break;
+        k++;
+    }
+    return k;
+}
+
+/* The body rows (by head, 项号) of the results after the last one written
+ * up to header `last` of the batch. */
+static int dl_lines(struct ts_ctx *c, struct ts_arena *a, const struct query *q,
+                    const struct dl_build *b, const struct ts_db_rows *heads, size_t last,
+                    struct ts_db_rows *lines)
+{
+    const char *to_date = ts_db_cell(heads, last, "ie_date");
+    const char *to_no = ts_db_cell(heads, last, "entry_id");
+    if (q->entry_id[0])
+        return ts_scope_query_in(c, a, DL_LINES(DL_BY_NO),
+                                 TS_ARGS(TS_STR(q->type), TS_STR(q->entry_id), DL_AFTER_ARGS(b),
+                                         TS_STR(to_date), TS_STR(to_date), TS_STR(to_no)),
+                                 lines);
+    return ts_scope_query_in(c, a, DL_LINES(DL_BY_DATE),
+                             TS_ARGS(TS_STR(q->type), TS_STR(q->start), TS_STR(q->end),
+                                     DL_AFTER_ARGS(b), TS_STR(to_date), TS_STR(to_date),
+                                     TS_STR(to_no)),
+                             lines);
 }
 
 /* The first body row of head id (or of the next larger id): lines are
@@ -326,22 +406,82 @@ static size_t first_line_of(const struct ts_db_rows *lines, int64_t id)
     return lo;
 }
 
-/* The 报关单 XML of the rows (ts_cdecl_write, with 数据传输状态). */
-static void download_xml(struct ts_ctx *c, const struct ts_db_rows *heads,
-                         const struct ts_db_rows *lines, struct ts_buf *xml)
+/* v into the range [lo, hi] of strings that compare as the values do
+ * (dates YYYY-MM-DD, 18-digit numbers). */
+static void dl_widen(char *lo, char *hi, size_t size, const char *v, bool first)
 {
-    ts_cdecl_write_begin(xml);
-    for (size_t i = 0; i < heads->nrows; i++) {
-        int64_t id = ts_db_cell_i64(heads, i, "id");
-        size_t first = first_line_of(lines, id), k = first;
-        while (k < lines->nrows && ts_db_cell_i64(lines, k, "head_id") == id)
-            k++;
-        struct ts_db_rows own = {k - first, lines->ncols, lines->names,
-                                 lines->cells + first * lines->ncols};
-        struct ts_cdecl *d = ts_cdecl_from_rows(c->arena, heads, i, &own);
-        ts_cdecl_write(xml, d, ts_cdecl_trans_status_label(ts_db_cell(heads, i, "trans_status")));
+    if (first || strcmp(v, lo) < 0)
+        snprintf(lo, size, "%s", v);
+    if (first || strcmp(v, hi) > 0)
+        snprintf(hi, size, "%s", v);
+}
+
+/* Header i of the batch and its body rows into the XML (ts_cdecl_write,
+ * with 数据传输状态), and into the counts and the name's ranges. */
+static void dl_write_one(struct ts_arena *a, const struct ts_db_rows *heads, size_t i,
+                         const struct ts_db_rows *lines, struct dl_build *b)
+{
+    int64_t id = ts_db_cell_i64(heads, i, "id");
+    size_t first = first_line_of(lines, id), k = first;
+    while (k < lines->nrows && ts_db_cell_i64(lines, k, "head_id") == id)
+        k++;
+    struct ts_db_rows own = {k - first, lines->ncols, lines->names,
+                             lines->cells + first * lines->ncols};
+    struct ts_cdecl *d = ts_cdecl_from_rows(a, heads, i, &own);
+    ts_cdecl_write(&b->xml, d, ts_cdecl_trans_status_label(ts_db_cell(heads, i, "trans_status")));
+    bool none = b->decls == 0;
+    dl_widen(b->ie_lo, b->ie_hi, sizeof b->ie_lo, ts_db_cell(heads, i, "ie_date"), none);
+    dl_widen(b->d_lo, b->d_hi, sizeof b->d_lo, ts_db_cell(heads, i, "d_date"), none);
+    dl_widen(b->no_lo, b->no_hi, sizeof b->no_lo, ts_db_cell(heads, i, "entry_id"), none);
+    snprintf(b->after_date, sizeof b->after_date, "%s", ts_db_cell(heads, i, "ie_date"));
+    snprintf(b->after_no, sizeof b->after_no, "%s", ts_db_cell(heads, i, "entry_id"));
+    b->decls++;
+    b->lines += own.nrows;
+}
+
+/* One batch into the XML, its rows in arena a (reset by the caller).  The
+ * number of declarations written, 0 when none was left, -1 on a database
+ * error.  Stops (too_large) as soon as the XML passes DOWNLOAD_MAX_BYTES:
+ * the package could only be larger. */
+static int dl_batch(struct ts_ctx *c, struct ts_arena *a, const struct query *q, struct dl_build *b)
+{
+    struct ts_db_rows heads, lines;
+    if (dl_heads(c, a, q, b, &heads) < 0)
+        return -1;
+    size_t n = dl_take(&heads);
+    if (n == 0)
+        return 0;
+    if (dl_lines(c, a, q, b, &heads, n - 1, &lines) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        dl_write_one(a, &heads, i, &lines, b);
+        if (b->xml.len > DOWNLOAD_MAX_BYTES) {
+            b->too_large = true;
+            break;
+        }
     }
-    ts_cdecl_write_end(xml);
+    return (int)n;
+}
+
+/* Every result of the query as the 报关单 XML, built batch by batch so
+ * that the memory it takes is bounded by the file's 8 MB, not by the
+ * results (a day, or a query by number, has no row limit).  -1 on a
+ * database error; b->too_large when it stopped at the limit. */
+static int download_build(struct ts_ctx *c, const struct query *q, struct dl_build *b)
+{
+    int n;
+    *b = (struct dl_build){.after_date = "1000-01-01"};
+    /* one snapshot for every batch: a declaration customs modifies
+     * meanwhile is in the file once, as it was when the download began */
+    if (!ts_db_in_transaction(c->db) && ts_db_begin(c->db) < 0)
+        return -1;
+    struct ts_arena *a = ts_arena_new(0);
+    ts_cdecl_write_begin(&b->xml);
+    while ((n = dl_batch(c, a, q, b)) > 0 && !b->too_large)
+        ts_arena_reset(a);
+    ts_arena_free(a);
+    ts_cdecl_write_end(&b->xml);
+    return n < 0 ? -1 : 0;
 }
 
 /* YYYY-MM-DD as the file name writes it: YYYYMMDD. */
@@ -350,37 +490,19 @@ static const char *compact_date(struct ts_ctx *c, const char *ymd)
     return ts_arena_printf(c->arena, "%.4s%.2s%.2s", ymd, ymd + 5, ymd + 8);
 }
 
-/* The smallest and largest value of a column over the rows (dates
- * YYYY-MM-DD and 18-digit numbers compare as strings). */
-static void column_range(const struct ts_db_rows *r, const char *col, const char **lo,
-                         const char **hi)
-{
-    *lo = *hi = ts_db_cell(r, 0, col);
-    for (size_t i = 1; i < r->nrows; i++) {
-        const char *v = ts_db_cell(r, i, col);
-        if (strcmp(v, *lo) < 0)
-            *lo = v;
-        if (strcmp(v, *hi) > 0)
-            *hi = v;
-    }
-}
-
 /* §2.1.2's name: IC卡号_最早出口日期-最晚出口日期_最早报送日期-最晚报送日期
  * _报关单开头_报关单结尾_下载时间.xml, over the downloaded declarations
  * (报送日期 = 申报日期; 开头 / 结尾 = the smallest / largest 报关单号). */
-static const char *download_name(struct ts_ctx *c, const struct ts_db_rows *heads,
-                                 const char *card_no, time_t now)
+static const char *download_name(struct ts_ctx *c, const struct dl_build *b, const char *card_no,
+                                 time_t now)
 {
-    const char *ie_lo, *ie_hi, *d_lo, *d_hi, *no_lo, *no_hi;
     char stamp[16];
     struct tm tm;
-    column_range(heads, "ie_date", &ie_lo, &ie_hi);
-    column_range(heads, "d_date", &d_lo, &d_hi);
-    column_range(heads, "entry_id", &no_lo, &no_hi);
     strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", localtime_r(&now, &tm));
-    return ts_arena_printf(c->arena, "%s_%s-%s_%s-%s_%s_%s_%s.xml", card_no, compact_date(c, ie_lo),
-                           compact_date(c, ie_hi), compact_date(c, d_lo), compact_date(c, d_hi),
-                           no_lo, no_hi, stamp);
+    return ts_arena_printf(c->arena, "%s_%s-%s_%s-%s_%s_%s_%s.xml", card_no,
+                           compact_date(c, b->ie_lo), compact_date(c, b->ie_hi),
+                           compact_date(c, b->d_lo), compact_date(c, b->d_hi), b->no_lo, b->no_hi,
+                           stamp);
 }
 
 /* The portal's signing key and certificate (package.sign_key /
@@ -438,17 +560,46 @@ out:
 }
 
 /* Send the package and record the download in the audit log. */
-static enum ts_result download_send(struct ts_ctx *c, const struct ts_db_rows *heads,
-                                    const struct ts_db_rows *lines, const char *card_no,
+static enum ts_result download_send(struct ts_ctx *c, const struct dl_build *b, const char *card_no,
                                     const char *name, unsigned char *pkg, size_t len)
 {
     const char *detail =
         ts_arena_printf(c->arena, "download file=%s card=%s decls=%zu lines=%zu bytes=%zu", name,
-                        card_no, heads->nrows, lines->nrows, len);
+                        card_no, b->decls, b->lines, len);
     if (ts_audit_log(c, "export_decl", 0, detail) < 0)
         return TS_FAIL;
     ts_resp_send(c, DOWNLOAD_TYPE, pkg, len, name);
     return TS_OK;
+}
+
+/* The refusal of a file over 8 MB: the manual's sentence; for a query of
+ * one day (the shortest range there is) with a second one that says what
+ * can still be done (docs/declarations.md "XML 文件下载"). */
+static enum ts_result download_too_large(struct ts_ctx *c, const struct query *q)
+{
+    if (q->entry_id[0] || !within_one_day(q))
+        return download_refused(c, MSG_TOO_LARGE);
+    return download_refused(c, MSG_TOO_LARGE MSG_TOO_LARGE_DAY);
+}
+
+/* The XML built (b), sealed into the package and sent, or refused when
+ * the package passes 8 MB. */
+static enum ts_result download_finish(struct ts_ctx *c, const struct query *q,
+                                      const struct ts_card_binding *card, const struct dl_build *b)
+{
+    time_t now = time(NULL);
+    const char *name = download_name(c, b, card->card_no, now);
+    unsigned char *pkg = NULL;
+    size_t len = 0;
+    struct ts_package_error err;
+    int rc = download_package(card, name, &b->xml, now, &pkg, &len, &err);
+    enum ts_result res = TS_FAIL;
+    if ((rc != 0 && err.code == TS_PACKAGE_E_LIMIT) || (rc == 0 && len > DOWNLOAD_MAX_BYTES))
+        res = download_too_large(c, q);
+    else if (rc == 0)
+        res = download_send(c, b, card->card_no, name, pkg, len);
+    free(pkg);
+    return res;
 }
 
 /* GET /decl/download — §2.1.2 XML 文件下载 of every result of the query. */
@@ -456,7 +607,7 @@ static enum ts_result decl_download(struct ts_ctx *c)
 {
     struct query q;
     struct ts_card_binding card;
-    struct ts_db_rows heads, lines;
+    struct dl_build b;
     if (!read_query(c, &q))
         return decl_query(c);
     if (ts_card_binding_load(c->db, c->arena, c->session->user_id, &card) < 0)
@@ -469,27 +620,17 @@ static enum ts_result decl_download(struct ts_ctx *c)
     if (!within_one_day(&q) && nlines > DOWNLOAD_MAX_LINES)
         return download_refused(c, ts_arena_printf(c->arena, "下载失败：您本次下载的%lld条数据，%s",
                                                    (long long)nlines, MSG_TOO_MANY_REST));
-    if (download_rows(c, &q, &heads, &lines) < 0)
-        return TS_FAIL;
-    if (heads.nrows == 0)
-        return download_refused(c, MSG_NO_RESULTS);
-    time_t now = time(NULL);
-    const char *name = download_name(c, &heads, card.card_no, now);
-    struct ts_buf xml = {0};
-    download_xml(c, &heads, &lines, &xml);
-    unsigned char *pkg = NULL;
-    size_t len = 0;
-    struct ts_package_error err;
-    int rc = download_package(&card, name, &xml, now, &pkg, &len, &err);
-    ts_buf_free(&xml);
+    int rc = download_build(c, &q, &b);
     enum ts_result res = TS_FAIL;
-    if (rc != 0 && err.code == TS_PACKAGE_E_LIMIT)
-        res = download_refused(c, MSG_TOO_LARGE);
-    else if (rc == 0 && !within_one_day(&q) && len > DOWNLOAD_MAX_BYTES)
-        res = download_refused(c, MSG_TOO_LARGE);
-    else if (rc == 0)
-        res = download_send(c, &heads, &lines, card.card_no, name, pkg, len);
-    free(pkg);
+    if (rc < 0)
+        res = TS_FAIL;
+    else if (b.too_large)
+        res = download_too_large(c, &q);
+    else if (b.decls == 0)
+        res = download_refused(c, MSG_NO_RESULTS);
+    else
+        res = download_finish(c, &q, &card, &b);
+    ts_buf_free(&b.xml);
     return res;
 }
 

@@ -11,9 +11,14 @@
  * ts_scope_bureau_query; docs/declarations.md "The tax side").  Every
  * query here goes through that filter, so an officer of another bureau
  * sees none of these rows, and nobody but a tax officer holds the
- * permission. */
+ * permission.
+ *
+ * Each 报关单号 of the list opens the declaration as it was resent (the
+ * version the row names): header and body as the enterprise's 报关单详情
+ * shows them (ts_cdecl_render and layout/export_decl.cs), read-only. */
 #include "ts_app.h"
 #include "ts_arena.h"
+#include "ts_customs_decl.h"
 #include "ts_scope.h"
 #include "ts_ui.h"
 
@@ -21,6 +26,9 @@
 #include <string.h>
 
 #define PAGE_SIZE 20
+#define NOT_FOUND                                                                                                                             \
+    "未查询到该报关单重新发送记录，或申请企业不在您所在税务机关（含下级税务机关）的管辖范围内，" \
+    "无权查看。"
 
 /* The query: 报关单号 (whole or part), 企业 (a part of the name or the
  * whole 统一社会信用代码), 申请时间 from / to (civil days, both included). */
@@ -95,14 +103,71 @@ static enum ts_result resend_list(struct ts_ctx *c)
     return ts_ui_page(c, "报关单重新发送记录", "taxresend/list.cs");
 }
 
+/* ---- the resent declaration ---- */
+
+/* Resend row id with the header of the version it names, and that
+ * version's body, when its enterprise is in the officer's jurisdiction:
+ * 1; 0 when it is not (or there is no such row); -1 on a database error. */
+static int load_resent(struct ts_ctx *c, int64_t id, struct ts_db_rows *head,
+                       struct ts_db_rows *lines)
+{
+    if (ts_scope_bureau_query(
+            c,
+            "SELECT h.*, e.name AS ent_name, e.uscc AS ent_uscc,"
+            " CAST(r.created_at AS CHAR) AS resent_at,"
+            " (SELECT k.version FROM export_decl_head k WHERE k.current_entry_id = h.entry_id)"
+            " AS current_version"
+            " FROM export_decl_resend r JOIN enterprise e ON e.id = r.ent_id"
+            " JOIN export_decl_head h ON h.id = r.head_id"
+            " WHERE e.tax_bureau_code LIKE ? AND r.id = ?",
+            TS_ARGS(TS_I64(id)), head) < 0)
+        return -1;
+    if (head->nrows != 1)
+        return 0;
+    return ts_scope_bureau_query(c,
+                                 "SELECT l.* FROM export_decl_resend r"
+                                 " JOIN enterprise e ON e.id = r.ent_id"
+                                 " JOIN export_decl_list l ON l.head_id = r.head_id"
+                                 " WHERE e.tax_bureau_code LIKE ? AND r.id = ? ORDER BY l.g_no",
+                                 TS_ARGS(TS_I64(id)), lines) < 0
+               ? -1
+               : 1;
+}
+
+/* GET /taxresend/view?id= — the declaration of one resend, as it was
+ * resent (header and body), with the enterprise and whether customs has
+ * published a later version since. */
+static enum ts_result resend_view(struct ts_ctx *c)
+{
+    struct ts_db_rows head, lines;
+    int found = load_resent(c, ts_arg_int(c, "id"), &head, &lines);
+    if (found <= 0)
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
+    ts_cdecl_render(c, "Decl", ts_cdecl_from_rows(c->arena, &head, 0, &lines));
+    ts_render_set(c, "Decl.status_label",
+                  ts_cdecl_trans_status_label(ts_db_cell(&head, 0, "trans_status")));
+    ts_render_set(c, "Resend.version", ts_db_cell(&head, 0, "version"));
+    ts_render_set(c, "Resend.current_version", ts_db_cell(&head, 0, "current_version"));
+    ts_render_set(c, "Resend.ent_name", ts_db_cell(&head, 0, "ent_name"));
+    ts_render_set(c, "Resend.ent_uscc", ts_db_cell(&head, 0, "ent_uscc"));
+    ts_render_set(c, "Resend.resent_at", ts_db_cell(&head, 0, "resent_at"));
+    return ts_ui_page(c, "报关单详情", "taxresend/view.cs");
+}
+
 static const struct ts_param list_params[] = {
     ts_param_str("entry_id", "报关单号", 0, 0, 18), ts_param_str("ent", "企业", 0, 0, 100),
     ts_param_date("start", "申请日期起", 0),        ts_param_date("end", "申请日期止", 0),
     ts_param_int("page", "页码", 0, 1, 1000000),    TS_PARAMS_END,
 };
 
+static const struct ts_param view_params[] = {
+    ts_param_int("id", "重新发送记录", TS_REQ, 1, INT64_MAX),
+    TS_PARAMS_END,
+};
+
 static const struct ts_action actions[] = {
     {"", TS_GET, "taxresend", list_params, resend_list, TS_QUERY_FORM},
+    {"view", TS_GET, "taxresend", view_params, resend_view, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

@@ -77,7 +77,8 @@ static const struct grid_row grid[] = {
 #define NROWS (sizeof grid / sizeof grid[0])
 
 /* The body's columns, as printed (width in points of the 539 wide grid).
- * 征免 is wide enough for "1 照章征税" on one line. */
+ * 征免 is wide enough for "1 照章征税" on one line; 境内货源地 stacks its
+ * code over its name. */
 static const struct {
     const char *label;
     int width;
@@ -168,12 +169,12 @@ static const char *box_value(const struct ts_cdecl *d, const struct ts_reflib_co
 
 /* The text of body column j of line l of d: several values on lines of
  * their own, as the paper form stacks them (成交 / 法定第一 / 法定第二 数量
- *及单位; 单价 / 总价 / 币制); units, 币制, countries and 征免 with their
- * names when codes has them. */
+ *及单位; 单价 / 总价 / 币制); units, 币制, countries, 境内货源地 and 征免
+ * with their names when codes has them. */
 static const char *cell_value(const struct ts_cdecl *d, const struct ts_reflib_codes *codes,
                               const struct ts_cdecl_line *l, size_t j, char *buf, size_t cap)
 {
-    char a[64], b[64], c[64];
+    char a[64], b[64], c[64], *p;
     const char *const *v = l->v;
     switch (j) {
     case 0:
@@ -204,7 +205,9 @@ static const char *cell_value(const struct ts_cdecl *d, const struct ts_reflib_c
         snprintf(buf, cap, "%s", line_shown(d, codes, l, TS_CDECL_L_DESTINATION_COUNTRY));
         break;
     case 7:
-        snprintf(buf, cap, "%s", v[TS_CDECL_L_DISTRICT_CODE]);
+        snprintf(buf, cap, "%s", line_shown(d, codes, l, TS_CDECL_L_DISTRICT_CODE));
+        if ((p = strchr(buf, ' '))) /* "51019 成都其他": the name under the code */
+            *p = '\n';
         break;
     default:
         snprintf(buf, cap, "%s", line_shown(d, codes, l, TS_CDECL_L_DUTY_MODE));

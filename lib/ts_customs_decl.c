@@ -23,11 +23,13 @@
 #include <expat.h>
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHUNK     (64 * 1024)
@@ -440,12 +442,14 @@ static const struct coded coded_fields[] = {
     {"FeeCurr", TS_REFLIB_CURRENCY, true},
     {"InsurCurr", TS_REFLIB_CURRENCY, true},
     {"TradeCountry", TS_REFLIB_COUNTRY, true},
+    {"DistinatePort", TS_REFLIB_PORT, true},
     {"GUnit", TS_REFLIB_UNIT, true},
     {"FirstUnit", TS_REFLIB_UNIT, true},
     {"SecondUnit", TS_REFLIB_UNIT, true},
     {"TradeCurr", TS_REFLIB_CURRENCY, true},
     {"OriginCountry", TS_REFLIB_COUNTRY, true},
     {"DestinationCountry", TS_REFLIB_COUNTRY, true},
+    {"DistrictCode", TS_REFLIB_DISTRICT, true},
     {"DutyMode", TS_REFLIB_DUTY_MODE, true},
 };
 
@@ -1437,6 +1441,19 @@ static int import_finish(struct ts_db *db, struct ts_arena *a, int64_t id, int64
                                            im->modified, im->first, im->last));
 }
 
+/* A rerun of a job whose import already ended: a failed import's row is
+ * final (its file is gone), so the rerun says what the row says instead of
+ * looking for the file again.  (A done import cannot be rerun: the row
+ * says done in the job's own transaction.)  True when it had ended. */
+static bool import_ended(const struct ts_db_rows *r, char *msg, size_t n)
+{
+    if (strcmp(ts_db_cell(r, 0, "status"), "failed") != 0)
+        return false;
+    const char *m = ts_db_cell(r, 0, "message");
+    snprintf(msg, n, "%s", m && m[0] ? m : "导入失败");
+    return true;
+}
+
 /* The job with its arena and the row loaded; see ts_cdecl_import_job. */
 static int import_job_with(struct ts_db *db, struct ts_db *pdb, struct ts_arena *a, int64_t id,
                            struct ts_cdecl_import *im, char *msg, size_t n)
@@ -1444,10 +1461,13 @@ static int import_job_with(struct ts_db *db, struct ts_db *pdb, struct ts_arena 
     struct ts_db_rows r;
     const char *err = NULL, *path;
     if (ts_db_query(db, a,
-                    "SELECT file_name, district, created_by FROM customs_import WHERE id = ?",
+                    "SELECT file_name, district, created_by, status, message FROM customs_import"
+                    " WHERE id = ?",
                     TS_ARGS(TS_I64(id)), &r) < 0 ||
         r.nrows != 1)
         return snprintf(msg, n, "导入记录不存在"), -1;
+    if (import_ended(&r, msg, n))
+        return -1;
     im->district = ts_db_cell(&r, 0, "district");
     im->user_id = ts_db_cell_i64(&r, 0, "created_by");
     import_mark(pdb, id, "running", "");
@@ -1476,9 +1496,7 @@ static int import_job_with(struct ts_db *db, struct ts_db *pdb, struct ts_arena 
              im->modified);
     if (import_finish(db, a, id, im->user_id, ts_db_cell(&r, 0, "file_name"), im, msg) < 0)
         return snprintf(msg, n, "保存报关单失败，本次导入已全部撤销，请稍后重新导入"), -1;
-    unlink(path); /* done: the job commits next (a crash in between leaves the row queued
-                     and its file gone; the rerun then fails and says so) */
-    return 0;
+    return 0; /* the file stays until the job has committed (ts_cdecl_import_committed) */
 }
 
 int ts_cdecl_import_job(struct ts_db *db, struct ts_db *pdb, int64_t import_id,
@@ -1506,4 +1524,85 @@ void ts_cdecl_import_undo(struct ts_db *pdb, int64_t import_id, bool stopped, co
             unlink(path);
     }
     ts_arena_free(a);
+}
+
+void ts_cdecl_import_committed(int64_t import_id)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    const char *path = ts_cdecl_import_path(a, import_id);
+    if (path && unlink(path) < 0 && errno != ENOENT)
+        ts_log_error("customs.import %lld: file %s not removed: %s", (long long)import_id, path,
+                     strerror(errno));
+    ts_arena_free(a);
+}
+
+/* The import id a file of the folder is named by (<digits>.xml), or 0. */
+static int64_t import_file_id(const char *name)
+{
+    size_t digits = strspn(name, "0123456789");
+    if (digits == 0 || digits > 18 || name[0] == '0' || strcmp(name + digits, ".xml") != 0)
+        return 0;
+    return strtoll(name, NULL, 10);
+}
+
+/* May the file of import id go?  Only when no row names it or the row
+ * has ended (done, failed): a queued or running import still needs it.
+ * -1 on a database error. */
+static int import_file_unowned(struct ts_db *pdb, struct ts_arena *a, int64_t id)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(pdb, a,
+                    "SELECT COUNT(*) AS n FROM customs_import"
+                    " WHERE id = ? AND status IN ('queued', 'running')",
+                    TS_ARGS(TS_I64(id)), &r) < 0)
+        return -1;
+    return ts_db_cell_i64(&r, 0, "n") == 0;
+}
+
+/* One entry of the folder, by the rules of ts_cdecl_import_sweep. */
+static void sweep_one(struct ts_db *pdb, struct ts_arena *a, int dirfd, const char *name,
+                      time_t now, struct ts_cdecl_import_sweep *s)
+{
+    struct stat st;
+    int64_t id = import_file_id(name);
+    if (!id || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+        return; /* not an import file: left alone */
+    if (now - st.st_mtime < s->min_age_s) {
+        s->young++;
+        return;
+    }
+    int unowned = import_file_unowned(pdb, a, id);
+    if (unowned < 0 || (unowned && unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)) {
+        s->errors++;
+        return;
+    }
+    if (unowned)
+        s->removed++;
+    else
+        s->waiting++;
+}
+
+int ts_cdecl_import_sweep(struct ts_db *pdb, struct ts_cdecl_import_sweep *s)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    const char *dir = ts_arena_printf(a, "%s/" IMPORT_DIR, ts_config_str("tmp.dir", "/tmp"));
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    time_t now = time(NULL);
+    int rc = 0;
+    if (s->min_age_s < 60)
+        s->min_age_s = 60;
+    if (!d) {
+        rc = errno == ENOENT ? 0 : -1;
+        goto out;
+    }
+    while ((e = readdir(d)) && !(s->stop && s->stop()))
+        sweep_one(pdb, a, dirfd(d), e->d_name, now, s);
+    closedir(d);
+    rc = s->errors ? -1 : 0;
+out:
+    if (rc < 0)
+        ts_log_error("customs import sweep: %s: %zu error(s)", dir, s->errors);
+    ts_arena_free(a);
+    return rc;
 }

@@ -285,4 +285,25 @@ int ts_cdecl_import_job(struct ts_db *db, struct ts_db *pdb, int64_t import_id,
  * report already said so) or queued again; a failed job's file is removed. */
 void ts_cdecl_import_undo(struct ts_db *pdb, int64_t import_id, bool stopped, const char *msg);
 
+/* After the job's transaction has committed: its file is removed.  Never
+ * before: a crash between the two then leaves the import done and a file
+ * the sweep removes, not a queued job without its file. */
+void ts_cdecl_import_committed(int64_t import_id);
+
+/* The sweep of tmp.dir/customs-import/ (tools/ts-worker, on the store
+ * sweep's timer): files <id>.xml older than min_age_s whose import is not
+ * queued or running — no row (a request that died after keeping the file,
+ * before its commit) or an ended one — are removed; counts in s.  The age
+ * spares the file of a request still in flight (its row is not committed
+ * yet).  0, or -1 when something could not be read or removed (logged). */
+struct ts_cdecl_import_sweep {
+    int64_t min_age_s;  /* at least 60 */
+    bool (*stop)(void); /* may be NULL; true ends the walk early */
+    size_t removed;     /* old files of no import or of an ended one, removed */
+    size_t waiting;     /* old files of a queued or running import, kept */
+    size_t young;       /* files younger than min_age_s, kept */
+    size_t errors;
+};
+int ts_cdecl_import_sweep(struct ts_db *pdb, struct ts_cdecl_import_sweep *s);
+
 #endif

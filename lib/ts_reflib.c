@@ -289,6 +289,8 @@ static const struct {
     [TS_REFLIB_COUNTRY] = {"country", "国别地区"},
     [TS_REFLIB_CUT_MODE] = {"cut_mode", "征免性质"},
     [TS_REFLIB_DUTY_MODE] = {"duty_mode", "征免"},
+    [TS_REFLIB_PORT] = {"port", "港口"},
+    [TS_REFLIB_DISTRICT] = {"district", "国内地区"},
     [TS_REFLIB_CUSTOMS_DISTRICT] = {"customs_district", "关区"},
     [TS_REFLIB_TAX_BUREAU] = {"tax_bureau", "税务机关"},
 };
@@ -312,7 +314,9 @@ enum ts_reflib_list ts_reflib_list_from_name(const char *name)
 }
 
 /* The length of a list's codes and whether a capital letter may stand
- * for a digit (运输方式 G, H, ...). */
+ * for a digit (运输方式 G, H, ...; 港口 codes have a form of their own:
+ * port_code_valid).  A 国内地区 code never starts with 0 (its first two
+ * digits are a province), so one digit short is not a lost 0 there. */
 static const struct {
     size_t len;
     bool letters;
@@ -325,14 +329,28 @@ static const struct {
     [TS_REFLIB_COUNTRY] = {3, false},
     [TS_REFLIB_CUT_MODE] = {3, false},
     [TS_REFLIB_DUTY_MODE] = {1, false},
+    [TS_REFLIB_PORT] = {6, true},
+    [TS_REFLIB_DISTRICT] = {5, false},
     [TS_REFLIB_CUSTOMS_DISTRICT] = {4, false},
     [TS_REFLIB_TAX_BUREAU] = {11, false},
 };
+
+/* A 港口 code: the country's ISO alpha-3 code and three digits (DEU000
+ * for 德国 when its port is not in the table, HKG003 香港). */
+static bool port_code_valid(const char *code, const char **err)
+{
+    if (strlen(code) != 6 || strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 ||
+        strspn(code + 3, "0123456789") != 3)
+        return ts_codes_refuse(err, "港口代码应为3位大写字母的国家代码加3位数字（如HKG003）");
+    return ts_codes_accept(err);
+}
 
 bool ts_reflib_list_code_valid(enum ts_reflib_list list, const char *code, const char **err)
 {
     if (list >= TS_REFLIB_NLISTS)
         return ts_codes_refuse(err, "没有这个代码表");
+    if (list == TS_REFLIB_PORT && code && code[0])
+        return port_code_valid(code, err);
     size_t want = code_forms[list].len, n = code ? strlen(code) : 0;
     const char *ok =
         code_forms[list].letters ? "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" : "0123456789";
@@ -341,12 +359,13 @@ bool ts_reflib_list_code_valid(enum ts_reflib_list list, const char *code, const
     if (strspn(code, ok) != n)
         return ts_codes_refuse(err, code_forms[list].letters ? "代码只能是数字或大写字母"
                                                              : "代码只能是数字");
-    if (n + 1 == want && !code_forms[list].letters)
+    if (n + 1 == want && !code_forms[list].letters && list != TS_REFLIB_DISTRICT)
         return ts_codes_refuse(err, "代码少一位：以0开头的代码请将单元格设为文本格式后重新导出");
     if (n != want)
         return ts_codes_refuse(err, want == 1   ? "代码应为1位"
                                     : want == 3 ? "代码应为3位"
                                     : want == 4 ? "代码应为4位"
+                                    : want == 5 ? "代码应为5位"
                                                 : "代码应为11位");
     return ts_codes_accept(err);
 }

@@ -142,6 +142,8 @@ enum ts_reflib_list {
     TS_REFLIB_COUNTRY,          /* 国别地区 */
     TS_REFLIB_CUT_MODE,         /* 征免性质 (schema/015) */
     TS_REFLIB_DUTY_MODE,        /* 征免 (征减免税方式, schema/015) */
+    TS_REFLIB_PORT,             /* 港口 (指运港, schema/018) */
+    TS_REFLIB_DISTRICT,         /* 国内地区 (境内货源地, schema/018) */
     TS_REFLIB_CUSTOMS_DISTRICT, /* 关区 (customs_district) */
     TS_REFLIB_TAX_BUREAU,       /* 税务机关 (tax_bureau) */
     TS_REFLIB_NLISTS
@@ -154,8 +156,9 @@ const char *ts_reflib_list_label(enum ts_reflib_list list);
 enum ts_reflib_list ts_reflib_list_from_name(const char *name);
 
 /* Is code well-formed for the list, as customs writes it (币制, 计量单位,
- * 国别地区, 征免性质: 3 digits; 监管方式 and 关区: 4; 成交方式 and 征免: 1;
- * 运输方式: one digit or capital letter; 税务机关: 11 digits)?  A code one
+ * 国别地区, 征免性质: 3 digits; 监管方式 and 关区: 4; 国内地区: 5; 成交方式
+ * and 征免: 1; 运输方式: one digit or capital letter; 港口: 3 capital
+ * letters and 3 digits; 税务机关: 11 digits)?  A code one
  * character short that a leading 0 would complete is refused saying so. */
 bool ts_reflib_list_code_valid(enum ts_reflib_list list, const char *code, const char **err);
 

@@ -117,6 +117,13 @@ int ts_scope_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *ar
     return all ? ts_db_query(c->db, c->arena, sql, all, out) : -1;
 }
 
+int ts_scope_query_in(struct ts_ctx *c, struct ts_arena *a, const char *sql,
+                      const struct ts_db_arg *args, struct ts_db_rows *out)
+{
+    const struct ts_db_arg *all = with_tenant(c, sql, args);
+    return all ? ts_db_query(c->db, a, sql, all, out) : -1;
+}
+
 int ts_scope_exec(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
                   struct ts_db_result *res)
 {

@@ -29,6 +29,11 @@ int ts_scope_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *ar
                    struct ts_db_rows *out);
 int ts_scope_exec(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
                   struct ts_db_result *res);
+/* ts_scope_query with the cells in arena a instead of the request's: for a
+ * handler that reads many rows in batches and frees each batch (decl's
+ * XML download). */
+int ts_scope_query_in(struct ts_ctx *c, struct ts_arena *a, const char *sql,
+                      const struct ts_db_arg *args, struct ts_db_rows *out);
 
 /* The tax officer's jurisdiction (税务机关 and the bureaus under it, by the
  * code's levels: docs/declarations.md "The tax side").  Officer-side

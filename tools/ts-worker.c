@@ -16,8 +16,12 @@
  * removed (the page says 已过期); every store.sweep_interval seconds
  * (3600, the first one an interval after the start) the store files no
  * row names and tmp-* files, older than store.orphan_age seconds (86400),
- * are removed (ts_store_sweep, docs/uploads.md).  --sweep-once does both at once, says what it did
- * on stdout and exits (0, or 1 when something failed).
+ * are removed (ts_store_sweep, docs/uploads.md), and on the same timer the
+ * customs import files (tmp.dir/customs-import/<id>.xml) older than
+ * customs.import_orphan_age (store.orphan_age) whose import is not queued
+ * or running (ts_cdecl_import_sweep, docs/declarations.md).  --sweep-once
+ * does all at once, says what it did on stdout and exits (0, or 1 when
+ * something failed).
  *
  * A job runs in ONE transaction on the worker's first connection, together
  * with the job's end (done): a job is all done or not done at all, never
@@ -77,6 +81,8 @@ struct job_kind {
     enum job_rc (*run)(const struct conns *cn, const struct ts_job *job, char *msg, size_t n);
     /* after the rollback: the job's own rows say failed (or queued) */
     void (*undo)(const struct conns *cn, const struct ts_job *job, enum job_rc rc, const char *msg);
+    /* may be NULL; after the commit of a done job: what may go only then */
+    void (*committed)(const struct ts_job *job);
 };
 
 static volatile sig_atomic_t stopping;
@@ -250,10 +256,17 @@ static void undo_customs_import(const struct conns *cn, const struct ts_job *job
     ts_cdecl_import_undo(cn->pdb, job->ref_id, rc == JOB_STOPPED, msg);
 }
 
+/* The imported file goes once the import is committed, never before
+ * (a crash in between would leave a queued job without its file). */
+static void committed_customs_import(const struct ts_job *job)
+{
+    ts_cdecl_import_committed(job->ref_id);
+}
+
 static const struct job_kind kinds[] = {
-    {"declist.import", run_declist_import, undo_declist_import},
-    {"docexport.zip", run_docexport_zip, undo_docexport_zip},
-    {"customs.import", run_customs_import, undo_customs_import},
+    {"declist.import", run_declist_import, undo_declist_import, NULL},
+    {"docexport.zip", run_docexport_zip, undo_docexport_zip, NULL},
+    {"customs.import", run_customs_import, undo_customs_import, committed_customs_import},
 };
 
 static const struct job_kind *kind_of(const struct ts_job *job)
@@ -281,6 +294,8 @@ static enum job_rc run_in_transaction(const struct conns *cn, const struct job_k
     }
     if (ts_db_in_transaction(cn->db))
         ts_db_rollback(cn->db);
+    else if (rc == JOB_DONE && k->committed)
+        k->committed(job);
     return rc;
 }
 
@@ -333,8 +348,27 @@ static int sweep_store(struct ts_db *pdb)
     return rc;
 }
 
+/* The sweep of customs import files no queued or running import needs
+ * (ts_cdecl_import_sweep), older than customs.import_orphan_age (by
+ * default store.orphan_age); logged when it did something.  -1 on a
+ * failure. */
+static int sweep_customs_imports(struct ts_db *pdb, struct ts_cdecl_import_sweep *s)
+{
+    *s = (struct ts_cdecl_import_sweep){
+        .min_age_s = ts_config_int("customs.import_orphan_age",
+                                   ts_config_int("store.orphan_age", ORPHAN_AGE_S)),
+        .stop = is_stopping,
+    };
+    int rc = ts_cdecl_import_sweep(pdb, s);
+    if (rc < 0 || s->removed)
+        ts_log_info("worker: customs import sweep: %zu file(s) removed, %zu of queued imports,"
+                    " %zu young, %zu error(s)",
+                    s->removed, s->waiting, s->young, s->errors);
+    return rc;
+}
+
 /* The sweeps that are due, now and then: expired export ZIPs, and the
- * store's files without rows. */
+ * store's files without rows and the customs import files of no import. */
 static void sweep_due(struct ts_db *pdb, time_t *last_exports, time_t *last_store)
 {
     time_t now = time(NULL);
@@ -347,6 +381,8 @@ static void sweep_due(struct ts_db *pdb, time_t *last_exports, time_t *last_stor
     if (now - *last_store >= ts_config_int("store.sweep_interval", STORE_SWEEP_S)) {
         *last_store = now;
         sweep_store(pdb);
+        struct ts_cdecl_import_sweep cs;
+        sweep_customs_imports(pdb, &cs);
     }
 }
 
@@ -357,11 +393,15 @@ static int sweep_once(struct ts_db *pdb)
         .min_age_s = ts_config_int("store.orphan_age", ORPHAN_AGE_S),
         .stop = is_stopping,
     };
+    struct ts_cdecl_import_sweep cs;
     int exports = remove_expired_exports(pdb);
     int rc = ts_store_sweep(pdb, &s);
+    int crc = sweep_customs_imports(pdb, &cs);
     printf("exports=%d orphans=%zu temps=%zu named=%zu young=%zu errors=%zu\n", exports, s.removed,
            s.temps, s.named, s.young, s.errors);
-    return exports < 0 || rc < 0 ? 1 : 0;
+    printf("customs-import removed=%zu waiting=%zu young=%zu errors=%zu\n", cs.removed, cs.waiting,
+           cs.young, cs.errors);
+    return exports < 0 || rc < 0 || crc < 0 ? 1 : 0;
 }
 
 /* Running jobs of dead workers back to queued; now and then. */

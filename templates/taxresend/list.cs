@@ -27,7 +27,7 @@
         <td><?cs var:r.created_at ?></td>
         <td><?cs var:r.ent_name ?></td>
         <td><?cs var:r.uscc ?></td>
-        <td><?cs var:r.entry_id ?></td>
+        <td><a href="/taxresend/view?id=<?cs var:r.id ?>"><?cs var:r.entry_id ?></a></td>
         <td class="num"><?cs var:r.version ?></td>
         <td><?cs var:r.nickname ?>（<?cs var:r.login_name ?>）</td>
         <td><?cs if:r.sent_at ?>已发送（<?cs var:r.sent_at ?>）<?cs else ?>待发送<?cs /if ?></td>

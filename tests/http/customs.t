@@ -228,6 +228,22 @@ like($r->{text}, qr/表体第1行【征免】/, 'an imported 征免 that is not 
 $r = $c->post_multipart('/customs/import', [[file => {filename => 'cut.xml', type => 'text/xml',
     content => decl_file(decl_xml(EntryId => fresh_no(), CutMode => '123'))}]]);
 like($r->{text}, qr/表头【征免性质】123 不在征免性质代码表中/, 'an imported unknown 征免性质 is refused');
+# 指运港 and 境内货源地 against their lists (schema/018)
+my $port_no = fresh_no();
+$r = $c->post('/customs/save', {%form, EntryId => $port_no, DistinatePort => 'DEU999', DistrictCode_1 => '51018'});
+is($r->{status}, 200, 'an unknown 指运港 and 境内货源地: the form again');
+like($r->{text}, qr/表头【指运港】DEU999 不在港口代码表中/, 'said: DEU999 is not a 港口');
+like($r->{text}, qr/表体第1行【境内货源地】51018 不在国内地区代码表中/, 'said: 51018 is not a 国内地区');
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id = '$port_no'"), 0, 'and nothing stored');
+$r = $c->post('/customs/save', {%form, EntryId => $port_no, DistinatePort => 'HKG003', DistrictCode_1 => '51019'});
+is($r->{status}, 303, 'HKG003 香港 and 51019 成都其他 are accepted');
+my $port_page = $c->follow($r)->{text};
+like($port_page, qr{<dd id="h-DistinatePort">HKG003 香港</dd>}, 'the detail names the 指运港');
+like($port_page, qr{<td>51019 成都其他</td>}, 'and the 境内货源地');
+$r = $c->post_multipart('/customs/import', [[file => {filename => 'port.xml', type => 'text/xml',
+    content => decl_file(decl_xml(EntryId => fresh_no(), DistinatePort => 'DEU000', line => {DistrictCode => '99999'}))}]]);
+like($r->{text}, qr/表体第1行【境内货源地】99999 不在国内地区代码表中/, 'an imported unknown 境内货源地 is refused');
+unlike($r->{text}, qr/【指运港】/, 'DEU000 (德国, no port named) is a 指运港');
 $r = $c->post('/customs/save', {%form, EntryId => fresh_no(), TradeCountry => '304', TradeCurr_1 => '502'});
 is($r->{status}, 303, "customs' numeric codes are accepted as well as ISO ones");
 my $bad_code = fresh_no();

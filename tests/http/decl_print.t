@@ -112,7 +112,8 @@ like($p1, qr/^\s*1\s+8459290000\s+数控钻床/m, 'the body line: 项号, 商品
 like($p1, qr/ZK-\d{3}/, 'the 规格型号 under the name');
 like($p1, qr/\b200\.00\b/, 'the 总价');
 like($p1, qr/\bUSD 美元\b/, 'the 币制 with its name');
-like($p1, qr/CHN 中国\s+DEU 德国\s+51019\s+1 照章征税/, '原产国, 最终目的国 and 征免 with their names, 境内货源地');
+like($p1, qr/CHN 中国\s+DEU 德国\s+51019\s+1 照章征税/, '原产国, 最终目的国, 境内货源地 and 征免 with their names');
+like($p1, qr/^\s+ZK-\d{3}\s.*\s成都其他\s*$/m, '…境内货源地 51019 with its name 成都其他 under it');
 like($p1, qr/^\s*1\s+8459290000\s+数控钻床\s+2 001 台\s/m, 'the 成交数量 and its unit: 001 台');
 # The coded header boxes print "code name" as the detail page does.
 like($p1, qr/出境关别.*\n.*7900 成都海关/, '出境关别 7900 成都海关');

@@ -118,8 +118,39 @@ is(scalar @{ rows_of(officer_of('15101040000'), "entry_id=$run") }, 0, '锦江�
 is(scalar @{ rows_of(officer_of('15107000000'), "entry_id=$run") }, 0, '绵阳市: none');
 is(scalar @{ rows_of($wuhou, "entry_id=$p1") }, 0, '武侯区 asking for a 成都市 number: none');
 
+# ---- each 报关单号 opens the declaration as it was resent (read-only)
+my %resend_id = map { ("$_->[0] v$_->[1]" => $_->[2]) }
+    db("SELECT entry_id, version, MIN(id) FROM export_decl_resend WHERE entry_id LIKE '$run%' GROUP BY entry_id, version");
+my $list = $tax->get("/taxresend/?entry_id=$p1");
+like($list->{text}, qr{<td><a href="/taxresend/view\?id=$resend_id{"$p1 v2"}">$p1</a></td>},
+     'the list links each 报关单号 to its detail');
+my $v1 = $tax->get("/taxresend/view?id=$resend_id{\"$p1 v1\"}");
+is($v1->{status}, 200, '成都市 opens p1 as resent the first time');
+like($v1->{text}, qr{<strong id="entry-id">$p1</strong>}, 'its number');
+like($v1->{text}, qr{<h2>报关单表头信息</h2>.*<h2>报关单表体信息</h2>}s, 'header and body, as the enterprise sees them');
+like($v1->{text}, qr{<dd id="h-PackNo">3</dd>}, 'the data of version 1 (件数 3)');
+like($v1->{text}, qr{<dd id="h-TradeMode">0110 一般贸易</dd>}, 'codes with their names');
+like($v1->{text}, qr{<td>${p1}001</td>}, 'the body line with its 关联号');
+like($v1->{text}, qr{\Q$PROD_NAME\E（统一社会信用代码 $PROD_SCC）.*第1版}s, 'which enterprise asked, for which version');
+like($v1->{text}, qr{id="resend-superseded">海关已发布新版本（当前为第2版）}, 'and that customs has published version 2 since');
+my ($panel) = $v1->{text} =~ m{(<section class="panel">.*?</section>)}s;
+unlike($panel // '<form', qr{<form|/decl/resend|/customs/new}, 'nothing to change or resend there');
+my $v2 = $tax->get("/taxresend/view?id=$resend_id{\"$p1 v2\"}");
+like($v2->{text}, qr{<dd id="h-PackNo">9</dd>}, 'the second resend: version 2 (件数 9)');
+unlike($v2->{text}, qr{resend-superseded}, '…the current one');
+is($tax->get("/taxresend/view?id=$resend_id{\"$t1 v1\"}")->{status}, 200, '成都市 opens 武侯区\'s resend too');
+
+my $refused = $wuhou->get("/taxresend/view?id=$resend_id{\"$p1 v1\"}");
+is($refused->{status}, 404, '武侯区 opening a 成都市 enterprise\'s resend: refused');
+like($refused->{text}, qr/申请企业不在您所在税务机关（含下级税务机关）的管辖范围内，无权查看/, 'saying why');
+unlike($refused->{text}, qr/\Q$PROD_NAME\E|$p1/, 'and nothing of it');
+is($wuhou->get("/taxresend/view?id=$resend_id{\"$t1 v1\"}")->{status}, 200, '武侯区 opens its own enterprise\'s');
+is($tax->get('/taxresend/view?id=999999999')->{status}, 404, 'an unknown resend: 404');
+
 # ---- nobody else opens it
 is($prod->get('/taxresend/')->{status}, 403, 'an enterprise user: 403');
+is($prod->get("/taxresend/view?id=$resend_id{\"$p1 v1\"}")->{status}, 403, 'nor its detail, even of its own resend');
+is($cus->get("/taxresend/view?id=$resend_id{\"$p1 v1\"}")->{status}, 403, 'a customs officer: 403 on the detail');
 is($cus->get('/taxresend/')->{status}, 403, 'a customs officer: 403');
 is(login('operator')->get('/taxresend/')->{status}, 403, 'an operator: 403');
 is(client()->get('/taxresend/')->{status}, 303, 'not logged in: to the login page');

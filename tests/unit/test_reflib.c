@@ -196,6 +196,11 @@ static void test_lists(void **state)
     assert_string_equal(ts_reflib_list_name(TS_REFLIB_NLISTS), "");
     assert_int_equal(ts_reflib_list_from_name("cut_mode"), TS_REFLIB_CUT_MODE);
     assert_string_equal(ts_reflib_list_label(TS_REFLIB_DUTY_MODE), "征免");
+    assert_int_equal(ts_reflib_list_from_name("port"), TS_REFLIB_PORT);
+    assert_int_equal(ts_reflib_list_from_name("district"), TS_REFLIB_DISTRICT);
+    assert_string_equal(ts_reflib_list_label(TS_REFLIB_PORT), "港口");
+    assert_string_equal(ts_reflib_list_label(TS_REFLIB_DISTRICT), "国内地区");
+    assert_false(ts_reflib_list_has_alt(TS_REFLIB_PORT));
 }
 
 /* Each list's code format, and the advice for a code that lost its 0. */
@@ -225,6 +230,16 @@ static void test_list_codes(void **state)
         {TS_REFLIB_CUT_MODE, "1010", "3位"},
         {TS_REFLIB_DUTY_MODE, "1", NULL},
         {TS_REFLIB_DUTY_MODE, "", "不能为空"},
+        {TS_REFLIB_PORT, "HKG003", NULL},
+        {TS_REFLIB_PORT, "DEU000", NULL},
+        {TS_REFLIB_PORT, "DE0000", "HKG003"},
+        {TS_REFLIB_PORT, "deu000", "3位大写字母"},
+        {TS_REFLIB_PORT, "DEU00", "加3位数字"},
+        {TS_REFLIB_PORT, "DEU0000", "加3位数字"},
+        {TS_REFLIB_PORT, "", "不能为空"},
+        {TS_REFLIB_DISTRICT, "51019", NULL},
+        {TS_REFLIB_DISTRICT, "5101", "5位"},
+        {TS_REFLIB_DISTRICT, "5101X", "只能是数字"},
         {TS_REFLIB_CUSTOMS_DISTRICT, "7900", NULL},
         {TS_REFLIB_CUSTOMS_DISTRICT, "790", "以0开头"},
         {TS_REFLIB_TAX_BUREAU, "15101000000", NULL},

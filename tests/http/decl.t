@@ -77,12 +77,14 @@ is_deeply(numbers($rows), ['790020260000810002'], 'a link with only the number q
 unlike($err, qr/出口日期/, '30 days (both ends counted) is allowed');
 is_deeply(numbers($rows), ['790020260000810001', '790020260000810002', '790120260000810003'],
           'the 结关 declarations of the month, only the own ones');
+like($x->{text}, qr/共 3 条，第 1 \/ 1 页/, 'the pager counts them (current versions only)');
 ($x, $err, $rows) = query($prod, by => 'date', start => '2026-11-01', end => '2026-12-01');
 like($err, qr/出口日期查询区间最长不能超过30天/, '31 days are refused');
 is_deeply($rows, [], 'with no results');
 ($x, $err, $rows) = query($prod, by => 'date', start => '2026-11-02', end => '2026-11-02');
 unlike($err, qr/出口日期/, 'the same day as start and end is allowed');
 is_deeply(numbers($rows), ['790020260000810001'], 'and finds that day');
+like($x->{text}, qr/共 1 条/, 'counted once, though published twice (修改)');
 ($x, $err) = query($prod, by => 'date', start => '2026-11-10', end => '2026-11-09');
 like($err, qr/出口日期的结束日期不能早于开始日期/, 'an end before the start');
 ($x, $err) = query($prod, by => 'date', start => '2026-11-10');

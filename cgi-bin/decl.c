@@ -60,7 +60,7 @@ static const char *const auto_choices[] = {"1", NULL};
 
 /* The enterprise's declarations: ts_scope binds the tenant at e.ent_id.
  * owner_key is ascii, the enterprise's codes utf8mb4: converted to ascii
- * so that the join can use ix_export_decl_owner (compared as utf8mb4 it
+ * so that the join can use ix_export_decl_owner_list (compared as utf8mb4 it
  * could not, and every request read the whole table: docs/performance.md
  * "报关单查询"). */
 #define OWNED_FROM                                                                                 \

@@ -61,7 +61,7 @@ static const char *const auto_choices[] = {"1", NULL};
 
 /* The enterprise's declarations: ts_scope binds the tenant at e.ent_id.
  * owner_key is ascii, the enterprise's codes utf8mb4: converted to ascii
- * so that the join can use ix_export_decl_owner (compared as utf8mb4 it
+ * so that the join can use ix_export_decl_owner_list (compared as utf8mb4 it
  * could not, and every request read the whole table: docs/performance.md
  * "报关单查询"). */
 #define OWNED_FROM                                                                                 \
@@ -148,7 +148,9 @@ static bool read_query(struct ts_ctx *c, struct query *q)
     TS_STR((q)->type), TS_STR((q)->entry_id), TS_STR((q)->entry_id), TS_STR((q)->start),           \
         TS_STR((q)->start), TS_STR((q)->end), TS_STR((q)->end)
 
-static int64_t result_count(struct ts_ctx *c, const struct query *q)
+/* The 出口报关单号 way names one declaration: the general filter finds it by
+ * uk_export_decl_version, whatever the enterprise's volume. */
+static int64_t count_by_number(struct ts_ctx *c, const struct query *q)
 {
     struct ts_db_rows r;
     if (ts_scope_query(c, "SELECT COUNT(*) AS n" OWNED QUERY_FILTER, TS_ARGS(QUERY_ARGS(q)), &r) <
@@ -157,18 +159,89 @@ static int64_t result_count(struct ts_ctx *c, const struct query *q)
     return ts_db_cell_i64(&r, 0, "n");
 }
 
+/* The 出口日期 way counts from export_decl_day_count (schema/017: the
+ * current versions per owner key, type and day, kept by triggers): at most
+ * 2 keys x 30 days, where a COUNT over the declarations read every one of
+ * the range (thousands for a large exporter; docs/performance.md
+ * "报关单查询"). */
+static int64_t count_by_date(struct ts_ctx *c, const struct query *q)
+{
+    struct ts_db_rows r;
+    if (ts_scope_query(c,
+                       "SELECT IFNULL(SUM(d.n), 0) AS n"
+                       " FROM (SELECT id AS ent_id, uscc, customs_code FROM enterprise) e"
+                       " JOIN export_decl_day_count d"
+                       " ON d.owner_key IN (CONVERT(CONCAT('S', e.uscc) USING ascii),"
+                       " CONVERT(CONCAT('C', e.customs_code) USING ascii))"
+                       " WHERE e.ent_id = ? AND d.decl_type = ? AND d.ie_date >= ?"
+                       " AND d.ie_date <= ?",
+                       TS_ARGS(TS_STR(q->type), TS_STR(q->start), TS_STR(q->end)), &r) < 0)
+        return -1;
+    return ts_db_cell_i64(&r, 0, "n");
+}
+
+/* How many declarations the query finds: by number, or by type and dates
+ * (read_query gives one way or the other). */
+static int64_t result_count(struct ts_ctx *c, const struct query *q)
+{
+    return q->entry_id[0] ? count_by_number(c, q) : count_by_date(c, q);
+}
+
+#define PAGE_COLUMNS                                                                               \
+    "SELECT h.id, h.entry_id, h.trade_name, h.ie_date, h.d_date,"                                  \
+    " IFNULL(h.clear_date, '') AS clear_date, h.trade_mode, h.trade_country,"                      \
+    " h.trans_status,"                                                                             \
+    " (SELECT COUNT(*) FROM export_decl_list l WHERE l.head_id = h.id) AS nlines"
+
+/* The first (offset + 20) current declarations of the type and dates
+ * under one of the enterprise's owner keys ('S' + 统一社会信用代码 or
+ * 'C' + 海关编码), in the list's order, taken from
+ * ix_export_decl_owner_list alone.  The key is a scalar subquery, not a
+ * join: joined to the enterprise the optimizer reads the whole range and
+ * sorts it (EXPLAIN: ref + filesort), compared with a constant it walks
+ * the index in order and stops. */
+#define KEY_IDS(prefix, col)                                                                       \
+    "(SELECT h.id, h.ie_date, h.entry_id FROM export_decl_head h"                                  \
+    " WHERE h.owner_key = (SELECT CONVERT(CONCAT('" prefix "', e." col ") USING ascii)"            \
+    " FROM (SELECT id AS ent_id, uscc, customs_code FROM enterprise) e WHERE e.ent_id = ?)"        \
+    " AND h.current_entry_id IS NOT NULL AND h.decl_type = ?"                                      \
+    " AND h.ie_date >= ? AND h.ie_date <= ? ORDER BY h.ie_date, h.entry_id LIMIT ?)"
+
+/* One page by 出口日期: the two keys' ids merged and cut to the page, and
+ * only then the page's 20 rows read (a deferred join).  The two keys never
+ * name the same declaration (owner_key starts with S or C). */
+#define BOTH_KEYS_IDS KEY_IDS("S", "uscc") " UNION ALL " KEY_IDS("C", "customs_code")
+#define DATE_PAGE                                                                                  \
+    PAGE_COLUMNS " FROM (" BOTH_KEYS_IDS " ORDER BY ie_date, entry_id LIMIT ? OFFSET ?) p"         \
+                 " JOIN export_decl_head h ON h.id = p.id ORDER BY p.ie_date, p.entry_id"
+
+/* ts_scope binds the tenant in the first key's subquery; the second key's
+ * is given it explicitly. */
+static int page_by_date(struct ts_ctx *c, const struct query *q, int64_t offset,
+                        struct ts_db_rows *r)
+{
+    int64_t upto = offset + PAGE_SIZE;
+    return ts_scope_query(c, DATE_PAGE,
+                          TS_ARGS(TS_STR(q->type), TS_STR(q->start), TS_STR(q->end), TS_I64(upto),
+                                  TS_I64(ts_scope_tenant(c)), TS_STR(q->type), TS_STR(q->start),
+                                  TS_STR(q->end), TS_I64(upto), TS_I64(PAGE_SIZE), TS_I64(offset)),
+                          r);
+}
+
+/* One page by number: at most the one declaration. */
+static int page_by_number(struct ts_ctx *c, const struct query *q, int64_t offset,
+                          struct ts_db_rows *r)
+{
+    return ts_scope_query(
+        c, PAGE_COLUMNS OWNED QUERY_FILTER " ORDER BY h.ie_date, h.entry_id LIMIT ? OFFSET ?",
+        TS_ARGS(QUERY_ARGS(q), TS_I64(PAGE_SIZE), TS_I64(offset)), r);
+}
+
 /* One page of results, by 出口日期 then number. */
 static int result_page(struct ts_ctx *c, const struct query *q, int64_t offset,
                        struct ts_db_rows *r)
 {
-    if (ts_scope_query(
-            c,
-            "SELECT h.id, h.entry_id, h.trade_name, h.ie_date, h.d_date,"
-            " IFNULL(h.clear_date, '') AS clear_date, h.trade_mode, h.trade_country,"
-            " h.trans_status,"
-            " (SELECT COUNT(*) FROM export_decl_list l WHERE l.head_id = h.id) AS nlines" OWNED
-                QUERY_FILTER " ORDER BY h.ie_date, h.entry_id LIMIT ? OFFSET ?",
-            TS_ARGS(QUERY_ARGS(q), TS_I64(PAGE_SIZE), TS_I64(offset)), r) < 0)
+    if ((q->entry_id[0] ? page_by_number(c, q, offset, r) : page_by_date(c, q, offset, r)) < 0)
         return -1;
     for (size_t i = 0; i < r->nrows; i++)
         ts_render_set(c, ts_arena_printf(c->arena, "Decls.%zu.status_label", i),

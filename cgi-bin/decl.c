@@ -64,13 +64,12 @@ static const char *const auto_choices[] = {"1", NULL};
  * so that the join can use ix_export_decl_owner_list (compared as utf8mb4 it
  * could not, and every request read the whole table: docs/performance.md
  * "报关单查询"). */
-#define OWNED_FROM                                                                                 \
-    " FROM (SELECT id AS ent_id, uscc, customs_code FROM enterprise) e"                            \
-    " JOIN export_decl_head h"                                                                     \
-    " ON h.owner_key IN (CONVERT(CONCAT('S', e.uscc) USING ascii),"                                \
-    " CONVERT(CONCAT('C', e.customs_code) USING ascii))"
-#define OWNED_WHERE " WHERE e.ent_id = ? AND h.current_entry_id IS NOT NULL"
-#define OWNED       OWNED_FROM OWNED_WHERE
+#define ENTERPRISE           " FROM (SELECT id AS ent_id, uscc, customs_code FROM enterprise) e"
+#define ENT_KEY(prefix, col) "CONVERT(CONCAT('" prefix "', e." col ") USING ascii)"
+#define ENT_KEYS             "(" ENT_KEY("S", "uscc") ", " ENT_KEY("C", "customs_code") ")"
+#define OWNED_FROM           ENTERPRISE " JOIN export_decl_head h ON h.owner_key IN " ENT_KEYS
+#define OWNED_WHERE          " WHERE e.ent_id = ? AND h.current_entry_id IS NOT NULL"
+#define OWNED                OWNED_FROM OWNED_WHERE
 
 /* ---- the query form ---- */
 
@@ -168,11 +167,8 @@ static int64_t count_by_date(struct ts_ctx *c, const struct query *q)
 {
     struct ts_db_rows r;
     if (ts_scope_query(c,
-                       "SELECT IFNULL(SUM(d.n), 0) AS n"
-                       " FROM (SELECT id AS ent_id, uscc, customs_code FROM enterprise) e"
-                       " JOIN export_decl_day_count d"
-                       " ON d.owner_key IN (CONVERT(CONCAT('S', e.uscc) USING ascii),"
-                       " CONVERT(CONCAT('C', e.customs_code) USING ascii))"
+                       "SELECT IFNULL(SUM(d.n), 0) AS n" ENTERPRISE
+                       " JOIN export_decl_day_count d ON d.owner_key IN " ENT_KEYS
                        " WHERE e.ent_id = ? AND d.decl_type = ? AND d.ie_date >= ?"
                        " AND d.ie_date <= ?",
                        TS_ARGS(TS_STR(q->type), TS_STR(q->start), TS_STR(q->end)), &r) < 0)
@@ -202,10 +198,10 @@ static int64_t result_count(struct ts_ctx *c, const struct query *q)
  * the index in order and stops. */
 #define KEY_IDS(prefix, col)                                                                       \
     "(SELECT h.id, h.ie_date, h.entry_id FROM export_decl_head h"                                  \
-    " WHERE h.owner_key = (SELECT CONVERT(CONCAT('" prefix "', e." col ") USING ascii)"            \
-    " FROM (SELECT id AS ent_id, uscc, customs_code FROM enterprise) e WHERE e.ent_id = ?)"        \
-    " AND h.current_entry_id IS NOT NULL AND h.decl_type = ?"                                      \
-    " AND h.ie_date >= ? AND h.ie_date <= ? ORDER BY h.ie_date, h.entry_id LIMIT ?)"
+    " WHERE h.owner_key = (SELECT " ENT_KEY(prefix, col) ENTERPRISE                                \
+        " WHERE e.ent_id = ?)"                                                                     \
+        " AND h.current_entry_id IS NOT NULL AND h.decl_type = ?"                                  \
+        " AND h.ie_date >= ? AND h.ie_date <= ? ORDER BY h.ie_date, h.entry_id LIMIT ?)"
 
 /* One page by 出口日期: the two keys' ids merged and cut to the page, and
  * only then the page's 20 rows read (a deferred join).  The two keys never
@@ -215,8 +211,10 @@ static int64_t result_count(struct ts_ctx *c, const struct query *q)
     PAGE_COLUMNS " FROM (" BOTH_KEYS_IDS " ORDER BY ie_date, entry_id LIMIT ? OFFSET ?) p"         \
                  " JOIN export_decl_head h ON h.id = p.id ORDER BY p.ie_date, p.entry_id"
 
-/* ts_scope binds the tenant in the first key's subquery; the second key's
- * is given it explicitly. */
+/* ts_scope binds the tenant in the first key's subquery (placeholder 1);
+ * the second key's is given it explicitly.  Placeholders: S key: tenant,
+ * type, start, end, upto; C key: tenant, type, start, end, upto; then
+ * the page's LIMIT and OFFSET. */
 static int page_by_date(struct ts_ctx *c, const struct query *q, int64_t offset,
                         struct ts_db_rows *r)
 {
@@ -687,6 +685,10 @@ static enum ts_result decl_download(struct ts_ctx *c)
         return TS_FAIL;
     if (!card.bound) /* 001 重要提醒: the rule of every 查询 / 下载 of rebate data */
         return download_refused(c, TS_CARD_MSG_UNBOUND);
+    /* one snapshot for the count and the file (download_build): the rows
+     * the 1000-row rule counted are the rows the file holds */
+    if (!ts_db_in_transaction(c->db) && ts_db_begin(c->db) < 0)
+        return TS_FAIL;
     int64_t nlines = download_line_count(c, &q);
     if (nlines < 0)
         return TS_FAIL;

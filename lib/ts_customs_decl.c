@@ -956,13 +956,21 @@ static int insert_line(struct ts_db *db, struct ts_arena *a, int64_t head_id,
                       args, NULL);
 }
 
-/* -1, or TS_CDECL_BUSY when the error is another publisher's row of the
- * same number (a duplicate (entry_id, version) or current_entry_id) or
- * the deadlock two first publications of one number can run into. */
-static int publish_failed(struct ts_db *db)
+/* Whether a refused write met another publisher: a duplicate (entry_id,
+ * version) or current_entry_id, the deadlock two first publications of one
+ * number can run into, or a lock held past innodb_lock_wait_timeout (an
+ * import storing the same exporter's declarations of the same 出口日期
+ * holds their export_decl_day_count rows until it commits: schema/017). */
+static bool other_publisher(struct ts_db *db)
 {
     unsigned e = ts_db_errno(db);
-    return e == TS_DB_ER_DUP_ENTRY || e == TS_DB_ER_LOCK_DEADLOCK ? TS_CDECL_BUSY : -1;
+    return e == TS_DB_ER_DUP_ENTRY || e == TS_DB_ER_LOCK_DEADLOCK || e == TS_DB_ER_LOCK_WAIT;
+}
+
+/* -1, or TS_CDECL_BUSY when the error is another publisher's. */
+static int publish_failed(struct ts_db *db)
+{
+    return other_publisher(db) ? TS_CDECL_BUSY : -1;
 }
 
 int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
@@ -1004,6 +1012,52 @@ struct ts_cdecl *ts_cdecl_from_rows(struct ts_arena *a, const struct ts_db_rows 
         }
     }
     return d;
+}
+
+/* The day counts as export_decl_head says they are. */
+#define DAY_COUNT_TRUTH                                                                            \
+    "SELECT owner_key, decl_type, ie_date, COUNT(*) AS n FROM export_decl_head"                    \
+    " WHERE current_entry_id IS NOT NULL GROUP BY owner_key, decl_type, ie_date"
+
+/* Counted before the rebuild, inside its transaction: the rows the truth
+ * lacks or counts differently, and the truth's rows the table lacks. */
+static int day_count_differences(struct ts_db *db, struct ts_arena *a, uint64_t *changed)
+{
+    struct ts_db_rows r;
+    if (ts_db_query(
+            db, a,
+            "SELECT (SELECT COUNT(*) FROM export_decl_day_count d LEFT JOIN (" DAY_COUNT_TRUTH
+            ") t USING (owner_key, decl_type, ie_date) WHERE t.n IS NULL OR t.n <> d.n)"
+            " + (SELECT COUNT(*) FROM (" DAY_COUNT_TRUTH ") t LEFT JOIN"
+            " export_decl_day_count d USING (owner_key, decl_type, ie_date)"
+            " WHERE d.n IS NULL) AS n",
+            NULL, &r) < 0)
+        return -1;
+    *changed = (uint64_t)ts_db_cell_i64(&r, 0, "n");
+    return 0;
+}
+
+int ts_cdecl_recount_days(struct ts_db *db, uint64_t *days, uint64_t *changed)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    struct ts_db_result res = {0};
+    struct ts_db_rows locked;
+    /* Every day row and the gaps between them locked first (a scan FOR
+     * UPDATE), so a publish waits for the commit instead of counting
+     * itself into a table being rebuilt. */
+    int rc = ts_db_query(db, a, "SELECT COUNT(*) AS n FROM export_decl_day_count FOR UPDATE", NULL,
+                         &locked) < 0 ||
+                     day_count_differences(db, a, changed) < 0 ||
+                     ts_db_exec(db, "DELETE FROM export_decl_day_count", NULL, NULL) < 0 ||
+                     ts_db_exec(db,
+                                "INSERT INTO export_decl_day_count (owner_key, decl_type, ie_date, "
+                                "n) " DAY_COUNT_TRUTH,
+                                NULL, &res) < 0
+                 ? -1
+                 : 0;
+    *days = res.affected;
+    ts_arena_free(a);
+    return rc;
 }
 
 /* ---- pages ---- */
@@ -1310,12 +1364,11 @@ static int report_progress(struct importer *ip)
 }
 
 /* A batch the server refused: another publisher storing one of the same
- * numbers at the same moment (duplicate key, deadlock) is busy, the
- * officer may try again; anything else is a database failure.  -1. */
+ * numbers (or the same exporter's same days) at the same moment is busy,
+ * the officer may try again; anything else is a database failure.  -1. */
 static int flush_failed(struct importer *ip)
 {
-    unsigned e = ts_db_errno(ip->db);
-    if (e == TS_DB_ER_DUP_ENTRY || e == TS_DB_ER_LOCK_DEADLOCK)
+    if (other_publisher(ip->db))
         ip->im->busy = true;
     else
         ip->im->db_failed = true;

@@ -202,10 +202,20 @@ struct ts_cdecl_published {
  * time (a duplicate key or a deadlock: the transaction is lost, say
  * TS_CDECL_BUSY_MSG and let the officer try again), -1 on another
  * database error. */
-#define TS_CDECL_BUSY     1
-#define TS_CDECL_BUSY_MSG "该报关单正由他人同时发布，本次未保存，请稍后重试"
+#define TS_CDECL_BUSY 1
+#define TS_CDECL_BUSY_MSG                                                                          \
+    "该报关单（或同一境内发货人同一出口日期的报关单）正由他人同时发布，本次未保存，请稍后重试"
 int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
                      int64_t user_id, struct ts_cdecl_published *out);
+
+/* Rebuild export_decl_day_count (schema/017: current versions per owner
+ * key, 报关单类型 and 出口日期, kept by triggers, read by decl's result
+ * count) from export_decl_head, in the caller's transaction: the repair
+ * when the count was ever put out of step (a TRUNCATE of export_decl_head,
+ * a write made with the triggers missing).  *days the day rows written,
+ * *changed how many differed from what was there (0: it was right).
+ * 0 or -1. */
+int ts_cdecl_recount_days(struct ts_db *db, uint64_t *days, uint64_t *changed);
 
 /* A declaration from stored rows: head is a SELECT h.* row set (row i),
  * lines the export_decl_list rows of that head (all of them). */

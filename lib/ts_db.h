@@ -52,6 +52,7 @@ struct ts_db_result {
 /* MySQL error numbers callers turn into user messages. */
 #define TS_DB_ER_DUP_ENTRY     1062
 #define TS_DB_ER_LOCK_DEADLOCK 1213
+#define TS_DB_ER_LOCK_WAIT     1205 /* innodb_lock_wait_timeout passed */
 
 struct ts_db *ts_db_open(void);
 void ts_db_close(struct ts_db *db);

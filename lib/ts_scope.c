@@ -88,8 +88,10 @@ int ts_scope_tenant_index(const char *sql)
     return n;
 }
 
-/* The caller's arguments with the tenant bound at the filter's place. */
-static const struct ts_db_arg *with_tenant(struct ts_ctx *c, const char *sql,
+/* The caller's arguments with the tenant bound at the filter's place, in
+ * arena a (the batch arena of a handler that frees per batch, so that the
+ * request's arena does not grow with every batch). */
+static const struct ts_db_arg *with_tenant(struct ts_ctx *c, struct ts_arena *a, const char *sql,
                                            const struct ts_db_arg *args)
 {
     int at = ts_scope_tenant_index(sql);
@@ -104,30 +106,29 @@ static const struct ts_db_arg *with_tenant(struct ts_ctx *c, const char *sql,
         ts_log_error("scope: %zu arguments before the tenant filter [%s]", n, sql);
         return NULL;
     }
-    struct ts_db_arg *all = ts_arena_zalloc(c->arena, (n + 2) * sizeof *all);
+    struct ts_db_arg *all = ts_arena_zalloc(a, (n + 2) * sizeof *all);
     for (size_t i = 0, k = 0; i <= n; i++)
         all[i] = (int)i == at ? TS_I64(ts_scope_tenant(c)) : args[k++];
     return all;
 }
 
-int ts_scope_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
-                   struct ts_db_rows *out)
-{
-    const struct ts_db_arg *all = with_tenant(c, sql, args);
-    return all ? ts_db_query(c->db, c->arena, sql, all, out) : -1;
-}
-
 int ts_scope_query_in(struct ts_ctx *c, struct ts_arena *a, const char *sql,
                       const struct ts_db_arg *args, struct ts_db_rows *out)
 {
-    const struct ts_db_arg *all = with_tenant(c, sql, args);
+    const struct ts_db_arg *all = with_tenant(c, a, sql, args);
     return all ? ts_db_query(c->db, a, sql, all, out) : -1;
+}
+
+int ts_scope_query(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
+                   struct ts_db_rows *out)
+{
+    return ts_scope_query_in(c, c->arena, sql, args, out);
 }
 
 int ts_scope_exec(struct ts_ctx *c, const char *sql, const struct ts_db_arg *args,
                   struct ts_db_result *res)
 {
-    const struct ts_db_arg *all = with_tenant(c, sql, args);
+    const struct ts_db_arg *all = with_tenant(c, c->arena, sql, args);
     return all ? ts_db_exec(c->db, sql, all, res) : -1;
 }
 

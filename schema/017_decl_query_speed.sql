@@ -23,11 +23,17 @@
 --    TRUNCATE of export_decl_head fires no trigger: truncate this table
 --    with it.  The triggers run as their definer (the administrator who
 --    applies this file; INSTALL): that account must stay.
+--
+-- Apply it with the programs and ts-worker stopped (scripts/stack.sh
+-- migrates before it starts them): a publish between the fill below and
+-- the triggers would not be counted.  The file can be applied again after
+-- a failure half-way (IF [NOT] EXISTS, OR REPLACE, the fill starts from
+-- empty); `ts-admin recount-decl-days` rebuilds the counts at any time.
 ALTER TABLE export_decl_head
-    DROP KEY ix_export_decl_owner,
-    ADD KEY ix_export_decl_owner_list (owner_key, decl_type, ie_date, entry_id, current_entry_id);
+    DROP KEY IF EXISTS ix_export_decl_owner,
+    ADD KEY IF NOT EXISTS ix_export_decl_owner_list (owner_key, decl_type, ie_date, entry_id, current_entry_id);
 
-CREATE TABLE export_decl_day_count (
+CREATE TABLE IF NOT EXISTS export_decl_day_count (
     owner_key VARCHAR(19) CHARACTER SET ascii NOT NULL COMMENT 'export_decl_head.owner_key',
     decl_type ENUM('clear','port') NOT NULL COMMENT 'export_decl_head.decl_type',
     ie_date   DATE NOT NULL COMMENT 'export_decl_head.ie_date 出口日期',
@@ -35,6 +41,7 @@ CREATE TABLE export_decl_day_count (
     PRIMARY KEY (owner_key, decl_type, ie_date)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+DELETE FROM export_decl_day_count;
 INSERT INTO export_decl_day_count (owner_key, decl_type, ie_date, n)
 SELECT owner_key, decl_type, ie_date, COUNT(*)
   FROM export_decl_head
@@ -43,7 +50,7 @@ SELECT owner_key, decl_type, ie_date, COUNT(*)
 
 DELIMITER //
 
-CREATE TRIGGER export_decl_head_count_ins AFTER INSERT ON export_decl_head FOR EACH ROW
+CREATE OR REPLACE TRIGGER export_decl_head_count_ins AFTER INSERT ON export_decl_head FOR EACH ROW
 BEGIN
     IF NEW.current_entry_id IS NOT NULL THEN
         INSERT INTO export_decl_day_count (owner_key, decl_type, ie_date, n)
@@ -55,7 +62,7 @@ END//
 -- A row counts under its key while it is current: it leaves the old key's
 -- count when it stops being current or its key changes, and joins the new
 -- key's when it becomes current or its key changes.
-CREATE TRIGGER export_decl_head_count_upd AFTER UPDATE ON export_decl_head FOR EACH ROW
+CREATE OR REPLACE TRIGGER export_decl_head_count_upd AFTER UPDATE ON export_decl_head FOR EACH ROW
 BEGIN
     DECLARE same_key BOOLEAN DEFAULT OLD.owner_key <=> NEW.owner_key
         AND OLD.decl_type <=> NEW.decl_type AND OLD.ie_date <=> NEW.ie_date;
@@ -73,7 +80,7 @@ BEGIN
     END IF;
 END//
 
-CREATE TRIGGER export_decl_head_count_del AFTER DELETE ON export_decl_head FOR EACH ROW
+CREATE OR REPLACE TRIGGER export_decl_head_count_del AFTER DELETE ON export_decl_head FOR EACH ROW
 BEGIN
     IF OLD.current_entry_id IS NOT NULL THEN
         UPDATE export_decl_day_count SET n = n - 1

@@ -21,6 +21,10 @@
  *                                      this is the host's administrator
  *                                      (scripts/stack.sh binds the demo card
  *                                      to the demo enterprise administrator)
+ *   ts-admin recount-decl-days         rebuild export_decl_day_count (the
+ *                                      报关单查询 result counts, schema/017)
+ *                                      from the published declarations;
+ *                                      says how many days were wrong
  *
  * The database comes from the config file named by TUISHUI_CONF. */
 #include "ts_account.h"
@@ -511,12 +515,33 @@ out:
     return rc;
 }
 
+/* recount-decl-days: the repair of decl's day counts (ts_cdecl_recount_days),
+ * with an audit row when it changed something. */
+static int recount_decl_days(struct ts_db *db)
+{
+    uint64_t days = 0, changed = 0;
+    char detail[64];
+    int rc = ts_db_begin(db) < 0 || ts_cdecl_recount_days(db, &days, &changed) < 0;
+    snprintf(detail, sizeof detail, "days=%llu changed=%llu", (unsigned long long)days,
+             (unsigned long long)changed);
+    if (!rc && changed)
+        rc = audit_tool(db, 0, "ts-admin.recount-decl-days", "export_decl_day_count", NULL,
+                        detail) < 0;
+    if (rc || ts_db_commit(db) < 0) {
+        ts_db_rollback(db);
+        return fail("recount-decl-days");
+    }
+    printf("recount-decl-days: %llu day row(s), %llu were out of step\n", (unsigned long long)days,
+           (unsigned long long)changed);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || ts_config_load(getenv("TUISHUI_CONF")) < 0) {
         fprintf(stderr, "usage: TUISHUI_CONF=... ts-admin seed-demo FILE | audit-verify |"
                         " create-operator LOGIN | sync-admin-perms | lookup rate|fx|code X Y |"
-                        " bind-card LOGIN READER\n");
+                        " bind-card LOGIN READER | recount-decl-days\n");
         return 2;
     }
     struct ts_db *db = ts_db_open();
@@ -535,6 +560,8 @@ int main(int argc, char **argv)
         rc = lookup(db, argv[2], argv[3], argv[4]);
     else if (strcmp(argv[1], "bind-card") == 0 && argc == 4)
         rc = bind_card(db, argv[2], argv[3]);
+    else if (strcmp(argv[1], "recount-decl-days") == 0 && argc == 2)
+        rc = recount_decl_days(db);
     else
         fprintf(stderr, "ts-admin: unknown command %s\n", argv[1]);
     ts_db_close(db);

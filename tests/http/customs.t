@@ -285,7 +285,7 @@ select(undef, undef, undef, 1);
 $r = $c->post('/customs/save', {%form, EntryId => $busy});
 waitpid($pid, 0);
 is($r->{status}, 200, 'the second publisher of a number gets the form again, not an error page');
-like($r->{text}, qr/该报关单正由他人同时发布，本次未保存，请稍后重试/, 'saying someone else is publishing it');
+like($r->{text}, qr/该报关单（或同一境内发货人同一出口日期的报关单）正由他人同时发布，本次未保存，请稍后重试/, 'saying someone else is publishing it');
 like($r->{text}, qr/name="GName_1" value="数控钻床"/, 'with what was typed');
 is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id = '$busy'"), 1, "only the other officer's row");
 

@@ -78,7 +78,7 @@ const struct ts_cdecl_field ts_cdecl_head_fields[TS_CDECL_HEAD_N] = {
     F("InsurCurr", "insur_curr", "保费币制", TS_CDECL_CODE, false, false, 3, 3),
     F("ContrNo", "contr_no", "合同协议号", TS_CDECL_TEXT, false, false, 1, 50),
     F("TradeCountry", "trade_country", "运抵国（地区）", TS_CDECL_CODE, true, false, 3, 3),
-    F("DistinatePort", "distinate_port", "指运港", TS_CDECL_CODE, false, false, 3, 6),
+    F("DistinatePort", "distinate_port", "指运港", TS_CDECL_CODE, false, false, 6, 6),
     F("PackNo", "pack_no", "件数", TS_CDECL_INT, false, false, 0, 999999999),
     F("GrossWet", "gross_wet", "毛重（千克）", TS_CDECL_QTY, false, false, 0, 0),
     F("NetWt", "net_wt", "净重（千克）", TS_CDECL_QTY, false, false, 0, 0),

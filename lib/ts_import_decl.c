@@ -6,6 +6,7 @@
 #include "ts_codes.h"
 #include "ts_db.h"
 #include "ts_money.h"
+#include "ts_reflib.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,46 @@ bool ts_import_decl_check(struct ts_arena *a, struct ts_import_decl_in *d)
     check_head_rules(a, d);
     check_line_numbers(a, d);
     return d->nerrors == 0;
+}
+
+/* The coded fields and their lists. */
+static const struct {
+    const char *xml;
+    enum ts_reflib_list list;
+} coded[] = {
+    {"TradeCountry", TS_REFLIB_COUNTRY},
+    {"TradeMode", TS_REFLIB_TRADE_MODE},
+    {"GUnit", TS_REFLIB_UNIT},
+    {"TradeCurr", TS_REFLIB_CURRENCY},
+};
+
+/* One part's coded values (already checked for form) against their lists. */
+static void check_part_codes(struct ts_arena *a, struct ts_import_decl_in *d,
+                             const struct ts_cdecl_field *fs, size_t n, const char **v,
+                             const char *where, const struct ts_reflib_codes *codes)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sizeof coded / sizeof coded[0]; k++) {
+            const char *copy = v[i];
+            if (strcmp(coded[k].xml, fs[i].xml) != 0 || !v[i][0] ||
+                ts_cdecl_value_problem(a, &fs[i], &copy) ||
+                ts_reflib_codes_find(codes, coded[k].list, v[i], NULL))
+                continue;
+            ts_import_decl_error(a, d,
+                                 ts_arena_printf(a, "%s【%s】%s 不在%s代码表中", where, fs[i].label,
+                                                 v[i], ts_reflib_list_label(coded[k].list)));
+        }
+}
+
+bool ts_import_decl_check_codes(struct ts_arena *a, struct ts_import_decl_in *d,
+                                const struct ts_reflib_codes *codes)
+{
+    size_t before = d->nerrors;
+    check_part_codes(a, d, ts_import_decl_head_fields, TS_IDECL_HEAD_N, d->head, "表头", codes);
+    for (size_t k = 0; k < d->nlines; k++)
+        check_part_codes(a, d, ts_import_decl_list_fields, TS_IDECL_LIST_N, d->lines[k],
+                         ts_arena_printf(a, "表体第%zu行", k + 1), codes);
+    return d->nerrors == before;
 }
 
 /* ---- storage ---- */

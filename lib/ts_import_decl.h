@@ -144,6 +144,14 @@ void ts_import_decl_error(struct ts_arena *a, struct ts_import_decl_in *d, const
  * add a sentence per problem.  True when there is none. */
 bool ts_import_decl_check(struct ts_arena *a, struct ts_import_decl_in *d);
 
+/* The coded fields (启运国（地区）, 监管方式, 成交计量单位, 币制) against the
+ * code lists (ts_reflib_codes_load) when customs publishes; a sentence per
+ * unknown code.  A value whose form is wrong is left to the check above.
+ * True when there is no problem. */
+struct ts_reflib_codes;
+bool ts_import_decl_check_codes(struct ts_arena *a, struct ts_import_decl_in *d,
+                                const struct ts_reflib_codes *codes);
+
 /* Store a checked declaration as the current version of its 海关编号
  * (the first 新增, a later one 修改, earlier versions kept), in the
  * caller's transaction.  0 done (head id, version, modified), TS_CDECL_BUSY

@@ -62,6 +62,7 @@ const struct ts_perm ts_perm_table[] = {
     {"taxaudit", "税务审核", "退税审核", "/taxaudit/", TAX, false},
     {"taxresend", "税务审核", "报关单重发记录", "/taxresend/", TAX, true},
     {"customs", "海关审核", "报关单发布", "/customs/", CUS, true},
+    {"customs.import", "海关审核", "进口报关单发布", "/customs/imports", CUS, true},
 
     /* 系统管理 (000 §2.5) */
     {"efiling", "系统管理", "电子化管理备案", "/efiling/", ENT, true},

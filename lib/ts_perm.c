@@ -56,7 +56,8 @@ const struct ts_perm ts_perm_table[] = {
     {"service", "综合服务平台", "办税服务", "/service/", ENT, false},
 
     /* 出口退货 (004) */
-    {"retgoods", "出口退货", "出口退货信息录入", "/retgoods/", ENT, false},
+    {"retgoods", "出口退货", "出口退货信息录入", "/retgoods/", ENT, true},
+    {"retgoods.query", "出口退货", "出口退货信息查询", "/retgoods/query", ENT, true},
 
     /* Officer side */
     {"taxaudit", "税务审核", "退税审核", "/taxaudit/", TAX, false},

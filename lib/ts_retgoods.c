@@ -69,8 +69,9 @@ const struct ts_retgoods_fielddef ts_retgoods_fields[TS_RG_NFIELDS] = {
 /* ---- states ---- */
 
 static const char *const status_names[TS_RG_NSTATUS] = {
-    "暂存",         "已提交",       "提交失败",     "海关接收成功", "海关接收失败",
-    "电子审核完成，待人工审核", "电子审核退单", "人工审核通过", "人工审核退单",
+    "暂存",         "已提交",       "提交失败",
+    "海关接收成功", "海关接收失败", "电子审核完成，待人工审核",
+    "电子审核退单", "人工审核通过", "人工审核退单",
 };
 
 /* The manual's name of a state (§4.2 状态), "" for a number out of range. */
@@ -121,9 +122,9 @@ bool ts_retgoods_editable(int status, const char **why)
     };
     bool ok = open_state(status);
     if (why)
-        *why = ok ? NULL
-                  : status >= 0 && status < TS_RG_NSTATUS && reasons[status] ? reasons[status]
-                                                                             : "数据状态不允许此操作";
+        *why = ok                                                         ? NULL
+               : status >= 0 && status < TS_RG_NSTATUS && reasons[status] ? reasons[status]
+                                                                          : "数据状态不允许此操作";
     return ok;
 }
 
@@ -335,9 +336,10 @@ static void check_orig(struct checker *k, struct ts_retgoods *r, const char *tex
             return;
         }
         if (!ts_codes_export_entry_id_valid(no, &err) || !all_digits(no, 18)) {
-            problem(k, "orig_entry_ids",
-                    ts_arena_printf(k->a, "原出口报关单号“%s”不正确：应为18位数字，第9位为0，多个以“/”分隔",
-                                    no));
+            problem(
+                k, "orig_entry_ids",
+                ts_arena_printf(
+                    k->a, "原出口报关单号“%s”不正确：应为18位数字，第9位为0，多个以“/”分隔", no));
             return;
         }
         for (size_t i = 0; i < r->norig; i++)
@@ -397,8 +399,8 @@ static void check_reason_codes(struct checker *k, const struct ts_retgoods *r)
             continue;
         bool any = false;
         for (const struct ts_retgoods_choice *c = ts_retgoods_reasons; c->code; c++)
-            any |= strcmp(c->kind, kc->code) == 0 && ts_retgoods_list_has(fv(r, TS_RG_REASONS),
-                                                                         c->code);
+            any |= strcmp(c->kind, kc->code) == 0 &&
+                   ts_retgoods_list_has(fv(r, TS_RG_REASONS), c->code);
         if (!any)
             problem(k, "reasons", ts_arena_printf(k->a, "请勾选%s的具体退运原因", kc->label));
     }
@@ -474,8 +476,7 @@ int ts_retgoods_check(struct ts_arena *a, struct ts_retgoods *r, const char *ori
 static int district_known(struct ts_db *db, struct ts_arena *a, const char *code)
 {
     struct ts_db_rows rows;
-    if (ts_db_query(db, a,
-                    "SELECT code FROM customs_district WHERE code = ? AND status = 'normal'",
+    if (ts_db_query(db, a, "SELECT code FROM customs_district WHERE code = ? AND status = 'normal'",
                     TS_ARGS(TS_STR(code)), &rows) < 0)
         return -1;
     return rows.nrows == 1;
@@ -502,8 +503,7 @@ int ts_retgoods_check_codes(struct ts_db *db, struct ts_arena *a, const struct t
     } else if (prod[0] && ts_retgoods_district_direct(prod))
         problem(&k, "prod_district", "原生产企业所属机构不能选择直属关区");
     if (region[0]) {
-        if (ts_db_query(db, a,
-                        "SELECT code FROM admin_region WHERE code = ? AND status = 'normal'",
+        if (ts_db_query(db, a, "SELECT code FROM admin_region WHERE code = ? AND status = 'normal'",
                         TS_ARGS(TS_STR(region)), &rows) < 0)
             return -1;
         if (rows.nrows != 1)
@@ -620,9 +620,9 @@ int ts_retgoods_load(struct ts_db *db, struct ts_arena *a, int64_t ent_id, int64
 {
     struct ts_db_rows h;
     memset(out, 0, sizeof *out);
-    if (ts_db_query(db, a,
-                    "SELECT " HEAD_COLS " FROM retgoods_head WHERE id = ? AND (? = 0 OR ent_id = ?)",
-                    TS_ARGS(TS_I64(id), TS_I64(ent_id), TS_I64(ent_id)), &h) < 0)
+    if (ts_db_query(
+            db, a, "SELECT " HEAD_COLS " FROM retgoods_head WHERE id = ? AND (? = 0 OR ent_id = ?)",
+            TS_ARGS(TS_I64(id), TS_I64(ent_id), TS_I64(ent_id)), &h) < 0)
         return -1;
     if (h.nrows != 1)
         return 1;
@@ -649,7 +649,8 @@ static int next_ret_no(struct ts_db *db, struct ts_arena *a, const char *distric
                    " ON DUPLICATE KEY UPDATE last_no = last_no + 1",
                    TS_ARGS(TS_STR(district), TS_STR(yy)), NULL) < 0 ||
         ts_db_query(db, a, "SELECT last_no FROM retgoods_no_seq WHERE district = ? AND yy = ?",
-                    TS_ARGS(TS_STR(district), TS_STR(yy)), &r) < 0 || r.nrows != 1)
+                    TS_ARGS(TS_STR(district), TS_STR(yy)), &r) < 0 ||
+        r.nrows != 1)
         return -1;
     int64_t n = ts_db_cell_i64(&r, 0, "last_no");
     if (n < 1 || n > 999999 || strlen(yy) != 2) {
@@ -716,8 +717,8 @@ int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int
     if (now != from)
         return refused(err, errlen,
                        ts_arena_printf(a, "数据状态已是“%s”，不是“%s”，不能变为“%s”",
-                                       ts_retgoods_status_name(now),
-                                       ts_retgoods_status_name(from), ts_retgoods_status_name(to)));
+                                       ts_retgoods_status_name(now), ts_retgoods_status_name(from),
+                                       ts_retgoods_status_name(to)));
     if (ts_db_exec(db, "UPDATE retgoods_head SET status = ?, updated_at = NOW() WHERE id = ?",
                    TS_ARGS(TS_I64(to), TS_I64(id)), NULL) < 0)
         return -1;
@@ -744,7 +745,8 @@ static int next_seq_no(struct ts_ctx *c, char out[19])
                    " ON DUPLICATE KEY UPDATE last_no = last_no + 1",
                    TS_ARGS(TS_I64(year)), NULL) < 0 ||
         ts_db_query(c->db, c->arena, "SELECT last_no FROM retgoods_seq WHERE year = ?",
-                    TS_ARGS(TS_I64(year)), &r) < 0 || r.nrows != 1)
+                    TS_ARGS(TS_I64(year)), &r) < 0 ||
+        r.nrows != 1)
         return -1;
     int64_t n = ts_db_cell_i64(&r, 0, "last_no");
     char buf[48];
@@ -801,11 +803,10 @@ static int insert_head(struct ts_ctx *c, struct ts_retgoods *r)
 {
     struct ts_db_result res;
     char seq[19];
-    if (ts_db_exec(c->db,
-                   "INSERT INTO retgoods_head SET ent_id = ?, created_by = ?," SAVE_SET,
-                   TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_I64(c->session->user_id),
-                           SAVE_ARGS(c, r)),
-                   &res) < 0 ||
+    if (ts_db_exec(
+            c->db, "INSERT INTO retgoods_head SET ent_id = ?, created_by = ?," SAVE_SET,
+            TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_I64(c->session->user_id), SAVE_ARGS(c, r)),
+            &res) < 0 ||
         next_seq_no(c, seq) < 0)
         return -1;
     r->id = (int64_t)res.insert_id;
@@ -838,16 +839,16 @@ static int write_children(struct ts_ctx *c, const struct ts_retgoods *r)
     for (size_t i = 0; i < r->nlines; i++) {
         const struct ts_retgoods_line *l = &r->lines[i];
         ts_money_format(l->decl_total_fen, amount, sizeof amount);
-        if (ts_db_exec(c->db,
-                       "INSERT INTO retgoods_list (head_id, ent_id, g_no, code_ts,"
-                       " supv_class_name, g_name, decl_total, trade_curr, g_qty, g_unit,"
-                       " ret_weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       TS_ARGS(TS_I64(r->id), TS_I64(r->ent_id), TS_I64(l->g_no),
-                               TS_STR(l->code_ts), TS_STR(l->supv_class_name ? l->supv_class_name : ""),
-                               TS_STR(l->g_name), TS_STR(amount), TS_STR(l->trade_curr),
-                               TS_STR(l->g_qty), TS_STR(l->g_unit),
-                               l->ret_weight && l->ret_weight[0] ? TS_STR(l->ret_weight) : TS_NULL),
-                       NULL) < 0)
+        if (ts_db_exec(
+                c->db,
+                "INSERT INTO retgoods_list (head_id, ent_id, g_no, code_ts,"
+                " supv_class_name, g_name, decl_total, trade_curr, g_qty, g_unit,"
+                " ret_weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                TS_ARGS(TS_I64(r->id), TS_I64(r->ent_id), TS_I64(l->g_no), TS_STR(l->code_ts),
+                        TS_STR(l->supv_class_name ? l->supv_class_name : ""), TS_STR(l->g_name),
+                        TS_STR(amount), TS_STR(l->trade_curr), TS_STR(l->g_qty), TS_STR(l->g_unit),
+                        l->ret_weight && l->ret_weight[0] ? TS_STR(l->ret_weight) : TS_NULL),
+                NULL) < 0)
             return -1;
     }
     for (size_t i = 0; i < r->norig; i++)
@@ -863,7 +864,8 @@ static int write_children(struct ts_ctx *c, const struct ts_retgoods *r)
 
 /* An existing record: refused in 1/3/5/7; a state other than 0 going back
  * to 暂存 writes its 回执. */
-static int update_head(struct ts_ctx *c, struct ts_retgoods *r, char *err, size_t errlen)
+static int update_head(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, char *err,
+                       size_t errlen)
 {
     const char *why;
     int now = locked_status(c, r->id);
@@ -878,15 +880,16 @@ static int update_head(struct ts_ctx *c, struct ts_retgoods *r, char *err, size_
         return -1;
     r->ent_id = ts_scope_tenant(c);
     r->status = TS_RG_SAVED;
-    if (now != TS_RG_SAVED &&
+    if (receipt && now != TS_RG_SAVED &&
         write_receipt(c->db, r->id, r->ent_id, now, TS_RG_SAVED, "暂存", c->session->user_id) < 0)
         return -1;
     return 0;
 }
 
-int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, char *err, size_t errlen)
+int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, char *err,
+                     size_t errlen)
 {
-    int rc = r->id ? update_head(c, r, err, errlen) : insert_head(c, r);
+    int rc = r->id ? update_head(c, r, receipt, err, errlen) : insert_head(c, r);
     if (rc != 0)
         return rc;
     return write_children(c, r) < 0 ? -1 : 0;
@@ -919,9 +922,8 @@ static const char *hex(struct ts_arena *a, const unsigned char *p, size_t n)
 }
 
 int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, const char *body,
-                               const unsigned char *sig, size_t sig_len,
-                               const unsigned char *cert, size_t cert_len, const char *card_no,
-                               char *err, size_t errlen)
+                               const unsigned char *sig, size_t sig_len, const unsigned char *cert,
+                               size_t cert_len, const char *card_no, char *err, size_t errlen)
 {
     int64_t job;
     int now = locked_status(c, r->id);

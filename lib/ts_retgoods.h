@@ -44,19 +44,19 @@ enum ts_retgoods_status {
 
 /* The header fields, in the manual's order (§4.1.1 表头, 其他). */
 enum ts_retgoods_field {
-    TS_RG_SEQ_NO,           /* 统一编号 (system) */
-    TS_RG_RET_NO,           /* 退货编号 (customs, at 7) */
-    TS_RG_COLLECTOR,        /* 采集人 (system) */
-    TS_RG_COLLECTOR_SCC,    /* 采集机构 (system) */
+    TS_RG_SEQ_NO,        /* 统一编号 (system) */
+    TS_RG_RET_NO,        /* 退货编号 (customs, at 7) */
+    TS_RG_COLLECTOR,     /* 采集人 (system) */
+    TS_RG_COLLECTOR_SCC, /* 采集机构 (system) */
     TS_RG_COLLECTOR_CODE,
     TS_RG_COLLECTOR_NAME,
-    TS_RG_COLLECT_TIME,     /* 采集时间 (system, at 提交) */
-    TS_RG_I_ENTRY_ID,       /* 进口报关单号 (required) */
-    TS_RG_AGENT_SCC,        /* 报关单位 (import declaration) */
+    TS_RG_COLLECT_TIME, /* 采集时间 (system, at 提交) */
+    TS_RG_I_ENTRY_ID,   /* 进口报关单号 (required) */
+    TS_RG_AGENT_SCC,    /* 报关单位 (import declaration) */
     TS_RG_AGENT_CODE,
     TS_RG_AGENT_NAME,
-    TS_RG_DECLARANT,        /* 报关员 (import declaration) */
-    TS_RG_TRADE_SCC,        /* 收货人 (import declaration) */
+    TS_RG_DECLARANT, /* 报关员 (import declaration) */
+    TS_RG_TRADE_SCC, /* 收货人 (import declaration) */
     TS_RG_TRADE_CODE,
     TS_RG_TRADE_NAME,
     TS_RG_RECEIVER_ADDR,    /* 收货人所在地 (filled, editable, required) */
@@ -65,29 +65,29 @@ enum ts_retgoods_field {
     TS_RG_OWNER_SCC,        /* 消费使用单位 (import declaration) */
     TS_RG_OWNER_CODE,
     TS_RG_OWNER_NAME,
-    TS_RG_OWNER_DISTRICT,   /* 消费使用单位所在地关区 (filled, editable, required) */
-    TS_RG_RET_DATE,         /* 退货日期 (optional) */
-    TS_RG_D_DATE,           /* 报关日期 */
-    TS_RG_IE_DATE,          /* 到港日期 */
-    TS_RG_TRADE_COUNTRY,    /* 退货国家(地区) */
-    TS_RG_CUSTOM_MASTER,    /* 受理报关机构 */
-    TS_RG_TRADE_MODE,       /* 海关贸易方式 */
-    TS_RG_BILL_NO,          /* 提运单号 */
-    TS_RG_DEST_CUSTOMS,     /* 目的地海关 */
-    TS_RG_HANDLE_WAYS,      /* 拟处理方式: codes 1-5 comma-separated (required) */
-    TS_RG_HANDLE_OTHER,     /* 其他 具体内容 (required with 5) */
-    TS_RG_PROD_SCC,         /* 原生产企业 (required) */
+    TS_RG_OWNER_DISTRICT, /* 消费使用单位所在地关区 (filled, editable, required) */
+    TS_RG_RET_DATE,       /* 退货日期 (optional) */
+    TS_RG_D_DATE,         /* 报关日期 */
+    TS_RG_IE_DATE,        /* 到港日期 */
+    TS_RG_TRADE_COUNTRY,  /* 退货国家(地区) */
+    TS_RG_CUSTOM_MASTER,  /* 受理报关机构 */
+    TS_RG_TRADE_MODE,     /* 海关贸易方式 */
+    TS_RG_BILL_NO,        /* 提运单号 */
+    TS_RG_DEST_CUSTOMS,   /* 目的地海关 */
+    TS_RG_HANDLE_WAYS,    /* 拟处理方式: codes 1-5 comma-separated (required) */
+    TS_RG_HANDLE_OTHER,   /* 其他 具体内容 (required with 5) */
+    TS_RG_PROD_SCC,       /* 原生产企业 (required) */
     TS_RG_PROD_CODE,
     TS_RG_PROD_NAME,
-    TS_RG_PROD_CONTACT,     /* 原生产企业联系人 */
-    TS_RG_PROD_PHONE,       /* 原生产企业联系电话 */
-    TS_RG_PROD_REGION,      /* 原生产企业行政区划 */
-    TS_RG_PROD_DISTRICT,    /* 原生产企业所属机构 (not 直属) */
-    TS_RG_EXPORT_INSPECT,   /* 出口是否法检 Y/N */
-    TS_RG_ORIG_TRADE_MODE,  /* 关联报关单原出口监管方式: 0110 一般贸易 */
-    TS_RG_REASON_KINDS,     /* 退货原因类别: Q T S O comma-separated */
-    TS_RG_REASONS,          /* 具体退运原因: codes comma-separated */
-    TS_RG_REASON_NOTE,      /* 退货原因具体说明 (required with Q) */
+    TS_RG_PROD_CONTACT,    /* 原生产企业联系人 */
+    TS_RG_PROD_PHONE,      /* 原生产企业联系电话 */
+    TS_RG_PROD_REGION,     /* 原生产企业行政区划 */
+    TS_RG_PROD_DISTRICT,   /* 原生产企业所属机构 (not 直属) */
+    TS_RG_EXPORT_INSPECT,  /* 出口是否法检 Y/N */
+    TS_RG_ORIG_TRADE_MODE, /* 关联报关单原出口监管方式: 0110 一般贸易 */
+    TS_RG_REASON_KINDS,    /* 退货原因类别: Q T S O comma-separated */
+    TS_RG_REASONS,         /* 具体退运原因: codes comma-separated */
+    TS_RG_REASON_NOTE,     /* 退货原因具体说明 (required with Q) */
     TS_RG_NFIELDS
 };
 
@@ -118,7 +118,7 @@ struct ts_retgoods_receipt {
     const char *time;    /* 回执时间 YYYY-MM-DD HH:MM:SS */
 };
 
-#define TS_RG_MAX_ORIG  50  /* 原出口报关单号: at most 50 */
+#define TS_RG_MAX_ORIG  50 /* 原出口报关单号: at most 50 */
 #define TS_RG_MAX_LINES 999
 
 struct ts_retgoods {
@@ -194,9 +194,11 @@ int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int
                            size_t errlen);
 
 /* 暂存 by the session's enterprise (ts_scope): insert (r->id 0: 统一编号
- * assigned) or update a record in 0/2/4/6/8 (then state 0).  0 saved, 1
- * refused (reason in err), -1 db error. */
-int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, char *err, size_t errlen);
+ * assigned) or update a record in 0/2/4/6/8 (then state 0, with a 回执
+ * when receipt and the state changed; a 提交 saves without one and then
+ * moves 0 → 1).  0 saved, 1 refused (reason in err), -1 db error. */
+int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, char *err,
+                     size_t errlen);
 /* 删除 of the session's enterprise's record id: 0 deleted, 1 refused
  * (reason in err: state or not found), -1 db error. */
 int ts_retgoods_delete(struct ts_ctx *c, int64_t id, char *err, size_t errlen);
@@ -204,9 +206,8 @@ int ts_retgoods_delete(struct ts_ctx *c, int64_t id, char *err, size_t errlen);
  * and certificate stored, state → 1 with its 回执, job retgoods.receive
  * queued.  0, 1 refused (err), -1 db error. */
 int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, const char *body,
-                               const unsigned char *sig, size_t sig_len,
-                               const unsigned char *cert, size_t cert_len, const char *card_no,
-                               char *err, size_t errlen);
+                               const unsigned char *sig, size_t sig_len, const unsigned char *cert,
+                               size_t cert_len, const char *card_no, char *err, size_t errlen);
 
 /* The bytes the card signs at 提交 (and ts-worker verifies): a fixed
  * text of every field, line and 原出口报关单号 (docs/retgoods.md). */

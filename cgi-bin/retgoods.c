@@ -48,7 +48,6 @@
 static const char *const op_choices[] = {"fetch", "save", "submit", NULL};
 static const char *const status_choices[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", NULL};
 static const char *const range_choices[] = {"day", "week", "month", NULL};
-static const char *const size_choices[] = {"10", "20", "50", "100", NULL};
 static const char *const yes_choices[] = {"1", NULL};
 
 /* The fields the enterprise types (the rest are the system's). */
@@ -679,7 +678,7 @@ static bool read_query(struct ts_ctx *c, struct query *q)
     q->i_entry_id = ts_arg_str(c, "i_entry_id");
     q->seq_no = ts_arg_str(c, "seq_no");
     q->status = ts_arg_present(c, "status") ? ts_arg_str(c, "status")[0] - '0' : -1;
-    q->size = ts_arg_present(c, "size") ? strtoll(ts_arg_str(c, "size"), NULL, 10) : 20;
+    q->size = ts_arg_present(c, "size") ? ts_arg_int(c, "size") : 20;
     ts_render_set_int(c, "Query.Size", q->size);
     q->trade = code_condition(c, "trade", "收货人");
     q->prod = code_condition(c, "prod", "原生产企业");
@@ -717,8 +716,8 @@ static int run_query(struct ts_ctx *c, const struct query *q)
             "SELECT id, IFNULL(seq_no, '') AS seq_no, IFNULL(ret_no, '') AS ret_no,"
             " i_entry_id, IF(trade_scc <> '', trade_scc, trade_code) AS trade_key,"
             " trade_name, prod_scc, prod_name,"
-            " IFNULL(DATE_FORMAT(collect_time, '%Y-%m-%d %H:%i:%s'), '') AS collect_time,"
-            " status, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s') AS updated_at"
+            " IFNULL(CAST(collect_time AS CHAR), '') AS collect_time,"
+            " status, CAST(updated_at AS CHAR) AS updated_at"
             " FROM retgoods_head" QUERY_WHERE " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
             TS_ARGS(QUERY_ARGS(q), TS_I64(q->size), TS_I64(p.offset)), &rows) < 0)
         return -1;
@@ -823,7 +822,7 @@ static const struct ts_param query_params[] = {
     ts_param_date("start", "最近操作时间（起）", 0),
     ts_param_date("end", "最近操作时间（止）", 0),
     ts_param_enum("range", "最近操作时间", 0, range_choices),
-    ts_param_enum("size", "每页条数", 0, size_choices),
+    ts_param_int("size", "每页条数", 0, 10, 100),
     ts_param_int("page", "页码", 0, 1, 1000000),
     ts_param_int("receipts", "回执", 0, 1, INT64_MAX),
     TS_PARAMS_END,

@@ -81,7 +81,7 @@
         <?cs call:grey("海关贸易方式", Rec.trade_mode, "trade_mode") ?>
         <?cs call:grey("提运单号", Rec.bill_no, "bill_no") ?>
         <?cs call:grey("目的地海关", Rec.dest_customs, "dest_customs") ?>
-        <?cs call:field_checks("handle_ways", "拟处理方式", 1, Options.HandleWays) ?>
+        <div class="rg-wide"><?cs call:field_checks("handle_ways", "拟处理方式", 1, Options.HandleWays) ?></div>
         <?cs call:field_text("handle_other", "其他具体内容", 0, 200) ?>
       </div>
     </fieldset>
@@ -135,7 +135,7 @@
           <span class="checks"><label><input type="checkbox" name="orig_trade_mode" value="0110"<?cs if:Form.orig_trade_mode == "0110" ?> checked<?cs /if ?>> 一般贸易</label></span>
           <?cs if:Form.Err.orig_trade_mode ?><span class="error"><?cs var:Form.Err.orig_trade_mode ?></span><?cs /if ?>
         </div>
-        <?cs call:field_checks("reason_kinds", "退货原因类别", 1, Options.ReasonKinds) ?>
+        <div class="rg-wide"><?cs call:field_checks("reason_kinds", "退货原因类别", 1, Options.ReasonKinds) ?></div>
         <div class="field rg-wide rg-reasons<?cs if:Form.Err.reasons ?> has-error<?cs /if ?>">
           <label><span class="req">*</span>具体退运原因</label>
           <div class="rg-reason-groups">

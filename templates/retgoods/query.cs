@@ -1,3 +1,4 @@
+<?cs include:"layout/macros.cs" ?>
 <?cs # 出口退货信息查询 (004 §4.2). ?>
 <?cs def:query_args() ?>i_entry_id=<?cs var:url_escape(Form.i_entry_id) ?>&amp;seq_no=<?cs var:url_escape(Form.seq_no) ?>&amp;status=<?cs var:url_escape(Form.status) ?>&amp;trade=<?cs var:url_escape(Form.trade) ?>&amp;prod=<?cs var:url_escape(Form.prod) ?>&amp;start=<?cs var:url_escape(Form.start) ?>&amp;end=<?cs var:url_escape(Form.end) ?>&amp;size=<?cs var:url_escape(Query.Size) ?><?cs /def ?>
 <?cs def:cond(name, label, maxlen, hint) ?>

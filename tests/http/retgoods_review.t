@@ -195,6 +195,25 @@ subtest '退单 (5 → 8): the reason is required' => sub {
     ok((grep { ($_->[2] // '') eq $no } @rows), 'listed under 状态 8');
 };
 
+subtest 'one registration per import declaration: the second 审核通过 is refused' => sub {
+    my $no = publish_import([ '8459290000', '数控钻床' ]);
+    my $first = submit(no => $no);
+    my $second = submit(no => $no);
+    is(settled($first), 5, 'the first at 5');
+    is(settled($second), 5, 'the second at 5 too (nothing registered yet)');
+    my $r = $officer->post('/customs/retgoodsapprove', { id => $first });
+    is($r->{status}, 303, 'the first approved');
+    my $seq = db_value("SELECT seq_no FROM retgoods_head WHERE id = $first");
+    $r = $officer->post('/customs/retgoodsapprove', { id => $second });
+    is($r->{status}, 200, 'the second: refused');
+    like(errors_of($r->{text}), qr/进口报关单\Q$no\E已办理出口退货登记（统一编号\Q$seq\E）/, 'naming the first');
+    is(status_of($second), 5, 'still 5');
+    is(db_value("SELECT ret_no IS NULL FROM retgoods_head WHERE id = $second"), 1, 'no 退货编号 used');
+    $r = $officer->post('/customs/retgoodsreject', { id => $second, reason => '重复登记' });
+    is($r->{status}, 303, 'it can still be sent back (退单)');
+    is(status_of($second), 8, '8');
+};
+
 subtest 'electronic audit rules: 3 → 6 with every reason' => sub {
     my $no = publish_import([ '8459290000', '数控钻床' ], [ '9999999999', '不明货物' ]);
     # a trading enterprise's export declaration, an unknown one, a date

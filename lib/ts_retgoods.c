@@ -772,7 +772,7 @@ static struct ts_db_arg date_arg(const struct ts_retgoods *r, enum ts_retgoods_f
     " custom_master = ?, trade_mode = ?, bill_no = ?, dest_customs = ?, handle_ways = ?,"          \
     " handle_other = ?, prod_scc = ?, prod_code = ?, prod_name = ?, prod_contact = ?,"             \
     " prod_phone = ?, prod_region = ?, prod_district = ?, export_inspect = ?,"                     \
-    " orig_trade_mode = ?, reason_kinds = ?, reasons = ?, reason_note = ?, status = 0,"            \
+    " orig_trade_mode = ?, reason_kinds = ?, reasons = ?, reason_note = ?,"                        \
     " updated_at = NOW()"
 
 #define SAVE_ARGS(c, r)                                                                            \
@@ -875,11 +875,15 @@ static int update_head(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, ch
         return refused(err, errlen, "出口退货信息不存在或无权操作");
     if (!ts_retgoods_editable(now, &why))
         return refused(err, errlen, why);
-    if (ts_scope_exec(c, "UPDATE retgoods_head SET" SAVE_SET " WHERE ent_id = ? AND id = ?",
+    /* a 提交 keeps the state: its 回执 then says from which state it came */
+    if (ts_scope_exec(c,
+                      receipt ? "UPDATE retgoods_head SET" SAVE_SET ", status = 0"
+                                " WHERE ent_id = ? AND id = ?"
+                              : "UPDATE retgoods_head SET" SAVE_SET " WHERE ent_id = ? AND id = ?",
                       TS_ARGS(SAVE_ARGS(c, r), TS_I64(r->id)), NULL) < 0)
         return -1;
     r->ent_id = ts_scope_tenant(c);
-    r->status = TS_RG_SAVED;
+    r->status = receipt ? TS_RG_SAVED : now;
     if (receipt && now != TS_RG_SAVED &&
         write_receipt(c->db, r->id, r->ent_id, now, TS_RG_SAVED, "暂存", c->session->user_id) < 0)
         return -1;

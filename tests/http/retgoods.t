@@ -287,6 +287,8 @@ for my $s (0 .. 8) {
             "state $s: job retgoods.receive queued");
         is(db_value("SELECT content FROM retgoods_receipt WHERE head_id = $id ORDER BY id DESC LIMIT 1"), '已提交',
             "state $s: 回执 已提交");
+        is(db_value("SELECT from_status FROM retgoods_receipt WHERE head_id = $id ORDER BY id DESC LIMIT 1"), $s,
+            "state $s: the 回执 records the state it came from");
     } else {
         is($r->{status}, 200, "state $s: 提交 refused");
         like(error_box($r->{text}), qr/(不能重复提交|不允许再次提交)/, "state $s: with the reason");

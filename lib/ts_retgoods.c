@@ -10,6 +10,7 @@
 #include "ts_job.h"
 #include "ts_log.h"
 #include "ts_money.h"
+#include "ts_reflib.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -772,7 +773,7 @@ static struct ts_db_arg date_arg(const struct ts_retgoods *r, enum ts_retgoods_f
     " custom_master = ?, trade_mode = ?, bill_no = ?, dest_customs = ?, handle_ways = ?,"          \
     " handle_other = ?, prod_scc = ?, prod_code = ?, prod_name = ?, prod_contact = ?,"             \
     " prod_phone = ?, prod_region = ?, prod_district = ?, export_inspect = ?,"                     \
-    " orig_trade_mode = ?, reason_kinds = ?, reasons = ?, reason_note = ?, status = 0,"            \
+    " orig_trade_mode = ?, reason_kinds = ?, reasons = ?, reason_note = ?,"                        \
     " updated_at = NOW()"
 
 #define SAVE_ARGS(c, r)                                                                            \
@@ -875,11 +876,15 @@ static int update_head(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, ch
         return refused(err, errlen, "出口退货信息不存在或无权操作");
     if (!ts_retgoods_editable(now, &why))
         return refused(err, errlen, why);
-    if (ts_scope_exec(c, "UPDATE retgoods_head SET" SAVE_SET " WHERE ent_id = ? AND id = ?",
+    /* a 提交 keeps the state: its 回执 then says from which state it came */
+    if (ts_scope_exec(c,
+                      receipt ? "UPDATE retgoods_head SET" SAVE_SET ", status = 0"
+                                " WHERE ent_id = ? AND id = ?"
+                              : "UPDATE retgoods_head SET" SAVE_SET " WHERE ent_id = ? AND id = ?",
                       TS_ARGS(SAVE_ARGS(c, r), TS_I64(r->id)), NULL) < 0)
         return -1;
     r->ent_id = ts_scope_tenant(c);
-    r->status = TS_RG_SAVED;
+    r->status = receipt ? TS_RG_SAVED : now;
     if (receipt && now != TS_RG_SAVED &&
         write_receipt(c->db, r->id, r->ent_id, now, TS_RG_SAVED, "暂存", c->session->user_id) < 0)
         return -1;
@@ -1037,6 +1042,50 @@ static void receipts_to_hdf(struct ts_ctx *c, const char *prefix, const struct t
     }
 }
 
+/* "code name" of a coded value (the code alone when the list lacks it). */
+static const char *coded_text(struct ts_arena *a, const struct ts_reflib_codes *k,
+                              enum ts_reflib_list list, const char *code)
+{
+    const char *name = NULL;
+    if (!code || !code[0])
+        return "";
+    if (k->rows && ts_reflib_codes_find(k, list, code, &name) && name)
+        return ts_arena_printf(a, "%s %s", code, name);
+    return code;
+}
+
+/* The names of the coded fields beside their codes (prefix.<field>_text,
+ * prefix.Lines.N.trade_curr_text / g_unit_text), from the code lists. */
+static void names_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_retgoods *r)
+{
+    static const struct {
+        enum ts_retgoods_field f;
+        enum ts_reflib_list list;
+    } coded[] = {
+        {TS_RG_TRADE_COUNTRY, TS_REFLIB_COUNTRY},
+        {TS_RG_TRADE_MODE, TS_REFLIB_TRADE_MODE},
+        {TS_RG_CUSTOM_MASTER, TS_REFLIB_CUSTOMS_DISTRICT},
+        {TS_RG_DEST_CUSTOMS, TS_REFLIB_CUSTOMS_DISTRICT},
+        {TS_RG_OWNER_DISTRICT, TS_REFLIB_CUSTOMS_DISTRICT},
+        {TS_RG_PROD_DISTRICT, TS_REFLIB_CUSTOMS_DISTRICT},
+    };
+    struct ts_reflib_codes k = {NULL};
+    struct ts_arena *a = c->arena;
+    if (ts_reflib_codes_load(c->db, a, &k) < 0)
+        k.rows = NULL; /* logged; the codes alone are shown */
+    for (size_t i = 0; i < sizeof coded / sizeof coded[0]; i++)
+        ts_render_set(c,
+                      ts_arena_printf(a, "%s.%s_text", prefix, ts_retgoods_fields[coded[i].f].name),
+                      coded_text(a, &k, coded[i].list, fv(r, coded[i].f)));
+    for (size_t i = 0; i < r->nlines; i++) {
+        const char *p = ts_arena_printf(a, "%s.Lines.%zu", prefix, i);
+        ts_render_set(c, ts_arena_printf(a, "%s.trade_curr_text", p),
+                      coded_text(a, &k, TS_REFLIB_CURRENCY, r->lines[i].trade_curr));
+        ts_render_set(c, ts_arena_printf(a, "%s.g_unit_text", p),
+                      coded_text(a, &k, TS_REFLIB_UNIT, r->lines[i].g_unit));
+    }
+}
+
 void ts_retgoods_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_retgoods *r)
 {
     struct ts_arena *a = c->arena;
@@ -1059,5 +1108,6 @@ void ts_retgoods_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_re
         orig = i ? ts_arena_printf(a, "%s/%s", orig, r->orig[i]) : r->orig[i];
     ts_render_set(c, ts_arena_printf(a, "%s.orig_entry_ids", prefix), orig);
     lines_to_hdf(c, prefix, r);
+    names_to_hdf(c, prefix, r);
     receipts_to_hdf(c, prefix, r);
 }

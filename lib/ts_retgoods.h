@@ -194,9 +194,9 @@ int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int
                            size_t errlen);
 
 /* 暂存 by the session's enterprise (ts_scope): insert (r->id 0: 统一编号
- * assigned) or update a record in 0/2/4/6/8 (then state 0, with a 回执
- * when receipt and the state changed; a 提交 saves without one and then
- * moves 0 → 1).  0 saved, 1 refused (reason in err), -1 db error. */
+ * assigned) or update a record in 0/2/4/6/8: with receipt (暂存) the
+ * state becomes 0, with a 回执 when it changed; without (提交) the state
+ * stays for ts_retgoods_mark_submitted to move to 1.  0 saved, 1 refused (reason in err), -1 db error. */
 int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, char *err,
                      size_t errlen);
 /* 删除 of the session's enterprise's record id: 0 deleted, 1 refused

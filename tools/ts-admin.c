@@ -17,6 +17,10 @@
  *                                      — lib/ts_reflib's answers, as the
  *                                      rebate modules get them; exit 1
  *                                      when there is none
+ *   ts-admin retgoods-move ID FROM TO [TEXT]  move 出口退货 record ID from
+ *                                      state FROM to TO with the 回执 TEXT
+ *                                      (lib/ts_retgoods ts_retgoods_transition:
+ *                                      refused moves exit 1 with the reason)
  *   ts-admin bind-card LOGIN READER    bind the 电子口岸 IC 卡 in READER (read
  *                                      through signd, config sign.socket) to
  *                                      the user LOGIN; idempotent.  No PIN:
@@ -36,6 +40,7 @@
 #include "ts_import_decl.h"
 #include "ts_money.h"
 #include "ts_reflib.h"
+#include "ts_retgoods.h"
 #include "ts_sign.h"
 #include "ts_sm.h"
 
@@ -634,13 +639,41 @@ out:
     return rc;
 }
 
+/* retgoods-move: one transition of the 出口退货 state machine, as the
+ * customs side makes it (tests, and by hand when customs' answer has to be
+ * entered).  0 moved, 1 refused (reason printed), 3 database error. */
+static int retgoods_move(struct ts_db *db, const char *id, const char *from, const char *to,
+                         const char *text)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    char err[256] = "", detail[400];
+    int rc = 3;
+    if (ts_db_begin(db) < 0)
+        goto out;
+    rc = ts_retgoods_transition(db, a, strtoll(id, NULL, 10), atoi(from), atoi(to), text, 0, err,
+                                sizeof err);
+    snprintf(detail, sizeof detail, "retgoods %s: %s -> %s (ts-admin)", id, from, to);
+    if (rc == 0 && audit_tool(db, 0, "ts-admin.retgoods-move", "retgoods_head", id, detail) == 0 &&
+        ts_db_commit(db) == 0) {
+        printf("retgoods-move: %s now %s\n", id, ts_retgoods_status_name(atoi(to)));
+        goto out;
+    }
+    ts_db_rollback(db);
+    if (rc == 1)
+        fprintf(stderr, "ts-admin: retgoods-move: %s\n", err);
+    rc = rc == 1 ? 1 : 3;
+out:
+    ts_arena_free(a);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || ts_config_load(getenv("TUISHUI_CONF")) < 0) {
         fprintf(stderr,
                 "usage: TUISHUI_CONF=... ts-admin seed-demo FILE | audit-verify |"
                 " create-operator LOGIN | sync-admin-perms | lookup rate|fx|code|import X Y |"
-                " bind-card LOGIN READER\n");
+                " bind-card LOGIN READER | retgoods-move ID FROM TO [TEXT]\n");
         return 2;
     }
     struct ts_db *db = ts_db_open();
@@ -659,6 +692,8 @@ int main(int argc, char **argv)
         rc = lookup(db, argv[2], argv[3], argv[4]);
     else if (strcmp(argv[1], "bind-card") == 0 && argc == 4)
         rc = bind_card(db, argv[2], argv[3]);
+    else if (strcmp(argv[1], "retgoods-move") == 0 && (argc == 5 || argc == 6))
+        rc = retgoods_move(db, argv[2], argv[3], argv[4], argc == 6 ? argv[5] : "");
     else
         fprintf(stderr, "ts-admin: unknown command %s\n", argv[1]);
     ts_db_close(db);

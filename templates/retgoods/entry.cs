@@ -44,7 +44,7 @@
     <?cs if:Page.Error ?><div class="form-errors" role="alert" id="rg-error"><p><?cs var:Page.Error ?></p><?cs if:Card.Error ?><p id="rg-card-error"><?cs var:Card.Error ?></p><?cs /if ?></div><?cs /if ?>
     <?cs if:Page.Notice ?><div class="flash" role="status" id="rg-notice"><?cs var:Page.Notice ?></div><?cs /if ?>
 
-    <fieldset class="rg-section">
+    <fieldset class="rg-section"<?cs if:!Can.Save ?> disabled<?cs /if ?>>
       <legend>表头</legend>
       <div class="rg-grid">
         <?cs call:grey("统一编号", Rec.seq_no, "seq_no") ?>
@@ -76,17 +76,17 @@
         </div>
         <?cs call:grey("报关日期", Rec.d_date, "d_date") ?>
         <?cs call:grey("到港日期", Rec.ie_date, "ie_date") ?>
-        <?cs call:grey("退货国家(地区)", Rec.trade_country, "trade_country") ?>
-        <?cs call:grey("受理报关机构", Rec.custom_master, "custom_master") ?>
-        <?cs call:grey("海关贸易方式", Rec.trade_mode, "trade_mode") ?>
+        <?cs call:grey("退货国家(地区)", Rec.trade_country_text, "trade_country") ?>
+        <?cs call:grey("受理报关机构", Rec.custom_master_text, "custom_master") ?>
+        <?cs call:grey("海关贸易方式", Rec.trade_mode_text, "trade_mode") ?>
         <?cs call:grey("提运单号", Rec.bill_no, "bill_no") ?>
-        <?cs call:grey("目的地海关", Rec.dest_customs, "dest_customs") ?>
+        <?cs call:grey("目的地海关", Rec.dest_customs_text, "dest_customs") ?>
         <div class="rg-wide"><?cs call:field_checks("handle_ways", "拟处理方式", 1, Options.HandleWays) ?></div>
         <?cs call:field_text("handle_other", "其他具体内容", 0, 200) ?>
       </div>
     </fieldset>
 
-    <fieldset class="rg-section">
+    <fieldset class="rg-section"<?cs if:!Can.Save ?> disabled<?cs /if ?>>
       <legend>商品信息</legend>
       <div class="wide-table">
       <table class="list rg-lines" id="rg-lines">
@@ -95,7 +95,7 @@
         <?cs each:l = Rec.Lines ?>
           <tr>
             <td><?cs var:l.g_no ?></td><td><?cs var:l.code_ts ?></td><td><?cs var:l.supv_class_name ?></td><td><?cs var:l.g_name ?></td>
-            <td class="num"><?cs var:l.decl_total ?></td><td><?cs var:l.trade_curr ?></td><td class="num"><?cs var:l.g_qty ?></td><td><?cs var:l.g_unit ?></td>
+            <td class="num"><?cs var:l.decl_total ?></td><td><?cs var:l.trade_curr_text ?></td><td class="num"><?cs var:l.g_qty ?></td><td><?cs var:l.g_unit_text ?></td>
             <td class="<?cs if:LineErr[l.g_no] ?>has-error<?cs /if ?>"><input type="hidden" name="weight_no" value="<?cs var:l.g_no ?>"><input type="text" name="weight" value="<?cs var:l.ret_weight ?>" maxlength="20" size="10" class="optional" aria-label="第<?cs var:l.g_no ?>项退货重量"><?cs if:LineErr[l.g_no] ?><span class="error"><?cs var:LineErr[l.g_no] ?></span><?cs /if ?></td>
             <td>千克</td>
           </tr>
@@ -106,7 +106,7 @@
       </div>
     </fieldset>
 
-    <fieldset class="rg-section">
+    <fieldset class="rg-section"<?cs if:!Can.Save ?> disabled<?cs /if ?>>
       <legend>其他</legend>
       <div class="rg-grid">
         <div class="field rg-wide<?cs if:Form.Err.orig_entry_ids ?> has-error<?cs /if ?>">

@@ -120,6 +120,7 @@ step('提交 with the bound card\'s PIN: 已提交, 暂存 and 删除 disabled w
   assert.equal(await page.inputValue('#g-status'), '已提交');
   assert.ok(await page.locator('#rg-save').isDisabled());
   assert.match(await page.locator('#rg-save').getAttribute('title'), /已提交/);
+  assert.ok(await page.locator('#f-receiver_contact').isDisabled(), 'the fields locked while customs holds it');
   await shot(page, 'submitted');
 });
 

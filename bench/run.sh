@@ -357,7 +357,7 @@ retgoods_seed() {
         prod_scc, prod_code, prod_name, prod_contact, prod_phone, prod_region, prod_district,
         export_inspect, reason_kinds, reasons, created_by, updated_at)
       SELECT $ent, CONCAT('2026', '$3', LPAD(seq, 12, '0')),
-        IF(seq % 9 = 7, CONCAT('7900', '26', LPAD(seq, 6, '0')), NULL), seq % 9, $user, '张敏',
+        IF(seq % 9 = 7, CONCAT('79', '$3', '26', LPAD(seq, 6, '0')), NULL), seq % 9, $user, '张敏',
         e.uscc, e.customs_code, e.name, IF(seq % 9 = 0, NULL, NOW() - INTERVAL seq MINUTE),
         CONCAT('790020261', LPAD(seq, 9, '0')), e.uscc, e.customs_code, e.name, '四川省成都市高新区',
         '张敏', '13800000001', '7900', '1', e.uscc, e.customs_code, e.name, '张敏', '13800000001',

@@ -117,9 +117,12 @@ step('提交 with the bound card\'s PIN: 已提交, 暂存 and 删除 disabled w
   await page.fill('#f-pin', '123456');
   assert.equal(await navigation(() => page.click('#rg-submit')), 200);
   assert.match(await page.locator('.flash').first().innerText(), /已提交/);
-  assert.equal(await page.inputValue('#g-status'), '已提交');
+  // customs' worker may already have received and audited it (1 → 3 → 5):
+  // each of those states holds the record the same way
+  const status = await page.inputValue('#g-status');
+  assert.ok(['已提交', '海关接收成功', '电子审核完成，待人工审核'].includes(status), status);
   assert.ok(await page.locator('#rg-save').isDisabled());
-  assert.match(await page.locator('#rg-save').getAttribute('title'), /已提交/);
+  assert.ok((await page.locator('#rg-save').getAttribute('title')).includes(status));
   assert.ok(await page.locator('#f-receiver_contact').isDisabled(), 'the fields locked while customs holds it');
   await shot(page, 'submitted');
 });

@@ -588,6 +588,7 @@ static enum ts_result decl_view(struct ts_ctx *c)
 static struct ts_param iform_params[IFORM_PARAMS_N];
 static char iline_names[TS_IDECL_MAX_LINES * TS_IDECL_LIST_N][32];
 
+/* Fill iform_params from the field tables (once, before threads start). */
 static void iform_params_build(void)
 {
     size_t n = 0;

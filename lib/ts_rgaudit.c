@@ -122,6 +122,7 @@ struct exports {
     size_t nhs, caphs;
 };
 
+/* One more HS code of the original declarations (the array doubles). */
 static void hs_add(struct ts_arena *a, struct exports *e, const char *code)
 {
     if (e->nhs == e->caphs) {

@@ -235,12 +235,13 @@ subtest 'electronic audit rules: 3 → 6 with every reason' => sub {
 
 
     # E3: an export declaration of the producer, but not 一般贸易 (published
-    # here through the officer's export form)
+    # here through the officer's export form; exported in September, a month
+    # no other test queries)
     my $exp = sprintf '790020260%04d%05d', 9000 + ++$n, $tag;
     $officer->get('/customs/new');
     my $r2 = $officer->post('/customs/save', {
-        DeclType => 1, EntryId => $exp, CustomMaster => '7900', IEPort => '7900', IEDate => '2026-11-03',
-        DDate => '2026-11-02', ClearDate => '2026-11-04', TradeCoScc => $PROD_SCC, TradeCode => $PROD_CODE,
+        DeclType => 1, EntryId => $exp, CustomMaster => '7900', IEPort => '7900', IEDate => '2026-09-03',
+        DDate => '2026-09-02', ClearDate => '2026-09-04', TradeCoScc => $PROD_SCC, TradeCode => $PROD_CODE,
         TradeName => $PROD_NAME, TrafMode => 2, TradeMode => '0615', TransMode => 3, TradeCountry => 'DEU',
         GNo_1 => 1, CodeTS_1 => '8459290000', GName_1 => '数控钻床', GQty_1 => 1, GUnit_1 => '001',
         FirstQty_1 => 1, FirstUnit_1 => '001', DeclPrice_1 => '12500', DeclTotal_1 => '12500',

@@ -211,7 +211,7 @@ subtest 'one registration per import declaration: the second 审核通过 is ref
     is(db_value("SELECT ret_no IS NULL FROM retgoods_head WHERE id = $second"), 1, 'no 退货编号 used');
     $r = $officer->post('/customs/retgoodsreject', { id => $second, reason => '重复登记' });
     is($r->{status}, 303, 'it can still be sent back (退单)');
-    is(status_of($second), 8, '8');
+    is(status_of($second), 8, 'now 8 人工审核退单');
 };
 
 subtest 'electronic audit rules: 3 → 6 with every reason' => sub {
@@ -285,6 +285,32 @@ subtest 'reception rules: 1 → 4 on bad data' => sub {
     # 4 may be submitted again (ret's rule), and a 4 is not reviewable
     my $r = $officer->post('/customs/retgoodsapprove', { id => $id2 });
     like(errors_of($r->{text}), qr/数据状态已是“海关接收失败”/, '审核通过 of a 4: refused');
+};
+
+subtest 'a reception that fails on the database: 1 → 2 提交失败, nothing half-done' => sub {
+    my $no = publish_import([ '8459290000', '数控钻床' ]);
+    my $id = submit(no => $no);
+    is(settled($id), 5, 'a good record first');
+    my $before = scalar @{ receipts($id) };
+    # the database refuses the 回执 of reception (3 or 4) for this record
+    # only (a NULL 回执内容 in a NOT NULL column, strict mode)
+    db_do("CREATE TRIGGER rg_review_fail_$tag BEFORE INSERT ON retgoods_receipt FOR EACH ROW"
+          . " SET NEW.content = IF(NEW.head_id = $id AND NEW.status IN (3, 4), NULL, NEW.content)");
+    requeue_reception($id);
+    my $s = settled($id);
+    db_do("DROP TRIGGER IF EXISTS rg_review_fail_$tag");
+    is($s, 2, 'the record is 提交失败');
+    my $last = receipts($id)->[-1];
+    is($last->[0], 2, 'with its 回执');
+    like($last->[1], qr/^提交失败：海关接收处理异常（数据库错误，海关处理未完成），请重新提交$/, 'saying why');
+    is(scalar @{ receipts($id) }, $before + 1, 'no 回执 of the failed reception');
+    is(db_value("SELECT status FROM job WHERE kind = 'retgoods.receive' AND ref_id = $id ORDER BY id DESC LIMIT 1"),
+        'failed', 'the job says failed');
+    is(db_value("SELECT COUNT(*) FROM job WHERE kind = 'retgoods.audit' AND ref_id = $id AND status = 'queued'"), 0,
+        'and queued no audit');
+    my $again = submit(no => $no, id => $id);
+    is($again, $id, 'the enterprise submits it again from 2');
+    is(settled($id), 5, 'and customs takes it this time');
 };
 
 subtest 'who may review' => sub {

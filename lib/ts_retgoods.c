@@ -337,6 +337,8 @@ static void check_orig(struct checker *k, struct ts_retgoods *r, const char *tex
             return;
         }
         if (!ts_codes_export_entry_id_valid(no, &err) || !all_digits(no, 18)) {
+            if (strlen(no) > 40 || !ts_codes_utf8_valid(no, strlen(no))) /* not echoed */
+                no = ts_arena_printf(k->a, "第%zu个", r->norig + 1);
             problem(
                 k, "orig_entry_ids",
                 ts_arena_printf(

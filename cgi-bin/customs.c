@@ -34,6 +34,8 @@
 #include "ts_log.h"
 #include "ts_multipart.h"
 #include "ts_reflib.h"
+#include "ts_retgoods.h"
+#include "ts_rgaudit.h"
 #include "ts_ui.h"
 
 #include <errno.h>
@@ -822,6 +824,172 @@ static const struct ts_param ilist_params[] = {
     TS_PARAMS_END,
 };
 
+/* ---- 出口退货审核 (manual 004; docs/retgoods.md "Customs review") ---- */
+
+/* The officer sees the records whose 受理报关机构 (the import
+ * declaration's 申报地海关, retgoods_head.custom_master) is a 关区 of
+ * their 直属海关 — the jurisdiction of the declarations above — in the
+ * states after 提交 (1–8; 0 暂存 is the enterprise's own), and moves
+ * 5 → 7 / 8 (lib/ts_retgoods ts_retgoods_transition). */
+#define RG_NOT_FOUND  "出口退货信息不存在或不在您所在海关的辖区内。"
+#define RG_REASON_MAX 200
+#define RG_DEFAULT_ST TS_RG_AUDITED
+
+/* The 状态 choices of the list (1–8), the chosen one marked. */
+static void rg_status_choices(struct ts_ctx *c, int chosen)
+{
+    for (int s = TS_RG_SUBMITTED; s < TS_RG_NSTATUS; s++) {
+        size_t i = (size_t)(s - TS_RG_SUBMITTED);
+        ts_render_set_int(c, ts_arena_printf(c->arena, "States.%zu.code", i), s);
+        ts_render_set(c, ts_arena_printf(c->arena, "States.%zu.name", i),
+                      ts_retgoods_status_name(s));
+        ts_render_set(c, ts_arena_printf(c->arena, "States.%zu.selected", i),
+                      s == chosen ? "1" : "");
+    }
+}
+
+/* GET /customs/retgoods — 出口退货审核: the jurisdiction's records in one
+ * state (default 5 待人工审核), the latest operated first, 20 a page. */
+static enum ts_result rg_list(struct ts_ctx *c)
+{
+    struct ts_db_rows r, rows;
+    struct ts_ui_pager pager;
+    int st = ts_arg_present(c, "status") && !ts_arg(c, "status")->error
+                 ? (int)ts_arg_int(c, "status")
+                 : RG_DEFAULT_ST;
+    const char *j = jurisdiction(c);
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT COUNT(*) AS n FROM retgoods_head h WHERE h.custom_master"
+                    " LIKE CONCAT(?, '%') AND h.status = ?",
+                    TS_ARGS(TS_STR(j), TS_I64(st)), &r) < 0)
+        return TS_FAIL;
+    ts_ui_pager(c, ts_db_cell_i64(&r, 0, "n"), PAGE_SIZE, &pager);
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT h.id, IFNULL(h.seq_no, '') AS seq_no, IFNULL(h.ret_no, '') AS ret_no,"
+                    " h.i_entry_id, h.trade_code, h.trade_name, h.prod_code, h.prod_name,"
+                    " h.custom_master, DATE_FORMAT(h.updated_at, '%Y-%m-%d %H:%i:%s') AS updated"
+                    " FROM retgoods_head h WHERE h.custom_master LIKE CONCAT(?, '%')"
+                    " AND h.status = ? ORDER BY h.updated_at DESC, h.id DESC LIMIT ? OFFSET ?",
+                    TS_ARGS(TS_STR(j), TS_I64(st), TS_I64(PAGE_SIZE), TS_I64(pager.offset)),
+                    &rows) < 0)
+        return TS_FAIL;
+    ts_render_rows(c, "Recs", &rows);
+    ts_render_set(c, "Rg.status_name", ts_retgoods_status_name(st));
+    ts_render_set_int(c, "Rg.status", st);
+    rg_status_choices(c, st);
+    return ts_ui_page(c, "出口退货审核", "customs/retgoods.cs");
+}
+
+/* The record by id if it is in the officer's jurisdiction and past
+ * 暂存: 0 loaded, 1 not (404), -1 db error. */
+static int rg_load(struct ts_ctx *c, int64_t id, struct ts_retgoods *r)
+{
+    int rc = ts_retgoods_load(c->db, c->arena, 0, id, r);
+    if (rc != 0)
+        return rc;
+    const char *cm = r->f[TS_RG_CUSTOM_MASTER];
+    if (r->status == TS_RG_SAVED || !in_jurisdiction(c, cm ? cm : ""))
+        return 1;
+    return 0;
+}
+
+/* The detail page: the record read-only (ret's templates/retgoods/view.cs),
+ * its 回执, and in state 5 the two review forms; error above them. */
+static enum ts_result rg_page(struct ts_ctx *c, const struct ts_retgoods *r, const char *error)
+{
+    ts_retgoods_to_hdf(c, "Rec", r);
+    ts_render_set_int(c, "Rg.id", r->id);
+    ts_render_set(c, "Rg.reviewable", r->status == TS_RG_AUDITED ? "1" : "");
+    ts_render_set(c, "Rg.reason", ts_arg_present(c, "reason") ? ts_arg_str(c, "reason") : "");
+    if (error)
+        ts_render_set(c, "Rg.error", error);
+    return ts_ui_page(c, "出口退货审核", "customs/retgoods_view.cs");
+}
+
+/* GET /customs/retgoodsview?id= — one record, read-only. */
+static enum ts_result rg_view(struct ts_ctx *c)
+{
+    struct ts_retgoods r;
+    int rc = rg_load(c, ts_arg_int(c, "id"), &r);
+    if (rc != 0)
+        return rc < 0 ? TS_FAIL : ts_ui_not_found(c, RG_NOT_FOUND);
+    return rg_page(c, &r, NULL);
+}
+
+/* The detail again with why nothing changed (TS_ROLLBACK). */
+static enum ts_result rg_refused(struct ts_ctx *c, int64_t id, const char *why)
+{
+    struct ts_retgoods r;
+    if (ts_db_rollback(c->db) < 0 || rg_load(c, id, &r) != 0)
+        return TS_FAIL;
+    return rg_page(c, &r, why) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+}
+
+/* 5 → to with the 回执 text, the audit row, and the done message. */
+static enum ts_result rg_move(struct ts_ctx *c, int to, const char *text)
+{
+    int64_t id = ts_arg_int(c, "id");
+    struct ts_retgoods r;
+    char err[256] = "";
+    int rc = rg_load(c, id, &r);
+    if (rc != 0)
+        return rc < 0 ? TS_FAIL : ts_ui_not_found(c, RG_NOT_FOUND);
+    const char *seq = NULL;
+    if (to == TS_RG_APPROVED && ts_rgaudit_registered(c->db, c->arena, &r, &seq) < 0)
+        return TS_FAIL;
+    if (seq)
+        return rg_refused(c, id, ts_rgaudit_registered_msg(c->arena, &r, seq));
+    rc = ts_retgoods_transition(c->db, c->arena, id, TS_RG_AUDITED, to, text, c->session->user_id,
+                                err, sizeof err);
+    if (rc != 0)
+        return rc < 0 ? TS_FAIL : rg_refused(c, id, err);
+    if (ts_retgoods_load(c->db, c->arena, 0, id, &r) != 0 ||
+        ts_audit_log(c, "retgoods_head", id,
+                     ts_arena_printf(c->arena, "review %d->%d seq_no=%s ret_no=%s", TS_RG_AUDITED,
+                                     to, r.f[TS_RG_SEQ_NO], r.f[TS_RG_RET_NO])) < 0)
+        return TS_FAIL;
+    const char *msg = to == TS_RG_APPROVED
+                          ? ts_arena_printf(c->arena, "统一编号%s：人工审核通过，退货编号%s。",
+                                            r.f[TS_RG_SEQ_NO], r.f[TS_RG_RET_NO])
+                          : ts_arena_printf(c->arena, "统一编号%s：已退单。", r.f[TS_RG_SEQ_NO]);
+    return ts_ui_done(c, msg,
+                      ts_arena_printf(c->arena, LIST_URL "retgoodsview?id=%lld", (long long)id));
+}
+
+/* POST /customs/retgoodsapprove — 审核通过: 5 → 7, 退货编号 assigned. */
+static enum ts_result rg_approve(struct ts_ctx *c)
+{
+    return rg_move(c, TS_RG_APPROVED, TS_RGAUDIT_APPROVED);
+}
+
+/* POST /customs/retgoodsreject — 退单: 5 → 8 with the reason (required). */
+static enum ts_result rg_reject(struct ts_ctx *c)
+{
+    const struct ts_value *v = ts_arg(c, "reason");
+    const char *reason = v->error ? "" : ts_arg_str(c, "reason");
+    if (v->error || !reason[0]) {
+        struct ts_retgoods r;
+        int rc = rg_load(c, ts_arg_int(c, "id"), &r);
+        if (rc != 0)
+            return rc < 0 ? TS_FAIL : ts_ui_not_found(c, RG_NOT_FOUND);
+        ts_render_set(c, "Rg.reason_error", v->error ? v->error : "请填写退单原因");
+        return rg_page(c, &r, NULL) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    return rg_move(c, TS_RG_REJECTED, ts_arena_printf(c->arena, "人工审核退单：%s", reason));
+}
+
+static const struct ts_param rg_list_params[] = {
+    ts_param_int("status", "状态", 0, 1, 8),
+    ts_param_int("page", "页码", 0, 1, 1000000),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param rg_move_params[] = {
+    ts_param_int("id", "出口退货信息", TS_REQ, 1, INT64_MAX),
+    ts_param_str("reason", "退单原因", 0, 0, RG_REASON_MAX),
+    TS_PARAMS_END,
+};
+
 static const struct ts_param list_params[] = {
     ts_param_code("entry_id", "报关单号", 0, TS_CODE_EXPORT_ENTRY_ID),
     ts_param_int("page", "页码", 0, 1, 1000000),
@@ -849,6 +1017,10 @@ static const struct ts_action actions[] = {
     {"importnew", TS_GET, "customs.import", new_params, idecl_new, 0},
     {"importsave", TS_POST, "customs.import", iform_params, idecl_save, 0},
     {"importshow", TS_GET, "customs.import", id_params, idecl_show, 0},
+    {"retgoods", TS_GET, "customs.retgoods", rg_list_params, rg_list, TS_QUERY_FORM},
+    {"retgoodsview", TS_GET, "customs.retgoods", id_params, rg_view, 0},
+    {"retgoodsapprove", TS_POST, "customs.retgoods", rg_move_params, rg_approve, 0},
+    {"retgoodsreject", TS_POST, "customs.retgoods", rg_move_params, rg_reject, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 

@@ -64,6 +64,7 @@ const struct ts_perm ts_perm_table[] = {
     {"taxresend", "税务审核", "报关单重发记录", "/taxresend/", TAX, true},
     {"customs", "海关审核", "报关单发布", "/customs/", CUS, true},
     {"customs.import", "海关审核", "进口报关单发布", "/customs/imports", CUS, true},
+    {"customs.retgoods", "海关审核", "出口退货审核", "/customs/retgoods", CUS, true},
 
     /* 系统管理 (000 §2.5) */
     {"efiling", "系统管理", "电子化管理备案", "/efiling/", ENT, true},

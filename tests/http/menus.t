@@ -28,7 +28,7 @@ my %want = (
     'ent-admin-trading'    => [qw(工作台 单证预归档 生成关单清册 上传备案单证 单证收齐审核 导出备案目录 报关单查询下载 综合查询 出口退货信息录入 出口退货信息查询 电子化管理备案 备案单证种类 角色管理 用户管理)],
     'ent-clerk'            => [qw(工作台 用户管理)],
     'tax-officer'          => [qw(工作台 报关单重发记录)],
-    'customs-officer'      => [qw(工作台 报关单发布 进口报关单发布)],
+    'customs-officer'      => [qw(工作台 报关单发布 进口报关单发布 出口退货审核)],
 );
 
 for my $role (sort keys %want) {

@@ -68,6 +68,20 @@ sub save_new {
 }
 
 sub set_state { db_do("UPDATE retgoods_head SET status = $_[1] WHERE id = $_[0]") }
+
+# The jobs worker (customs' reception and electronic audit, tools/ts-worker)
+# takes a submitted record on at once: wait until no retgoods job of the
+# record is queued or running (15 s at most), so a test that sets a state
+# by hand afterwards does not race it.
+sub settled {
+    my ($rid) = @_;
+    for (1 .. 150) {
+        return 1 unless db_value("SELECT COUNT(*) FROM job WHERE ref_id = $rid AND kind LIKE 'retgoods.%'"
+            . " AND status IN ('queued', 'running')");
+        select(undef, undef, undef, 0.1);
+    }
+    return 0;
+}
 sub state_of  { db_value("SELECT status FROM retgoods_head WHERE id = $_[0]") }
 sub error_box { my ($html) = @_; return $html =~ /id="rg-error">(.*?)<\/div>/s ? $1 : '' }
 
@@ -278,17 +292,19 @@ my $card_ok = $env->{TS_CARD_PIN} // '123456';
 for my $s (0 .. 8) {
     set_state($id, $s);
     my $jobs = db_value("SELECT COUNT(*) FROM job WHERE kind = 'retgoods.receive' AND ref_id = $id");
+    my $last_receipt = db_value("SELECT IFNULL(MAX(id), 0) FROM retgoods_receipt WHERE head_id = $id");
     $r = $p->post('/retgoods/', [op => 'submit', id => $id, valid_form(), pin => $card_ok]);
     if ($open{$s}) {
         is($r->{status}, 303, "state $s: 提交 allowed") or diag error_box($r->{text});
-        is(state_of($id), 1, "state $s: now 1 已提交");
+        is(db_value("SELECT COUNT(*) FROM retgoods_receipt WHERE head_id = $id AND status = 1 AND from_status = $s"
+            . " AND id > $last_receipt"), 1, "state $s: moved to 1 已提交 (its 回执 from $s)");
+        ok(settled($id), "state $s: the worker has taken it on");
+        ok(state_of($id) >= 1, "state $s: 1 or what customs made of it since");
         like($p->get($r->{location})->{text}, qr/<div class="flash" role="status">已提交<\/div>/, "state $s: 「已提交」");
         is(db_value("SELECT COUNT(*) FROM job WHERE kind = 'retgoods.receive' AND ref_id = $id"), $jobs + 1,
             "state $s: job retgoods.receive queued");
-        is(db_value("SELECT content FROM retgoods_receipt WHERE head_id = $id ORDER BY id DESC LIMIT 1"), '已提交',
-            "state $s: 回执 已提交");
-        is(db_value("SELECT from_status FROM retgoods_receipt WHERE head_id = $id ORDER BY id DESC LIMIT 1"), $s,
-            "state $s: the 回执 records the state it came from");
+        is(db_value("SELECT content FROM retgoods_receipt WHERE head_id = $id AND status = 1 ORDER BY id DESC LIMIT 1"),
+            '已提交', "state $s: 回执 已提交");
     } else {
         is($r->{status}, 200, "state $s: 提交 refused");
         like(error_box($r->{text}), qr/(不能重复提交|不允许再次提交)/, "state $s: with the reason");
@@ -337,8 +353,11 @@ is(state_of($id2), 0, '... still 暂存');
 $r = $p->post('/retgoods/', [op => 'submit', valid_form(), pin => $card_ok]);
 is($r->{status}, 303, '提交 straight from a new form');
 my ($id3) = $r->{location} =~ /id=(\d+)/;
-is(state_of($id3), 1, '... state 1');
-is(db_value("SELECT COUNT(*) FROM retgoods_receipt WHERE head_id = $id3"), 1, '... one 回执');
+is(db_value("SELECT COUNT(*) FROM retgoods_receipt WHERE head_id = $id3 AND status = 1"), 1,
+    '... state 1 (one 回执 已提交)');
+is(db_value("SELECT COUNT(*) FROM retgoods_receipt WHERE head_id = $id3 AND status = 0"), 0,
+    '... and no 暂存 回执 before it');
+ok(settled($id3), '... taken on by the worker');
 # A user with no bound card.
 my $nocard = 'rg_nocard' . $$;
 my $n0;

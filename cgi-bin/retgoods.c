@@ -601,7 +601,7 @@ struct query {
     int64_t size;
 };
 
-/* Today, this week's Monday and this month's first day, YYYY-MM-DD. */
+/* A day number as YYYY-MM-DD. */
 static const char *day_text(struct ts_ctx *c, int64_t days)
 {
     int y, m, d;
@@ -609,6 +609,7 @@ static const char *day_text(struct ts_ctx *c, int64_t days)
     return ts_arena_printf(c->arena, "%04d-%02d-%02d", y, m, d);
 }
 
+/* Today's day number in the programs' time zone (TZ, as MariaDB's). */
 static int64_t today_number(void)
 {
     time_t t = time(NULL);
@@ -711,15 +712,15 @@ static int run_query(struct ts_ctx *c, const struct query *q)
                        TS_ARGS(QUERY_ARGS(q)), &n) < 0)
         return -1;
     ts_ui_pager(c, ts_db_cell_i64(&n, 0, "n"), q->size, &p);
-    if (ts_scope_query(
-            c,
-            "SELECT id, IFNULL(seq_no, '') AS seq_no, IFNULL(ret_no, '') AS ret_no,"
-            " i_entry_id, IF(trade_scc <> '', trade_scc, trade_code) AS trade_key,"
-            " trade_name, prod_scc, prod_name,"
-            " IFNULL(CAST(collect_time AS CHAR), '') AS collect_time,"
-            " status, CAST(updated_at AS CHAR) AS updated_at"
-            " FROM retgoods_head" QUERY_WHERE " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
-            TS_ARGS(QUERY_ARGS(q), TS_I64(q->size), TS_I64(p.offset)), &rows) < 0)
+    if (ts_scope_query(c,
+                       "SELECT id, IFNULL(seq_no, '') AS seq_no, IFNULL(ret_no, '') AS ret_no,"
+                       " i_entry_id, IF(trade_scc <> '', trade_scc, trade_code) AS trade_key,"
+                       " trade_name, prod_scc, prod_name,"
+                       " IFNULL(CAST(collect_time AS CHAR), '') AS collect_time,"
+                       " status, CAST(updated_at AS CHAR) AS updated_at"
+                       " FROM retgoods_head" QUERY_WHERE
+                       " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+                       TS_ARGS(QUERY_ARGS(q), TS_I64(q->size), TS_I64(p.offset)), &rows) < 0)
         return -1;
     ts_render_rows(c, "Rows", &rows);
     for (size_t i = 0; i < rows.nrows; i++)

@@ -601,7 +601,7 @@ struct query {
     int64_t size;
 };
 
-/* Today, this week's Monday and this month's first day, YYYY-MM-DD. */
+/* A day number as YYYY-MM-DD. */
 static const char *day_text(struct ts_ctx *c, int64_t days)
 {
     int y, m, d;
@@ -609,6 +609,7 @@ static const char *day_text(struct ts_ctx *c, int64_t days)
     return ts_arena_printf(c->arena, "%04d-%02d-%02d", y, m, d);
 }
 
+/* Today's day number in the programs' time zone (TZ, as MariaDB's). */
 static int64_t today_number(void)
 {
     time_t t = time(NULL);

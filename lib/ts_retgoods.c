@@ -186,6 +186,7 @@ const char *ts_retgoods_choice_label(const struct ts_retgoods_choice *list, cons
     return NULL;
 }
 
+/* The choice of a code in a list, NULL when it is none of them. */
 static const struct ts_retgoods_choice *find_choice(const struct ts_retgoods_choice *list,
                                                     const char *code)
 {
@@ -225,12 +226,14 @@ struct checker {
     int problems;
 };
 
+/* Count a problem and hand it to the caller's reporter. */
 static void problem(struct checker *k, const char *field, const char *message)
 {
     k->problems++;
     k->err(k->ctx, field, message);
 }
 
+/* A field's value, "" for one never set (records built by hand, tests). */
 static const char *fv(const struct ts_retgoods *r, enum ts_retgoods_field f)
 {
     return r->f[f] ? r->f[f] : "";
@@ -254,6 +257,7 @@ static bool text_ok(struct checker *k, const struct ts_retgoods *r, enum ts_retg
     return true;
 }
 
+/* Exactly n ASCII digits. */
 static bool all_digits(const char *s, size_t n)
 {
     return strlen(s) == n && strspn(s, "0123456789") == n;
@@ -337,6 +341,8 @@ static void check_orig(struct checker *k, struct ts_retgoods *r, const char *tex
             return;
         }
         if (!ts_codes_export_entry_id_valid(no, &err) || !all_digits(no, 18)) {
+            if (strlen(no) > 40 || !ts_codes_utf8_valid(no, strlen(no))) /* not echoed */
+                no = ts_arena_printf(k->a, "第%zu个", r->norig + 1);
             problem(
                 k, "orig_entry_ids",
                 ts_arena_printf(
@@ -542,6 +548,7 @@ static const unsigned char *unhex(struct ts_arena *a, const char *hex, size_t *l
     return n ? out : NULL;
 }
 
+/* The header row into out (fields by their column names). */
 static void head_from_row(struct ts_arena *a, const struct ts_db_rows *h, struct ts_retgoods *out)
 {
     out->id = ts_db_cell_i64(h, 0, "id");
@@ -558,6 +565,7 @@ static void head_from_row(struct ts_arena *a, const struct ts_db_rows *h, struct
     out->sign_card_no = ts_db_cell(h, 0, "sign_card_no");
 }
 
+/* 商品信息 in 序号 order. */
 static int load_lines(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *out)
 {
     struct ts_db_rows l;
@@ -585,6 +593,7 @@ static int load_lines(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *
     return 0;
 }
 
+/* 原出口报关单号 in the order typed. */
 static int load_orig(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *out)
 {
     struct ts_db_rows o;
@@ -598,6 +607,7 @@ static int load_orig(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *o
     return 0;
 }
 
+/* 回执, newest first (the manual's sample). */
 static int load_receipts(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *out)
 {
     struct ts_db_rows r;
@@ -616,6 +626,7 @@ static int load_receipts(struct ts_db *db, struct ts_arena *a, struct ts_retgood
     return 0;
 }
 
+/* One record with everything it holds (lib/ts_retgoods.h). */
 int ts_retgoods_load(struct ts_db *db, struct ts_arena *a, int64_t ent_id, int64_t id,
                      struct ts_retgoods *out)
 {
@@ -678,6 +689,7 @@ static int assign_ret_no(struct ts_db *db, struct ts_arena *a, int64_t id,
                       TS_ARGS(TS_STR(no), TS_I64(id)), NULL);
 }
 
+/* A refusal: the reason into err; returns 1. */
 static int refused(char *err, size_t errlen, const char *why)
 {
     snprintf(err, errlen, "%s", why);
@@ -697,6 +709,7 @@ static int write_receipt(struct ts_db *db, int64_t id, int64_t ent_id, int from,
                       NULL);
 }
 
+/* The only way a stored record changes state (lib/ts_retgoods.h). */
 int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int from, int to,
                            const char *receipt_text, int64_t actor_user_id, char *err,
                            size_t errlen)
@@ -891,6 +904,7 @@ static int update_head(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, ch
     return 0;
 }
 
+/* 暂存's storage: the head, then its lines and 原出口报关单号 replaced. */
 int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, char *err,
                      size_t errlen)
 {
@@ -900,6 +914,7 @@ int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, char
     return write_children(c, r) < 0 ? -1 : 0;
 }
 
+/* 删除 of one record of the session's enterprise, if its state allows. */
 int ts_retgoods_delete(struct ts_ctx *c, int64_t id, char *err, size_t errlen)
 {
     const char *why;
@@ -926,6 +941,8 @@ static const char *hex(struct ts_arena *a, const unsigned char *p, size_t n)
     return out;
 }
 
+/* 提交 once signed: 0/2/4/6/8 → 1, the signature kept for customs'
+ * reception check, the job that runs it queued. */
 int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, const char *body,
                                const unsigned char *sig, size_t sig_len, const unsigned char *cert,
                                size_t cert_len, const char *card_no, char *err, size_t errlen)
@@ -974,6 +991,7 @@ static void canon_line(struct ts_buf *b, const char *name, const char *value)
     ts_buf_adds(b, "\n");
 }
 
+/* The signed text (docs/retgoods.md "The signed text"). */
 const char *ts_retgoods_canonical(struct ts_arena *a, const struct ts_retgoods *r)
 {
     struct ts_buf b = {0};
@@ -1011,6 +1029,7 @@ static const char *labels_of(struct ts_arena *a, const struct ts_retgoods_choice
     return out;
 }
 
+/* 商品信息 under prefix.Lines.N (amounts as yuan). */
 static void lines_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_retgoods *r)
 {
     char amount[TS_MONEY_BUF];
@@ -1030,6 +1049,7 @@ static void lines_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_r
     }
 }
 
+/* 回执 under prefix.Receipts.N with 序号 from 1 at the newest. */
 static void receipts_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_retgoods *r)
 {
     for (size_t i = 0; i < r->nreceipts; i++) {
@@ -1086,6 +1106,7 @@ static void names_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_r
     }
 }
 
+/* Everything a page shows of the record (lib/ts_retgoods.h). */
 void ts_retgoods_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_retgoods *r)
 {
     struct ts_arena *a = c->arena;

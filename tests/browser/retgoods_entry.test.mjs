@@ -6,7 +6,8 @@
 // shows the 快捷键 panel; Alt+S 暂存 with a missing field shows the error
 // next to it, then with everything filled says 「暂存成功」 and gives the
 // 统一编号; 提交 with the demo card's PIN reaches 已提交; the query page lists
-// the record and its status opens the receipts.  Screenshots go to
+// the record and its status opens the receipts; 新增 with unsaved input
+// and 删除 from the list ask first.  Screenshots go to
 // tests/browser/screenshots/retgoods-*.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
@@ -19,12 +20,13 @@ const IMPORT_NO = '790020261000810102';
 let browser;
 let page;
 const scriptErrors = [];
+const dialogs = [];
 
 before(async () => {
   browser = await launch();
   page = browser.page;
   page.on('pageerror', (e) => scriptErrors.push(`${page.url()}: ${e.message}`));
-  page.on('dialog', (d) => d.accept());
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
 });
 after(async () => {
   if (browser) await browser.close();
@@ -113,17 +115,23 @@ step('Alt+S with everything: 暂存成功 and a 统一编号', async () => {
   await shot(page, 'saved');
 });
 
-step('提交 with the bound card\'s PIN: 已提交, 暂存 and 删除 disabled with the reason', async () => {
+step('提交 with the bound card\'s PIN: 已提交; while customs holds it 暂存 / 删除 are disabled with the reason', async () => {
   await page.fill('#f-pin', '123456');
   assert.equal(await navigation(() => page.click('#rg-submit')), 200);
   assert.match(await page.locator('.flash').first().innerText(), /已提交/);
-  // customs' worker may already have received and audited it (1 → 3 → 5):
-  // each of those states holds the record the same way
+  // The jobs worker receives and audits at once (tools/ts-worker): the
+  // page shows 已提交 or what customs made of it since.
   const status = await page.inputValue('#g-status');
-  assert.ok(['已提交', '海关接收成功', '电子审核完成，待人工审核'].includes(status), status);
-  assert.ok(await page.locator('#rg-save').isDisabled());
-  assert.ok((await page.locator('#rg-save').getAttribute('title')).includes(status));
-  assert.ok(await page.locator('#f-receiver_contact').isDisabled(), 'the fields locked while customs holds it');
+  const held = ['已提交', '海关接收成功', '电子审核完成，待人工审核', '人工审核通过'];
+  assert.ok([...held, '提交失败', '海关接收失败', '电子审核退单'].includes(status), status);
+  if (held.includes(status)) {
+    assert.ok(await page.locator('#rg-save').isDisabled());
+    assert.ok((await page.locator('#rg-save').getAttribute('title')).includes(status), 'the reason names the state');
+    assert.ok(await page.locator('#rg-delete').isDisabled());
+    assert.ok(await page.locator('#f-receiver_contact').isDisabled(), 'the fields locked while customs holds it');
+  } else {
+    assert.ok(!(await page.locator('#rg-save').isDisabled()), `暂存 open again in ${status}`);
+  }
   await shot(page, 'submitted');
 });
 
@@ -135,6 +143,25 @@ step('出口退货信息查询 lists it; the status opens the receipts', async (
   await navigation(() => page.locator('#rg-results a.rg-status').first().click());
   assert.match(await page.locator('#rg-receipts h2').innerText(), /的回执信息/);
   assert.match(await page.locator('#rg-receipt-list tbody').innerText(), /已提交/);
+  assert.match(await page.locator('#rg-receipt-list tbody tr').first().locator('td').first().innerText(), /^1$/);
   await shot(page, 'query');
+});
+
+step('新增 with unsaved input asks first; 删除 from the list asks and deletes', async () => {
+  await navigation(() => page.locator('nav.menu li a', { hasText: '出口退货信息录入' }).click());
+  await page.fill('#f-receiver_contact', '未暂存的内容');
+  dialogs.length = 0;
+  await navigation(() => page.click('#rg-new'));
+  assert.match(dialogs.join(), /尚未暂存/, '新增 warned');
+  assert.equal(await page.inputValue('#f-receiver_contact'), '', 'an empty form');
+  await navigation(() => page.locator('nav.menu li a', { hasText: '出口退货信息查询' }).click());
+  const row = page.locator('#rg-results tbody tr', { hasText: '暂存' }).first();
+  const seq = await row.locator('a.rg-seq').innerText();
+  await row.locator('input[name="ids"]').check();
+  dialogs.length = 0;
+  assert.equal(await navigation(() => page.click('#rg-list-delete')), 200);
+  assert.match(dialogs.join(), /是否确认删除选中数据/);
+  assert.match(await page.locator('.flash').first().innerText(), /删除成功，共删除1条数据/);
+  assert.equal(await page.locator('#rg-results a.rg-seq', { hasText: seq }).count(), 0, 'gone from the list');
   assert.deepEqual(scriptErrors, []);
 });

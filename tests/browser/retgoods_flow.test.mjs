@@ -82,7 +82,7 @@ step('the enterprise enters it: Enter fills from the import declaration, 暂存�
   assert.equal(await navigation(() => page.press('#f-i_entry_id', 'Enter')), 200);
   assert.match(await page.locator('#rg-notice').innerText(), /已获取进口报关单数据/);
   assert.equal(await page.inputValue('#g-declarant'), '赵关', '报关员 from the import declaration');
-  assert.match(await page.inputValue('#g-custom_master'), /^7900/, '受理报关机构');
+  assert.equal(await page.inputValue('#g-custom_master'), '7900 成都海关', '受理报关机构 (code and name)');
   await page.fill('#f-receiver_contact', '张敏');
   await page.fill('#f-receiver_phone', '13800000001');
   await page.fill('#f-ret_date', '2026-11-20');

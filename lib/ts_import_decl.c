@@ -159,6 +159,8 @@ static const struct {
     const char *xml;
     enum ts_reflib_list list;
 } coded[] = {
+    {"OwnerCustoms", TS_REFLIB_CUSTOMS_DISTRICT},
+    {"DestCustoms", TS_REFLIB_CUSTOMS_DISTRICT},
     {"TradeCountry", TS_REFLIB_COUNTRY},
     {"TradeMode", TS_REFLIB_TRADE_MODE},
     {"GUnit", TS_REFLIB_UNIT},

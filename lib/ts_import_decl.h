@@ -144,7 +144,8 @@ void ts_import_decl_error(struct ts_arena *a, struct ts_import_decl_in *d, const
  * add a sentence per problem.  True when there is none. */
 bool ts_import_decl_check(struct ts_arena *a, struct ts_import_decl_in *d);
 
-/* The coded fields (启运国（地区）, 监管方式, 成交计量单位, 币制) against the
+/* The coded fields (消费使用单位所在地关区 and 目的地海关 in the 关区 list,
+ * 启运国（地区）, 监管方式, 成交计量单位, 币制) against the
  * code lists (ts_reflib_codes_load) when customs publishes; a sentence per
  * unknown code.  A value whose form is wrong is left to the check above.
  * True when there is no problem. */

@@ -74,6 +74,14 @@
     if (close) close.addEventListener('click', function () { togglePanel(false); });
     document.addEventListener('keydown', function (e) { onKey(form, e); });
     if (form) {
+      /* 001 关于界面: the field's hint in red under the form while the cursor is in it. */
+      var hint = document.getElementById('rg-hint');
+      form.addEventListener('focusin', function (e) {
+        var text = e.target.getAttribute && e.target.getAttribute('placeholder');
+        if (!hint) return;
+        hint.textContent = text || '';
+        hint.hidden = !text;
+      });
       form.addEventListener('input', function () { dirty = true; });
       form.addEventListener('submit', function () { dirty = false; });
       var del = document.getElementById('rg-delete');

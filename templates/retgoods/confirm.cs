@@ -13,7 +13,7 @@
     <?cs each:d = Delete ?><input type="hidden" name="ids" value="<?cs var:d.id ?>"><?cs /each ?>
     <div class="actions">
       <button type="submit" class="primary">确定删除</button>
-      <a class="button" href="<?cs var:Back ?>">取消</a>
+      <?cs if:Back == "/retgoods/" && subcount(Delete) == 1 ?><a class="button" href="/retgoods/?id=<?cs var:Delete.0.id ?>" id="rg-confirm-cancel">取消</a><?cs else ?><a class="button" href="<?cs var:Back ?>" id="rg-confirm-cancel">取消</a><?cs /if ?>
     </div>
   </form>
 </section>

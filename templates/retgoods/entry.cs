@@ -175,4 +175,5 @@
   <datalist id="dl-subdistricts"><?cs each:d = Options.Districts ?><?cs if:d.Subordinate ?><option value="<?cs var:d.code ?>"><?cs var:d.code ?> <?cs var:d.name ?></option><?cs /if ?><?cs /each ?></datalist>
   <datalist id="dl-regions"><?cs each:d = Options.Regions ?><option value="<?cs var:d.code ?>"><?cs var:d.code ?> <?cs var:d.name ?></option><?cs /each ?></datalist>
   <?cs include:"retgoods/keys.cs" ?>
+  <p class="rg-hint" id="rg-hint" role="status" aria-live="polite" hidden></p>
 </section>

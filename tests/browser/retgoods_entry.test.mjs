@@ -70,6 +70,8 @@ step('Enter and Shift+Enter move between fields', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.id), 'f-receiver_phone');
   await page.keyboard.press('Shift+Enter');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'f-receiver_contact');
+  await page.focus('#f-orig_entry_ids');
+  assert.match(await page.locator('#rg-hint').innerText(), /多个用“\/”分隔，最多50个/, 'the field\'s hint under the form');
 });
 
 step('Alt+K shows the 快捷键 panel', async () => {

@@ -251,6 +251,7 @@ is($r->{status}, 200, '删除 without confirmation: a confirmation page');
 like($r->{text}, qr/是否确认删除选中数据/, '... asking');
 like($r->{text}, qr/\Q$seq\E/, '... naming the record');
 is(state_of($id), 0, '... and nothing deleted yet');
+like($r->{text}, qr/href="\/retgoods\/\?id=$id" id="rg-confirm-cancel">取消/, '... 取消 goes back to the record');
 
 # ---------------------------------------------------------------- every state
 

@@ -34,9 +34,21 @@
 # both with p50/p99, in one run; the page bytes are checked against the
 # copy and the row count (20, of 5 000 + the demo's).
 #
+# BENCH_MODE=retgoods measures the 出口退货信息查询 page (issue 7): after the
+# stack starts, $BENCH_RETGOODS_COUNT 出口退货 records of the production
+# enterprise (and a fifth as many of the trading one) are written straight
+# into retgoods_head (the real path, a card-signed 提交 each, is far too
+# slow for thousands), 最近操作时间 spread over the last 29 days and the
+# states 0-8; wrk loads
+#   (a) the static copy of the page,
+#   (e) GET /retgoods/query?start=<today-29>&end=<today> as the production
+#       enterprise's administrator: COUNT over its records of the 30 days
+#       plus a page of 20, with the layout.
+#
 # Environment (all optional):
-#   BENCH_MODE         users (list + save) or decl       default users
+#   BENCH_MODE         users (list + save), decl or retgoods   default users
 #   BENCH_DECL_COUNT   declarations for BENCH_MODE=decl  default 5000
+#   BENCH_RETGOODS_COUNT  records for BENCH_MODE=retgoods default 5000
 #   BENCH_WORKERS      worker processes per program      default 8
 #   BENCH_DURATION     wrk -d                            default 15s
 #   BENCH_WARMUP       an unmeasured wrk run before each default 3s
@@ -66,7 +78,9 @@ PERF=${BENCH_PERF:-0}
 MODE=${BENCH_MODE:-users}
 DECL_COUNT=${BENCH_DECL_COUNT:-5000}
 DECL_PATH='/decl/?decl_type=clear&by=date&start=2026-11-01&end=2026-11-30'
-[[ $MODE == users || $MODE == decl ]] || die "BENCH_MODE is users or decl, not $MODE"
+RG_COUNT=${BENCH_RETGOODS_COUNT:-5000}
+[[ $MODE == users || $MODE == decl || $MODE == retgoods ]] ||
+    die "BENCH_MODE is users, decl or retgoods, not $MODE"
 LIST_PATH=/users/
 SAVE_PATH=/users/save
 ROWS=20             # rows on the list page the design's target names
@@ -329,6 +343,77 @@ decl_bench() {
 
 if [[ $MODE == decl ]]; then
     decl_bench
+    exit 0
+fi
+# retgoods_seed ENT_LOGIN COUNT PREFIX — COUNT records of the enterprise of
+# that demo login, in one INSERT over MariaDB's sequence engine: states
+# 0-8 in turn (7 with a 退货编号), 最近操作时间 over the last 29 days.
+retgoods_seed() {
+    local ent user
+    read -r ent user < <(bench_db -e "SELECT ent_id, id FROM app_user WHERE login_name = '$1'")
+    bench_db -e "INSERT INTO retgoods_head (ent_id, seq_no, ret_no, status, collector_user, collector,
+        collector_scc, collector_code, collector_name, collect_time, i_entry_id, trade_scc, trade_code,
+        trade_name, receiver_addr, receiver_contact, receiver_phone, owner_district, handle_ways,
+        prod_scc, prod_code, prod_name, prod_contact, prod_phone, prod_region, prod_district,
+        export_inspect, reason_kinds, reasons, created_by, updated_at)
+      SELECT $ent, CONCAT('2026', '$3', LPAD(seq, 12, '0')),
+        IF(seq % 9 = 7, CONCAT('79', '$3', '26', LPAD(seq, 6, '0')), NULL), seq % 9, $user, '张敏',
+        e.uscc, e.customs_code, e.name, IF(seq % 9 = 0, NULL, NOW() - INTERVAL seq MINUTE),
+        CONCAT('790020261', LPAD(seq, 9, '0')), e.uscc, e.customs_code, e.name, '四川省成都市高新区',
+        '张敏', '13800000001', '7900', '1', e.uscc, e.customs_code, e.name, '张敏', '13800000001',
+        '510107', '7901', 'N', 'Q', 'Q1', $user,
+        NOW() - INTERVAL (seq % 29) DAY - INTERVAL (seq % 3600) SECOND
+      FROM seq_1_to_$2 JOIN enterprise e ON e.id = $ent"
+}
+
+# retgoods_bench — BENCH_MODE=retgoods: seed, copy the page, wrk (a) and (e).
+retgoods_bench() {
+    local sess rows total start end path
+    retgoods_seed "$(bench_account ent-admin-production | cut -d' ' -f1)" "$RG_COUNT" 91
+    retgoods_seed "$(bench_account ent-admin-trading | cut -d' ' -f1)" $((RG_COUNT / 5)) 92
+    end=$(TZ=Asia/Shanghai date +%F)
+    start=$(TZ=Asia/Shanghai date -d "$end -29 days" +%F)
+    path="/retgoods/query?start=$start&end=$end"
+    sess=$(bench_login_as ent-admin-production /retgoods/query)
+    printf '%s\n' "$sess" >"$WORK/sessions-retgoods.txt"
+    curl -s -D "$WORK/rg.headers" -o "$WORK/rg.html" -b "ts_sid=${sess%% *}" "$URL$path"
+    grep -q '^HTTP/1.1 200' "$WORK/rg.headers" || die "GET $path: $(head -n 1 "$WORK/rg.headers")"
+    rows=$(grep -c 'class="rg-seq"' "$WORK/rg.html" || true)
+    ((rows == ROWS)) || die "GET $path shows $rows rows, not $ROWS"
+    total=$(sed -n 's/.*id="rg-total">\([0-9]*\)<.*/\1/p' "$WORK/rg.html")
+    add_static_location
+    cp "$WORK/rg.html" "$WORK/static/rg.html"
+    for ((i = 0; i < 50; i++)); do
+        [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/bench-static/rg.html") == 200 ]] && break
+        sleep 0.1
+    done
+    curl -s -o "$WORK/static.check" "$URL/bench-static/rg.html"
+    cmp -s "$WORK/static.check" "$WORK/rg.html" || die "the static copy does not match the page"
+    PAGE_BYTES=$(stat -c %s "$WORK/rg.html")
+    log "tuishui bench (retgoods) $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(bench_commit)"
+    log "machine: $(bench_machine)"
+    log "load average before: $(bench_loadavg)"
+    log "app.workers = $WORKERS; query page $PAGE_BYTES bytes, $rows rows of $total records in $start..$end; warm-up $WARMUP"
+    run static - "$URL/bench-static/rg.html" -
+    run retgoods retgoods "$URL$path" "$WORK/sessions-retgoods.txt"
+    for name in static retgoods; do
+        [[ $(field $name status_errors) == 0 && $(field $name errors) == 0 ]] ||
+            log "WARNING: ($name) had $(field $name status_errors) non-2xx/3xx answers and $(field $name errors) socket errors"
+    done
+    {
+        log ""
+        log "=== results (c$CONNS t$THREADS d$DURATION, app.workers = $WORKERS)"
+        printf '%-40s %8s %7s %7s  %-24s %s\n' "" "req/s" "p50 ms" "p99 ms" "CPU us/req: nginx / prog" "CPU-bound req/s"
+        printf '%-40s %8s %7s %7s  %-24s %s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)" "$(cpu static)" "$(capacity static)"
+        printf '%-40s %8s %7s %7s  %-24s %s\n' "(e) 出口退货信息查询 (20 of $total)" "$(field retgoods rps)" "$(field retgoods p50_ms)" "$(field retgoods p99_ms)" "$(cpu retgoods)" "$(capacity retgoods)"
+        echo "e/a = $(python3 -c "print(f'{$(field retgoods rps) / $(field static rps):.3f}')"); p99 of e = $(field retgoods p99_ms) ms"
+    } | tee -a "$RESULTS"
+    log "load average after: $(bench_loadavg)"
+    say "results in $RESULTS"
+}
+
+if [[ $MODE == retgoods ]]; then
+    retgoods_bench
     exit 0
 fi
 

@@ -19,16 +19,23 @@
  *
  * Jurisdiction (docs/formats.md): an officer publishes and sees the
  * declarations whose 海关编号 starts with a 关区 of their 直属海关 — the
- * first two digits of the officer's customs district. */
+ * first two digits of the officer's customs district.
+ *
+ * 进口报关单发布 (imports, importnew, importsave, importshow): the import
+ * declarations 出口退货 reads (lib/ts_import_decl), through a form of the
+ * same kind; docs/declarations.md "进口报关单发布". */
 #include "ts_app.h"
 #include "ts_arena.h"
 #include "ts_codes.h"
 #include "ts_config.h"
 #include "ts_customs_decl.h"
+#include "ts_import_decl.h"
 #include "ts_job.h"
 #include "ts_log.h"
 #include "ts_multipart.h"
 #include "ts_reflib.h"
+#include "ts_retgoods.h"
+#include "ts_rgaudit.h"
 #include "ts_ui.h"
 
 #include <errno.h>
@@ -199,36 +206,65 @@ static struct ts_cdecl *from_form(struct ts_ctx *c, size_t rows)
     return d;
 }
 
+/* The form's header boxes: Fields.<i>.{name,label,value,req}. */
+static void set_form_head(struct ts_ctx *c, const struct ts_cdecl_field *fs, size_t n,
+                          const char *const *v)
+{
+    struct ts_arena *a = c->arena;
+    for (size_t i = 0; i < n; i++) {
+        ts_render_set(c, ts_arena_printf(a, "Fields.%zu.name", i), fs[i].xml);
+        ts_render_set(c, ts_arena_printf(a, "Fields.%zu.label", i), fs[i].label);
+        ts_render_set(c, ts_arena_printf(a, "Fields.%zu.value", i), v[i]);
+        ts_render_set(c, ts_arena_printf(a, "Fields.%zu.req", i), fs[i].required ? "1" : "");
+    }
+}
+
+/* The body's column labels: LineFields.<j>.{label,req}. */
+static void set_form_line_labels(struct ts_ctx *c, const struct ts_cdecl_field *fs, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        ts_render_set(c, ts_arena_printf(c->arena, "LineFields.%zu.label", j), fs[j].label);
+        ts_render_set(c, ts_arena_printf(c->arena, "LineFields.%zu.req", j),
+                      fs[j].required ? "1" : "");
+    }
+}
+
+/* Body row k's boxes: Rows.<k>.<j>.{name,label,value}; names are the
+ * row's parameter names, v its values (NULL: an empty row). */
+static void set_form_row(struct ts_ctx *c, size_t k, const struct ts_cdecl_field *fs, size_t n,
+                         const char (*names)[32], const char *const *v)
+{
+    struct ts_arena *a = c->arena;
+    for (size_t j = 0; j < n; j++) {
+        ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.name", k, j), names[j]);
+        ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.label", k, j),
+                      ts_arena_printf(a, "第%zu行%s", k + 1, fs[j].label));
+        ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.value", k, j), v ? v[j] : "");
+    }
+}
+
+/* The problems above a form, the row count, and where it posts. */
+static void set_form_rest(struct ts_ctx *c, size_t rows, const char *const *errors, size_t nerrors,
+                          const char *action)
+{
+    ts_render_set_int(c, "Form.lines", (int64_t)rows);
+    ts_render_set(c, "Form.Action", action);
+    for (size_t e = 0; e < nerrors; e++)
+        ts_render_set(c, ts_arena_printf(c->arena, "Errors.%zu", e), errors[e]);
+}
+
 /* The form page with rows body rows: Fields (header), LineFields, Rows.<k>
  * with each box's name and value, and the problems above it. */
 static enum ts_result form_page(struct ts_ctx *c, const struct ts_cdecl *d, size_t rows,
                                 const char *const *errors, size_t nerrors)
 {
-    struct ts_arena *a = c->arena;
-    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++) {
-        const struct ts_cdecl_field *f = &ts_cdecl_head_fields[i];
-        ts_render_set(c, ts_arena_printf(a, "Fields.%zu.name", i), f->xml);
-        ts_render_set(c, ts_arena_printf(a, "Fields.%zu.label", i), f->label);
-        ts_render_set(c, ts_arena_printf(a, "Fields.%zu.value", i), d->head[i]);
-        ts_render_set(c, ts_arena_printf(a, "Fields.%zu.req", i), f->required ? "1" : "");
-    }
-    for (size_t j = 0; j < TS_CDECL_LIST_N; j++) {
-        ts_render_set(c, ts_arena_printf(a, "LineFields.%zu.label", j),
-                      ts_cdecl_list_fields[j].label);
-        ts_render_set(c, ts_arena_printf(a, "LineFields.%zu.req", j),
-                      ts_cdecl_list_fields[j].required ? "1" : "");
-    }
+    set_form_head(c, ts_cdecl_head_fields, TS_CDECL_HEAD_N, d->head);
+    set_form_line_labels(c, ts_cdecl_list_fields, TS_CDECL_LIST_N);
     for (size_t k = 0; k < rows; k++)
-        for (size_t j = 0; j < TS_CDECL_LIST_N; j++) {
-            ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.name", k, j), line_param(k, j));
-            ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.label", k, j),
-                          ts_arena_printf(a, "第%zu行%s", k + 1, ts_cdecl_list_fields[j].label));
-            ts_render_set(c, ts_arena_printf(a, "Rows.%zu.%zu.value", k, j),
-                          k < d->nlines ? d->lines[k].v[j] : "");
-        }
-    ts_render_set_int(c, "Form.lines", (int64_t)rows);
-    for (size_t e = 0; e < nerrors; e++)
-        ts_render_set(c, ts_arena_printf(a, "Errors.%zu", e), errors[e]);
+        set_form_row(c, k, ts_cdecl_list_fields, TS_CDECL_LIST_N,
+                     (const char(*)[32])line_names[k * TS_CDECL_LIST_N],
+                     k < d->nlines ? d->lines[k].v : NULL);
+    set_form_rest(c, rows, errors, nerrors, LIST_URL "save");
     return ts_ui_page(c, "发布报关单", "customs/form.cs");
 }
 
@@ -542,6 +578,421 @@ static enum ts_result decl_view(struct ts_ctx *c)
     return ts_ui_page(c, "报关单详情", "customs/view.cs");
 }
 
+/* ---- 进口报关单发布 (for 出口退货, manual 004) ---- */
+
+/* The import declarations are published through a form only: the XML
+ * import above is bound to the export tables (docs/formats.md
+ * "进口报关单").  The form's parameters are built like the export form's,
+ * from lib/ts_import_decl's field tables. */
+#define IFORM_PARAMS_N (TS_IDECL_HEAD_N + TS_IDECL_MAX_LINES * TS_IDECL_LIST_N + 4)
+#define IMPORT_LIST    LIST_URL "imports"
+#define IMPORT_NF      "进口报关单不存在。"
+static struct ts_param iform_params[IFORM_PARAMS_N];
+static char iline_names[TS_IDECL_MAX_LINES * TS_IDECL_LIST_N][32];
+
+/* Fill iform_params from the field tables (once, before threads start). */
+static void iform_params_build(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < TS_IDECL_HEAD_N; i++) {
+        const struct ts_cdecl_field *f = &ts_import_decl_head_fields[i];
+        iform_params[n++] = (struct ts_param)ts_param_str(f->xml, f->label, 0, 0, box_max(f));
+    }
+    for (size_t k = 0; k < TS_IDECL_MAX_LINES; k++)
+        for (size_t j = 0; j < TS_IDECL_LIST_N; j++) {
+            const struct ts_cdecl_field *f = &ts_import_decl_list_fields[j];
+            char *name = iline_names[k * TS_IDECL_LIST_N + j];
+            snprintf(name, sizeof iline_names[0], "%s_%zu", f->xml, k + 1);
+            iform_params[n++] = (struct ts_param)ts_param_str(name, f->label, 0, 0, box_max(f));
+        }
+    iform_params[n++] =
+        (struct ts_param)ts_param_int("lines", "表体行数", 0, 1, TS_IDECL_MAX_LINES);
+    iform_params[n++] = (struct ts_param)ts_param_str("more", "增加表体行", 0, 0, 10);
+    iform_params[n++] = (struct ts_param)ts_param_int("from", "进口报关单", 0, 1, INT64_MAX);
+    iform_params[n] = (struct ts_param)TS_PARAMS_END;
+}
+
+/* The import declaration the form holds (blank spare rows dropped). */
+static struct ts_import_decl_in *from_iform(struct ts_ctx *c, size_t rows)
+{
+    struct ts_import_decl_in *d = ts_import_decl_in_new(c->arena);
+    for (size_t i = 0; i < TS_IDECL_HEAD_N; i++)
+        d->head[i] = ts_arg_str(c, ts_import_decl_head_fields[i].xml);
+    for (size_t k = 0; k < rows && k < TS_IDECL_MAX_LINES; k++) {
+        bool any = false;
+        for (size_t j = 0; j < TS_IDECL_LIST_N; j++)
+            any = any || ts_arg_present(c, iline_names[k * TS_IDECL_LIST_N + j]);
+        if (!any)
+            continue;
+        for (size_t j = 0; j < TS_IDECL_LIST_N; j++)
+            d->lines[d->nlines][j] = ts_arg_str(c, iline_names[k * TS_IDECL_LIST_N + j]);
+        d->nlines++;
+    }
+    return d;
+}
+
+/* The import form page with rows body rows and the problems above it. */
+static enum ts_result iform_page(struct ts_ctx *c, const struct ts_import_decl_in *d, size_t rows)
+{
+    set_form_head(c, ts_import_decl_head_fields, TS_IDECL_HEAD_N, d->head);
+    set_form_line_labels(c, ts_import_decl_list_fields, TS_IDECL_LIST_N);
+    for (size_t k = 0; k < rows; k++)
+        set_form_row(c, k, ts_import_decl_list_fields, TS_IDECL_LIST_N,
+                     (const char(*)[32])iline_names[k * TS_IDECL_LIST_N],
+                     k < d->nlines ? d->lines[k] : NULL);
+    set_form_rest(c, rows, d->errors, d->nerrors, LIST_URL "importsave");
+    ts_render_set(c, "Form.Import", "1");
+    return ts_ui_page(c, "发布进口报关单", "customs/form.cs");
+}
+
+/* One stored version (header row) by id within the jurisdiction, with
+ * its lines: 1, 0 not found, -1. */
+static int ihead_load(struct ts_ctx *c, int64_t id, struct ts_db_rows *head,
+                      struct ts_db_rows *lines)
+{
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT h.* FROM import_decl_head h WHERE h.id = ? AND h.entry_id LIKE"
+                    " CONCAT(?, '%')",
+                    TS_ARGS(TS_I64(id), TS_STR(jurisdiction(c))), head) < 0)
+        return -1;
+    if (head->nrows != 1)
+        return 0;
+    return ts_db_query(c->db, c->arena,
+                       "SELECT * FROM import_decl_list WHERE head_id = ? ORDER BY g_no",
+                       TS_ARGS(TS_I64(id)), lines) < 0
+               ? -1
+               : 1;
+}
+
+/* A stored version back into the form's terms (dates and decimals as
+ * stored; the check takes them as they are). */
+static struct ts_import_decl_in *from_irows(struct ts_ctx *c, const struct ts_db_rows *head,
+                                            const struct ts_db_rows *lines)
+{
+    struct ts_import_decl_in *d = ts_import_decl_in_new(c->arena);
+    for (size_t i = 0; i < TS_IDECL_HEAD_N; i++) {
+        const char *v = ts_db_cell(head, 0, ts_import_decl_head_fields[i].column);
+        d->head[i] = v ? v : "";
+    }
+    for (size_t k = 0; k < lines->nrows && k < TS_IDECL_MAX_LINES; k++, d->nlines++)
+        for (size_t j = 0; j < TS_IDECL_LIST_N; j++) {
+            const char *v = ts_db_cell(lines, k, ts_import_decl_list_fields[j].column);
+            d->lines[k][j] = v ? v : "";
+        }
+    return d;
+}
+
+/* GET /customs/importnew — 发布进口报关单: empty, or (?from=) a published
+ * version to correct and publish again (修改). */
+static enum ts_result idecl_new(struct ts_ctx *c)
+{
+    struct ts_db_rows head, lines;
+    struct ts_import_decl_in *d = ts_import_decl_in_new(c->arena);
+    if (ts_arg_present(c, "from")) {
+        int found = ihead_load(c, ts_arg_int(c, "from"), &head, &lines);
+        if (found <= 0)
+            return found < 0 ? TS_FAIL : ts_ui_not_found(c, IMPORT_NF);
+        d = from_irows(c, &head, &lines);
+    }
+    return iform_page(c, d, d->nlines > FORM_LINES ? d->nlines : FORM_LINES);
+}
+
+/* The checks before publishing: each box, the rules, the code lists and
+ * the officer's jurisdiction.  1 none failed, 0 problems (in d), -1 db
+ * error. */
+static int idecl_checked(struct ts_ctx *c, struct ts_import_decl_in *d)
+{
+    for (size_t i = 0; iform_params[i].name; i++)
+        if (c->values[i].error)
+            ts_import_decl_error(c->arena, d, c->values[i].error);
+    struct ts_reflib_codes codes;
+    if (ts_reflib_codes_load(c->db, c->arena, &codes) < 0)
+        return -1;
+    bool ok = ts_import_decl_check(c->arena, d);
+    ok = ts_import_decl_check_codes(c->arena, d, &codes) && ok;
+    if (ok && !in_jurisdiction(c, d->head[TS_IDECL_H_ENTRY_ID]))
+        ts_import_decl_error(c->arena, d, "海关编号的关区不在您所在海关的辖区内，不能发布");
+    return d->nerrors == 0;
+}
+
+/* The form again with the problems and everything typed (TS_ROLLBACK). */
+static enum ts_result iform_again(struct ts_ctx *c, size_t rows, struct ts_import_decl_in *d)
+{
+    struct ts_import_decl_in *typed = from_iform(c, rows);
+    typed->errors = d->errors;
+    typed->nerrors = d->nerrors;
+    return iform_page(c, typed, rows) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+}
+
+/* POST /customs/importsave — 【发布】 an import declaration (or
+ * 【增加表体行】). */
+static enum ts_result idecl_save(struct ts_ctx *c)
+{
+    size_t rows = ts_arg_present(c, "lines") ? (size_t)ts_arg_int(c, "lines") : FORM_LINES;
+    if (ts_arg_present(c, "more")) {
+        rows += rows < TS_IDECL_MAX_LINES;
+        return iform_page(c, from_iform(c, rows), rows) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    struct ts_import_decl_in *d = from_iform(c, rows);
+    int ok = idecl_checked(c, d);
+    if (ok < 0)
+        return TS_FAIL;
+    if (!ok)
+        return iform_again(c, rows, d);
+    struct ts_cdecl_published p;
+    int rc = ts_import_decl_publish(c->db, c->arena, d, c->session->user_id, &p);
+    if (rc == TS_CDECL_BUSY) {
+        ts_import_decl_error(c->arena, d, TS_CDECL_BUSY_MSG);
+        return iform_again(c, rows, d);
+    }
+    const char *no = d->head[TS_IDECL_H_ENTRY_ID];
+    if (rc < 0 || ts_audit_log(c, "import_decl_head", p.head_id,
+                               ts_arena_printf(
+                                   c->arena, "publish import entry_id=%s version=%lld status=%s",
+                                   no, (long long)p.version, p.modified ? "modified" : "new")) < 0)
+        return TS_FAIL;
+    return ts_ui_done(
+        c,
+        ts_arena_printf(c->arena, "进口报关单%s已发布（%s）。", no, p.modified ? "修改" : "新增"),
+        ts_arena_printf(c->arena, LIST_URL "importshow?id=%lld", (long long)p.head_id));
+}
+
+#define ILIST_FILTER " AND (? = '' OR h.entry_id = ?)"
+
+/* GET /customs/imports — 进口报关单发布: the jurisdiction's import
+ * declarations (current versions), 20 a page, the latest first. */
+static enum ts_result idecl_list(struct ts_ctx *c)
+{
+    struct ts_db_rows r, rows;
+    struct ts_ui_pager pager;
+    const char *no = ts_arg(c, "entry_id")->error ? "" : ts_arg_str(c, "entry_id");
+    const char *j = jurisdiction(c);
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT COUNT(*) AS n FROM import_decl_head h WHERE h.current_entry_id"
+                    " LIKE CONCAT(?, '%')" ILIST_FILTER,
+                    TS_ARGS(TS_STR(j), TS_STR(no), TS_STR(no)), &r) < 0)
+        return TS_FAIL;
+    ts_ui_pager(c, ts_db_cell_i64(&r, 0, "n"), PAGE_SIZE, &pager);
+    if (ts_db_query(
+            c->db, c->arena,
+            "SELECT h.id, h.entry_id, h.version, h.trans_status, h.trade_name,"
+            " h.trade_code, h.owner_name, h.ie_date, h.d_date, h.published_at,"
+            " (SELECT COUNT(*) FROM import_decl_list l WHERE l.head_id = h.id) AS nlines"
+            " FROM import_decl_head h WHERE h.current_entry_id LIKE CONCAT(?, '%')" ILIST_FILTER
+            " ORDER BY h.published_at DESC, h.id DESC LIMIT ? OFFSET ?",
+            TS_ARGS(TS_STR(j), TS_STR(no), TS_STR(no), TS_I64(PAGE_SIZE), TS_I64(pager.offset)),
+            &rows) < 0)
+        return TS_FAIL;
+    ts_render_rows(c, "Decls", &rows);
+    for (size_t i = 0; i < rows.nrows; i++)
+        ts_render_set(c, ts_arena_printf(c->arena, "Decls.%zu.status_label", i),
+                      ts_cdecl_trans_status_label(ts_db_cell(&rows, i, "trans_status")));
+    return ts_ui_page(c, "进口报关单发布", "customs/imports.cs");
+}
+
+/* GET /customs/importshow?id= — one version: header, goods, versions. */
+static enum ts_result idecl_show(struct ts_ctx *c)
+{
+    struct ts_db_rows head, lines, vers;
+    int found = ihead_load(c, ts_arg_int(c, "id"), &head, &lines);
+    if (found <= 0)
+        return found < 0 ? TS_FAIL : ts_ui_not_found(c, IMPORT_NF);
+    struct ts_import_decl_in *d = from_irows(c, &head, &lines);
+    for (size_t i = 0; i < TS_IDECL_HEAD_N; i++) {
+        ts_render_set(c, ts_arena_printf(c->arena, "Head.%zu.label", i),
+                      ts_import_decl_head_fields[i].label);
+        ts_render_set(c, ts_arena_printf(c->arena, "Head.%zu.value", i), d->head[i]);
+    }
+    set_form_line_labels(c, ts_import_decl_list_fields, TS_IDECL_LIST_N);
+    for (size_t k = 0; k < d->nlines; k++)
+        for (size_t j = 0; j < TS_IDECL_LIST_N; j++)
+            ts_render_set(c, ts_arena_printf(c->arena, "Lines.%zu.%zu", k, j), d->lines[k][j]);
+    ts_render_rows(c, "Decl", &head);
+    ts_render_set(c, "Decl.0.status_label",
+                  ts_cdecl_trans_status_label(ts_db_cell(&head, 0, "trans_status")));
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT id, version, trans_status, published_at,"
+                    " current_entry_id IS NOT NULL AS current"
+                    " FROM import_decl_head WHERE entry_id = ? ORDER BY version DESC",
+                    TS_ARGS(TS_STR(d->head[TS_IDECL_H_ENTRY_ID])), &vers) < 0)
+        return TS_FAIL;
+    ts_render_rows(c, "Versions", &vers);
+    set_labels(c, "Versions", &vers);
+    return ts_ui_page(c, "进口报关单详情", "customs/importshow.cs");
+}
+
+static const struct ts_param ilist_params[] = {
+    ts_param_code("entry_id", "报关单号", 0, TS_CODE_DECL_NO),
+    ts_param_int("page", "页码", 0, 1, 1000000),
+    TS_PARAMS_END,
+};
+
+/* ---- 出口退货审核 (manual 004; docs/retgoods.md "Customs review") ---- */
+
+/* The officer sees the records whose 受理报关机构 (the import
+ * declaration's 申报地海关, retgoods_head.custom_master) is a 关区 of
+ * their 直属海关 — the jurisdiction of the declarations above — in the
+ * states after 提交 (1–8; 0 暂存 is the enterprise's own), and moves
+ * 5 → 7 / 8 (lib/ts_retgoods ts_retgoods_transition). */
+#define RG_NOT_FOUND  "出口退货信息不存在或不在您所在海关的辖区内。"
+#define RG_REASON_MAX 200
+#define RG_DEFAULT_ST TS_RG_AUDITED
+
+/* The 状态 choices of the list (1–8), the chosen one marked. */
+static void rg_status_choices(struct ts_ctx *c, int chosen)
+{
+    for (int s = TS_RG_SUBMITTED; s < TS_RG_NSTATUS; s++) {
+        size_t i = (size_t)(s - TS_RG_SUBMITTED);
+        ts_render_set_int(c, ts_arena_printf(c->arena, "States.%zu.code", i), s);
+        ts_render_set(c, ts_arena_printf(c->arena, "States.%zu.name", i),
+                      ts_retgoods_status_name(s));
+        ts_render_set(c, ts_arena_printf(c->arena, "States.%zu.selected", i),
+                      s == chosen ? "1" : "");
+    }
+}
+
+/* GET /customs/retgoods — 出口退货审核: the jurisdiction's records in one
+ * state (default 5 待人工审核), the latest operated first, 20 a page. */
+static enum ts_result rg_list(struct ts_ctx *c)
+{
+    struct ts_db_rows r, rows;
+    struct ts_ui_pager pager;
+    int st = ts_arg_present(c, "status") && !ts_arg(c, "status")->error
+                 ? (int)ts_arg_int(c, "status")
+                 : RG_DEFAULT_ST;
+    const char *j = jurisdiction(c);
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT COUNT(*) AS n FROM retgoods_head h WHERE h.custom_master"
+                    " LIKE CONCAT(?, '%') AND h.status = ?",
+                    TS_ARGS(TS_STR(j), TS_I64(st)), &r) < 0)
+        return TS_FAIL;
+    ts_ui_pager(c, ts_db_cell_i64(&r, 0, "n"), PAGE_SIZE, &pager);
+    if (ts_db_query(c->db, c->arena,
+                    "SELECT h.id, IFNULL(h.seq_no, '') AS seq_no, IFNULL(h.ret_no, '') AS ret_no,"
+                    " h.i_entry_id, h.trade_code, h.trade_name, h.prod_code, h.prod_name,"
+                    " h.custom_master, DATE_FORMAT(h.updated_at, '%Y-%m-%d %H:%i:%s') AS updated"
+                    " FROM retgoods_head h WHERE h.custom_master LIKE CONCAT(?, '%')"
+                    " AND h.status = ? ORDER BY h.updated_at DESC, h.id DESC LIMIT ? OFFSET ?",
+                    TS_ARGS(TS_STR(j), TS_I64(st), TS_I64(PAGE_SIZE), TS_I64(pager.offset)),
+                    &rows) < 0)
+        return TS_FAIL;
+    ts_render_rows(c, "Recs", &rows);
+    ts_render_set(c, "Rg.status_name", ts_retgoods_status_name(st));
+    ts_render_set_int(c, "Rg.status", st);
+    rg_status_choices(c, st);
+    return ts_ui_page(c, "出口退货审核", "customs/retgoods.cs");
+}
+
+/* The record by id if it is in the officer's jurisdiction and past
+ * 暂存: 0 loaded, 1 not (404), -1 db error. */
+static int rg_load(struct ts_ctx *c, int64_t id, struct ts_retgoods *r)
+{
+    int rc = ts_retgoods_load(c->db, c->arena, 0, id, r);
+    if (rc != 0)
+        return rc;
+    const char *cm = r->f[TS_RG_CUSTOM_MASTER];
+    if (r->status == TS_RG_SAVED || !in_jurisdiction(c, cm ? cm : ""))
+        return 1;
+    return 0;
+}
+
+/* The detail page: the record read-only (ret's templates/retgoods/view.cs),
+ * its 回执, and in state 5 the two review forms; error above them. */
+static enum ts_result rg_page(struct ts_ctx *c, const struct ts_retgoods *r, const char *error)
+{
+    ts_retgoods_to_hdf(c, "Rec", r);
+    ts_render_set_int(c, "Rg.id", r->id);
+    ts_render_set(c, "Rg.reviewable", r->status == TS_RG_AUDITED ? "1" : "");
+    ts_render_set(c, "Rg.reason", ts_arg_present(c, "reason") ? ts_arg_str(c, "reason") : "");
+    if (error)
+        ts_render_set(c, "Rg.error", error);
+    return ts_ui_page(c, "出口退货审核", "customs/retgoods_view.cs");
+}
+
+/* GET /customs/retgoodsview?id= — one record, read-only. */
+static enum ts_result rg_view(struct ts_ctx *c)
+{
+    struct ts_retgoods r;
+    int rc = rg_load(c, ts_arg_int(c, "id"), &r);
+    if (rc != 0)
+        return rc < 0 ? TS_FAIL : ts_ui_not_found(c, RG_NOT_FOUND);
+    return rg_page(c, &r, NULL);
+}
+
+/* The detail again with why nothing changed (TS_ROLLBACK). */
+static enum ts_result rg_refused(struct ts_ctx *c, int64_t id, const char *why)
+{
+    struct ts_retgoods r;
+    if (ts_db_rollback(c->db) < 0 || rg_load(c, id, &r) != 0)
+        return TS_FAIL;
+    return rg_page(c, &r, why) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+}
+
+/* 5 → to with the 回执 text, the audit row, and the done message. */
+static enum ts_result rg_move(struct ts_ctx *c, int to, const char *text)
+{
+    int64_t id = ts_arg_int(c, "id");
+    struct ts_retgoods r;
+    char err[256] = "";
+    int rc = rg_load(c, id, &r);
+    if (rc != 0)
+        return rc < 0 ? TS_FAIL : ts_ui_not_found(c, RG_NOT_FOUND);
+    const char *seq = NULL;
+    if (to == TS_RG_APPROVED && ts_rgaudit_registered(c->db, c->arena, &r, &seq) < 0)
+        return TS_FAIL;
+    if (seq)
+        return rg_refused(c, id, ts_rgaudit_registered_msg(c->arena, &r, seq));
+    rc = ts_retgoods_transition(c->db, c->arena, id, TS_RG_AUDITED, to, text, c->session->user_id,
+                                err, sizeof err);
+    if (rc != 0)
+        return rc < 0 ? TS_FAIL : rg_refused(c, id, err);
+    if (ts_retgoods_load(c->db, c->arena, 0, id, &r) != 0 ||
+        ts_audit_log(c, "retgoods_head", id,
+                     ts_arena_printf(c->arena, "review %d->%d seq_no=%s ret_no=%s", TS_RG_AUDITED,
+                                     to, r.f[TS_RG_SEQ_NO], r.f[TS_RG_RET_NO])) < 0)
+        return TS_FAIL;
+    const char *msg = to == TS_RG_APPROVED
+                          ? ts_arena_printf(c->arena, "统一编号%s：人工审核通过，退货编号%s。",
+                                            r.f[TS_RG_SEQ_NO], r.f[TS_RG_RET_NO])
+                          : ts_arena_printf(c->arena, "统一编号%s：已退单。", r.f[TS_RG_SEQ_NO]);
+    return ts_ui_done(c, msg,
+                      ts_arena_printf(c->arena, LIST_URL "retgoodsview?id=%lld", (long long)id));
+}
+
+/* POST /customs/retgoodsapprove — 审核通过: 5 → 7, 退货编号 assigned. */
+static enum ts_result rg_approve(struct ts_ctx *c)
+{
+    return rg_move(c, TS_RG_APPROVED, TS_RGAUDIT_APPROVED);
+}
+
+/* POST /customs/retgoodsreject — 退单: 5 → 8 with the reason (required). */
+static enum ts_result rg_reject(struct ts_ctx *c)
+{
+    const struct ts_value *v = ts_arg(c, "reason");
+    const char *reason = v->error ? "" : ts_arg_str(c, "reason");
+    if (v->error || !reason[0]) {
+        struct ts_retgoods r;
+        int rc = rg_load(c, ts_arg_int(c, "id"), &r);
+        if (rc != 0)
+            return rc < 0 ? TS_FAIL : ts_ui_not_found(c, RG_NOT_FOUND);
+        ts_render_set(c, "Rg.reason_error", v->error ? v->error : "请填写退单原因");
+        return rg_page(c, &r, NULL) == TS_OK ? TS_ROLLBACK : TS_FAIL;
+    }
+    return rg_move(c, TS_RG_REJECTED, ts_arena_printf(c->arena, "人工审核退单：%s", reason));
+}
+
+static const struct ts_param rg_list_params[] = {
+    ts_param_int("status", "状态", 0, 1, 8),
+    ts_param_int("page", "页码", 0, 1, 1000000),
+    TS_PARAMS_END,
+};
+
+static const struct ts_param rg_move_params[] = {
+    ts_param_int("id", "出口退货信息", TS_REQ, 1, INT64_MAX),
+    ts_param_str("reason", "退单原因", 0, 0, RG_REASON_MAX),
+    TS_PARAMS_END,
+};
+
 static const struct ts_param list_params[] = {
     ts_param_code("entry_id", "报关单号", 0, TS_CODE_EXPORT_ENTRY_ID),
     ts_param_int("page", "页码", 0, 1, 1000000),
@@ -565,6 +1016,14 @@ static const struct ts_action actions[] = {
     {"import", TS_POST, "customs", list_params, decl_import, TS_MULTIPART | TS_LARGE_UPLOAD},
     {"importview", TS_GET, "customs", id_params, import_view, 0},
     {"view", TS_GET, "customs", id_params, decl_view, 0},
+    {"imports", TS_GET, "customs.import", ilist_params, idecl_list, TS_QUERY_FORM},
+    {"importnew", TS_GET, "customs.import", new_params, idecl_new, 0},
+    {"importsave", TS_POST, "customs.import", iform_params, idecl_save, 0},
+    {"importshow", TS_GET, "customs.import", id_params, idecl_show, 0},
+    {"retgoods", TS_GET, "customs.retgoods", rg_list_params, rg_list, TS_QUERY_FORM},
+    {"retgoodsview", TS_GET, "customs.retgoods", id_params, rg_view, 0},
+    {"retgoodsapprove", TS_POST, "customs.retgoods", rg_move_params, rg_approve, 0},
+    {"retgoodsreject", TS_POST, "customs.retgoods", rg_move_params, rg_reject, 0},
     {NULL, 0, NULL, NULL, NULL, 0},
 };
 
@@ -573,5 +1032,6 @@ static const struct ts_module module = {"customs", "报关单发布", actions};
 int main(void)
 {
     form_params_build();
+    iform_params_build();
     return ts_app_main(&module);
 }

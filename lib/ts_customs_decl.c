@@ -338,6 +338,12 @@ static const char *value_problem(struct ts_arena *a, const struct ts_cdecl_field
     return "类型未知";
 }
 
+const char *ts_cdecl_value_problem(struct ts_arena *a, const struct ts_cdecl_field *f,
+                                   const char **v)
+{
+    return value_problem(a, f, v);
+}
+
 /* Check one part's values (the header, or one line) against its table;
  * where names the part in the messages ("表头", "表体第2行"). */
 static void check_values(struct ts_arena *a, struct ts_cdecl *d, const struct ts_cdecl_field *fs,

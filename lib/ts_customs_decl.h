@@ -152,6 +152,13 @@ void ts_cdecl_error(struct ts_arena *a, struct ts_cdecl *d, const char *msg);
  * when there is none. */
 bool ts_cdecl_check(struct ts_arena *a, struct ts_cdecl *d);
 
+/* The problem with one non-empty value of field f (its kind and limits),
+ * as a Chinese phrase ("应为4位数字"), or NULL; *v may be replaced by its
+ * stored form (dates YYYY-MM-DD, money with two decimals).  For other
+ * declarations built on the same field kinds (lib/ts_import_decl). */
+const char *ts_cdecl_value_problem(struct ts_arena *a, const struct ts_cdecl_field *f,
+                                   const char **v);
+
 /* Check the coded fields against the code lists (运输方式, 监管方式,
  * 征免性质, 成交方式, 币制, 国别地区, 计量单位, 征免; customs' code or the ISO one, kept as
  * given) when customs publishes; a sentence per unknown code, naming the

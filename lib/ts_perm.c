@@ -56,12 +56,15 @@ const struct ts_perm ts_perm_table[] = {
     {"service", "综合服务平台", "办税服务", "/service/", ENT, false},
 
     /* 出口退货 (004) */
-    {"retgoods", "出口退货", "出口退货信息录入", "/retgoods/", ENT, false},
+    {"retgoods", "出口退货", "出口退货信息录入", "/retgoods/", ENT, true},
+    {"retgoods.query", "出口退货", "出口退货信息查询", "/retgoods/query", ENT, true},
 
     /* Officer side */
     {"taxaudit", "税务审核", "退税审核", "/taxaudit/", TAX, false},
     {"taxresend", "税务审核", "报关单重发记录", "/taxresend/", TAX, true},
     {"customs", "海关审核", "报关单发布", "/customs/", CUS, true},
+    {"customs.import", "海关审核", "进口报关单发布", "/customs/imports", CUS, true},
+    {"customs.retgoods", "海关审核", "出口退货审核", "/customs/retgoods", CUS, true},
 
     /* 系统管理 (000 §2.5) */
     {"efiling", "系统管理", "电子化管理备案", "/efiling/", ENT, true},

@@ -12,9 +12,15 @@
  *   ts-admin lookup rate CODE DATE     the 文库 entry that gives CODE's rate
  *   ts-admin lookup fx CURRENCY MONTH  an exchange rate (502 or USD, YYYYMM)
  *   ts-admin lookup code LIST CODE     a code list entry (currency, ...)
+ *   ts-admin lookup import ENT ENTRY   an import declaration as enterprise ENT
+ *                                      (海关编码; "-": customs' view) may use it
  *                                      — lib/ts_reflib's answers, as the
  *                                      rebate modules get them; exit 1
  *                                      when there is none
+ *   ts-admin retgoods-move ID FROM TO [TEXT]  move 出口退货 record ID from
+ *                                      state FROM to TO with the 回执 TEXT
+ *                                      (lib/ts_retgoods ts_retgoods_transition:
+ *                                      refused moves exit 1 with the reason)
  *   ts-admin bind-card LOGIN READER    bind the 电子口岸 IC 卡 in READER (read
  *                                      through signd, config sign.socket) to
  *                                      the user LOGIN; idempotent.  No PIN:
@@ -35,8 +41,10 @@
 #include "ts_customs_decl.h"
 #include "ts_db.h"
 #include "ts_enterprise.h"
+#include "ts_import_decl.h"
 #include "ts_money.h"
 #include "ts_reflib.h"
+#include "ts_retgoods.h"
 #include "ts_sign.h"
 #include "ts_sm.h"
 
@@ -268,6 +276,91 @@ static int seed_decls(struct ts_db *db, struct ts_arena *a)
     return 0;
 }
 
+/* One demo 进口报关单 (出口复进口: goods of the demo export declarations
+ * coming back), for 出口退货信息录入.  trade is the 境内收货人, owner the
+ * 消费使用单位. */
+struct demo_import {
+    const char *entry_id, *ie_date, *d_date, *country;
+    const struct ts_enterprise *trade, *owner;
+    const char *lines; /* "HS|名称|数量|单位|总价", ';' between lines */
+};
+
+static const struct demo_import demo_imports[] = {
+    {"790020261000810101", "2026-11-25", "2026-11-26", "DEU", &demo_production, &demo_production,
+     "8459290000|数控钻床|1|001|25000.00"},
+    {"790020261000810102", "2026-11-27", "2026-11-27", "USA", &demo_production, &demo_production,
+     "8466930000|钻床零件|100|007|1550.00;8459290000|数控钻床|1|001|25000.00"},
+    {"790020261000810103", "2026-11-28", "2026-11-29", "JPN", &demo_trading, &demo_production,
+     "8459290000|立式钻床|2|001|17600.00"},
+    {"790220261000820101", "2026-11-26", "2026-11-27", "NLD", &demo_trading, &demo_trading,
+     "6109100021|棉制针织T恤衫|2000.5|011|6401.60"},
+};
+
+/* Split one demo line "HS|名称|数量|单位|总价" (s, modified) into the
+ * line's values. */
+static void demo_import_line(struct ts_arena *a, char *s, int g_no, const char **v)
+{
+    char *save = NULL;
+    v[TS_IDECL_L_G_NO] = ts_arena_printf(a, "%d", g_no);
+    v[TS_IDECL_L_CODE_TS] = strtok_r(s, "|", &save);
+    v[TS_IDECL_L_G_NAME] = strtok_r(NULL, "|", &save);
+    v[TS_IDECL_L_G_QTY] = strtok_r(NULL, "|", &save);
+    v[TS_IDECL_L_G_UNIT] = strtok_r(NULL, "|", &save);
+    v[TS_IDECL_L_DECL_TOTAL] = strtok_r(NULL, "|", &save);
+    v[TS_IDECL_L_TRADE_CURR] = "USD";
+    v[TS_IDECL_L_SUPV_CLASS_NAME] = "入境货物";
+}
+
+/* Fill a demo import declaration (申报单位: a customs broker). */
+static struct ts_import_decl_in *demo_import_make(struct ts_arena *a, const struct demo_import *s)
+{
+    struct ts_import_decl_in *d = ts_import_decl_in_new(a);
+    const char **h = d->head;
+    h[TS_IDECL_H_ENTRY_ID] = s->entry_id;
+    h[TS_IDECL_H_CUSTOM_MASTER] = ts_arena_strndup(a, s->entry_id, 4);
+    h[TS_IDECL_H_IE_PORT] = ts_arena_strndup(a, s->entry_id, 4);
+    h[TS_IDECL_H_IE_DATE] = s->ie_date;
+    h[TS_IDECL_H_D_DATE] = s->d_date;
+    h[TS_IDECL_H_AGENT_CODE] = "5101980009";
+    h[TS_IDECL_H_AGENT_NAME] = "四川蓉城报关有限公司";
+    h[TS_IDECL_H_DECLARANT_NAME] = "赵关";
+    h[TS_IDECL_H_TRADE_CO_SCC] = s->trade->uscc;
+    h[TS_IDECL_H_TRADE_CODE] = s->trade->customs_code;
+    h[TS_IDECL_H_TRADE_NAME] = s->trade->name;
+    h[TS_IDECL_H_RECEIVER_ADDR] = "四川省成都市高新区天府大道北段1号";
+    h[TS_IDECL_H_OWNER_CODE_SCC] = s->owner->uscc;
+    h[TS_IDECL_H_OWNER_CODE] = s->owner->customs_code;
+    h[TS_IDECL_H_OWNER_NAME] = s->owner->name;
+    h[TS_IDECL_H_OWNER_CUSTOMS] = s->owner->customs_district_code;
+    h[TS_IDECL_H_TRADE_COUNTRY] = s->country;
+    h[TS_IDECL_H_TRADE_MODE] = "4561";
+    h[TS_IDECL_H_BILL_NO] = ts_arena_printf(a, "MSKU%.8s", s->entry_id + 10);
+    h[TS_IDECL_H_DEST_CUSTOMS] = ts_arena_strndup(a, s->entry_id, 4);
+    char *save = NULL, *all = ts_arena_strdup(a, s->lines);
+    for (char *l = strtok_r(all, ";", &save); l; l = strtok_r(NULL, ";", &save)) {
+        d->nlines++;
+        demo_import_line(a, l, (int)d->nlines, d->lines[d->nlines - 1]);
+    }
+    return d;
+}
+
+/* The demo import declarations (出口退货 auto-fill). */
+static int seed_imports(struct ts_db *db, struct ts_arena *a)
+{
+    struct ts_cdecl_published p;
+    for (size_t i = 0; i < sizeof demo_imports / sizeof demo_imports[0]; i++) {
+        struct ts_import_decl_in *d = demo_import_make(a, &demo_imports[i]);
+        if (!ts_import_decl_check(a, d)) {
+            fprintf(stderr, "ts-admin: demo import declaration %s: %s\n", demo_imports[i].entry_id,
+                    d->errors[0]);
+            return -1;
+        }
+        if (ts_import_decl_publish(db, a, d, 0, &p) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* seed-demo: everything in one transaction, so a failure leaves nothing. */
 static int seed_demo(struct ts_db *db, const char *accounts_path)
 {
@@ -295,7 +388,7 @@ static int seed_demo(struct ts_db *db, const char *accounts_path)
              add_staff(db, a, &cus, "customs") < 0 ||
              add_enterprise(db, &demo_production, &prod_id) < 0 ||
              add_enterprise(db, &demo_trading, &trade_id) < 0 || add_clerk(db, prod_id) < 0 ||
-             seed_decls(db, a) < 0;
+             seed_decls(db, a) < 0 || seed_imports(db, a) < 0;
     if (rc || ts_db_commit(db) < 0) {
         ts_db_rollback(db);
         ts_arena_free(a);
@@ -385,6 +478,39 @@ static int sync_admin_perms(struct ts_db *db)
     return 0;
 }
 
+/* lookup import: the import declaration entry_id as enterprise ent (its
+ * 海关编码; "-" for customs' view, whoever it belongs to) may use it:
+ * the header on one line, then one line per goods line.  1 found, 0 not
+ * found or not the enterprise's, -1 database error. */
+static int lookup_import(struct ts_db *db, struct ts_arena *a, const char *ent,
+                         const char *entry_id)
+{
+    struct ts_import_decl d;
+    struct ts_db_rows r;
+    int rc;
+    if (strcmp(ent, "-") == 0)
+        rc = ts_import_decl_load_any(db, a, entry_id, &d);
+    else if (ts_db_query(db, a, "SELECT id FROM enterprise WHERE customs_code = ?",
+                         TS_ARGS(TS_STR(ent)), &r) < 0)
+        return -1;
+    else
+        rc = r.nrows ? ts_import_decl_load(db, a, ts_db_cell_i64(&r, 0, "id"), entry_id, &d) : 1;
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    printf("%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.entry_id,
+           d.version, d.agent_code, d.declarant_name, d.trade_code, d.owner_code, d.owner_customs,
+           d.receiver_addr, d.d_date, d.ie_date, d.trade_country, d.custom_master, d.trade_mode,
+           d.bill_no, d.dest_customs, d.agent_name, d.trade_name);
+    for (size_t k = 0; k < d.nlines; k++) {
+        char total[TS_MONEY_BUF];
+        ts_money_format(d.lines[k].decl_total_fen, total, sizeof total);
+        printf("%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.lines[k].g_no, d.lines[k].code_ts,
+               d.lines[k].supv_class_name, d.lines[k].g_name, total, d.lines[k].trade_curr,
+               d.lines[k].g_qty, d.lines[k].g_unit);
+    }
+    return 1;
+}
+
 /* lookup rate / fx / code: print what lib/ts_reflib answers, one line of
  * tab-separated fields; 0 found, 1 none, 3 database error. */
 static int lookup(struct ts_db *db, const char *what, const char *x, const char *y)
@@ -406,6 +532,8 @@ static int lookup(struct ts_db *db, const char *what, const char *x, const char 
     } else if (strcmp(what, "code") == 0 &&
                (found = ts_reflib_code(db, a, ts_reflib_list_from_name(x), y, &code, &name)) > 0) {
         printf("%s\t%s\n", code, name);
+    } else if (strcmp(what, "import") == 0) {
+        found = lookup_import(db, a, x, y);
     }
     ts_arena_free(a);
     return found > 0 ? 0 : found == 0 ? 1 : 3;
@@ -536,12 +664,42 @@ static int recount_decl_days(struct ts_db *db)
     return 0;
 }
 
+/* retgoods-move: one transition of the 出口退货 state machine, as the
+ * customs side makes it (tests, and by hand when customs' answer has to be
+ * entered).  0 moved, 1 refused (reason printed), 3 database error. */
+static int retgoods_move(struct ts_db *db, const char *id, const char *from, const char *to,
+                         const char *text)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    char err[256] = "", detail[400];
+    int rc = 3;
+    if (ts_db_begin(db) < 0)
+        goto out;
+    rc = ts_retgoods_transition(db, a, strtoll(id, NULL, 10), atoi(from), atoi(to), text, 0, err,
+                                sizeof err);
+    snprintf(detail, sizeof detail, "retgoods %s: %s -> %s (ts-admin)", id, from, to);
+    if (rc == 0 && audit_tool(db, 0, "ts-admin.retgoods-move", "retgoods_head", id, detail) == 0 &&
+        ts_db_commit(db) == 0) {
+        printf("retgoods-move: %s now %s\n", id, ts_retgoods_status_name(atoi(to)));
+        goto out;
+    }
+    ts_db_rollback(db);
+    if (rc == 1)
+        fprintf(stderr, "ts-admin: retgoods-move: %s\n", err);
+    rc = rc == 1 ? 1 : 3;
+out:
+    ts_arena_free(a);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || ts_config_load(getenv("TUISHUI_CONF")) < 0) {
-        fprintf(stderr, "usage: TUISHUI_CONF=... ts-admin seed-demo FILE | audit-verify |"
-                        " create-operator LOGIN | sync-admin-perms | lookup rate|fx|code X Y |"
-                        " bind-card LOGIN READER | recount-decl-days\n");
+        fprintf(stderr,
+                "usage: TUISHUI_CONF=... ts-admin seed-demo FILE | audit-verify |"
+                " create-operator LOGIN | sync-admin-perms | lookup rate|fx|code|import X Y |"
+                " bind-card LOGIN READER | retgoods-move ID FROM TO [TEXT] |"
+                " recount-decl-days\n");
         return 2;
     }
     struct ts_db *db = ts_db_open();
@@ -562,6 +720,8 @@ int main(int argc, char **argv)
         rc = bind_card(db, argv[2], argv[3]);
     else if (strcmp(argv[1], "recount-decl-days") == 0 && argc == 2)
         rc = recount_decl_days(db);
+    else if (strcmp(argv[1], "retgoods-move") == 0 && (argc == 5 || argc == 6))
+        rc = retgoods_move(db, argv[2], argv[3], argv[4], argc == 6 ? argv[5] : "");
     else
         fprintf(stderr, "ts-admin: unknown command %s\n", argv[1]);
     ts_db_close(db);

@@ -43,6 +43,7 @@
 #include "ts_export.h"
 #include "ts_job.h"
 #include "ts_log.h"
+#include "ts_rgaudit.h"
 #include "ts_store.h"
 
 #include <errno.h>
@@ -263,10 +264,48 @@ static void committed_customs_import(const struct ts_job *job)
     ts_cdecl_import_committed(job->ref_id);
 }
 
+/* retgoods.receive / retgoods.audit: customs' reception and electronic
+ * audit of a submitted 出口退货 record (lib/ts_rgaudit), each one
+ * transition in the job's transaction; reception queues the audit. */
+static enum job_rc run_retgoods(const struct conns *cn, const struct ts_job *job, char *msg,
+                                size_t n)
+{
+    struct ts_arena *a = ts_arena_new(16384);
+    if (!a)
+        return JOB_FAILED;
+    int rc = strcmp(job->kind, "retgoods.receive") == 0
+                 ? ts_rgaudit_receive_job(cn->db, a, job->ref_id, job->created_by, msg, n)
+                 : ts_rgaudit_audit_job(cn->db, a, job->ref_id, msg, n);
+    ts_arena_free(a);
+    if (rc < 0)
+        snprintf(msg, n, "数据库错误，海关处理未完成");
+    return rc < 0 ? JOB_FAILED : JOB_DONE;
+}
+
+/* A failed reception: the record 1 → 2 提交失败 so it can be submitted
+ * again (a stopped one stays in 1, its job queued again). */
+static void undo_retgoods_receive(const struct conns *cn, const struct ts_job *job, enum job_rc rc,
+                                  const char *msg)
+{
+    if (rc == JOB_FAILED)
+        ts_rgaudit_receive_undo(cn->pdb, job->ref_id, msg);
+}
+
+/* A failed audit leaves the record in 3 海关接收成功; the job's row says
+ * why (docs/retgoods.md: requeue it once the database is back). */
+static void undo_retgoods_audit(const struct conns *cn, const struct ts_job *job, enum job_rc rc,
+                                const char *msg)
+{
+    (void)cn, (void)rc;
+    ts_log_error("worker: retgoods %lld: electronic audit failed: %s", (long long)job->ref_id, msg);
+}
+
 static const struct job_kind kinds[] = {
     {"declist.import", run_declist_import, undo_declist_import, NULL},
     {"docexport.zip", run_docexport_zip, undo_docexport_zip, NULL},
     {"customs.import", run_customs_import, undo_customs_import, committed_customs_import},
+    {"retgoods.receive", run_retgoods, undo_retgoods_receive, NULL},
+    {"retgoods.audit", run_retgoods, undo_retgoods_audit, NULL},
 };
 
 static const struct job_kind *kind_of(const struct ts_job *job)

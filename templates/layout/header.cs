@@ -8,6 +8,7 @@
 <link rel="stylesheet" href="/static/css/tuishui.css">
 <link rel="stylesheet" href="/static/css/print.css" media="print">
 <script src="/static/js/tuishui.js" defer></script>
+<?cs if:Page.Script ?><script src="<?cs var:Page.Script ?>" defer></script><?cs /if ?>
 </head>
 <body class="module-<?cs var:Page.Module ?><?cs if:!User.LoginName ?> anonymous<?cs /if ?>">
 <?cs if:User.LoginName ?>

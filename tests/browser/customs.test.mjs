@@ -44,7 +44,7 @@ function message(no, date) {
 step('报关单发布 from the left menu', async () => {
   const officer = demoAccounts()['customs-officer'];
   await login(page, officer.login, officer.password);
-  await go(page.locator('nav.menu li a', { hasText: '报关单发布' }));
+  await go(page.locator('nav.menu li a', { hasText: /^报关单发布$/ }));
   assert.equal(new URL(page.url()).pathname, '/customs/');
   await page.getByRole('heading', { name: '报关单发布' }).waitFor();
 });

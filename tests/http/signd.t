@@ -39,6 +39,10 @@ for ($CLIENT, $SIGND, $VCARD) {
 plan skip_all => 'needs root for a private pcscd (mount namespace)' if $> != 0;
 
 my $TMP = tempdir(CLEANUP => 1);
+# A write to a connection signd closed (a client over -n answered BUSY and
+# closed at once, while the threads of clients that left still count on a
+# loaded machine) fails or retries its test instead of killing the file.
+$SIG{PIPE} = 'IGNORE';
 
 # ------------------------------------------------------------ helpers
 

@@ -1,0 +1,14 @@
+-- 021_retgoods_query_speed: the 出口退货信息查询 (cgi-bin/retgoods.c, 004
+-- §4.2) with a 状态 condition (docs/performance.md "出口退货信息查询").
+--
+-- ix_retgoods_ent_status (ent_id, status, updated_at): one enterprise's
+-- records of one state in a 最近操作时间 range are one range of it, in the
+-- list's order (updated_at, then id, which InnoDB keeps in every secondary
+-- index), so the COUNT reads only the matching entries, index-only, and a
+-- page walks it backwards and stops after offset + 20 entries.  Before,
+-- a 状态 query used ix_retgoods_status (status, id) over every
+-- enterprise's records of that state and read each row (5 000 records of
+-- one enterprise: 667 rows read for the count, 1.2 ms).
+-- The query without 状态 keeps ix_retgoods_ent_updated (ent_id,
+-- updated_at): index-only for the count and the page's ids.
+ALTER TABLE retgoods_head ADD KEY ix_retgoods_ent_status (ent_id, status, updated_at);

@@ -766,10 +766,18 @@ static const char *query_sql(struct ts_ctx *c, const struct query *q, const char
 /* Room for the arguments: dates, conditions (trade and prod twice), page. */
 #define QUERY_MAX_ARGS 16
 
-/* How many records match. */
+/* How many records match.  With the dates alone (the page's default) the
+ * sum of the per-day counts the triggers of schema/021 keep: the dates are
+ * whole days, so it is exact, and it reads at most 30 rows where a COUNT
+ * reads every index entry of the range. */
 static int query_count(struct ts_ctx *c, const struct query *q, struct ts_db_rows *n)
 {
     struct ts_db_arg args[QUERY_MAX_ARGS];
+    if (!q->i_entry_id[0] && !q->seq_no[0] && q->status < 0 && !q->trade[0] && !q->prod[0])
+        return ts_scope_query(c,
+                              "SELECT IFNULL(SUM(n), 0) AS n FROM retgoods_day_count"
+                              " WHERE ent_id = ? AND day >= ? AND day <= ?",
+                              TS_ARGS(TS_STR(q->start), TS_STR(q->end)), n);
     const char *sql = query_sql(c, q, "SELECT COUNT(*) AS n FROM retgoods_head", "", args);
     return ts_scope_query(c, sql, args, n);
 }

@@ -105,5 +105,28 @@ for my $i (1 .. $rounds) {
 }
 is_deeply(\%bad2, {}, 'alternating lookups and lists');
 
+# The dates-only count is the sum of retgoods_day_count (schema/021), kept
+# by triggers: a state change on the same day leaves it, a record moved to
+# another day leaves one day's count for the other's, a delete leaves it.
+my $first = sprintf '20259%s%05d', $tag, 1;
+my $where = "seq_no = '$first'";
+db_do("UPDATE retgoods_head SET status = 4, updated_at = updated_at + INTERVAL 1 MINUTE WHERE $where");
+is((shown(''))[1], $N, 'a change on the same day: the count stays');
+db_do("UPDATE retgoods_head SET updated_at = '2025-04-02 09:00:00' WHERE $where");
+is((shown(''))[1], $N - 1, '... moved out of the dates: one fewer');
+my ($moved, $one) = do {
+    my $r = $t->get('/retgoods/query?start=2025-04-02&end=2025-04-02');
+    ([$r->{text} =~ /class="rg-seq">(\d+)</g], ($r->{text} =~ /共 <span id="rg-total">(\d+)<\/span> 条/)[0]);
+};
+is("@$moved $one", "$first 1", '... and counted on its new day');
+my $drift = "SELECT COUNT(*) FROM (SELECT ent_id, DATE(updated_at) AS day, COUNT(*) AS n FROM retgoods_head"
+    . " GROUP BY ent_id, DATE(updated_at)) h LEFT JOIN retgoods_day_count d USING (ent_id, day)"
+    . " WHERE d.n IS NULL OR d.n <> h.n";
+is(db_value($drift), 0, 'retgoods_day_count equals a recount of retgoods_head');
+
 db_do("DELETE FROM retgoods_head WHERE $ours");
+is((shown(''))[1], 0, 'deleted: none counted');
+is(db_value($drift), 0, '... and the day counts still equal a recount');
+is(db_value("SELECT COUNT(*) FROM retgoods_day_count WHERE ent_id = $ent AND day < '2026-01-01' AND n > 0"), 0,
+    '... with no record left on those days');
 done_testing();

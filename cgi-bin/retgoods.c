@@ -696,11 +696,10 @@ static bool read_query(struct ts_ctx *c, struct query *q)
  * Each optional condition is its own fixed text, added only when the
  * condition is given, so one statement text serves one set of conditions:
  * MariaDB 10.11 reusing one prepared "(? = '' OR col = ?) ... ORDER BY ...
- * LIMIT ? OFFSET ?" for different sets returned wrong pages (an empty page
- * 2 after a 统一编号 lookup on the same connection), and with placeholders
- * it cannot drop "(? = '' OR ...)" and read every row of the range.  The
- * texts hold no values: at most 32 of them, each prepared once per
- * connection. */
+ * LIMIT ?" for different sets returned rows in the wrong order in decl's
+ * download (docs/declarations.md), and with placeholders it cannot drop
+ * "(? = '' OR ...)" and read every row of the range.  The texts hold no
+ * values: at most 32 of them, each prepared once per connection. */
 enum { Q_ENTRY, Q_SEQ, Q_STATUS, Q_TRADE, Q_PROD, Q_CONDITIONS };
 
 static const char *const condition_sql[Q_CONDITIONS] = {

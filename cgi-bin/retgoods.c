@@ -728,20 +728,24 @@ static const char *const condition_sql[Q_CONDITIONS] = {
     " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?) k"                                       \
     " JOIN retgoods_head h ON h.id = k.id ORDER BY k.updated_at DESC, k.id DESC"
 
-/* The statement text head + WHERE + the given conditions + tail, and its
- * arguments (after the tenant, which ts_scope binds) in args. */
-static const char *query_sql(struct ts_ctx *c, const struct query *q, const char *head,
-                             const char *tail, struct ts_db_arg *args)
+/* Which optional conditions the query has, in condition_sql's order. */
+static void given_conditions(const struct query *q, bool given[Q_CONDITIONS])
 {
-    const bool given[Q_CONDITIONS] = {q->i_entry_id[0], q->seq_no[0], q->status >= 0, q->trade[0],
-                                      q->prod[0]};
-    const char *parts[Q_CONDITIONS + 3] = {head, QUERY_WHERE};
-    size_t np = 2, na = 0, len = 0;
+    given[Q_ENTRY] = q->i_entry_id[0];
+    given[Q_SEQ] = q->seq_no[0];
+    given[Q_STATUS] = q->status >= 0;
+    given[Q_TRADE] = q->trade[0];
+    given[Q_PROD] = q->prod[0];
+}
+
+/* The values of the dates and the given conditions, in the order of the
+ * placeholders after the tenant (which ts_scope binds); their number. */
+static size_t query_args(const struct query *q, const bool given[Q_CONDITIONS],
+                         struct ts_db_arg *args)
+{
+    size_t na = 0;
     args[na++] = TS_STR(q->start);
     args[na++] = TS_STR(q->end);
-    for (int i = 0; i < Q_CONDITIONS; i++)
-        if (given[i])
-            parts[np++] = condition_sql[i];
     if (given[Q_ENTRY])
         args[na++] = TS_STR(q->i_entry_id);
     if (given[Q_SEQ])
@@ -753,6 +757,22 @@ static const char *query_sql(struct ts_ctx *c, const struct query *q, const char
     for (int k = 0; given[Q_PROD] && k < 2; k++)
         args[na++] = TS_STR(q->prod);
     args[na] = (struct ts_db_arg){.type = TS_DB_END};
+    return na;
+}
+
+/* The statement text head + WHERE + the given conditions' fragments +
+ * tail (fixed texts only), and its arguments in args. */
+static const char *query_sql(struct ts_ctx *c, const struct query *q, const char *head,
+                             const char *tail, struct ts_db_arg *args)
+{
+    bool given[Q_CONDITIONS];
+    const char *parts[Q_CONDITIONS + 3] = {head, QUERY_WHERE};
+    size_t np = 2, len = 0;
+    given_conditions(q, given);
+    query_args(q, given, args);
+    for (int i = 0; i < Q_CONDITIONS; i++)
+        if (given[i])
+            parts[np++] = condition_sql[i];
     parts[np++] = tail;
     for (size_t i = 0; i < np; i++)
         len += strlen(parts[i]);
@@ -772,7 +792,9 @@ static const char *query_sql(struct ts_ctx *c, const struct query *q, const char
 static int query_count(struct ts_ctx *c, const struct query *q, struct ts_db_rows *n)
 {
     struct ts_db_arg args[QUERY_MAX_ARGS];
-    if (!q->i_entry_id[0] && !q->seq_no[0] && q->status < 0 && !q->trade[0] && !q->prod[0])
+    bool given[Q_CONDITIONS];
+    given_conditions(q, given);
+    if (!given[Q_ENTRY] && !given[Q_SEQ] && !given[Q_STATUS] && !given[Q_TRADE] && !given[Q_PROD])
         return ts_scope_query(c,
                               "SELECT IFNULL(SUM(n), 0) AS n FROM retgoods_day_count"
                               " WHERE ent_id = ? AND day >= ? AND day <= ?",

@@ -455,29 +455,56 @@ static bool pin_ok(struct ts_ctx *c)
     return false;
 }
 
+/* A 提交 that failed after the card or the storage: the request rolls
+ * back, so a record this request inserted is gone.  The form comes back
+ * as the state it has after the rollback: a new one (no id, no 统一编号,
+ * which the rollback returned to the counter) with everything typed, or
+ * the stored one with its 采集时间 as stored. */
+static enum ts_result submit_again(struct ts_ctx *c, struct ts_retgoods *r, bool fresh,
+                                   const char *stored_time, const char *why)
+{
+    r->f[TS_RG_COLLECT_TIME] = stored_time;
+    if (fresh) {
+        r->id = 0;
+        r->status = TS_RG_NEW;
+        r->f[TS_RG_SEQ_NO] = "";
+        r->receipts = NULL;
+        r->nreceipts = 0;
+    }
+    return form_again(c, r, why);
+}
+
+#define SIGN_FAILED "提交失败：IC卡签名未通过，数据未提交。"
+
 /* 提交 (§4.1.2): the rules, the record stored, signed by the bound card,
- * state 1 with its 回执, the job retgoods.receive queued. */
+ * state 1 with its 回执, the job retgoods.receive queued.  A stored
+ * record is signed before anything is locked (the card may take seconds,
+ * or wait for a PIN retry); a new one needs its 统一编号 in the signed
+ * text, so it is inserted first and its locks are held while it signs. */
 static enum ts_result op_submit(struct ts_ctx *c, struct ts_retgoods *r)
 {
     char err[256];
-    const char *why, *body;
+    const char *why, *body, *stored_time = r->f[TS_RG_COLLECT_TIME];
     unsigned char sig[TS_SIGN_SIG_MAX];
     size_t sig_len = 0;
     struct ts_card_binding b;
-    if (r->id && !ts_retgoods_submittable(r->status, &why))
+    bool fresh = r->id == 0;
+    if (!fresh && !ts_retgoods_submittable(r->status, &why))
         return form_again(c, r, why);
     int rc = check_posted(c, r);
     bool pin = pin_ok(c);
     if (rc != 0 || !pin)
         return rc < 0 ? TS_FAIL : form_again(c, r, FIX_FIELDS);
+    if (!fresh && (rc = sign_record(c, r, &body, sig, &sig_len, &b)) != 0)
+        return rc < 0 ? TS_FAIL : submit_again(c, r, fresh, stored_time, SIGN_FAILED);
     if ((rc = ts_retgoods_save(c, r, false, err, sizeof err)) != 0)
-        return rc < 0 ? TS_FAIL : form_again(c, r, err);
-    if ((rc = sign_record(c, r, &body, sig, &sig_len, &b)) != 0)
-        return rc < 0 ? TS_FAIL : form_again(c, r, "提交失败：IC卡签名未通过，数据未提交。");
+        return rc < 0 ? TS_FAIL : submit_again(c, r, fresh, stored_time, err);
+    if (fresh && (rc = sign_record(c, r, &body, sig, &sig_len, &b)) != 0)
+        return rc < 0 ? TS_FAIL : submit_again(c, r, fresh, stored_time, SIGN_FAILED);
     rc = ts_retgoods_mark_submitted(c, r, body, sig, sig_len, b.cert, b.cert_len, b.card_no, err,
                                     sizeof err);
     if (rc != 0)
-        return rc < 0 ? TS_FAIL : form_again(c, r, err);
+        return rc < 0 ? TS_FAIL : submit_again(c, r, fresh, stored_time, err);
     if (ts_audit_log(c, "retgoods_head", r->id,
                      ts_arena_printf(c->arena, "提交 %s card=%s", r->f[TS_RG_SEQ_NO], b.card_no)) <
         0)

@@ -354,6 +354,27 @@ $r = $p->post('/retgoods/', [op => 'submit', id => $id2, valid_form(), pin => $c
     reader => $env->{TS_CARD2_READER} // 'tuishui vcard 00 01']);
 like($r->{text}, qr/当前卡号 \d+ 与用户注册信息卡号 \d+ 不一致/, 'another card in the reader: refused');
 is(state_of($id2), 0, '... still 暂存');
+# 提交 of a new form that the card refuses (wrong PIN, another card): the
+# insert is rolled back, so the form comes back as a new one (no id, no
+# 统一编号) with everything typed, and its 暂存 stores it.
+for my $case (['wrong PIN', pin => '000000'],
+    ['another card', pin => $card_ok, reader => $env->{TS_CARD2_READER} // 'tuishui vcard 00 01']) {
+    my ($what, @card) = @$case;
+    my $n0 = count_records();
+    $r = $p->post('/retgoods/', [op => 'submit', valid_form(receiver_contact => '赵六'), @card]);
+    is($r->{status}, 200, "new form, $what: refused");
+    is(count_records(), $n0, "new form, $what: nothing stored");
+    unlike($r->{text}, qr/<input type="hidden" name="id"/, "new form, $what: the form is a new one (no id)");
+    like($r->{text}, qr/id="g-seq_no" value="" readonly/, "new form, $what: no 统一编号 shown");
+    is(input_value($r->{text}, 'receiver_contact'), '赵六', "new form, $what: typed values kept");
+    my @hidden = $r->{text} =~ /<input type="hidden" name="(id)" value="(\d+)"/g;
+    my $again = $p->post('/retgoods/', [op => 'save', @hidden, valid_form(receiver_contact => '赵六')]);
+    is($again->{status}, 303, "new form, $what: 暂存 of the returned page works")
+      or diag error_box($again->{text});
+    my ($nid) = ($again->{location} // '') =~ /id=(\d+)/;
+    is(db_value("SELECT receiver_contact FROM retgoods_head WHERE id = " . ($nid // 0)), '赵六',
+        "new form, $what: ... with the typed values");
+}
 # 提交 of a new form: stored and submitted at once.
 $r = $p->post('/retgoods/', [op => 'submit', valid_form(), pin => $card_ok]);
 is($r->{status}, 303, '提交 straight from a new form');

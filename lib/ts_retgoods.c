@@ -735,7 +735,9 @@ int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int
                                        ts_retgoods_status_name(to)));
     if (ts_db_exec(db, "UPDATE retgoods_head SET status = ?, updated_at = NOW() WHERE id = ?",
                    TS_ARGS(TS_I64(to), TS_I64(id)), NULL) < 0)
-        return -1;
+        return to == TS_RG_APPROVED && ts_db_errno(db) == TS_DB_ER_DUP_ENTRY
+                   ? refused(err, errlen, TS_RG_DUP_REGISTERED)
+                   : -1;
     if (to == TS_RG_APPROVED && assign_ret_no(db, a, id, &r) < 0)
         return -1;
     return write_receipt(db, id, ts_db_cell_i64(&r, 0, "ent_id"), from, to, receipt_text,

@@ -39,8 +39,11 @@ enum ts_retgoods_status {
     TS_RG_APPROVED = 7,       /* 人工审核通过 */
     TS_RG_REJECTED = 8,       /* 人工审核退单 */
 };
-#define TS_RG_NEW     (-1) /* no record yet: the `from` of the first 暂存 */
-#define TS_RG_NSTATUS 9
+/* A move to 7 the registration key (schema/022) refused: another record
+ * of the import declaration is registered (ts_retgoods_transition's err). */
+#define TS_RG_DUP_REGISTERED "该进口报关单已办理出口退货登记，不能重复登记"
+#define TS_RG_NEW            (-1) /* no record yet: the `from` of the first 暂存 */
+#define TS_RG_NSTATUS        9
 
 /* The header fields, in the manual's order (§4.1.1 表头, 其他). */
 enum ts_retgoods_field {
@@ -196,7 +199,8 @@ int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int
 /* 暂存 by the session's enterprise (ts_scope): insert (r->id 0: 统一编号
  * assigned) or update a record in 0/2/4/6/8: with receipt (暂存) the
  * state becomes 0, with a 回执 when it changed; without (提交) the state
- * stays for ts_retgoods_mark_submitted to move to 1.  0 saved, 1 refused (reason in err), -1 db error. */
+ * stays for ts_retgoods_mark_submitted to move to 1.  0 saved, 1 refused (reason in err), -1 db
+ * error. */
 int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, char *err,
                      size_t errlen);
 /* 删除 of the session's enterprise's record id: 0 deleted, 1 refused

@@ -217,14 +217,19 @@ static void check_dates(struct ts_arena *a, const struct ts_retgoods *r, const s
                             e->earliest));
 }
 
+/* One registration per import declaration: registered_entry_id (schema/022)
+ * is the 进口报关单号 of a record in 7 and unique, so this is one index
+ * look-up. */
 int ts_rgaudit_registered(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
-                          const char **seq_no)
+                          bool latest, const char **seq_no)
 {
     struct ts_db_rows rows;
     *seq_no = NULL;
     if (ts_db_query(db, a,
-                    "SELECT IFNULL(seq_no, '') AS seq_no FROM retgoods_head WHERE i_entry_id = ?"
-                    " AND id <> ? AND status = 7 ORDER BY id LIMIT 1",
+                    latest ? "SELECT IFNULL(seq_no, '') AS seq_no FROM retgoods_head"
+                             " WHERE registered_entry_id = ? AND id <> ? LOCK IN SHARE MODE"
+                           : "SELECT IFNULL(seq_no, '') AS seq_no FROM retgoods_head"
+                             " WHERE registered_entry_id = ? AND id <> ?",
                     TS_ARGS(TS_STR(r->f[TS_RG_I_ENTRY_ID]), TS_I64(r->id)), &rows) < 0)
         return -1;
     if (rows.nrows)
@@ -237,7 +242,7 @@ static int check_unique(struct ts_db *db, struct ts_arena *a, const struct ts_re
                         struct ts_rgaudit_problems *p)
 {
     const char *seq;
-    if (ts_rgaudit_registered(db, a, r, &seq) < 0)
+    if (ts_rgaudit_registered(db, a, r, false, &seq) < 0)
         return -1;
     if (seq)
         add(a, p, ts_rgaudit_registered_msg(a, r, seq));

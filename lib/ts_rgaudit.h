@@ -53,9 +53,11 @@ int ts_rgaudit_audit_check(struct ts_db *db, struct ts_arena *a, const struct ts
 /* Is another record of the same import declaration already registered
  * (7 人工审核通过)?  *seq_no its 统一编号, NULL when none.  0, -1 db error.
  * The audit (E6) and the officer's 审核通过 both refuse a second one, with
- * ts_rgaudit_registered_msg. */
+ * ts_rgaudit_registered_msg.  A plain read sees the transaction's snapshot;
+ * with latest, a locking read sees what others committed since (after
+ * the registration key, schema/022, refused a move to 7). */
 int ts_rgaudit_registered(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
-                          const char **seq_no);
+                          bool latest, const char **seq_no);
 const char *ts_rgaudit_registered_msg(struct ts_arena *a, const struct ts_retgoods *r,
                                       const char *seq_no);
 

@@ -67,7 +67,14 @@ sub save_new {
     return $id;
 }
 
-sub set_state { db_do("UPDATE retgoods_head SET status = $_[1] WHERE id = $_[0]") }
+# A state set by hand.  One record of an import declaration may be in 7
+# (the registration key, schema/022): an earlier one in 7 goes to 8 first.
+sub set_state {
+    my ($rid, $s) = @_;
+    db_do("UPDATE retgoods_head o JOIN retgoods_head m ON m.id = $rid AND o.i_entry_id = m.i_entry_id"
+        . " AND o.id <> m.id SET o.status = 8 WHERE o.status = 7") if $s == 7;
+    db_do("UPDATE retgoods_head SET status = $s WHERE id = $rid");
+}
 
 # The jobs worker (customs' reception and electronic audit, tools/ts-worker)
 # takes a submitted record on at once: wait until no retgoods job of the

@@ -214,6 +214,34 @@ subtest 'one registration per import declaration: the second 审核通过 is ref
     is(status_of($second), 8, 'now 8 人工审核退单');
 };
 
+subtest 'one registration per import declaration: two officers at once' => sub {
+    # The other officer's 审核通过 of the first record, not committed for
+    # 3 s, while ours approves the second: the check before the move cannot
+    # see it, the registration key (schema/022) must refuse ours.
+    my $no = publish_import([ '8459290000', '数控钻床' ]);
+    my $first = submit(no => $no);
+    my $second = submit(no => $no);
+    is(settled($first), 5, 'the first at 5');
+    is(settled($second), 5, 'the second at 5');
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        db_do("BEGIN; UPDATE retgoods_head SET status = 7 WHERE id = $first; DO SLEEP(3); COMMIT;");
+        exit 0;
+    }
+    sleep 1;
+    my $r = $officer->post('/customs/retgoodsapprove', { id => $second });
+    waitpid($pid, 0);
+    my $seq = db_value("SELECT seq_no FROM retgoods_head WHERE id = $first");
+    is(status_of($first), 7, "the other officer's approval committed");
+    is($r->{status}, 200, 'ours: the page again, not an error page');
+    like(errors_of($r->{text}), qr/进口报关单\Q$no\E已办理出口退货登记（统一编号\Q$seq\E）/,
+        '... naming the record registered meanwhile');
+    is(status_of($second), 5, 'the second still 5');
+    is(db_value("SELECT COUNT(*) FROM retgoods_head WHERE i_entry_id = '$no' AND status = 7"), 1,
+        'one registration only');
+    is(db_value("SELECT ret_no IS NULL FROM retgoods_head WHERE id = $second"), 1, 'no 退货编号 used');
+};
+
 subtest 'electronic audit rules: 3 → 6 with every reason' => sub {
     my $no = publish_import([ '8459290000', '数控钻床' ], [ '9999999999', '不明货物' ]);
     # a trading enterprise's export declaration, an unknown one, a date

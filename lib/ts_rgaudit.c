@@ -359,6 +359,34 @@ int ts_rgaudit_audit_job(struct ts_db *db, struct ts_arena *a, int64_t id, char 
     return move(db, a, id, TS_RG_RECEIVED, TS_RG_AUDITED, TS_RGAUDIT_AUDITED, msg, n);
 }
 
+int ts_rgaudit_requeue(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t *job_id, char *err,
+                       size_t errlen)
+{
+    struct ts_db_rows r, j;
+    if (ts_db_query(db, a, "SELECT status, ent_id FROM retgoods_head WHERE id = ? FOR UPDATE",
+                    TS_ARGS(TS_I64(id)), &r) < 0 ||
+        ts_db_query(db, a,
+                    "SELECT COUNT(*) AS n FROM job WHERE kind = 'retgoods.audit' AND ref_id = ?"
+                    " AND status IN ('queued', 'running')",
+                    TS_ARGS(TS_I64(id)), &j) < 0)
+        return -1;
+    const char *why = NULL;
+    if (r.nrows != 1)
+        why = "出口退货信息不存在";
+    else if (ts_db_cell_i64(&r, 0, "status") != TS_RG_RECEIVED)
+        why = ts_arena_printf(a, "数据状态为“%s”，不是“海关接收成功”",
+                              ts_retgoods_status_name((int)ts_db_cell_i64(&r, 0, "status")));
+    else if (ts_db_cell_i64(&j, 0, "n") > 0)
+        why = "电子审核任务已在排队或执行中";
+    if (why) {
+        snprintf(err, errlen, "%s", why);
+        return 1;
+    }
+    return ts_job_create(db, ts_db_cell_i64(&r, 0, "ent_id"), "retgoods.audit", id, 0, job_id) < 0
+               ? -1
+               : 0;
+}
+
 void ts_rgaudit_receive_undo(struct ts_db *pdb, int64_t id, const char *why)
 {
     struct ts_arena *a = ts_arena_new(4096);

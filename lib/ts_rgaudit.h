@@ -78,4 +78,12 @@ int ts_rgaudit_audit_job(struct ts_db *db, struct ts_arena *a, int64_t id, char 
  * pdb, so the enterprise can submit again. */
 void ts_rgaudit_receive_undo(struct ts_db *pdb, int64_t id, const char *why);
 
+/* After an audit job failed (database trouble): the record stays in 3
+ * 海关接收成功 and nothing would ever audit it; this queues retgoods.audit
+ * again (ts-admin retgoods-requeue), in the caller's transaction.  Refused
+ * (1, reason in err) unless the record is in 3 with no audit job queued or
+ * running; 0 queued (*job_id), -1 db error. */
+int ts_rgaudit_requeue(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t *job_id, char *err,
+                       size_t errlen);
+
 #endif

@@ -21,6 +21,7 @@ use TsTest qw(:DEFAULT :html);
 use TsDecl;
 use TsCard;
 use Time::HiRes qw(sleep);
+use Encode ();
 
 binmode(STDOUT, ':utf8');
 binmode(Test::More->builder->$_, ':utf8') for qw(output failure_output todo_output);
@@ -240,6 +241,26 @@ subtest 'one registration per import declaration: two officers at once' => sub {
     is(db_value("SELECT COUNT(*) FROM retgoods_head WHERE i_entry_id = '$no' AND status = 7"), 1,
         'one registration only');
     is(db_value("SELECT ret_no IS NULL FROM retgoods_head WHERE id = $second"), 1, 'no 退货编号 used');
+};
+
+subtest 'a failed electronic audit: ts-admin retgoods-requeue queues it again' => sub {
+    # What a retgoods.audit job that hit a database error leaves: the record
+    # in 3 and the job failed (tools/ts-worker undo_retgoods_audit).
+    my $admin = "TUISHUI_CONF=$ENV{TUISHUI_CONF} $ENV{TS_BUILD}/tools/ts-admin";
+    my $no = publish_import([ '8459290000', '数控钻床' ]);
+    my $id = submit(no => $no);
+    is(settled($id), 5, 'at 5');
+    my $out = Encode::decode_utf8(`$admin retgoods-requeue $id 2>&1`);
+    is($? >> 8, 1, 'a record not in 3: refused');
+    like($out, qr/不是“海关接收成功”/, '... with the reason');
+    db_do("UPDATE retgoods_head SET status = 3 WHERE id = $id");
+    db_do("UPDATE job SET status = 'failed' WHERE kind = 'retgoods.audit' AND ref_id = $id");
+    $out = `$admin retgoods-requeue $id 2>&1`;
+    is($? >> 8, 0, 'in 3 with its audit failed: queued again') or diag $out;
+    is(settled($id), 5, 'the worker audits it: 5');
+    is_deeply([ map { $_->[0] } @{ receipts($id) } ], [ 1, 3, 5, 5 ], 'its 回执: the audit once more');
+    like(db_value("SELECT detail FROM audit_log WHERE action = 'ts-admin.retgoods-requeue'"
+        . " AND object_id = '$id'") // '', qr/audit job \d+ queued/, 'the audit log says so');
 };
 
 subtest 'electronic audit rules: 3 → 6 with every reason' => sub {

@@ -107,36 +107,12 @@ static int new_record(struct ts_ctx *c, struct ts_retgoods *r)
 static void from_import(struct ts_ctx *c, struct ts_retgoods *r, const struct ts_import_decl *d,
                         bool editables)
 {
-    r->f[TS_RG_AGENT_SCC] = d->agent_scc;
-    r->f[TS_RG_AGENT_CODE] = d->agent_code;
-    r->f[TS_RG_AGENT_NAME] = d->agent_name;
-    r->f[TS_RG_DECLARANT] = d->declarant_name;
-    r->f[TS_RG_TRADE_SCC] = d->trade_scc;
-    r->f[TS_RG_TRADE_CODE] = d->trade_code;
-    r->f[TS_RG_TRADE_NAME] = d->trade_name;
-    r->f[TS_RG_OWNER_SCC] = d->owner_scc;
-    r->f[TS_RG_OWNER_CODE] = d->owner_code;
-    r->f[TS_RG_OWNER_NAME] = d->owner_name;
-    r->f[TS_RG_D_DATE] = d->d_date;
-    r->f[TS_RG_IE_DATE] = d->ie_date;
-    r->f[TS_RG_TRADE_COUNTRY] = d->trade_country;
-    r->f[TS_RG_CUSTOM_MASTER] = d->custom_master;
-    r->f[TS_RG_TRADE_MODE] = d->trade_mode;
-    r->f[TS_RG_BILL_NO] = d->bill_no;
-    r->f[TS_RG_DEST_CUSTOMS] = d->dest_customs;
+    ts_retgoods_from_import(c->arena, r, d);
     if (editables) {
         r->f[TS_RG_RECEIVER_ADDR] = d->receiver_addr;
         r->f[TS_RG_OWNER_DISTRICT] = d->owner_customs;
         ts_render_set(c, "Form.receiver_addr", d->receiver_addr);
         ts_render_set(c, "Form.owner_district", d->owner_customs);
-    }
-    r->nlines = d->nlines;
-    r->lines = ts_arena_zalloc(c->arena, (d->nlines + 1) * sizeof *r->lines);
-    for (size_t i = 0; i < d->nlines; i++) {
-        const struct ts_import_decl_line *l = &d->lines[i];
-        r->lines[i] = (struct ts_retgoods_line){l->g_no,   l->code_ts,        l->supv_class_name,
-                                                l->g_name, l->decl_total_fen, l->trade_curr,
-                                                l->g_qty,  l->g_unit,         ""};
     }
 }
 

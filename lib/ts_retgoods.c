@@ -7,6 +7,7 @@
 #include "ts_buf.h"
 #include "ts_codes.h"
 #include "ts_db.h"
+#include "ts_import_decl.h"
 #include "ts_job.h"
 #include "ts_log.h"
 #include "ts_money.h"
@@ -970,6 +971,40 @@ int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, co
         return -1;
     c->wake_jobs = true;
     return 0;
+}
+
+/* ---- the import declaration's part ---- */
+
+/* The mapping of the contract (lib/ts_retgoods.h), one place for 获取,
+ * 暂存 / 提交 and the reception check. */
+void ts_retgoods_from_import(struct ts_arena *a, struct ts_retgoods *r,
+                             const struct ts_import_decl *d)
+{
+    r->f[TS_RG_AGENT_SCC] = d->agent_scc;
+    r->f[TS_RG_AGENT_CODE] = d->agent_code;
+    r->f[TS_RG_AGENT_NAME] = d->agent_name;
+    r->f[TS_RG_DECLARANT] = d->declarant_name;
+    r->f[TS_RG_TRADE_SCC] = d->trade_scc;
+    r->f[TS_RG_TRADE_CODE] = d->trade_code;
+    r->f[TS_RG_TRADE_NAME] = d->trade_name;
+    r->f[TS_RG_OWNER_SCC] = d->owner_scc;
+    r->f[TS_RG_OWNER_CODE] = d->owner_code;
+    r->f[TS_RG_OWNER_NAME] = d->owner_name;
+    r->f[TS_RG_D_DATE] = d->d_date;
+    r->f[TS_RG_IE_DATE] = d->ie_date;
+    r->f[TS_RG_TRADE_COUNTRY] = d->trade_country;
+    r->f[TS_RG_CUSTOM_MASTER] = d->custom_master;
+    r->f[TS_RG_TRADE_MODE] = d->trade_mode;
+    r->f[TS_RG_BILL_NO] = d->bill_no;
+    r->f[TS_RG_DEST_CUSTOMS] = d->dest_customs;
+    r->nlines = d->nlines;
+    r->lines = ts_arena_zalloc(a, (d->nlines + 1) * sizeof *r->lines);
+    for (size_t i = 0; i < d->nlines; i++) {
+        const struct ts_import_decl_line *l = &d->lines[i];
+        r->lines[i] = (struct ts_retgoods_line){l->g_no,   l->code_ts,        l->supv_class_name,
+                                                l->g_name, l->decl_total_fen, l->trade_curr,
+                                                l->g_qty,  l->g_unit,         ""};
+    }
 }
 
 /* ---- the canonical text ---- */

@@ -213,6 +213,15 @@ int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, co
                                const unsigned char *sig, size_t sig_len, const unsigned char *cert,
                                size_t cert_len, const char *card_no, char *err, size_t errlen);
 
+/* The import declaration's header and goods into r as 获取 fills them
+ * (§4.1.1 置灰: 报关单位, 报关员, 收货人, 消费使用单位, dates, 国别, 海关,
+ * 贸易方式, 提运单号, 目的地海关; the lines with 退货重量 empty).  The
+ * editable 收货人所在地 and its 关区 are the caller's.  The reception (R5)
+ * compares a record with what this gives now. */
+struct ts_import_decl;
+void ts_retgoods_from_import(struct ts_arena *a, struct ts_retgoods *r,
+                             const struct ts_import_decl *d);
+
 /* The bytes the card signs at 提交 (and ts-worker verifies): a fixed
  * text of every field, line and 原出口报关单号 (docs/retgoods.md). */
 const char *ts_retgoods_canonical(struct ts_arena *a, const struct ts_retgoods *r);

@@ -79,8 +79,44 @@ static int check_binding(struct ts_db *db, struct ts_arena *a, const struct ts_r
     return 0;
 }
 
+/* The first header field (its label) where the record's copy of the import
+ * declaration differs from what 获取 would fill now; NULL when none. */
+static const char *head_changed(const struct ts_retgoods *r, const struct ts_retgoods *now)
+{
+    for (int f = 0; f < TS_RG_NFIELDS; f++)
+        if (strcmp(r->f[f] ? r->f[f] : "", now->f[f] ? now->f[f] : "") != 0)
+            return ts_retgoods_fields[f].label;
+    return NULL;
+}
+
+/* NULL-safe string equality (a stored "" and a published NULL agree). */
+static bool same_text(const char *x, const char *y)
+{
+    return strcmp(x ? x : "", y ? y : "") == 0;
+}
+
+/* Are the record's goods lines the declaration's now, every imported
+ * column (not 退货重量, which the enterprise types)? */
+static bool lines_same(const struct ts_retgoods *r, const struct ts_retgoods *now)
+{
+    if (r->nlines != now->nlines)
+        return false;
+    for (size_t k = 0; k < r->nlines; k++) {
+        const struct ts_retgoods_line *x = &r->lines[k], *y = &now->lines[k];
+        if (x->g_no != y->g_no || x->decl_total_fen != y->decl_total_fen ||
+            !same_text(x->code_ts, y->code_ts) ||
+            !same_text(x->supv_class_name, y->supv_class_name) ||
+            !same_text(x->g_name, y->g_name) || !same_text(x->trade_curr, y->trade_curr) ||
+            !same_text(x->g_qty, y->g_qty) || !same_text(x->g_unit, y->g_unit))
+            return false;
+    }
+    return true;
+}
+
 /* R5–R6: the import declaration is still published, the enterprise's,
- * and its goods are those the record carries (same 序号 and HS codes). */
+ * and the record carries what 获取 fills from it now (header and goods,
+ * lib/ts_retgoods ts_retgoods_from_import): a customs 修改 between 提交
+ * and reception is caught. */
 static int check_import(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
                         struct ts_rgaudit_problems *p)
 {
@@ -93,11 +129,14 @@ static int check_import(struct ts_db *db, struct ts_arena *a, const struct ts_re
         add(a, p, ts_arena_printf(a, "进口报关单%s未发布或不是本企业的进口报关单", no));
         return 0;
     }
-    bool same = d.nlines == r->nlines;
-    for (size_t k = 0; same && k < d.nlines; k++)
-        same = d.lines[k].g_no == r->lines[k].g_no &&
-               strcmp(d.lines[k].code_ts, r->lines[k].code_ts) == 0;
-    if (!same)
+    struct ts_retgoods now = *r;
+    ts_retgoods_from_import(a, &now, &d);
+    const char *field = head_changed(r, &now);
+    if (field)
+        add(a, p,
+            ts_arena_printf(a, "进口报关单%s的%s已变更，与申报的不一致，请重新获取后提交", no,
+                            field));
+    if (!lines_same(r, &now))
         add(a, p,
             ts_arena_printf(a, "进口报关单%s的商品信息已变更，与申报的不一致，请重新获取后提交",
                             no));

@@ -41,9 +41,11 @@ my $ent = login('ent-admin-production');
 # 消费使用单位) with the given goods lines ([HS, name] ...); its number.
 sub publish_import { return publish_import_as(fresh_import_no(), @_) }
 
-# The same with a given number (published again: 修改).
+# The same with a given number (published again: 修改); a hash first
+# overrides header fields.
 sub publish_import_as {
     my ($no, @goods) = @_;
+    my %over = ref $goods[0] eq 'HASH' ? %{ shift @goods } : ();
     my %f = (
         EntryId => $no, CustomMaster => '7900', IEPort => '7900', IEDate => '2026-11-24',
         DDate => '2026-11-25', AgentCode => '5101980009', AgentName => '四川蓉城报关有限公司',
@@ -51,6 +53,7 @@ sub publish_import_as {
         ReceiverAddr => '四川省成都市高新区天府大道北段1号', OwnerCodeScc => $PROD_SCC,
         OwnerCode => $PROD_CODE, OwnerName => $PROD_NAME, OwnerCustoms => '7900', TradeCountry => 'DEU',
         TradeMode => '4561', BillNo => 'MSKU' . $tag, DestCustoms => '7900', lines => scalar(@goods),
+        %over,
     );
     my $k = 0;
     for my $g (@goods) {
@@ -330,6 +333,26 @@ subtest 'reception rules: 1 → 4 on bad data' => sub {
     requeue_reception($id2);
     is(settled($id2), 4, 'goods changed since: 4');
     like(receipts($id2)->[-1][1], qr/进口报关单\Q$no\E的商品信息已变更/, 'the 回执 says so');
+
+    # R5 compares the whole imported part (ts_retgoods_from_import), not
+    # only 序号 and HS code: a 修改 of a header field, then of a goods
+    # line's name with its HS code unchanged
+    my $no2 = publish_import([ '8459290000', '数控钻床' ]);
+    my $id3 = submit(no => $no2);
+    is(settled($id3), 5, 'a third good record');
+    publish_import_as($no2, { BillNo => 'COSU' . $tag }, [ '8459290000', '数控钻床' ]);
+    requeue_reception($id3);
+    is(settled($id3), 4, 'the 提运单号 changed since: 4');
+    like(receipts($id3)->[-1][1], qr/进口报关单\Q$no2\E的提运单号已变更，与申报的不一致/,
+        'the 回执 names the header field');
+    unlike(receipts($id3)->[-1][1], qr/商品信息已变更/, '... and not the goods');
+    my $no3 = publish_import([ '8459290000', '数控钻床' ]);
+    my $id4 = submit(no => $no3);
+    is(settled($id4), 5, 'a fourth good record');
+    publish_import_as($no3, [ '8459290000', '数控钻床（立式）' ]);
+    requeue_reception($id4);
+    is(settled($id4), 4, 'a goods name changed since (same HS code): 4');
+    like(receipts($id4)->[-1][1], qr/进口报关单\Q$no3\E的商品信息已变更/, 'the 回执 says so');
 
     # 4 may be submitted again (ret's rule), and a 4 is not reviewable
     my $r = $officer->post('/customs/retgoodsapprove', { id => $id2 });

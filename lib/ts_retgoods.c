@@ -566,7 +566,9 @@ static void head_from_row(struct ts_arena *a, const struct ts_db_rows *h, struct
     out->sign_card_no = ts_db_cell(h, 0, "sign_card_no");
 }
 
-/* 商品信息 in 序号 order. */
+/* 商品信息 in 序号 order.  A 退货金额 the money parser refuses (beyond
+ * int64 fen: DECIMAL(19,2) holds more) is an error, never a silent 0 that
+ * would be shown, signed and sent to customs. */
 static int load_lines(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *out)
 {
     struct ts_db_rows l;
@@ -585,7 +587,12 @@ static int load_lines(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *
         x->code_ts = ts_db_cell(&l, i, "code_ts");
         x->supv_class_name = ts_db_cell(&l, i, "supv_class_name");
         x->g_name = ts_db_cell(&l, i, "g_name");
-        ts_money_parse(ts_db_cell(&l, i, "decl_total"), &x->decl_total_fen, &err);
+        if (!ts_money_parse(ts_db_cell(&l, i, "decl_total"), &x->decl_total_fen, &err)) {
+            ts_log_error("retgoods %lld: line %s: 退货金额 %s unreadable: %s", (long long)out->id,
+                         ts_db_cell(&l, i, "g_no"), ts_db_cell(&l, i, "decl_total"),
+                         err ? err : "?");
+            return -1;
+        }
         x->trade_curr = ts_db_cell(&l, i, "trade_curr");
         x->g_qty = ts_db_cell(&l, i, "g_qty");
         x->g_unit = ts_db_cell(&l, i, "g_unit");

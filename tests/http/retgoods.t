@@ -530,6 +530,17 @@ is(db_value("SELECT COUNT(*) FROM retgoods_head WHERE id IN ($a1, $a2)"), 0, '..
 $r = $p->post('/retgoods/delete', [back => '/retgoods/query']);
 like($p->get($r->{location})->{text}, qr/请先勾选要删除的数据/, '删除 with nothing ticked');
 
+# A 退货金额 beyond what C holds (int64 fen; DECIMAL(19,2) holds more): an
+# error page, never the record shown (or signed) with 0.00.
+{
+    my $bad = save_new($p);
+    db_do("UPDATE retgoods_list SET decl_total = 99999999999999999.99 WHERE head_id = $bad");
+    $r = $p->get("/retgoods/?id=$bad");
+    is($r->{status}, 500, 'an unreadable 退货金额: an error page');
+    unlike($r->{text}, qr/value="0\.00"/, '... not the record with 0.00');
+    db_do("DELETE FROM retgoods_head WHERE id = $bad");
+}
+
 # ---------------------------------------------------------------- isolation
 
 is($t->get("/retgoods/?id=$id")->{status}, 404, "another enterprise's record: 404");

@@ -146,15 +146,22 @@ static void read_form(struct ts_ctx *c, struct ts_retgoods *r)
         r->f[checks[i].f] = ticked(c, ts_retgoods_fields[checks[i].f].name, checks[i].choices);
 }
 
-/* The 退货重量 typed for each line (weight_no[k] names the 序号 of
- * weight[k]). */
+/* The 退货重量 and 是否属于工业品 chosen for each line (weight_no[k] names
+ * the 序号 of weight[k] and industrial[k]); a page without the choice
+ * (posted before it existed) keeps the default Y. */
 static void read_weights(struct ts_ctx *c, struct ts_retgoods *r)
 {
     const struct ts_value *w = ts_arg(c, "weight"), *no = ts_arg(c, "weight_no");
-    for (size_t k = 0; k < w->count && k < no->count; k++)
-        for (size_t i = 0; i < r->nlines; i++)
-            if (r->lines[i].g_no == no->nums[k])
+    const struct ts_value *ind = ts_arg(c, "industrial");
+    for (size_t k = 0; k < no->count; k++)
+        for (size_t i = 0; i < r->nlines; i++) {
+            if (r->lines[i].g_no != no->nums[k])
+                continue;
+            if (k < w->count)
                 r->lines[i].ret_weight = w->list[k];
+            if (k < ind->count)
+                r->lines[i].industrial = ind->list[k];
+        }
 }
 
 /* A problem found by the rules: next to its field, or on its goods line. */
@@ -841,6 +848,7 @@ static const struct ts_param entry_params[] = {
     TEXT("reason_note", "退货原因具体说明", 4000),
     ts_param_str("weight", "退货重量", TS_MULTI, 0, 40),
     ts_param_int("weight_no", "序号", TS_MULTI, 1, 100000),
+    ts_param_str("industrial", "是否属于工业品", TS_MULTI, 0, 1),
     ts_param_str("reader", "读卡器", 0, 0, TS_SIGN_READER_MAX),
     ts_param_str("pin", "卡密码", TS_SECRET, 0, 16),
     TS_PARAMS_END,

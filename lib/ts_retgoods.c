@@ -441,14 +441,20 @@ bool ts_retgoods_decimal_valid(const char *s, int int_digits, int frac_digits)
     return f > 0 && f <= (size_t)frac_digits && s[i + 1 + f] == '\0';
 }
 
-/* 退货重量 of each line: optional, a decimal (千克). */
+/* 退货重量 of each line: optional, a decimal (千克); 是否属于工业品: Y or
+ * N (a select, so anything else was not typed in the page). */
 static void check_lines(struct checker *k, const struct ts_retgoods *r)
 {
     for (size_t i = 0; i < r->nlines; i++) {
         const char *w = r->lines[i].ret_weight ? r->lines[i].ret_weight : "";
+        const char *ind = r->lines[i].industrial ? r->lines[i].industrial : "";
         if (w[0] && !ts_retgoods_decimal_valid(w, 14, 5))
             problem(k, ts_arena_printf(k->a, "weight_%d", r->lines[i].g_no),
                     ts_arena_printf(k->a, "第%d项退货重量应为数字（千克），最多5位小数",
+                                    r->lines[i].g_no));
+        else if (strcmp(ind, "Y") != 0 && strcmp(ind, "N") != 0)
+            problem(k, ts_arena_printf(k->a, "weight_%d", r->lines[i].g_no),
+                    ts_arena_printf(k->a, "请选择第%d项是否属于工业品（Y-是，N-否）",
                                     r->lines[i].g_no));
     }
 }
@@ -575,7 +581,7 @@ static int load_lines(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *
     const char *err = NULL;
     if (ts_db_query(db, a,
                     "SELECT g_no, code_ts, supv_class_name, g_name, decl_total, trade_curr, g_qty,"
-                    " g_unit, IFNULL(ret_weight, '') AS ret_weight FROM retgoods_list"
+                    " g_unit, IFNULL(ret_weight, '') AS ret_weight, industrial FROM retgoods_list"
                     " WHERE head_id = ? ORDER BY g_no",
                     TS_ARGS(TS_I64(out->id)), &l) < 0)
         return -1;
@@ -597,6 +603,7 @@ static int load_lines(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *
         x->g_qty = ts_db_cell(&l, i, "g_qty");
         x->g_unit = ts_db_cell(&l, i, "g_unit");
         x->ret_weight = ts_db_cell(&l, i, "ret_weight");
+        x->industrial = ts_db_cell(&l, i, "industrial");
     }
     return 0;
 }
@@ -867,11 +874,12 @@ static int write_children(struct ts_ctx *c, const struct ts_retgoods *r)
                 c->db,
                 "INSERT INTO retgoods_list (head_id, ent_id, g_no, code_ts,"
                 " supv_class_name, g_name, decl_total, trade_curr, g_qty, g_unit,"
-                " ret_weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ret_weight, industrial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 TS_ARGS(TS_I64(r->id), TS_I64(r->ent_id), TS_I64(l->g_no), TS_STR(l->code_ts),
                         TS_STR(l->supv_class_name ? l->supv_class_name : ""), TS_STR(l->g_name),
                         TS_STR(amount), TS_STR(l->trade_curr), TS_STR(l->g_qty), TS_STR(l->g_unit),
-                        l->ret_weight && l->ret_weight[0] ? TS_STR(l->ret_weight) : TS_NULL),
+                        l->ret_weight && l->ret_weight[0] ? TS_STR(l->ret_weight) : TS_NULL,
+                        TS_STR(l->industrial && l->industrial[0] ? l->industrial : "Y")),
                 NULL) < 0)
             return -1;
     }
@@ -961,7 +969,8 @@ int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, co
     int now = locked_status(c, r->id);
     if (now < 0)
         return now == -1 ? -1 : refused(err, errlen, "出口退货信息不存在或无权操作");
-    int rc = ts_retgoods_transition(c->db, c->arena, r->id, now, TS_RG_SUBMITTED, "已提交",
+    /* 回执内容 「-」 (written for ""), as the manual's sample shows 已提交 */
+    int rc = ts_retgoods_transition(c->db, c->arena, r->id, now, TS_RG_SUBMITTED, "",
                                     c->session->user_id, err, errlen);
     if (rc != 0)
         return rc;
@@ -1008,9 +1017,9 @@ void ts_retgoods_from_import(struct ts_arena *a, struct ts_retgoods *r,
     r->lines = ts_arena_zalloc(a, (d->nlines + 1) * sizeof *r->lines);
     for (size_t i = 0; i < d->nlines; i++) {
         const struct ts_import_decl_line *l = &d->lines[i];
-        r->lines[i] = (struct ts_retgoods_line){l->g_no,   l->code_ts,        l->supv_class_name,
-                                                l->g_name, l->decl_total_fen, l->trade_curr,
-                                                l->g_qty,  l->g_unit,         ""};
+        r->lines[i] = (struct ts_retgoods_line){
+            l->g_no,       l->code_ts, l->supv_class_name, l->g_name, l->decl_total_fen,
+            l->trade_curr, l->g_qty,   l->g_unit,          "",        "Y"};
     }
 }
 
@@ -1040,7 +1049,7 @@ const char *ts_retgoods_canonical(struct ts_arena *a, const struct ts_retgoods *
 {
     struct ts_buf b = {0};
     char amount[TS_MONEY_BUF];
-    ts_buf_adds(&b, "TUISHUI-RETGOODS/1\n");
+    ts_buf_adds(&b, "TUISHUI-RETGOODS/2\n"); /* 2: lines end with 是否属于工业品 */
     for (int i = 0; i < TS_RG_NFIELDS; i++)
         if (i != TS_RG_RET_NO)
             canon_line(&b, ts_retgoods_fields[i].name, fv(r, (enum ts_retgoods_field)i));
@@ -1048,10 +1057,11 @@ const char *ts_retgoods_canonical(struct ts_arena *a, const struct ts_retgoods *
         const struct ts_retgoods_line *l = &r->lines[i];
         ts_money_format(l->decl_total_fen, amount, sizeof amount);
         canon_line(&b, "line",
-                   ts_arena_printf(a, "%d|%s|%s|%s|%s|%s|%s|%s|%s", l->g_no, l->code_ts,
+                   ts_arena_printf(a, "%d|%s|%s|%s|%s|%s|%s|%s|%s|%s", l->g_no, l->code_ts,
                                    l->supv_class_name ? l->supv_class_name : "", l->g_name, amount,
                                    l->trade_curr, l->g_qty, l->g_unit,
-                                   l->ret_weight ? l->ret_weight : ""));
+                                   l->ret_weight ? l->ret_weight : "",
+                                   l->industrial ? l->industrial : ""));
     }
     for (size_t i = 0; i < r->norig; i++)
         canon_line(&b, "orig_entry_id", r->orig[i]);
@@ -1090,6 +1100,12 @@ static void lines_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_r
         ts_render_set(c, ts_arena_printf(c->arena, "%s.g_qty", p), l->g_qty);
         ts_render_set(c, ts_arena_printf(c->arena, "%s.g_unit", p), l->g_unit);
         ts_render_set(c, ts_arena_printf(c->arena, "%s.ret_weight", p), l->ret_weight);
+        ts_render_set(c, ts_arena_printf(c->arena, "%s.industrial", p), l->industrial);
+        ts_render_set(c, ts_arena_printf(c->arena, "%s.industrial_label", p),
+                      !l->industrial                    ? ""
+                      : strcmp(l->industrial, "Y") == 0 ? "Y-是"
+                      : strcmp(l->industrial, "N") == 0 ? "N-否"
+                                                        : l->industrial);
     }
 }
 

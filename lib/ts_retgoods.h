@@ -112,6 +112,7 @@ struct ts_retgoods_line {
     const char *g_qty;           /* 退货数量, decimal text */
     const char *g_unit;          /* 数量单位 code */
     const char *ret_weight;      /* 退货重量 (千克), "" when not given */
+    const char *industrial;      /* 是否属于工业品 Y/N (the enterprise's; Y by default) */
 };
 
 /* One 回执. */

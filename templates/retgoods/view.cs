@@ -19,8 +19,8 @@
     </tbody>
   </table>
   <table class="list rg-lines">
-    <thead><tr><th>序号</th><th>货物HS编码</th><th>监管类别名称</th><th>货物名称</th><th>退货金额</th><th>退货金额单位</th><th>退货数量</th><th>数量单位</th><th>退货重量</th><th>重量单位</th></tr></thead>
-    <tbody><?cs each:l = Rec.Lines ?><tr><td><?cs var:l.g_no ?></td><td><?cs var:l.code_ts ?></td><td><?cs var:l.supv_class_name ?></td><td><?cs var:l.g_name ?></td><td class="num"><?cs var:l.decl_total ?></td><td><?cs var:l.trade_curr_text ?></td><td class="num"><?cs var:l.g_qty ?></td><td><?cs var:l.g_unit_text ?></td><td class="num"><?cs var:l.ret_weight ?></td><td>千克</td></tr><?cs /each ?></tbody>
+    <thead><tr><th>序号</th><th>货物HS编码</th><th>监管类别名称</th><th>货物名称</th><th>退货金额</th><th>退货金额单位</th><th>退货数量</th><th>数量单位</th><th>退货重量</th><th>重量单位</th><th>是否属于工业品</th></tr></thead>
+    <tbody><?cs each:l = Rec.Lines ?><tr><td><?cs var:l.g_no ?></td><td><?cs var:l.code_ts ?></td><td><?cs var:l.supv_class_name ?></td><td><?cs var:l.g_name ?></td><td class="num"><?cs var:l.decl_total ?></td><td><?cs var:l.trade_curr_text ?></td><td class="num"><?cs var:l.g_qty ?></td><td><?cs var:l.g_unit_text ?></td><td class="num"><?cs var:l.ret_weight ?></td><td>千克</td><td><?cs var:l.industrial_label ?></td></tr><?cs /each ?></tbody>
   </table>
   <table class="list rg-receipt-list">
     <thead><tr><th>序号</th><th>审核状态</th><th>回执内容</th><th>回执时间</th></tr></thead>

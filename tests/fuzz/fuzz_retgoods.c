@@ -80,7 +80,7 @@ static void check_canonical(struct ts_arena *a, const struct ts_retgoods *r)
     size_t lines = 0;
     for (const char *p = t; *p; p++)
         lines += *p == '\n';
-    check(strncmp(t, "TUISHUI-RETGOODS/1\n", 19) == 0, "canonical header");
+    check(strncmp(t, "TUISHUI-RETGOODS/2\n", 19) == 0, "canonical header");
     check(lines == 1 + (TS_RG_NFIELDS - 1) + r->nlines + r->norig, "one line per value");
 }
 

@@ -246,6 +246,24 @@ is($trade, '四川天府机械制造有限公司', '... 收货人 is the import 
 is(db_value("SELECT ret_weight FROM retgoods_list WHERE head_id = $id AND g_no = $lines[0]"), '120.5',
     '退货重量 stored on its line');
 is(db_value("SELECT COUNT(*) FROM retgoods_receipt WHERE head_id = $id"), 0, 'the first 暂存 writes no 回执');
+is(db_value("SELECT industrial FROM retgoods_list WHERE head_id = $id AND g_no = $lines[0]"), 'Y',
+    '是否属于工业品: Y by default');
+like($page->{text}, qr/<th>是否属于工业品<\/th>/, '商品信息 has the column 是否属于工业品');
+like($page->{text}, qr/<select name="industrial"[^>]*><option value="Y" selected>Y-是<\/option><option value="N">N-否<\/option>/,
+    '... a Y/N choice per line, Y chosen');
+{
+    my $ind = $p->post('/retgoods/', [op => 'save', id => $id, valid_form(), weight_no => $lines[0],
+        weight => '120.5', industrial => 'N']);
+    is($ind->{status}, 303, '暂存 with 是否属于工业品 N');
+    is(db_value("SELECT industrial FROM retgoods_list WHERE head_id = $id AND g_no = $lines[0]"), 'N',
+        '... stored on its line');
+    like($p->get("/retgoods/?id=$id")->{text}, qr/<option value="N" selected>N-否/, '... and shown chosen');
+    $ind = $p->post('/retgoods/', [op => 'save', id => $id, valid_form(), weight_no => $lines[0],
+        weight => '120.5', industrial => 'X']);
+    is($ind->{status}, 200, 'another value: refused');
+    like($ind->{text}, qr/请选择第\Q$lines[0]\E项是否属于工业品/, '... with the message on its line');
+    $p->post('/retgoods/', [op => 'save', id => $id, valid_form(), weight_no => $lines[0], weight => '120.5']);
+}
 is(input_value($page->{text}, 'receiver_contact'), '王五', 'the stored record opens in the form');
 is(textarea_value($page->{text}, 'orig_entry_ids'), $ORIG, '... with its 原出口报关单号');
 my $seq2 = do { my $i2 = save_new($p); db_value("SELECT seq_no FROM retgoods_head WHERE id = $i2") };
@@ -316,7 +334,7 @@ for my $s (0 .. 8) {
         is(db_value("SELECT COUNT(*) FROM job WHERE kind = 'retgoods.receive' AND ref_id = $id"), $jobs + 1,
             "state $s: job retgoods.receive queued");
         is(db_value("SELECT content FROM retgoods_receipt WHERE head_id = $id AND status = 1 ORDER BY id DESC LIMIT 1"),
-            '已提交', "state $s: 回执 已提交");
+            '-', "state $s: 回执内容 「-」 (the manual's sample)");
     } else {
         is($r->{status}, 200, "state $s: 提交 refused");
         like(error_box($r->{text}), qr/(不能重复提交|不允许再次提交)/, "state $s: with the reason");
@@ -325,8 +343,9 @@ for my $s (0 .. 8) {
 }
 my ($body, $siglen, $certlen, $cardno, $ctime) = @{ (db("SELECT signed_body, LENGTH(signature), LENGTH(sign_cert), sign_card_no,"
     . " collect_time FROM retgoods_head WHERE id = $id"))[0] };
-like($body, qr/^TUISHUI-RETGOODS\/1\n/, 'the signed canonical text stored');
+like($body, qr/^TUISHUI-RETGOODS\/2\n/, 'the signed canonical text stored');
 like($body, qr/\ncollect_time=\Q$ctime\E\n/, '... with 采集时间');
+like($body, qr/\nline=\d+\|[^\n]*\|[YN]\n/, '... each goods line ending with 是否属于工业品');
 ok($siglen > 60 && $certlen > 300, 'signature and certificate stored');
 is($cardno, $env->{TS_CARD_NO} // '1300000000001', 'the bound card signed');
 is(db_value("SELECT HEX(sign_cert) FROM retgoods_head WHERE id = $id"),

@@ -41,8 +41,6 @@
 #define FIX_FIELDS     "录入的内容未通过逻辑检查，请按标红的提示修改。"
 #define FETCHED        "已获取进口报关单数据。"
 #define SCRIPT         "/static/js/retgoods.js"
-#define COLLECT_TYPE   "企业"
-#define INFO_SOURCE    "进境货物报关时提供的有效单证"
 #define TRADE_MODE_GEN "0110"
 
 static const char *const op_choices[] = {"fetch", "save", "submit", NULL};
@@ -254,8 +252,6 @@ static enum ts_result show_form(struct ts_ctx *c, const struct ts_retgoods *r, c
     set_choices(c);
     set_buttons(c, r);
     ts_retgoods_to_hdf(c, "Rec", r);
-    ts_render_set(c, "Rec.collect_type", COLLECT_TYPE);
-    ts_render_set(c, "Rec.info_source", INFO_SOURCE);
     ts_render_set(c, "Page.Error", error);
     ts_render_set(c, "Page.Notice", notice);
     ts_render_set(c, "Page.Script", SCRIPT);
@@ -506,6 +502,8 @@ static enum ts_result entry_post(struct ts_ctx *c)
     if (found)
         return ts_ui_not_found(c, NOT_FOUND);
     const char *op = ts_arg(c, "op")->error ? "" : ts_arg_str(c, "op");
+    /* every form this answers (获取, a refusal) holds what is not stored */
+    ts_render_set(c, "Form.Unsaved", "1");
     if (strcmp(op, "save") == 0)
         return op_save(c, &r);
     if (strcmp(op, "submit") == 0)

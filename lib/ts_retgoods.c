@@ -1178,6 +1178,8 @@ void ts_retgoods_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_re
     ts_render_set(c, ts_arena_printf(a, "%s.status_name", prefix),
                   r->id ? ts_retgoods_status_name(r->status) : "");
     ts_render_set(c, ts_arena_printf(a, "%s.updated_at", prefix), r->updated_at);
+    ts_render_set(c, ts_arena_printf(a, "%s.collect_type", prefix), TS_RG_COLLECT_TYPE);
+    ts_render_set(c, ts_arena_printf(a, "%s.info_source", prefix), TS_RG_INFO_SOURCE);
     ts_render_set(c, ts_arena_printf(a, "%s.handle_ways_label", prefix),
                   labels_of(a, ts_retgoods_handle_ways, fv(r, TS_RG_HANDLE_WAYS)));
     ts_render_set(c, ts_arena_printf(a, "%s.reason_kinds_label", prefix),

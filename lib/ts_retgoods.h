@@ -227,7 +227,13 @@ void ts_retgoods_from_import(struct ts_arena *a, struct ts_retgoods *r,
  * text of every field, line and 原出口报关单号 (docs/retgoods.md). */
 const char *ts_retgoods_canonical(struct ts_arena *a, const struct ts_retgoods *r);
 
+/* 采集机构类别 and 退货信息来源 (§4.1.1 置灰): the same for every record an
+ * enterprise enters here. */
+#define TS_RG_COLLECT_TYPE "企业"
+#define TS_RG_INFO_SOURCE  "进境货物报关时提供的有效单证"
+
 /* The record into HDF under prefix (prefix.<field>, prefix.status_name,
+ * prefix.collect_type and prefix.info_source,
  * prefix.Lines.N.*, prefix.Orig (joined with "/"), prefix.Receipts.N.*,
  * and the labels of the coded choices). */
 void ts_retgoods_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_retgoods *r);

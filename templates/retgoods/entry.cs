@@ -26,7 +26,7 @@
 <?cs /def ?>
 <section class="panel retgoods-entry">
   <h1>出口退货信息录入</h1>
-  <form method="post" action="/retgoods/" id="rg-form" class="rg-form" novalidate autocomplete="off">
+  <form method="post" action="/retgoods/" id="rg-form" class="rg-form" novalidate autocomplete="off"<?cs if:Form.Unsaved ?> data-rg-unsaved="1"<?cs /if ?>>
     <?cs call:csrf() ?>
     <?cs if:Rec.id != "0" ?><input type="hidden" name="id" value="<?cs var:Rec.id ?>"><?cs /if ?>
     <input type="hidden" name="fetched" value="<?cs var:Form.fetched ?>">

@@ -5,6 +5,7 @@
     <tbody>
       <tr><th>统一编号</th><td><?cs var:Rec.seq_no ?></td><th>退货编号</th><td><?cs var:Rec.ret_no ?></td><th>状态</th><td><?cs var:Rec.status_name ?></td></tr>
       <tr><th>采集人</th><td><?cs var:Rec.collector ?></td><th>采集机构</th><td><?cs var:Rec.collector_scc ?> <?cs var:Rec.collector_code ?> <?cs var:Rec.collector_name ?></td><th>采集时间</th><td><?cs var:Rec.collect_time ?></td></tr>
+      <tr><th>采集机构类别</th><td id="rv-collect_type"><?cs var:Rec.collect_type ?></td><th>退货信息来源</th><td colspan="3" id="rv-info_source"><?cs var:Rec.info_source ?></td></tr>
       <tr><th>进口报关单号</th><td><?cs var:Rec.i_entry_id ?></td><th>报关单位</th><td><?cs var:Rec.agent_scc ?> <?cs var:Rec.agent_code ?> <?cs var:Rec.agent_name ?></td><th>报关员</th><td><?cs var:Rec.declarant ?></td></tr>
       <tr><th>收货人</th><td><?cs var:Rec.trade_scc ?> <?cs var:Rec.trade_code ?> <?cs var:Rec.trade_name ?></td><th>收货人所在地</th><td><?cs var:Rec.receiver_addr ?></td><th>收货联系人及联系电话</th><td><?cs var:Rec.receiver_contact ?> <?cs var:Rec.receiver_phone ?></td></tr>
       <tr><th>消费使用单位</th><td><?cs var:Rec.owner_scc ?> <?cs var:Rec.owner_code ?> <?cs var:Rec.owner_name ?></td><th>消费使用单位所在地关区</th><td><?cs var:Rec.owner_district_text ?></td><th>退货日期</th><td><?cs var:Rec.ret_date ?></td></tr>

@@ -518,17 +518,66 @@ $r = $p->get('/retgoods/query?range=week');
 my ($ws, $we) = (input_value($r->{text}, 'start'), input_value($r->{text}, 'end'));
 is($we, $today, '本周 ends today');
 ok($ws le $we && (`date -d $ws +%u` + 0) == 1, "本周 starts on a Monday ($ws)");
+# 本月: from the 1st of this month, at most the last 30 days (both ends)
 $r = $p->get('/retgoods/query?range=month');
-like(input_value($r->{text}, 'start'), qr/^\Q${\ substr($today, 0, 8)}\E01$|^\d{4}-\d\d-\d\d$/, '本月');
-like($r->{text}, qr/id="rg-reset"/, '重置');
-# page size and paging
+{
+    my @t = localtime;
+    my $first = POSIX::mktime(0, 0, 12, 1, $t[4], $t[5]);
+    my $noon = POSIX::mktime(0, 0, 12, $t[3], $t[4], $t[5]);
+    my $from = $noon - $first > 29 * 86400 ? $noon - 29 * 86400 : $first;
+    my $want = POSIX::strftime('%Y-%m-%d', localtime $from);
+    is(input_value($r->{text}, 'start'), $want, "本月 starts on $want (the 1st, or 30 days back at most)");
+    is(input_value($r->{text}, 'end'), $today, '... and ends today');
+}
+# 当天 / 本周 / 本月 are buttons of the query form: the other conditions stay
+my ($qform) = $r->{text} =~ m{(<form method="get" action="/retgoods/query".*?</form>)}s;
+for my $range (qw(day week month)) {
+    like($qform, qr/<button type="submit" name="range" value="$range"/, "$range: a button of the query form");
+}
+unlike($r->{text}, qr{href="/retgoods/query\?range=}, '... not a link that drops the conditions');
+like($qform, qr/^<form[^>]*>\s*(?:<\?cs[^>]*>\s*)?<button type="submit" class="default-submit"/,
+    'Enter in a condition submits 查询 (the first button), not 当天');
+$r = $p->get("/retgoods/query?seq_no=$seq&status=7&size=50&range=week");
+is(input_value($r->{text}, 'seq_no'), $seq, '本周 with 统一编号: the condition kept');
+like($r->{text}, qr/<option value="7" selected>/, '... and 状态');
+like($r->{text}, qr/<option value="50" selected>50<\/option>/, '... and 每页');
+is_deeply([ $r->{text} =~ /class="rg-seq">(\d+)</g ], [$seq], '... and applied');
+# 重置: the link goes to the bare page, which has no condition and today's dates
+$r = $p->get("/retgoods/query?seq_no=$seq&status=7&start=2026-10-01&end=2026-10-02");
+my ($reset) = $r->{text} =~ /<a class="button primary" href="([^"]*)" id="rg-reset">重置<\/a>/;
+is($reset, '/retgoods/query', '重置 goes to the page without conditions');
+$r = $p->get($reset);
+is(input_value($r->{text}, 'seq_no'), '', '... 统一编号 empty');
+unlike($r->{text}, qr/<option value="7" selected>/, '... 状态 全部');
+is(input_value($r->{text}, 'start'), $today, '... dates back to today');
+like($r->{text}, qr/共 <span id="rg-total">$own_today<\/span> 条/, '... listing all of today');
+# page size and paging: more than a page of today's records, page 2 fetched
+save_new($p) for 1 .. (12 - $own_today);
+my $total = db_value("SELECT COUNT(*) FROM retgoods_head WHERE ent_id = (SELECT ent_id FROM app_user WHERE login_name = "
+    . sql_str(account('ent-admin-production')->{login}) . ") AND updated_at >= CURDATE()");
+ok($total > 10, "more than a page today ($total)");
 $r = $p->get('/retgoods/query?size=10');
 like($r->{text}, qr/每页 10 条/, 'page size 10');
-if ($own_today > 10) {
-    like($r->{text}, qr/下一页/, 'more than a page: 下一页');
-    my @first = $r->{text} =~ /class="rg-seq">(\d+)</g;
-    is(scalar @first, 10, 'ten rows a page');
-}
+my @first = $r->{text} =~ /class="rg-seq">(\d+)</g;
+is(scalar @first, 10, 'ten rows on page 1');
+my $pages = int(($total + 9) / 10);
+like($r->{text}, qr/第 1 \/ $pages 页/, "page 1 of $pages");
+like($r->{text}, qr/<span class="current" aria-current="page">1<\/span>/, 'page numbers: 1 is this one');
+my ($p2) = $r->{text} =~ /<a href="([^"]*page=2)" class="rg-page">2<\/a>/;
+ok($p2, '... 2 a link');
+my ($next) = $r->{text} =~ /<a href="([^"]*)" id="rg-next">下一页<\/a>/;
+is($next, $p2, '下一页 is page 2');
+$p2 =~ s/&amp;/&/g;
+$r = $p->get($p2);
+my @second = $r->{text} =~ /class="rg-seq">(\d+)</g;
+my $rows2 = $total - 10 > 10 ? 10 : $total - 10;
+is(scalar @second, $rows2, "page 2: $rows2 rows");
+is(scalar(keys %{ { map { $_ => 1 } @first, @second } }), 10 + $rows2, '... none on both pages');
+like($r->{text}, qr/<span class="current" aria-current="page">2<\/span>/, '... 2 is this one');
+like($r->{text}, qr/id="rg-prev">上一页/, '... with 上一页');
+# the list's select-all box next to 删除, Alt+R named on it
+like($r->{text}, qr/<th class="check"><input type="checkbox" id="rg-check-all" aria-label="全选"/, 'a select-all box');
+like($r->{text}, qr/id="rg-list-delete" title="删除 \(Alt\+R\)"/, '删除 names Alt+R');
 
 # multi-select 删除: all or none
 my $a1 = save_new($p);

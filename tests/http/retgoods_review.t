@@ -131,6 +131,12 @@ subtest 'a good record: 1 → 3 → 5 by the worker, then 审核通过 (5 → 7)
         [ [ 1, '-' ], [ 3, '海关接收成功' ], [ 5, '电子审核成功，进入人工审核环节。' ] ],
         'a 回执 per move, the manual\'s texts') or diag explain receipts($id);
 
+    my $v = $officer->get("/customs/retgoodsview?id=$id");
+    like($v->{text}, qr/<th>采集机构类别<\/th><td id="rv-collect_type">企业<\/td>/, 'the view shows 采集机构类别');
+    like($v->{text}, qr/<th>退货信息来源<\/th><td colspan="3" id="rv-info_source">进境货物报关时提供的有效单证<\/td>/,
+        '... and 退货信息来源');
+    like($v->{text}, qr/<th>是否属于工业品<\/th>.*<td>Y-是<\/td><\/tr>/s, '... and each line\'s 是否属于工业品');
+
     my $r = $officer->get('/customs/retgoods');
     is($r->{status}, 200, '出口退货审核 opens');
     my @rows = list_rows($r->{text}, 'customs-retgoods');

@@ -22,13 +22,13 @@
 #define RECEIVE_JOB "retgoods.receive"
 
 const struct ts_retgoods_fielddef ts_retgoods_fields[TS_RG_NFIELDS] = {
-    [TS_RG_SEQ_NO] = {"seq_no", "统一编号", 0},
-    [TS_RG_RET_NO] = {"ret_no", "退货编号", 0},
+    [TS_RG_SEQ_NO] = {"seq_no", "统一编号", 0, TS_RG_STORE_NOT},
+    [TS_RG_RET_NO] = {"ret_no", "退货编号", 0, TS_RG_STORE_NOT},
     [TS_RG_COLLECTOR] = {"collector", "采集人", 0},
     [TS_RG_COLLECTOR_SCC] = {"collector_scc", "采集机构统一社会信用代码", 0},
     [TS_RG_COLLECTOR_CODE] = {"collector_code", "采集机构海关编码", 0},
     [TS_RG_COLLECTOR_NAME] = {"collector_name", "采集机构", 0},
-    [TS_RG_COLLECT_TIME] = {"collect_time", "采集时间", 0},
+    [TS_RG_COLLECT_TIME] = {"collect_time", "采集时间", 0, TS_RG_STORE_NOT},
     [TS_RG_I_ENTRY_ID] = {"i_entry_id", "进口报关单号", 18},
     [TS_RG_AGENT_SCC] = {"agent_scc", "报关单位统一社会信用代码", 0},
     [TS_RG_AGENT_CODE] = {"agent_code", "报关单位海关编码", 0},
@@ -44,9 +44,9 @@ const struct ts_retgoods_fielddef ts_retgoods_fields[TS_RG_NFIELDS] = {
     [TS_RG_OWNER_CODE] = {"owner_code", "消费使用单位海关编码", 0},
     [TS_RG_OWNER_NAME] = {"owner_name", "消费使用单位", 0},
     [TS_RG_OWNER_DISTRICT] = {"owner_district", "消费使用单位所在地关区", 4},
-    [TS_RG_RET_DATE] = {"ret_date", "退货日期", 10},
-    [TS_RG_D_DATE] = {"d_date", "报关日期", 0},
-    [TS_RG_IE_DATE] = {"ie_date", "到港日期", 0},
+    [TS_RG_RET_DATE] = {"ret_date", "退货日期", 10, TS_RG_STORE_DATE},
+    [TS_RG_D_DATE] = {"d_date", "报关日期", 0, TS_RG_STORE_DATE},
+    [TS_RG_IE_DATE] = {"ie_date", "到港日期", 0, TS_RG_STORE_DATE},
     [TS_RG_TRADE_COUNTRY] = {"trade_country", "退货国家(地区)", 0},
     [TS_RG_CUSTOM_MASTER] = {"custom_master", "受理报关机构", 0},
     [TS_RG_TRADE_MODE] = {"trade_mode", "海关贸易方式", 0},
@@ -528,18 +528,30 @@ int ts_retgoods_check_codes(struct ts_db *db, struct ts_arena *a, const struct t
 
 /* ---- loading ---- */
 
-#define HEAD_COLS                                                                                  \
-    "id, ent_id, status, IFNULL(seq_no, '') AS seq_no, IFNULL(ret_no, '') AS ret_no, collector,"   \
-    " collector_scc, collector_code, collector_name,"                                              \
-    " IFNULL(DATE_FORMAT(collect_time, '%Y-%m-%d %H:%i:%s'), '') AS collect_time, i_entry_id,"     \
-    " agent_scc, agent_code, agent_name, declarant, trade_scc, trade_code, trade_name,"            \
-    " receiver_addr, receiver_contact, receiver_phone, owner_scc, owner_code, owner_name,"         \
-    " owner_district, IFNULL(ret_date, '') AS ret_date, IFNULL(d_date, '') AS d_date,"             \
-    " IFNULL(ie_date, '') AS ie_date, trade_country, custom_master, trade_mode, bill_no,"          \
-    " dest_customs, handle_ways, handle_other, prod_scc, prod_code, prod_name, prod_contact,"      \
-    " prod_phone, prod_region, prod_district, export_inspect, orig_trade_mode, reason_kinds,"      \
-    " reasons, reason_note, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s') AS updated_at,"           \
-    " signed_body, HEX(signature) AS signature_hex, HEX(sign_cert) AS sign_cert_hex, sign_card_no"
+/* The header's SELECT: every field of ts_retgoods_fields by its name, as
+ * text ("" for NULL; a DATETIME as YYYY-MM-DD HH:MM:SS), and the record's
+ * own columns.  Built from constants only. */
+static const char *head_select(struct ts_arena *a)
+{
+    struct ts_buf b = {0};
+    ts_buf_adds(&b, "SELECT id, ent_id, status");
+    for (int f = 0; f < TS_RG_NFIELDS; f++) {
+        const char *n = ts_retgoods_fields[f].name;
+        bool nullable = ts_retgoods_fields[f].store != TS_RG_STORE_TEXT;
+        ts_buf_adds(&b, nullable ? ", IFNULL(CAST(" : ", ");
+        ts_buf_adds(&b, n);
+        if (nullable) {
+            ts_buf_adds(&b, " AS CHAR), '') AS ");
+            ts_buf_adds(&b, n);
+        }
+    }
+    ts_buf_adds(&b, ", CAST(updated_at AS CHAR) AS updated_at, signed_body,"
+                    " HEX(signature) AS signature_hex, HEX(sign_cert) AS sign_cert_hex,"
+                    " sign_card_no FROM retgoods_head WHERE id = ? AND (? = 0 OR ent_id = ?)");
+    char *out = ts_arena_strndup(a, b.data, b.len);
+    ts_buf_free(&b);
+    return out;
+}
 
 /* Hex text from the database back to bytes (arena). */
 static const unsigned char *unhex(struct ts_arena *a, const char *hex, size_t *len)
@@ -647,9 +659,8 @@ int ts_retgoods_load(struct ts_db *db, struct ts_arena *a, int64_t ent_id, int64
 {
     struct ts_db_rows h;
     memset(out, 0, sizeof *out);
-    if (ts_db_query(
-            db, a, "SELECT " HEAD_COLS " FROM retgoods_head WHERE id = ? AND (? = 0 OR ent_id = ?)",
-            TS_ARGS(TS_I64(id), TS_I64(ent_id), TS_I64(ent_id)), &h) < 0)
+    if (ts_db_query(db, a, head_select(a), TS_ARGS(TS_I64(id), TS_I64(ent_id), TS_I64(ent_id)),
+                    &h) < 0)
         return -1;
     if (h.nrows != 1)
         return 1;
@@ -788,55 +799,61 @@ static int next_seq_no(struct ts_ctx *c, char out[19])
     return 0;
 }
 
-/* A field bound for the statement: "" as NULL for the nullable dates. */
-static struct ts_db_arg date_arg(const struct ts_retgoods *r, enum ts_retgoods_field f)
+/* A 暂存 statement: head, the SET list (who saved, every field the table
+ * says 暂存 writes, with placeholders, the moment), tail.  Built from
+ * constants only (column names of ts_retgoods_fields), never from input. */
+static const char *save_sql(struct ts_arena *a, const char *head, const char *tail)
 {
-    return fv(r, f)[0] ? TS_STR(fv(r, f)) : TS_NULL;
+    struct ts_buf b = {0};
+    ts_buf_adds(&b, head);
+    ts_buf_adds(&b, " collector_user = ?");
+    for (int f = 0; f < TS_RG_NFIELDS; f++)
+        if (ts_retgoods_fields[f].store != TS_RG_STORE_NOT) {
+            ts_buf_adds(&b, ", ");
+            ts_buf_adds(&b, ts_retgoods_fields[f].name);
+            ts_buf_adds(&b, " = ?");
+        }
+    ts_buf_adds(&b, ", updated_at = NOW()");
+    ts_buf_adds(&b, tail);
+    char *out = ts_arena_strndup(a, b.data, b.len);
+    ts_buf_free(&b);
+    return out;
 }
 
-#define SAVE_SET                                                                                   \
-    " collector_user = ?, collector = ?, collector_scc = ?, collector_code = ?,"                   \
-    " collector_name = ?, i_entry_id = ?, agent_scc = ?, agent_code = ?, agent_name = ?,"          \
-    " declarant = ?, trade_scc = ?, trade_code = ?, trade_name = ?, receiver_addr = ?,"            \
-    " receiver_contact = ?, receiver_phone = ?, owner_scc = ?, owner_code = ?, owner_name = ?,"    \
-    " owner_district = ?, ret_date = ?, d_date = ?, ie_date = ?, trade_country = ?,"               \
-    " custom_master = ?, trade_mode = ?, bill_no = ?, dest_customs = ?, handle_ways = ?,"          \
-    " handle_other = ?, prod_scc = ?, prod_code = ?, prod_name = ?, prod_contact = ?,"             \
-    " prod_phone = ?, prod_region = ?, prod_district = ?, export_inspect = ?,"                     \
-    " orig_trade_mode = ?, reason_kinds = ?, reasons = ?, reason_note = ?,"                        \
-    " updated_at = NOW()"
-
-#define SAVE_ARGS(c, r)                                                                            \
-    TS_I64((c)->session->user_id), TS_STR(fv(r, TS_RG_COLLECTOR)),                                 \
-        TS_STR(fv(r, TS_RG_COLLECTOR_SCC)), TS_STR(fv(r, TS_RG_COLLECTOR_CODE)),                   \
-        TS_STR(fv(r, TS_RG_COLLECTOR_NAME)), TS_STR(fv(r, TS_RG_I_ENTRY_ID)),                      \
-        TS_STR(fv(r, TS_RG_AGENT_SCC)), TS_STR(fv(r, TS_RG_AGENT_CODE)),                           \
-        TS_STR(fv(r, TS_RG_AGENT_NAME)), TS_STR(fv(r, TS_RG_DECLARANT)),                           \
-        TS_STR(fv(r, TS_RG_TRADE_SCC)), TS_STR(fv(r, TS_RG_TRADE_CODE)),                           \
-        TS_STR(fv(r, TS_RG_TRADE_NAME)), TS_STR(fv(r, TS_RG_RECEIVER_ADDR)),                       \
-        TS_STR(fv(r, TS_RG_RECEIVER_CONTACT)), TS_STR(fv(r, TS_RG_RECEIVER_PHONE)),                \
-        TS_STR(fv(r, TS_RG_OWNER_SCC)), TS_STR(fv(r, TS_RG_OWNER_CODE)),                           \
-        TS_STR(fv(r, TS_RG_OWNER_NAME)), TS_STR(fv(r, TS_RG_OWNER_DISTRICT)),                      \
-        date_arg(r, TS_RG_RET_DATE), date_arg(r, TS_RG_D_DATE), date_arg(r, TS_RG_IE_DATE),        \
-        TS_STR(fv(r, TS_RG_TRADE_COUNTRY)), TS_STR(fv(r, TS_RG_CUSTOM_MASTER)),                    \
-        TS_STR(fv(r, TS_RG_TRADE_MODE)), TS_STR(fv(r, TS_RG_BILL_NO)),                             \
-        TS_STR(fv(r, TS_RG_DEST_CUSTOMS)), TS_STR(fv(r, TS_RG_HANDLE_WAYS)),                       \
-        TS_STR(fv(r, TS_RG_HANDLE_OTHER)), TS_STR(fv(r, TS_RG_PROD_SCC)),                          \
-        TS_STR(fv(r, TS_RG_PROD_CODE)), TS_STR(fv(r, TS_RG_PROD_NAME)),                            \
-        TS_STR(fv(r, TS_RG_PROD_CONTACT)), TS_STR(fv(r, TS_RG_PROD_PHONE)),                        \
-        TS_STR(fv(r, TS_RG_PROD_REGION)), TS_STR(fv(r, TS_RG_PROD_DISTRICT)),                      \
-        TS_STR(fv(r, TS_RG_EXPORT_INSPECT)), TS_STR(fv(r, TS_RG_ORIG_TRADE_MODE)),                 \
-        TS_STR(fv(r, TS_RG_REASON_KINDS)), TS_STR(fv(r, TS_RG_REASONS)),                           \
-        TS_STR(fv(r, TS_RG_REASON_NOTE))
+/* The values of save_sql's SET list in its order, after the `before` arguments and
+ * followed by the `after` ones (each list TS_DB_END-terminated or NULL). */
+static const struct ts_db_arg *save_args(struct ts_ctx *c, const struct ts_retgoods *r,
+                                         const struct ts_db_arg *before,
+                                         const struct ts_db_arg *after)
+{
+    size_t n = 0;
+    struct ts_db_arg *v = ts_arena_zalloc(c->arena, (TS_RG_NFIELDS + 8) * sizeof *v);
+    for (; before && before->type != TS_DB_END; before++)
+        v[n++] = *before;
+    v[n++] = TS_I64(c->session->user_id);
+    for (int f = 0; f < TS_RG_NFIELDS; f++) {
+        const char *x = fv(r, (enum ts_retgoods_field)f);
+        if (ts_retgoods_fields[f].store == TS_RG_STORE_TEXT)
+            v[n++] = TS_STR(x);
+        else if (ts_retgoods_fields[f].store == TS_RG_STORE_DATE)
+            v[n++] = x[0] ? TS_STR(x) : TS_NULL;
+    }
+    for (; after && after->type != TS_DB_END; after++)
+        v[n++] = *after;
+    v[n].type = TS_DB_END;
+    return v;
+}
 
 /* A new record: inserted, then its 统一编号. */
 static int insert_head(struct ts_ctx *c, struct ts_retgoods *r)
 {
     struct ts_db_result res;
     char seq[19];
+    const char *sql =
+        save_sql(c->arena, "INSERT INTO retgoods_head SET ent_id = ?, created_by = ?,", "");
     if (ts_db_exec(
-            c->db, "INSERT INTO retgoods_head SET ent_id = ?, created_by = ?," SAVE_SET,
-            TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_I64(c->session->user_id), SAVE_ARGS(c, r)),
+            c->db, sql,
+            save_args(c, r, TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_I64(c->session->user_id)), NULL),
             &res) < 0 ||
         next_seq_no(c, seq) < 0)
         return -1;
@@ -908,11 +925,10 @@ static int update_head(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, ch
     if (!ts_retgoods_editable(now, &why))
         return refused(err, errlen, why);
     /* a 提交 keeps the state: its 回执 then says from which state it came */
-    if (ts_scope_exec(c,
-                      receipt ? "UPDATE retgoods_head SET" SAVE_SET ", status = 0"
-                                " WHERE ent_id = ? AND id = ?"
-                              : "UPDATE retgoods_head SET" SAVE_SET " WHERE ent_id = ? AND id = ?",
-                      TS_ARGS(SAVE_ARGS(c, r), TS_I64(r->id)), NULL) < 0)
+    const char *sql = save_sql(c->arena, "UPDATE retgoods_head SET",
+                               receipt ? ", status = 0 WHERE ent_id = ? AND id = ?"
+                                       : " WHERE ent_id = ? AND id = ?");
+    if (ts_scope_exec(c, sql, save_args(c, r, NULL, TS_ARGS(TS_I64(r->id))), NULL) < 0)
         return -1;
     r->ent_id = ts_scope_tenant(c);
     r->status = receipt ? TS_RG_SAVED : now;

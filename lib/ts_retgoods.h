@@ -94,10 +94,18 @@ enum ts_retgoods_field {
     TS_RG_NFIELDS
 };
 
+/* How 暂存 writes a field's column (the SET list is built from the table). */
+enum ts_retgoods_store {
+    TS_RG_STORE_TEXT = 0, /* the value as text */
+    TS_RG_STORE_DATE,     /* a DATE: "" is NULL */
+    TS_RG_STORE_NOT,      /* written at another moment (统一编号, 退货编号, 采集时间) */
+};
+
 struct ts_retgoods_fielddef {
     const char *name;  /* column = form parameter = HDF name */
     const char *label; /* the manual's label */
     int max_chars;     /* 0: not typed by the enterprise */
+    enum ts_retgoods_store store;
 };
 extern const struct ts_retgoods_fielddef ts_retgoods_fields[TS_RG_NFIELDS];
 

@@ -323,7 +323,7 @@ static int fetch_import(struct ts_ctx *c, struct ts_retgoods *r, bool editables)
 {
     struct ts_import_decl d;
     const char *no = r->f[TS_RG_I_ENTRY_ID];
-    if (!no[0] || strlen(no) != 18 || strspn(no, "0123456789") != 18 || no[8] != '1')
+    if (!ts_codes_import_entry_id_valid(no, NULL))
         return 1; /* the rules say what is wrong with the number */
     int rc = ts_import_decl_load(c->db, c->arena, c->session->ent_id, no, &d);
     if (rc < 0)
@@ -349,8 +349,9 @@ static enum ts_result op_fetch(struct ts_ctx *c, struct ts_retgoods *r)
         ts_render_field_error(c, "i_entry_id", "请填写进口报关单号");
         return show_form(c, r, NULL, NULL) == TS_OK ? TS_ROLLBACK : TS_FAIL;
     }
-    if (strlen(no) != 18 || strspn(no, "0123456789") != 18 || no[8] != '1') {
-        ts_render_field_error(c, "i_entry_id", "进口报关单号应为18位数字，第9位为1");
+    const char *why = NULL;
+    if (!ts_codes_import_entry_id_valid(no, &why)) {
+        ts_render_field_error(c, "i_entry_id", ts_retgoods_i_entry_id_message(c->arena, why));
         return show_form(c, r, NULL, NULL) == TS_OK ? TS_ROLLBACK : TS_FAIL;
     }
     int rc = fetch_import(c, r, fresh);

@@ -109,10 +109,8 @@ static void check_head_rules(struct ts_arena *a, struct ts_import_decl_in *d)
 {
     const char **h = d->head, *err = NULL;
     const char *no = h[TS_IDECL_H_ENTRY_ID];
-    if (strlen(no) == 18 && !ts_codes_entry_id_valid(no, &err))
+    if (strlen(no) == 18 && !ts_codes_import_entry_id_valid(no, &err))
         ts_import_decl_error(a, d, ts_arena_printf(a, "表头【海关编号】%s", err));
-    else if (strlen(no) == 18 && no[8] != '1')
-        ts_import_decl_error(a, d, "表头【海关编号】第9位应为1（进口报关单）");
     if (strlen(no) == 18 && strlen(h[TS_IDECL_H_CUSTOM_MASTER]) == 4 &&
         strncmp(no, h[TS_IDECL_H_CUSTOM_MASTER], 4) != 0)
         ts_import_decl_error(

@@ -282,14 +282,20 @@ static bool phone_ok(struct checker *k, const struct ts_retgoods *r, enum ts_ret
     return true;
 }
 
-/* 进口报关单号: 18 digits, the 9th '1' (an import: 海关编号 structure). */
+/* 进口报关单号: an import's 海关编号 (lib/ts_codes, the 9th digit 1). */
 static void check_i_entry_id(struct checker *k, const struct ts_retgoods *r)
 {
-    const char *s = fv(r, TS_RG_I_ENTRY_ID);
+    const char *s = fv(r, TS_RG_I_ENTRY_ID), *why = NULL;
     if (!s[0])
         problem(k, "i_entry_id", "请填写进口报关单号");
-    else if (!all_digits(s, 18) || s[8] != '1')
-        problem(k, "i_entry_id", "进口报关单号应为18位数字，第9位为1");
+    else if (!ts_codes_import_entry_id_valid(s, &why))
+        problem(k, "i_entry_id", ts_retgoods_i_entry_id_message(k->a, why));
+}
+
+/* ts_codes' reason about a 进口报关单号, named as the field. */
+const char *ts_retgoods_i_entry_id_message(struct ts_arena *a, const char *why)
+{
+    return ts_arena_printf(a, "进口%s", why ? why : "报关单号不正确");
 }
 
 /* Every code of csv is one of list; at least one when required. */

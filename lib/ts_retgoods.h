@@ -188,6 +188,9 @@ int ts_retgoods_check(struct ts_arena *a, struct ts_retgoods *r, const char *ori
 int ts_retgoods_check_codes(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
                             ts_retgoods_err_fn err, void *ctx);
 bool ts_retgoods_decimal_valid(const char *s, int int_digits, int frac_digits);
+/* The message next to 进口报关单号 for ts_codes_import_entry_id_valid's
+ * reason (「进口报关单号应为18位数字」…). */
+const char *ts_retgoods_i_entry_id_message(struct ts_arena *a, const char *why);
 
 /* ---- storage ---- */
 

@@ -145,7 +145,7 @@ like($r->{text}, qr/已获取进口报关单数据/, 'the trading enterprise (�
 $r = $p->post('/retgoods/', [op => 'fetch', i_entry_id => $SHARED]);
 like($r->{text}, qr/已获取进口报关单数据/, '... and so may the production one (消费使用单位)');
 $r = $p->post('/retgoods/', [op => 'fetch', i_entry_id => '12345']);
-is(field_error($r->{text}, 'i_entry_id'), '进口报关单号应为18位数字，第9位为1', '获取 of a malformed number');
+is(field_error($r->{text}, 'i_entry_id'), '进口报关单号应为18位数字', '获取 of a malformed number');
 
 # ---------------------------------------------------------------- field rules
 
@@ -155,8 +155,8 @@ my ($NO_DISTRICT) = grep { !db_value("SELECT COUNT(*) FROM customs_district WHER
 
 my @rules = (
     [{i_entry_id => ''}, 'i_entry_id', '请填写进口报关单号'],
-    [{i_entry_id => '7900202610008101'}, 'i_entry_id', '进口报关单号应为18位数字，第9位为1'],
-    [{i_entry_id => '790020260000810001'}, 'i_entry_id', '进口报关单号应为18位数字，第9位为1'],
+    [{i_entry_id => '7900202610008101'}, 'i_entry_id', '进口报关单号应为18位数字'],
+    [{i_entry_id => '790020260000810001'}, 'i_entry_id', '进口报关单号第9位为0，是出口报关单，请输入进口报关单号'],
     [{i_entry_id => '790020261000899999'}, 'i_entry_id', '未找到该进口报关单或无权使用'],
     [{i_entry_id => $FOREIGN}, 'i_entry_id', '未找到该进口报关单或无权使用'],
     [{receiver_addr => ''}, 'receiver_addr', '请填写收货人所在地'],

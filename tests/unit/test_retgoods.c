@@ -183,8 +183,8 @@ static void test_header_rules(void **state)
     (void)state;
     static const struct rule_case cases[] = {
         {TS_RG_I_ENTRY_ID, "", "i_entry_id", "请填写进口报关单号"},
-        {TS_RG_I_ENTRY_ID, "79002026100081010", "i_entry_id", "应为18位数字，第9位为1"},
-        {TS_RG_I_ENTRY_ID, "790020260000810101", "i_entry_id", "第9位为1"},
+        {TS_RG_I_ENTRY_ID, "79002026100081010", "i_entry_id", "进口报关单号应为18位数字"},
+        {TS_RG_I_ENTRY_ID, "790020260000810101", "i_entry_id", "进口报关单号第9位为0，是出口报关单"},
         {TS_RG_RECEIVER_ADDR, "", "receiver_addr", "请填写收货人所在地"},
         {TS_RG_RECEIVER_CONTACT, "", "receiver_contact", "请填写收货联系人"},
         {TS_RG_RECEIVER_PHONE, "", "receiver_phone", "请填写联系电话"},

@@ -6,6 +6,7 @@
 #include "ts_arena.h"
 #include "ts_buf.h"
 #include "ts_codes.h"
+#include "ts_crypto.h"
 #include "ts_db.h"
 #include "ts_import_decl.h"
 #include "ts_job.h"
@@ -559,18 +560,16 @@ static const char *head_select(struct ts_arena *a)
     return out;
 }
 
-/* Hex text from the database back to bytes (arena). */
+/* Hex text from the database (HEX(): upper case) back to bytes (arena);
+ * NULL for SQL NULL, "" or text that is not hex. */
 static const unsigned char *unhex(struct ts_arena *a, const char *hex, size_t *len)
 {
-    size_t n = hex ? strlen(hex) / 2 : 0;
-    unsigned char *out = ts_arena_alloc(a, n + 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v = 0;
-        sscanf(hex + 2 * i, "%2x", &v);
-        out[i] = (unsigned char)v;
-    }
-    *len = n;
-    return n ? out : NULL;
+    size_t n = hex ? strlen(hex) : 0;
+    unsigned char *out = ts_arena_alloc(a, n / 2 + 1);
+    *len = 0;
+    if (!n || !ts_crypto_unhex(hex, n, false, out, n / 2 + 1, len))
+        return NULL;
+    return out;
 }
 
 /* The header row into out (fields by their column names). */
@@ -971,13 +970,11 @@ int ts_retgoods_delete(struct ts_ctx *c, int64_t id, char *err, size_t errlen)
                : 0;
 }
 
-/* Bytes as upper-case hex for UNHEX(). */
+/* Bytes as hex text for UNHEX() (arena). */
 static const char *hex(struct ts_arena *a, const unsigned char *p, size_t n)
 {
     char *out = ts_arena_alloc(a, 2 * n + 1);
-    for (size_t i = 0; i < n; i++)
-        snprintf(out + 2 * i, 3, "%02X", p[i]);
-    out[2 * n] = '\0';
+    ts_crypto_hex(p, n, out);
     return out;
 }
 

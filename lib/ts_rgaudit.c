@@ -143,6 +143,8 @@ static int check_import(struct ts_db *db, struct ts_arena *a, const struct ts_re
     return 0;
 }
 
+/* Customs' reception (R1–R6): every rule is checked, so the 回执 lists
+ * every reason at once and the enterprise fixes them in one go. */
 int ts_rgaudit_reception_check(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
                                struct ts_rgaudit_problems *p)
 {
@@ -288,6 +290,8 @@ static int check_unique(struct ts_db *db, struct ts_arena *a, const struct ts_re
     return 0;
 }
 
+/* One sentence for both refusals of a second registration (the audit's
+ * E6 and the officer's 审核通过), so the enterprise reads the same reason. */
 const char *ts_rgaudit_registered_msg(struct ts_arena *a, const struct ts_retgoods *r,
                                       const char *seq_no)
 {
@@ -295,6 +299,9 @@ const char *ts_rgaudit_registered_msg(struct ts_arena *a, const struct ts_retgoo
                            r->f[TS_RG_I_ENTRY_ID], seq_no);
 }
 
+/* The electronic audit (E1–E6) against the published export
+ * declarations: every original declaration is read once, every failure
+ * listed (the officer and the enterprise see all reasons). */
 int ts_rgaudit_audit_check(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
                            struct ts_rgaudit_problems *p)
 {
@@ -321,6 +328,9 @@ static const char *cut_chars(struct ts_arena *a, const char *s, size_t max)
     return s[i] ? ts_arena_strndup(a, s, i) : s;
 }
 
+/* The problems numbered into one 回执 text, cut to the column's 500
+ * characters on a character boundary (a longer one would fail the insert
+ * and with it the whole transition). */
 const char *ts_rgaudit_reason(struct ts_arena *a, const char *prefix,
                               const struct ts_rgaudit_problems *p)
 {
@@ -364,6 +374,9 @@ static int move(struct ts_db *db, struct ts_arena *a, int64_t id, int from, int 
     return 0;
 }
 
+/* retgoods.receive: 1 → 3 (and the audit job queued in the same
+ * transaction, so a received record is never left without one) or 1 → 4
+ * with the reasons; a record no longer in 1 is left alone. */
 int ts_rgaudit_receive_job(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t user_id,
                            char *msg, size_t n)
 {
@@ -383,6 +396,8 @@ int ts_rgaudit_receive_job(struct ts_db *db, struct ts_arena *a, int64_t id, int
     return ts_job_create(db, r.ent_id, "retgoods.audit", id, user_id, &job_id) < 0 ? -1 : 0;
 }
 
+/* retgoods.audit: 3 → 5 or 3 → 6 with the reasons, its own transaction
+ * (docs/retgoods.md: two jobs so that each move commits alone). */
 int ts_rgaudit_audit_job(struct ts_db *db, struct ts_arena *a, int64_t id, char *msg, size_t n)
 {
     struct ts_retgoods r;
@@ -398,6 +413,9 @@ int ts_rgaudit_audit_job(struct ts_db *db, struct ts_arena *a, int64_t id, char 
     return move(db, a, id, TS_RG_RECEIVED, TS_RG_AUDITED, TS_RGAUDIT_AUDITED, msg, n);
 }
 
+/* The way out of 3 after a failed audit job: lib/ts_job has no delayed
+ * retry, so an administrator queues the audit again once the cause is
+ * gone; refusing a second queued job keeps one audit per record. */
 int ts_rgaudit_requeue(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t *job_id, char *err,
                        size_t errlen)
 {
@@ -426,6 +444,10 @@ int ts_rgaudit_requeue(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t
                : 0;
 }
 
+/* After a failed reception job (database trouble, not a rule): 1 → 2 so
+ * the enterprise can submit again instead of waiting on a record nothing
+ * will ever receive; on the worker's second connection (its own
+ * transaction: the job's was rolled back). */
 void ts_rgaudit_receive_undo(struct ts_db *pdb, int64_t id, const char *why)
 {
     struct ts_arena *a = ts_arena_new(4096);

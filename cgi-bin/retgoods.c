@@ -77,7 +77,7 @@ static int set_collector(struct ts_ctx *c, struct ts_retgoods *r)
 {
     struct ts_db_rows e;
     if (ts_db_query(c->db, c->arena, "SELECT uscc, customs_code, name FROM enterprise WHERE id = ?",
-                    TS_ARGS(TS_I64(c->session->ent_id)), &e) < 0 ||
+                    TS_ARGS(TS_I64(ts_scope_tenant(c))), &e) < 0 ||
         e.nrows != 1)
         return -1;
     const char *nick = c->session->nickname;
@@ -325,7 +325,7 @@ static int fetch_import(struct ts_ctx *c, struct ts_retgoods *r, bool editables)
     const char *no = r->f[TS_RG_I_ENTRY_ID];
     if (!ts_codes_import_entry_id_valid(no, NULL))
         return 1; /* the rules say what is wrong with the number */
-    int rc = ts_import_decl_load(c->db, c->arena, c->session->ent_id, no, &d);
+    int rc = ts_import_decl_load(c->db, c->arena, ts_scope_tenant(c), no, &d);
     if (rc < 0)
         return -1;
     if (rc > 0) {

@@ -227,9 +227,10 @@ int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, co
 
 /* The import declaration's header and goods into r as 获取 fills them
  * (§4.1.1 置灰: 报关单位, 报关员, 收货人, 消费使用单位, dates, 国别, 海关,
- * 贸易方式, 提运单号, 目的地海关; the lines with 退货重量 empty).  The
- * editable 收货人所在地 and its 关区 are the caller's.  The reception (R5)
- * compares a record with what this gives now. */
+ * 贸易方式, 提运单号, 目的地海关; the lines with 退货重量 empty and
+ * 是否属于工业品 Y).  The editable 收货人所在地 and its 关区 are the
+ * caller's.  The reception (R6) compares a record with what this gives
+ * now. */
 struct ts_import_decl;
 void ts_retgoods_from_import(struct ts_arena *a, struct ts_retgoods *r,
                              const struct ts_import_decl *d);

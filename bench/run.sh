@@ -347,7 +347,9 @@ if [[ $MODE == decl ]]; then
 fi
 # retgoods_seed ENT_LOGIN COUNT PREFIX — COUNT records of the enterprise of
 # that demo login, in one INSERT over MariaDB's sequence engine: states
-# 0-8 in turn (7 with a 退货编号), 最近操作时间 over the last 29 days.
+# 0-8 in turn (7 with a 退货编号), 最近操作时间 over the last 29 days.  The
+# 进口报关单号 carries PREFIX: one registration (7) per import declaration
+# (schema/022), so two seeded enterprises must not share numbers.
 retgoods_seed() {
     local ent user
     read -r ent user < <(bench_db -e "SELECT ent_id, id FROM app_user WHERE login_name = '$1'")
@@ -359,7 +361,7 @@ retgoods_seed() {
       SELECT $ent, CONCAT('2026', '$3', LPAD(seq, 12, '0')),
         IF(seq % 9 = 7, CONCAT('79', '$3', '26', LPAD(seq, 6, '0')), NULL), seq % 9, $user, '张敏',
         e.uscc, e.customs_code, e.name, IF(seq % 9 = 0, NULL, NOW() - INTERVAL seq MINUTE),
-        CONCAT('790020261', LPAD(seq, 9, '0')), e.uscc, e.customs_code, e.name, '四川省成都市高新区',
+        CONCAT('790020261', '$3', LPAD(seq, 7, '0')), e.uscc, e.customs_code, e.name, '四川省成都市高新区',
         '张敏', '13800000001', '7900', '1', e.uscc, e.customs_code, e.name, '张敏', '13800000001',
         '510107', '7901', 'N', 'Q', 'Q1', $user,
         NOW() - INTERVAL (seq % 29) DAY - INTERVAL (seq % 3600) SECOND

@@ -928,6 +928,18 @@ static enum ts_result rg_refused(struct ts_ctx *c, int64_t id, const char *why)
     return rg_page(c, &r, why) == TS_OK ? TS_ROLLBACK : TS_FAIL;
 }
 
+/* Another officer registered the same import declaration between our
+ * check and our move (the key of schema/022 refused it): the detail
+ * again, naming the record now registered. */
+static enum ts_result rg_registered_since(struct ts_ctx *c, const struct ts_retgoods *r)
+{
+    const char *seq = NULL;
+    if (ts_rgaudit_registered(c->db, c->arena, r, true, &seq) < 0)
+        return TS_FAIL;
+    return rg_refused(c, r->id,
+                      seq ? ts_rgaudit_registered_msg(c->arena, r, seq) : TS_RG_DUP_REGISTERED);
+}
+
 /* 5 → to with the 回执 text, the audit row, and the done message. */
 static enum ts_result rg_move(struct ts_ctx *c, int to, const char *text)
 {
@@ -938,12 +950,14 @@ static enum ts_result rg_move(struct ts_ctx *c, int to, const char *text)
     if (rc != 0)
         return rc < 0 ? TS_FAIL : ts_ui_not_found(c, RG_NOT_FOUND);
     const char *seq = NULL;
-    if (to == TS_RG_APPROVED && ts_rgaudit_registered(c->db, c->arena, &r, &seq) < 0)
+    if (to == TS_RG_APPROVED && ts_rgaudit_registered(c->db, c->arena, &r, false, &seq) < 0)
         return TS_FAIL;
     if (seq)
         return rg_refused(c, id, ts_rgaudit_registered_msg(c->arena, &r, seq));
     rc = ts_retgoods_transition(c->db, c->arena, id, TS_RG_AUDITED, to, text, c->session->user_id,
                                 err, sizeof err);
+    if (rc == 1 && strcmp(err, TS_RG_DUP_REGISTERED) == 0)
+        return rg_registered_since(c, &r);
     if (rc != 0)
         return rc < 0 ? TS_FAIL : rg_refused(c, id, err);
     if (ts_retgoods_load(c->db, c->arena, 0, id, &r) != 0 ||

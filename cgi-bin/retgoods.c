@@ -41,8 +41,6 @@
 #define FIX_FIELDS     "录入的内容未通过逻辑检查，请按标红的提示修改。"
 #define FETCHED        "已获取进口报关单数据。"
 #define SCRIPT         "/static/js/retgoods.js"
-#define COLLECT_TYPE   "企业"
-#define INFO_SOURCE    "进境货物报关时提供的有效单证"
 #define TRADE_MODE_GEN "0110"
 
 static const char *const op_choices[] = {"fetch", "save", "submit", NULL};
@@ -79,7 +77,7 @@ static int set_collector(struct ts_ctx *c, struct ts_retgoods *r)
 {
     struct ts_db_rows e;
     if (ts_db_query(c->db, c->arena, "SELECT uscc, customs_code, name FROM enterprise WHERE id = ?",
-                    TS_ARGS(TS_I64(c->session->ent_id)), &e) < 0 ||
+                    TS_ARGS(TS_I64(ts_scope_tenant(c))), &e) < 0 ||
         e.nrows != 1)
         return -1;
     const char *nick = c->session->nickname;
@@ -107,36 +105,12 @@ static int new_record(struct ts_ctx *c, struct ts_retgoods *r)
 static void from_import(struct ts_ctx *c, struct ts_retgoods *r, const struct ts_import_decl *d,
                         bool editables)
 {
-    r->f[TS_RG_AGENT_SCC] = d->agent_scc;
-    r->f[TS_RG_AGENT_CODE] = d->agent_code;
-    r->f[TS_RG_AGENT_NAME] = d->agent_name;
-    r->f[TS_RG_DECLARANT] = d->declarant_name;
-    r->f[TS_RG_TRADE_SCC] = d->trade_scc;
-    r->f[TS_RG_TRADE_CODE] = d->trade_code;
-    r->f[TS_RG_TRADE_NAME] = d->trade_name;
-    r->f[TS_RG_OWNER_SCC] = d->owner_scc;
-    r->f[TS_RG_OWNER_CODE] = d->owner_code;
-    r->f[TS_RG_OWNER_NAME] = d->owner_name;
-    r->f[TS_RG_D_DATE] = d->d_date;
-    r->f[TS_RG_IE_DATE] = d->ie_date;
-    r->f[TS_RG_TRADE_COUNTRY] = d->trade_country;
-    r->f[TS_RG_CUSTOM_MASTER] = d->custom_master;
-    r->f[TS_RG_TRADE_MODE] = d->trade_mode;
-    r->f[TS_RG_BILL_NO] = d->bill_no;
-    r->f[TS_RG_DEST_CUSTOMS] = d->dest_customs;
+    ts_retgoods_from_import(c->arena, r, d);
     if (editables) {
         r->f[TS_RG_RECEIVER_ADDR] = d->receiver_addr;
         r->f[TS_RG_OWNER_DISTRICT] = d->owner_customs;
         ts_render_set(c, "Form.receiver_addr", d->receiver_addr);
         ts_render_set(c, "Form.owner_district", d->owner_customs);
-    }
-    r->nlines = d->nlines;
-    r->lines = ts_arena_zalloc(c->arena, (d->nlines + 1) * sizeof *r->lines);
-    for (size_t i = 0; i < d->nlines; i++) {
-        const struct ts_import_decl_line *l = &d->lines[i];
-        r->lines[i] = (struct ts_retgoods_line){l->g_no,   l->code_ts,        l->supv_class_name,
-                                                l->g_name, l->decl_total_fen, l->trade_curr,
-                                                l->g_qty,  l->g_unit,         ""};
     }
 }
 
@@ -170,15 +144,22 @@ static void read_form(struct ts_ctx *c, struct ts_retgoods *r)
         r->f[checks[i].f] = ticked(c, ts_retgoods_fields[checks[i].f].name, checks[i].choices);
 }
 
-/* The 退货重量 typed for each line (weight_no[k] names the 序号 of
- * weight[k]). */
+/* The 退货重量 and 是否属于工业品 chosen for each line (weight_no[k] names
+ * the 序号 of weight[k] and industrial[k]); a page without the choice
+ * (posted before it existed) keeps the default Y. */
 static void read_weights(struct ts_ctx *c, struct ts_retgoods *r)
 {
     const struct ts_value *w = ts_arg(c, "weight"), *no = ts_arg(c, "weight_no");
-    for (size_t k = 0; k < w->count && k < no->count; k++)
-        for (size_t i = 0; i < r->nlines; i++)
-            if (r->lines[i].g_no == no->nums[k])
+    const struct ts_value *ind = ts_arg(c, "industrial");
+    for (size_t k = 0; k < no->count; k++)
+        for (size_t i = 0; i < r->nlines; i++) {
+            if (r->lines[i].g_no != no->nums[k])
+                continue;
+            if (k < w->count)
                 r->lines[i].ret_weight = w->list[k];
+            if (k < ind->count)
+                r->lines[i].industrial = ind->list[k];
+        }
 }
 
 /* A problem found by the rules: next to its field, or on its goods line. */
@@ -271,8 +252,6 @@ static enum ts_result show_form(struct ts_ctx *c, const struct ts_retgoods *r, c
     set_choices(c);
     set_buttons(c, r);
     ts_retgoods_to_hdf(c, "Rec", r);
-    ts_render_set(c, "Rec.collect_type", COLLECT_TYPE);
-    ts_render_set(c, "Rec.info_source", INFO_SOURCE);
     ts_render_set(c, "Page.Error", error);
     ts_render_set(c, "Page.Notice", notice);
     ts_render_set(c, "Page.Script", SCRIPT);
@@ -344,9 +323,9 @@ static int fetch_import(struct ts_ctx *c, struct ts_retgoods *r, bool editables)
 {
     struct ts_import_decl d;
     const char *no = r->f[TS_RG_I_ENTRY_ID];
-    if (!no[0] || strlen(no) != 18 || strspn(no, "0123456789") != 18 || no[8] != '1')
+    if (!ts_codes_import_entry_id_valid(no, NULL))
         return 1; /* the rules say what is wrong with the number */
-    int rc = ts_import_decl_load(c->db, c->arena, c->session->ent_id, no, &d);
+    int rc = ts_import_decl_load(c->db, c->arena, ts_scope_tenant(c), no, &d);
     if (rc < 0)
         return -1;
     if (rc > 0) {
@@ -370,8 +349,9 @@ static enum ts_result op_fetch(struct ts_ctx *c, struct ts_retgoods *r)
         ts_render_field_error(c, "i_entry_id", "请填写进口报关单号");
         return show_form(c, r, NULL, NULL) == TS_OK ? TS_ROLLBACK : TS_FAIL;
     }
-    if (strlen(no) != 18 || strspn(no, "0123456789") != 18 || no[8] != '1') {
-        ts_render_field_error(c, "i_entry_id", "进口报关单号应为18位数字，第9位为1");
+    const char *why = NULL;
+    if (!ts_codes_import_entry_id_valid(no, &why)) {
+        ts_render_field_error(c, "i_entry_id", ts_retgoods_i_entry_id_message(c->arena, why));
         return show_form(c, r, NULL, NULL) == TS_OK ? TS_ROLLBACK : TS_FAIL;
     }
     int rc = fetch_import(c, r, fresh);
@@ -455,29 +435,56 @@ static bool pin_ok(struct ts_ctx *c)
     return false;
 }
 
+/* A 提交 that failed after the card or the storage: the request rolls
+ * back, so a record this request inserted is gone.  The form comes back
+ * as the state it has after the rollback: a new one (no id, no 统一编号,
+ * which the rollback returned to the counter) with everything typed, or
+ * the stored one with its 采集时间 as stored. */
+static enum ts_result submit_again(struct ts_ctx *c, struct ts_retgoods *r, bool fresh,
+                                   const char *stored_time, const char *why)
+{
+    r->f[TS_RG_COLLECT_TIME] = stored_time;
+    if (fresh) {
+        r->id = 0;
+        r->status = TS_RG_NEW;
+        r->f[TS_RG_SEQ_NO] = "";
+        r->receipts = NULL;
+        r->nreceipts = 0;
+    }
+    return form_again(c, r, why);
+}
+
+#define SIGN_FAILED "提交失败：IC卡签名未通过，数据未提交。"
+
 /* 提交 (§4.1.2): the rules, the record stored, signed by the bound card,
- * state 1 with its 回执, the job retgoods.receive queued. */
+ * state 1 with its 回执, the job retgoods.receive queued.  A stored
+ * record is signed before anything is locked (the card may take seconds,
+ * or wait for a PIN retry); a new one needs its 统一编号 in the signed
+ * text, so it is inserted first and its locks are held while it signs. */
 static enum ts_result op_submit(struct ts_ctx *c, struct ts_retgoods *r)
 {
     char err[256];
-    const char *why, *body;
+    const char *why, *body, *stored_time = r->f[TS_RG_COLLECT_TIME];
     unsigned char sig[TS_SIGN_SIG_MAX];
     size_t sig_len = 0;
     struct ts_card_binding b;
-    if (r->id && !ts_retgoods_submittable(r->status, &why))
+    bool fresh = r->id == 0;
+    if (!fresh && !ts_retgoods_submittable(r->status, &why))
         return form_again(c, r, why);
     int rc = check_posted(c, r);
     bool pin = pin_ok(c);
     if (rc != 0 || !pin)
         return rc < 0 ? TS_FAIL : form_again(c, r, FIX_FIELDS);
+    if (!fresh && (rc = sign_record(c, r, &body, sig, &sig_len, &b)) != 0)
+        return rc < 0 ? TS_FAIL : submit_again(c, r, fresh, stored_time, SIGN_FAILED);
     if ((rc = ts_retgoods_save(c, r, false, err, sizeof err)) != 0)
-        return rc < 0 ? TS_FAIL : form_again(c, r, err);
-    if ((rc = sign_record(c, r, &body, sig, &sig_len, &b)) != 0)
-        return rc < 0 ? TS_FAIL : form_again(c, r, "提交失败：IC卡签名未通过，数据未提交。");
+        return rc < 0 ? TS_FAIL : submit_again(c, r, fresh, stored_time, err);
+    if (fresh && (rc = sign_record(c, r, &body, sig, &sig_len, &b)) != 0)
+        return rc < 0 ? TS_FAIL : submit_again(c, r, fresh, stored_time, SIGN_FAILED);
     rc = ts_retgoods_mark_submitted(c, r, body, sig, sig_len, b.cert, b.cert_len, b.card_no, err,
                                     sizeof err);
     if (rc != 0)
-        return rc < 0 ? TS_FAIL : form_again(c, r, err);
+        return rc < 0 ? TS_FAIL : submit_again(c, r, fresh, stored_time, err);
     if (ts_audit_log(c, "retgoods_head", r->id,
                      ts_arena_printf(c->arena, "提交 %s card=%s", r->f[TS_RG_SEQ_NO], b.card_no)) <
         0)
@@ -496,6 +503,8 @@ static enum ts_result entry_post(struct ts_ctx *c)
     if (found)
         return ts_ui_not_found(c, NOT_FOUND);
     const char *op = ts_arg(c, "op")->error ? "" : ts_arg_str(c, "op");
+    /* every form this answers (获取, a refusal) holds what is not stored */
+    ts_render_set(c, "Form.Unsaved", "1");
     if (strcmp(op, "save") == 0)
         return op_save(c, &r);
     if (strcmp(op, "submit") == 0)
@@ -908,6 +917,7 @@ static const struct ts_param entry_params[] = {
     TEXT("reason_note", "退货原因具体说明", 4000),
     ts_param_str("weight", "退货重量", TS_MULTI, 0, 40),
     ts_param_int("weight_no", "序号", TS_MULTI, 1, 100000),
+    ts_param_str("industrial", "是否属于工业品", TS_MULTI, 0, 1),
     ts_param_str("reader", "读卡器", 0, 0, TS_SIGN_READER_MAX),
     ts_param_str("pin", "卡密码", TS_SECRET, 0, 16),
     TS_PARAMS_END,

@@ -275,6 +275,16 @@ bool ts_codes_export_entry_id_valid(const char *s, const char **err)
     return ts_codes_accept(err);
 }
 
+/* An import declaration's 海关编号: the 9th digit is 1. */
+bool ts_codes_import_entry_id_valid(const char *s, const char **err)
+{
+    if (!ts_codes_entry_id_valid(s, err))
+        return false;
+    if (s[8] != '1')
+        return ts_codes_refuse(err, "报关单号第9位为0，是出口报关单，请输入进口报关单号");
+    return ts_codes_accept(err);
+}
+
 /* 关联号 of one product line: number + "0" + 项号 in two digits. */
 bool ts_codes_link_no_make(const char *entry_id, int g_no, char out[TS_CODES_LINK_NO_LEN + 1])
 {

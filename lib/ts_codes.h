@@ -38,9 +38,11 @@ bool ts_codes_decl_no_valid(const char *s, const char **err);
 /* 海关编号 (the 18-digit 报关单号 customs assigns) by its structure:
  * digits 1-4 the 关区 of the 申报地海关 (not 00xx), 5-8 the year it was
  * declared (1990-2099), the 9th the direction (0 export, 1 import), then a
- * 9-digit serial.  The _export form also asks for a 0 as the 9th digit. */
+ * 9-digit serial.  The _export form also asks for a 0 as the 9th digit,
+ * the _import form for a 1 (出口退货's 进口报关单号, customs' 进口报关单). */
 bool ts_codes_entry_id_valid(const char *s, const char **err);
 bool ts_codes_export_entry_id_valid(const char *s, const char **err);
+bool ts_codes_import_entry_id_valid(const char *s, const char **err);
 
 /* 关联号, the key the rebate modules give one product line of a
  * declaration: the 18-digit 海关编号 + "0" + the 2-digit 项号 (01-99).

@@ -109,10 +109,8 @@ static void check_head_rules(struct ts_arena *a, struct ts_import_decl_in *d)
 {
     const char **h = d->head, *err = NULL;
     const char *no = h[TS_IDECL_H_ENTRY_ID];
-    if (strlen(no) == 18 && !ts_codes_entry_id_valid(no, &err))
+    if (strlen(no) == 18 && !ts_codes_import_entry_id_valid(no, &err))
         ts_import_decl_error(a, d, ts_arena_printf(a, "表头【海关编号】%s", err));
-    else if (strlen(no) == 18 && no[8] != '1')
-        ts_import_decl_error(a, d, "表头【海关编号】第9位应为1（进口报关单）");
     if (strlen(no) == 18 && strlen(h[TS_IDECL_H_CUSTOM_MASTER]) == 4 &&
         strncmp(no, h[TS_IDECL_H_CUSTOM_MASTER], 4) != 0)
         ts_import_decl_error(
@@ -143,6 +141,8 @@ static void check_line_numbers(struct ts_arena *a, struct ts_import_decl_in *d)
     }
 }
 
+/* Customs' form (and ts-admin's seed) before publishing: every value and
+ * rule, all problems kept in order so the form lists them at once. */
 bool ts_import_decl_check(struct ts_arena *a, struct ts_import_decl_in *d)
 {
     check_values(a, d, ts_import_decl_head_fields, TS_IDECL_HEAD_N, d->head, "表头");
@@ -185,6 +185,8 @@ static void check_part_codes(struct ts_arena *a, struct ts_import_decl_in *d,
         }
 }
 
+/* The coded values against the code lists loaded once by the caller
+ * (one load for the whole form, not one query per field). */
 bool ts_import_decl_check_codes(struct ts_arena *a, struct ts_import_decl_in *d,
                                 const struct ts_reflib_codes *codes)
 {
@@ -266,6 +268,9 @@ static int publish_failed(struct ts_db *db)
     return e == TS_DB_ER_DUP_ENTRY || e == TS_DB_ER_LOCK_DEADLOCK ? TS_CDECL_BUSY : -1;
 }
 
+/* Publishing is a new version, never an update in place: the old one
+ * stays for the records that were filled from it (reception compares
+ * with the current one); current_entry_id moves to the new row. */
 int ts_import_decl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_import_decl_in *d,
                            int64_t user_id, struct ts_cdecl_published *out)
 {
@@ -385,6 +390,10 @@ static int load_found(struct ts_db *db, struct ts_arena *a, const struct ts_db_r
     return load_lines(db, a, out) < 0 ? -1 : 0;
 }
 
+/* 出口退货's view of an import declaration: only the current version, and
+ * only for an enterprise that is its 境内收货人 or 消费使用单位 (by either
+ * code), so a guessed number of another's declaration reads as missing;
+ * the enterprise is joined in the same statement, one round trip. */
 int ts_import_decl_load(struct ts_db *db, struct ts_arena *a, int64_t ent_id, const char *entry_id,
                         struct ts_import_decl *out)
 {
@@ -404,6 +413,7 @@ int ts_import_decl_load(struct ts_db *db, struct ts_arena *a, int64_t ent_id, co
     return load_found(db, a, &r, out);
 }
 
+/* Customs' view: the current version whoever it belongs to. */
 int ts_import_decl_load_any(struct ts_db *db, struct ts_arena *a, const char *entry_id,
                             struct ts_import_decl *out)
 {

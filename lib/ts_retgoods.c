@@ -6,7 +6,9 @@
 #include "ts_arena.h"
 #include "ts_buf.h"
 #include "ts_codes.h"
+#include "ts_crypto.h"
 #include "ts_db.h"
+#include "ts_import_decl.h"
 #include "ts_job.h"
 #include "ts_log.h"
 #include "ts_money.h"
@@ -21,13 +23,13 @@
 #define RECEIVE_JOB "retgoods.receive"
 
 const struct ts_retgoods_fielddef ts_retgoods_fields[TS_RG_NFIELDS] = {
-    [TS_RG_SEQ_NO] = {"seq_no", "统一编号", 0},
-    [TS_RG_RET_NO] = {"ret_no", "退货编号", 0},
+    [TS_RG_SEQ_NO] = {"seq_no", "统一编号", 0, TS_RG_STORE_NOT},
+    [TS_RG_RET_NO] = {"ret_no", "退货编号", 0, TS_RG_STORE_NOT},
     [TS_RG_COLLECTOR] = {"collector", "采集人", 0},
     [TS_RG_COLLECTOR_SCC] = {"collector_scc", "采集机构统一社会信用代码", 0},
     [TS_RG_COLLECTOR_CODE] = {"collector_code", "采集机构海关编码", 0},
     [TS_RG_COLLECTOR_NAME] = {"collector_name", "采集机构", 0},
-    [TS_RG_COLLECT_TIME] = {"collect_time", "采集时间", 0},
+    [TS_RG_COLLECT_TIME] = {"collect_time", "采集时间", 0, TS_RG_STORE_NOT},
     [TS_RG_I_ENTRY_ID] = {"i_entry_id", "进口报关单号", 18},
     [TS_RG_AGENT_SCC] = {"agent_scc", "报关单位统一社会信用代码", 0},
     [TS_RG_AGENT_CODE] = {"agent_code", "报关单位海关编码", 0},
@@ -43,9 +45,9 @@ const struct ts_retgoods_fielddef ts_retgoods_fields[TS_RG_NFIELDS] = {
     [TS_RG_OWNER_CODE] = {"owner_code", "消费使用单位海关编码", 0},
     [TS_RG_OWNER_NAME] = {"owner_name", "消费使用单位", 0},
     [TS_RG_OWNER_DISTRICT] = {"owner_district", "消费使用单位所在地关区", 4},
-    [TS_RG_RET_DATE] = {"ret_date", "退货日期", 10},
-    [TS_RG_D_DATE] = {"d_date", "报关日期", 0},
-    [TS_RG_IE_DATE] = {"ie_date", "到港日期", 0},
+    [TS_RG_RET_DATE] = {"ret_date", "退货日期", 10, TS_RG_STORE_DATE},
+    [TS_RG_D_DATE] = {"d_date", "报关日期", 0, TS_RG_STORE_DATE},
+    [TS_RG_IE_DATE] = {"ie_date", "到港日期", 0, TS_RG_STORE_DATE},
     [TS_RG_TRADE_COUNTRY] = {"trade_country", "退货国家(地区)", 0},
     [TS_RG_CUSTOM_MASTER] = {"custom_master", "受理报关机构", 0},
     [TS_RG_TRADE_MODE] = {"trade_mode", "海关贸易方式", 0},
@@ -281,14 +283,20 @@ static bool phone_ok(struct checker *k, const struct ts_retgoods *r, enum ts_ret
     return true;
 }
 
-/* 进口报关单号: 18 digits, the 9th '1' (an import: 海关编号 structure). */
+/* 进口报关单号: an import's 海关编号 (lib/ts_codes, the 9th digit 1). */
 static void check_i_entry_id(struct checker *k, const struct ts_retgoods *r)
 {
-    const char *s = fv(r, TS_RG_I_ENTRY_ID);
+    const char *s = fv(r, TS_RG_I_ENTRY_ID), *why = NULL;
     if (!s[0])
         problem(k, "i_entry_id", "请填写进口报关单号");
-    else if (!all_digits(s, 18) || s[8] != '1')
-        problem(k, "i_entry_id", "进口报关单号应为18位数字，第9位为1");
+    else if (!ts_codes_import_entry_id_valid(s, &why))
+        problem(k, "i_entry_id", ts_retgoods_i_entry_id_message(k->a, why));
+}
+
+/* ts_codes' reason about a 进口报关单号, named as the field. */
+const char *ts_retgoods_i_entry_id_message(struct ts_arena *a, const char *why)
+{
+    return ts_arena_printf(a, "进口%s", why ? why : "报关单号不正确");
 }
 
 /* Every code of csv is one of list; at least one when required. */
@@ -440,14 +448,20 @@ bool ts_retgoods_decimal_valid(const char *s, int int_digits, int frac_digits)
     return f > 0 && f <= (size_t)frac_digits && s[i + 1 + f] == '\0';
 }
 
-/* 退货重量 of each line: optional, a decimal (千克). */
+/* 退货重量 of each line: optional, a decimal (千克); 是否属于工业品: Y or
+ * N (a select, so anything else was not typed in the page). */
 static void check_lines(struct checker *k, const struct ts_retgoods *r)
 {
     for (size_t i = 0; i < r->nlines; i++) {
         const char *w = r->lines[i].ret_weight ? r->lines[i].ret_weight : "";
+        const char *ind = r->lines[i].industrial ? r->lines[i].industrial : "";
         if (w[0] && !ts_retgoods_decimal_valid(w, 14, 5))
             problem(k, ts_arena_printf(k->a, "weight_%d", r->lines[i].g_no),
                     ts_arena_printf(k->a, "第%d项退货重量应为数字（千克），最多5位小数",
+                                    r->lines[i].g_no));
+        else if (strcmp(ind, "Y") != 0 && strcmp(ind, "N") != 0)
+            problem(k, ts_arena_printf(k->a, "weight_%d", r->lines[i].g_no),
+                    ts_arena_printf(k->a, "请选择第%d项是否属于工业品（Y-是，N-否）",
                                     r->lines[i].g_no));
     }
 }
@@ -521,31 +535,41 @@ int ts_retgoods_check_codes(struct ts_db *db, struct ts_arena *a, const struct t
 
 /* ---- loading ---- */
 
-#define HEAD_COLS                                                                                  \
-    "id, ent_id, status, IFNULL(seq_no, '') AS seq_no, IFNULL(ret_no, '') AS ret_no, collector,"   \
-    " collector_scc, collector_code, collector_name,"                                              \
-    " IFNULL(DATE_FORMAT(collect_time, '%Y-%m-%d %H:%i:%s'), '') AS collect_time, i_entry_id,"     \
-    " agent_scc, agent_code, agent_name, declarant, trade_scc, trade_code, trade_name,"            \
-    " receiver_addr, receiver_contact, receiver_phone, owner_scc, owner_code, owner_name,"         \
-    " owner_district, IFNULL(ret_date, '') AS ret_date, IFNULL(d_date, '') AS d_date,"             \
-    " IFNULL(ie_date, '') AS ie_date, trade_country, custom_master, trade_mode, bill_no,"          \
-    " dest_customs, handle_ways, handle_other, prod_scc, prod_code, prod_name, prod_contact,"      \
-    " prod_phone, prod_region, prod_district, export_inspect, orig_trade_mode, reason_kinds,"      \
-    " reasons, reason_note, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s') AS updated_at,"           \
-    " signed_body, HEX(signature) AS signature_hex, HEX(sign_cert) AS sign_cert_hex, sign_card_no"
+/* The header's SELECT: every field of ts_retgoods_fields by its name, as
+ * text ("" for NULL; a DATETIME as YYYY-MM-DD HH:MM:SS), and the record's
+ * own columns.  Built from constants only. */
+static const char *head_select(struct ts_arena *a)
+{
+    struct ts_buf b = {0};
+    ts_buf_adds(&b, "SELECT id, ent_id, status");
+    for (int f = 0; f < TS_RG_NFIELDS; f++) {
+        const char *n = ts_retgoods_fields[f].name;
+        bool nullable = ts_retgoods_fields[f].store != TS_RG_STORE_TEXT;
+        ts_buf_adds(&b, nullable ? ", IFNULL(CAST(" : ", ");
+        ts_buf_adds(&b, n);
+        if (nullable) {
+            ts_buf_adds(&b, " AS CHAR), '') AS ");
+            ts_buf_adds(&b, n);
+        }
+    }
+    ts_buf_adds(&b, ", CAST(updated_at AS CHAR) AS updated_at, signed_body,"
+                    " HEX(signature) AS signature_hex, HEX(sign_cert) AS sign_cert_hex,"
+                    " sign_card_no FROM retgoods_head WHERE id = ? AND (? = 0 OR ent_id = ?)");
+    char *out = ts_arena_strndup(a, b.data, b.len);
+    ts_buf_free(&b);
+    return out;
+}
 
-/* Hex text from the database back to bytes (arena). */
+/* Hex text from the database (HEX(): upper case) back to bytes (arena);
+ * NULL for SQL NULL, "" or text that is not hex. */
 static const unsigned char *unhex(struct ts_arena *a, const char *hex, size_t *len)
 {
-    size_t n = hex ? strlen(hex) / 2 : 0;
-    unsigned char *out = ts_arena_alloc(a, n + 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v = 0;
-        sscanf(hex + 2 * i, "%2x", &v);
-        out[i] = (unsigned char)v;
-    }
-    *len = n;
-    return n ? out : NULL;
+    size_t n = hex ? strlen(hex) : 0;
+    unsigned char *out = ts_arena_alloc(a, n / 2 + 1);
+    *len = 0;
+    if (!n || !ts_crypto_unhex(hex, n, false, out, n / 2 + 1, len))
+        return NULL;
+    return out;
 }
 
 /* The header row into out (fields by their column names). */
@@ -565,14 +589,16 @@ static void head_from_row(struct ts_arena *a, const struct ts_db_rows *h, struct
     out->sign_card_no = ts_db_cell(h, 0, "sign_card_no");
 }
 
-/* 商品信息 in 序号 order. */
+/* 商品信息 in 序号 order.  A 退货金额 the money parser refuses (beyond
+ * int64 fen: DECIMAL(19,2) holds more) is an error, never a silent 0 that
+ * would be shown, signed and sent to customs. */
 static int load_lines(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *out)
 {
     struct ts_db_rows l;
     const char *err = NULL;
     if (ts_db_query(db, a,
                     "SELECT g_no, code_ts, supv_class_name, g_name, decl_total, trade_curr, g_qty,"
-                    " g_unit, IFNULL(ret_weight, '') AS ret_weight FROM retgoods_list"
+                    " g_unit, IFNULL(ret_weight, '') AS ret_weight, industrial FROM retgoods_list"
                     " WHERE head_id = ? ORDER BY g_no",
                     TS_ARGS(TS_I64(out->id)), &l) < 0)
         return -1;
@@ -584,11 +610,17 @@ static int load_lines(struct ts_db *db, struct ts_arena *a, struct ts_retgoods *
         x->code_ts = ts_db_cell(&l, i, "code_ts");
         x->supv_class_name = ts_db_cell(&l, i, "supv_class_name");
         x->g_name = ts_db_cell(&l, i, "g_name");
-        ts_money_parse(ts_db_cell(&l, i, "decl_total"), &x->decl_total_fen, &err);
+        if (!ts_money_parse(ts_db_cell(&l, i, "decl_total"), &x->decl_total_fen, &err)) {
+            ts_log_error("retgoods %lld: line %s: 退货金额 %s unreadable: %s", (long long)out->id,
+                         ts_db_cell(&l, i, "g_no"), ts_db_cell(&l, i, "decl_total"),
+                         err ? err : "?");
+            return -1;
+        }
         x->trade_curr = ts_db_cell(&l, i, "trade_curr");
         x->g_qty = ts_db_cell(&l, i, "g_qty");
         x->g_unit = ts_db_cell(&l, i, "g_unit");
         x->ret_weight = ts_db_cell(&l, i, "ret_weight");
+        x->industrial = ts_db_cell(&l, i, "industrial");
     }
     return 0;
 }
@@ -632,9 +664,8 @@ int ts_retgoods_load(struct ts_db *db, struct ts_arena *a, int64_t ent_id, int64
 {
     struct ts_db_rows h;
     memset(out, 0, sizeof *out);
-    if (ts_db_query(
-            db, a, "SELECT " HEAD_COLS " FROM retgoods_head WHERE id = ? AND (? = 0 OR ent_id = ?)",
-            TS_ARGS(TS_I64(id), TS_I64(ent_id), TS_I64(ent_id)), &h) < 0)
+    if (ts_db_query(db, a, head_select(a), TS_ARGS(TS_I64(id), TS_I64(ent_id), TS_I64(ent_id)),
+                    &h) < 0)
         return -1;
     if (h.nrows != 1)
         return 1;
@@ -735,7 +766,9 @@ int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int
                                        ts_retgoods_status_name(to)));
     if (ts_db_exec(db, "UPDATE retgoods_head SET status = ?, updated_at = NOW() WHERE id = ?",
                    TS_ARGS(TS_I64(to), TS_I64(id)), NULL) < 0)
-        return -1;
+        return to == TS_RG_APPROVED && ts_db_errno(db) == TS_DB_ER_DUP_ENTRY
+                   ? refused(err, errlen, TS_RG_DUP_REGISTERED)
+                   : -1;
     if (to == TS_RG_APPROVED && assign_ret_no(db, a, id, &r) < 0)
         return -1;
     return write_receipt(db, id, ts_db_cell_i64(&r, 0, "ent_id"), from, to, receipt_text,
@@ -771,55 +804,61 @@ static int next_seq_no(struct ts_ctx *c, char out[19])
     return 0;
 }
 
-/* A field bound for the statement: "" as NULL for the nullable dates. */
-static struct ts_db_arg date_arg(const struct ts_retgoods *r, enum ts_retgoods_field f)
+/* A 暂存 statement: head, the SET list (who saved, every field the table
+ * says 暂存 writes, with placeholders, the moment), tail.  Built from
+ * constants only (column names of ts_retgoods_fields), never from input. */
+static const char *save_sql(struct ts_arena *a, const char *head, const char *tail)
 {
-    return fv(r, f)[0] ? TS_STR(fv(r, f)) : TS_NULL;
+    struct ts_buf b = {0};
+    ts_buf_adds(&b, head);
+    ts_buf_adds(&b, " collector_user = ?");
+    for (int f = 0; f < TS_RG_NFIELDS; f++)
+        if (ts_retgoods_fields[f].store != TS_RG_STORE_NOT) {
+            ts_buf_adds(&b, ", ");
+            ts_buf_adds(&b, ts_retgoods_fields[f].name);
+            ts_buf_adds(&b, " = ?");
+        }
+    ts_buf_adds(&b, ", updated_at = NOW()");
+    ts_buf_adds(&b, tail);
+    char *out = ts_arena_strndup(a, b.data, b.len);
+    ts_buf_free(&b);
+    return out;
 }
 
-#define SAVE_SET                                                                                   \
-    " collector_user = ?, collector = ?, collector_scc = ?, collector_code = ?,"                   \
-    " collector_name = ?, i_entry_id = ?, agent_scc = ?, agent_code = ?, agent_name = ?,"          \
-    " declarant = ?, trade_scc = ?, trade_code = ?, trade_name = ?, receiver_addr = ?,"            \
-    " receiver_contact = ?, receiver_phone = ?, owner_scc = ?, owner_code = ?, owner_name = ?,"    \
-    " owner_district = ?, ret_date = ?, d_date = ?, ie_date = ?, trade_country = ?,"               \
-    " custom_master = ?, trade_mode = ?, bill_no = ?, dest_customs = ?, handle_ways = ?,"          \
-    " handle_other = ?, prod_scc = ?, prod_code = ?, prod_name = ?, prod_contact = ?,"             \
-    " prod_phone = ?, prod_region = ?, prod_district = ?, export_inspect = ?,"                     \
-    " orig_trade_mode = ?, reason_kinds = ?, reasons = ?, reason_note = ?,"                        \
-    " updated_at = NOW()"
-
-#define SAVE_ARGS(c, r)                                                                            \
-    TS_I64((c)->session->user_id), TS_STR(fv(r, TS_RG_COLLECTOR)),                                 \
-        TS_STR(fv(r, TS_RG_COLLECTOR_SCC)), TS_STR(fv(r, TS_RG_COLLECTOR_CODE)),                   \
-        TS_STR(fv(r, TS_RG_COLLECTOR_NAME)), TS_STR(fv(r, TS_RG_I_ENTRY_ID)),                      \
-        TS_STR(fv(r, TS_RG_AGENT_SCC)), TS_STR(fv(r, TS_RG_AGENT_CODE)),                           \
-        TS_STR(fv(r, TS_RG_AGENT_NAME)), TS_STR(fv(r, TS_RG_DECLARANT)),                           \
-        TS_STR(fv(r, TS_RG_TRADE_SCC)), TS_STR(fv(r, TS_RG_TRADE_CODE)),                           \
-        TS_STR(fv(r, TS_RG_TRADE_NAME)), TS_STR(fv(r, TS_RG_RECEIVER_ADDR)),                       \
-        TS_STR(fv(r, TS_RG_RECEIVER_CONTACT)), TS_STR(fv(r, TS_RG_RECEIVER_PHONE)),                \
-        TS_STR(fv(r, TS_RG_OWNER_SCC)), TS_STR(fv(r, TS_RG_OWNER_CODE)),                           \
-        TS_STR(fv(r, TS_RG_OWNER_NAME)), TS_STR(fv(r, TS_RG_OWNER_DISTRICT)),                      \
-        date_arg(r, TS_RG_RET_DATE), date_arg(r, TS_RG_D_DATE), date_arg(r, TS_RG_IE_DATE),        \
-        TS_STR(fv(r, TS_RG_TRADE_COUNTRY)), TS_STR(fv(r, TS_RG_CUSTOM_MASTER)),                    \
-        TS_STR(fv(r, TS_RG_TRADE_MODE)), TS_STR(fv(r, TS_RG_BILL_NO)),                             \
-        TS_STR(fv(r, TS_RG_DEST_CUSTOMS)), TS_STR(fv(r, TS_RG_HANDLE_WAYS)),                       \
-        TS_STR(fv(r, TS_RG_HANDLE_OTHER)), TS_STR(fv(r, TS_RG_PROD_SCC)),                          \
-        TS_STR(fv(r, TS_RG_PROD_CODE)), TS_STR(fv(r, TS_RG_PROD_NAME)),                            \
-        TS_STR(fv(r, TS_RG_PROD_CONTACT)), TS_STR(fv(r, TS_RG_PROD_PHONE)),                        \
-        TS_STR(fv(r, TS_RG_PROD_REGION)), TS_STR(fv(r, TS_RG_PROD_DISTRICT)),                      \
-        TS_STR(fv(r, TS_RG_EXPORT_INSPECT)), TS_STR(fv(r, TS_RG_ORIG_TRADE_MODE)),                 \
-        TS_STR(fv(r, TS_RG_REASON_KINDS)), TS_STR(fv(r, TS_RG_REASONS)),                           \
-        TS_STR(fv(r, TS_RG_REASON_NOTE))
+/* The values of save_sql's SET list in its order, after the `before` arguments and
+ * followed by the `after` ones (each list TS_DB_END-terminated or NULL). */
+static const struct ts_db_arg *save_args(struct ts_ctx *c, const struct ts_retgoods *r,
+                                         const struct ts_db_arg *before,
+                                         const struct ts_db_arg *after)
+{
+    size_t n = 0;
+    struct ts_db_arg *v = ts_arena_zalloc(c->arena, (TS_RG_NFIELDS + 8) * sizeof *v);
+    for (; before && before->type != TS_DB_END; before++)
+        v[n++] = *before;
+    v[n++] = TS_I64(c->session->user_id);
+    for (int f = 0; f < TS_RG_NFIELDS; f++) {
+        const char *x = fv(r, (enum ts_retgoods_field)f);
+        if (ts_retgoods_fields[f].store == TS_RG_STORE_TEXT)
+            v[n++] = TS_STR(x);
+        else if (ts_retgoods_fields[f].store == TS_RG_STORE_DATE)
+            v[n++] = x[0] ? TS_STR(x) : TS_NULL;
+    }
+    for (; after && after->type != TS_DB_END; after++)
+        v[n++] = *after;
+    v[n].type = TS_DB_END;
+    return v;
+}
 
 /* A new record: inserted, then its 统一编号. */
 static int insert_head(struct ts_ctx *c, struct ts_retgoods *r)
 {
     struct ts_db_result res;
     char seq[19];
+    const char *sql =
+        save_sql(c->arena, "INSERT INTO retgoods_head SET ent_id = ?, created_by = ?,", "");
     if (ts_db_exec(
-            c->db, "INSERT INTO retgoods_head SET ent_id = ?, created_by = ?," SAVE_SET,
-            TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_I64(c->session->user_id), SAVE_ARGS(c, r)),
+            c->db, sql,
+            save_args(c, r, TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_I64(c->session->user_id)), NULL),
             &res) < 0 ||
         next_seq_no(c, seq) < 0)
         return -1;
@@ -857,11 +896,12 @@ static int write_children(struct ts_ctx *c, const struct ts_retgoods *r)
                 c->db,
                 "INSERT INTO retgoods_list (head_id, ent_id, g_no, code_ts,"
                 " supv_class_name, g_name, decl_total, trade_curr, g_qty, g_unit,"
-                " ret_weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ret_weight, industrial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 TS_ARGS(TS_I64(r->id), TS_I64(r->ent_id), TS_I64(l->g_no), TS_STR(l->code_ts),
                         TS_STR(l->supv_class_name ? l->supv_class_name : ""), TS_STR(l->g_name),
                         TS_STR(amount), TS_STR(l->trade_curr), TS_STR(l->g_qty), TS_STR(l->g_unit),
-                        l->ret_weight && l->ret_weight[0] ? TS_STR(l->ret_weight) : TS_NULL),
+                        l->ret_weight && l->ret_weight[0] ? TS_STR(l->ret_weight) : TS_NULL,
+                        TS_STR(l->industrial && l->industrial[0] ? l->industrial : "Y")),
                 NULL) < 0)
             return -1;
     }
@@ -890,11 +930,10 @@ static int update_head(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, ch
     if (!ts_retgoods_editable(now, &why))
         return refused(err, errlen, why);
     /* a 提交 keeps the state: its 回执 then says from which state it came */
-    if (ts_scope_exec(c,
-                      receipt ? "UPDATE retgoods_head SET" SAVE_SET ", status = 0"
-                                " WHERE ent_id = ? AND id = ?"
-                              : "UPDATE retgoods_head SET" SAVE_SET " WHERE ent_id = ? AND id = ?",
-                      TS_ARGS(SAVE_ARGS(c, r), TS_I64(r->id)), NULL) < 0)
+    const char *sql = save_sql(c->arena, "UPDATE retgoods_head SET",
+                               receipt ? ", status = 0 WHERE ent_id = ? AND id = ?"
+                                       : " WHERE ent_id = ? AND id = ?");
+    if (ts_scope_exec(c, sql, save_args(c, r, NULL, TS_ARGS(TS_I64(r->id))), NULL) < 0)
         return -1;
     r->ent_id = ts_scope_tenant(c);
     r->status = receipt ? TS_RG_SAVED : now;
@@ -931,13 +970,11 @@ int ts_retgoods_delete(struct ts_ctx *c, int64_t id, char *err, size_t errlen)
                : 0;
 }
 
-/* Bytes as upper-case hex for UNHEX(). */
+/* Bytes as hex text for UNHEX() (arena). */
 static const char *hex(struct ts_arena *a, const unsigned char *p, size_t n)
 {
     char *out = ts_arena_alloc(a, 2 * n + 1);
-    for (size_t i = 0; i < n; i++)
-        snprintf(out + 2 * i, 3, "%02X", p[i]);
-    out[2 * n] = '\0';
+    ts_crypto_hex(p, n, out);
     return out;
 }
 
@@ -951,7 +988,8 @@ int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, co
     int now = locked_status(c, r->id);
     if (now < 0)
         return now == -1 ? -1 : refused(err, errlen, "出口退货信息不存在或无权操作");
-    int rc = ts_retgoods_transition(c->db, c->arena, r->id, now, TS_RG_SUBMITTED, "已提交",
+    /* 回执内容 「-」 (written for ""), as the manual's sample shows 已提交 */
+    int rc = ts_retgoods_transition(c->db, c->arena, r->id, now, TS_RG_SUBMITTED, "",
                                     c->session->user_id, err, errlen);
     if (rc != 0)
         return rc;
@@ -968,6 +1006,40 @@ int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, co
         return -1;
     c->wake_jobs = true;
     return 0;
+}
+
+/* ---- the import declaration's part ---- */
+
+/* The mapping of the contract (lib/ts_retgoods.h), one place for 获取,
+ * 暂存 / 提交 and the reception check. */
+void ts_retgoods_from_import(struct ts_arena *a, struct ts_retgoods *r,
+                             const struct ts_import_decl *d)
+{
+    r->f[TS_RG_AGENT_SCC] = d->agent_scc;
+    r->f[TS_RG_AGENT_CODE] = d->agent_code;
+    r->f[TS_RG_AGENT_NAME] = d->agent_name;
+    r->f[TS_RG_DECLARANT] = d->declarant_name;
+    r->f[TS_RG_TRADE_SCC] = d->trade_scc;
+    r->f[TS_RG_TRADE_CODE] = d->trade_code;
+    r->f[TS_RG_TRADE_NAME] = d->trade_name;
+    r->f[TS_RG_OWNER_SCC] = d->owner_scc;
+    r->f[TS_RG_OWNER_CODE] = d->owner_code;
+    r->f[TS_RG_OWNER_NAME] = d->owner_name;
+    r->f[TS_RG_D_DATE] = d->d_date;
+    r->f[TS_RG_IE_DATE] = d->ie_date;
+    r->f[TS_RG_TRADE_COUNTRY] = d->trade_country;
+    r->f[TS_RG_CUSTOM_MASTER] = d->custom_master;
+    r->f[TS_RG_TRADE_MODE] = d->trade_mode;
+    r->f[TS_RG_BILL_NO] = d->bill_no;
+    r->f[TS_RG_DEST_CUSTOMS] = d->dest_customs;
+    r->nlines = d->nlines;
+    r->lines = ts_arena_zalloc(a, (d->nlines + 1) * sizeof *r->lines);
+    for (size_t i = 0; i < d->nlines; i++) {
+        const struct ts_import_decl_line *l = &d->lines[i];
+        r->lines[i] = (struct ts_retgoods_line){
+            l->g_no,       l->code_ts, l->supv_class_name, l->g_name, l->decl_total_fen,
+            l->trade_curr, l->g_qty,   l->g_unit,          "",        "Y"};
+    }
 }
 
 /* ---- the canonical text ---- */
@@ -996,7 +1068,7 @@ const char *ts_retgoods_canonical(struct ts_arena *a, const struct ts_retgoods *
 {
     struct ts_buf b = {0};
     char amount[TS_MONEY_BUF];
-    ts_buf_adds(&b, "TUISHUI-RETGOODS/1\n");
+    ts_buf_adds(&b, "TUISHUI-RETGOODS/2\n"); /* 2: lines end with 是否属于工业品 */
     for (int i = 0; i < TS_RG_NFIELDS; i++)
         if (i != TS_RG_RET_NO)
             canon_line(&b, ts_retgoods_fields[i].name, fv(r, (enum ts_retgoods_field)i));
@@ -1004,10 +1076,11 @@ const char *ts_retgoods_canonical(struct ts_arena *a, const struct ts_retgoods *
         const struct ts_retgoods_line *l = &r->lines[i];
         ts_money_format(l->decl_total_fen, amount, sizeof amount);
         canon_line(&b, "line",
-                   ts_arena_printf(a, "%d|%s|%s|%s|%s|%s|%s|%s|%s", l->g_no, l->code_ts,
+                   ts_arena_printf(a, "%d|%s|%s|%s|%s|%s|%s|%s|%s|%s", l->g_no, l->code_ts,
                                    l->supv_class_name ? l->supv_class_name : "", l->g_name, amount,
                                    l->trade_curr, l->g_qty, l->g_unit,
-                                   l->ret_weight ? l->ret_weight : ""));
+                                   l->ret_weight ? l->ret_weight : "",
+                                   l->industrial ? l->industrial : ""));
     }
     for (size_t i = 0; i < r->norig; i++)
         canon_line(&b, "orig_entry_id", r->orig[i]);
@@ -1046,6 +1119,12 @@ static void lines_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_r
         ts_render_set(c, ts_arena_printf(c->arena, "%s.g_qty", p), l->g_qty);
         ts_render_set(c, ts_arena_printf(c->arena, "%s.g_unit", p), l->g_unit);
         ts_render_set(c, ts_arena_printf(c->arena, "%s.ret_weight", p), l->ret_weight);
+        ts_render_set(c, ts_arena_printf(c->arena, "%s.industrial", p), l->industrial);
+        ts_render_set(c, ts_arena_printf(c->arena, "%s.industrial_label", p),
+                      !l->industrial                    ? ""
+                      : strcmp(l->industrial, "Y") == 0 ? "Y-是"
+                      : strcmp(l->industrial, "N") == 0 ? "N-否"
+                                                        : l->industrial);
     }
 }
 
@@ -1118,6 +1197,8 @@ void ts_retgoods_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_re
     ts_render_set(c, ts_arena_printf(a, "%s.status_name", prefix),
                   r->id ? ts_retgoods_status_name(r->status) : "");
     ts_render_set(c, ts_arena_printf(a, "%s.updated_at", prefix), r->updated_at);
+    ts_render_set(c, ts_arena_printf(a, "%s.collect_type", prefix), TS_RG_COLLECT_TYPE);
+    ts_render_set(c, ts_arena_printf(a, "%s.info_source", prefix), TS_RG_INFO_SOURCE);
     ts_render_set(c, ts_arena_printf(a, "%s.handle_ways_label", prefix),
                   labels_of(a, ts_retgoods_handle_ways, fv(r, TS_RG_HANDLE_WAYS)));
     ts_render_set(c, ts_arena_printf(a, "%s.reason_kinds_label", prefix),

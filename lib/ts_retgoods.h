@@ -39,8 +39,11 @@ enum ts_retgoods_status {
     TS_RG_APPROVED = 7,       /* 人工审核通过 */
     TS_RG_REJECTED = 8,       /* 人工审核退单 */
 };
-#define TS_RG_NEW     (-1) /* no record yet: the `from` of the first 暂存 */
-#define TS_RG_NSTATUS 9
+/* A move to 7 the registration key (schema/022) refused: another record
+ * of the import declaration is registered (ts_retgoods_transition's err). */
+#define TS_RG_DUP_REGISTERED "该进口报关单已办理出口退货登记，不能重复登记"
+#define TS_RG_NEW            (-1) /* no record yet: the `from` of the first 暂存 */
+#define TS_RG_NSTATUS        9
 
 /* The header fields, in the manual's order (§4.1.1 表头, 其他). */
 enum ts_retgoods_field {
@@ -91,10 +94,18 @@ enum ts_retgoods_field {
     TS_RG_NFIELDS
 };
 
+/* How 暂存 writes a field's column (the SET list is built from the table). */
+enum ts_retgoods_store {
+    TS_RG_STORE_TEXT = 0, /* the value as text */
+    TS_RG_STORE_DATE,     /* a DATE: "" is NULL */
+    TS_RG_STORE_NOT,      /* written at another moment (统一编号, 退货编号, 采集时间) */
+};
+
 struct ts_retgoods_fielddef {
     const char *name;  /* column = form parameter = HDF name */
     const char *label; /* the manual's label */
     int max_chars;     /* 0: not typed by the enterprise */
+    enum ts_retgoods_store store;
 };
 extern const struct ts_retgoods_fielddef ts_retgoods_fields[TS_RG_NFIELDS];
 
@@ -109,6 +120,7 @@ struct ts_retgoods_line {
     const char *g_qty;           /* 退货数量, decimal text */
     const char *g_unit;          /* 数量单位 code */
     const char *ret_weight;      /* 退货重量 (千克), "" when not given */
+    const char *industrial;      /* 是否属于工业品 Y/N (the enterprise's; Y by default) */
 };
 
 /* One 回执. */
@@ -176,6 +188,9 @@ int ts_retgoods_check(struct ts_arena *a, struct ts_retgoods *r, const char *ori
 int ts_retgoods_check_codes(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
                             ts_retgoods_err_fn err, void *ctx);
 bool ts_retgoods_decimal_valid(const char *s, int int_digits, int frac_digits);
+/* The message next to 进口报关单号 for ts_codes_import_entry_id_valid's
+ * reason (「进口报关单号应为18位数字」…). */
+const char *ts_retgoods_i_entry_id_message(struct ts_arena *a, const char *why);
 
 /* ---- storage ---- */
 
@@ -196,7 +211,8 @@ int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int
 /* 暂存 by the session's enterprise (ts_scope): insert (r->id 0: 统一编号
  * assigned) or update a record in 0/2/4/6/8: with receipt (暂存) the
  * state becomes 0, with a 回执 when it changed; without (提交) the state
- * stays for ts_retgoods_mark_submitted to move to 1.  0 saved, 1 refused (reason in err), -1 db error. */
+ * stays for ts_retgoods_mark_submitted to move to 1.  0 saved, 1 refused (reason in err), -1 db
+ * error. */
 int ts_retgoods_save(struct ts_ctx *c, struct ts_retgoods *r, bool receipt, char *err,
                      size_t errlen);
 /* 删除 of the session's enterprise's record id: 0 deleted, 1 refused
@@ -209,11 +225,27 @@ int ts_retgoods_mark_submitted(struct ts_ctx *c, const struct ts_retgoods *r, co
                                const unsigned char *sig, size_t sig_len, const unsigned char *cert,
                                size_t cert_len, const char *card_no, char *err, size_t errlen);
 
+/* The import declaration's header and goods into r as 获取 fills them
+ * (§4.1.1 置灰: 报关单位, 报关员, 收货人, 消费使用单位, dates, 国别, 海关,
+ * 贸易方式, 提运单号, 目的地海关; the lines with 退货重量 empty and
+ * 是否属于工业品 Y).  The editable 收货人所在地 and its 关区 are the
+ * caller's.  The reception (R6) compares a record with what this gives
+ * now. */
+struct ts_import_decl;
+void ts_retgoods_from_import(struct ts_arena *a, struct ts_retgoods *r,
+                             const struct ts_import_decl *d);
+
 /* The bytes the card signs at 提交 (and ts-worker verifies): a fixed
  * text of every field, line and 原出口报关单号 (docs/retgoods.md). */
 const char *ts_retgoods_canonical(struct ts_arena *a, const struct ts_retgoods *r);
 
+/* 采集机构类别 and 退货信息来源 (§4.1.1 置灰): the same for every record an
+ * enterprise enters here. */
+#define TS_RG_COLLECT_TYPE "企业"
+#define TS_RG_INFO_SOURCE  "进境货物报关时提供的有效单证"
+
 /* The record into HDF under prefix (prefix.<field>, prefix.status_name,
+ * prefix.collect_type and prefix.info_source,
  * prefix.Lines.N.*, prefix.Orig (joined with "/"), prefix.Receipts.N.*,
  * and the labels of the coded choices). */
 void ts_retgoods_to_hdf(struct ts_ctx *c, const char *prefix, const struct ts_retgoods *r);

@@ -79,8 +79,44 @@ static int check_binding(struct ts_db *db, struct ts_arena *a, const struct ts_r
     return 0;
 }
 
+/* The first header field (its label) where the record's copy of the import
+ * declaration differs from what 获取 would fill now; NULL when none. */
+static const char *head_changed(const struct ts_retgoods *r, const struct ts_retgoods *now)
+{
+    for (int f = 0; f < TS_RG_NFIELDS; f++)
+        if (strcmp(r->f[f] ? r->f[f] : "", now->f[f] ? now->f[f] : "") != 0)
+            return ts_retgoods_fields[f].label;
+    return NULL;
+}
+
+/* NULL-safe string equality (a stored "" and a published NULL agree). */
+static bool same_text(const char *x, const char *y)
+{
+    return strcmp(x ? x : "", y ? y : "") == 0;
+}
+
+/* Are the record's goods lines the declaration's now, every imported
+ * column (not 退货重量, which the enterprise types)? */
+static bool lines_same(const struct ts_retgoods *r, const struct ts_retgoods *now)
+{
+    if (r->nlines != now->nlines)
+        return false;
+    for (size_t k = 0; k < r->nlines; k++) {
+        const struct ts_retgoods_line *x = &r->lines[k], *y = &now->lines[k];
+        if (x->g_no != y->g_no || x->decl_total_fen != y->decl_total_fen ||
+            !same_text(x->code_ts, y->code_ts) ||
+            !same_text(x->supv_class_name, y->supv_class_name) ||
+            !same_text(x->g_name, y->g_name) || !same_text(x->trade_curr, y->trade_curr) ||
+            !same_text(x->g_qty, y->g_qty) || !same_text(x->g_unit, y->g_unit))
+            return false;
+    }
+    return true;
+}
+
 /* R5–R6: the import declaration is still published, the enterprise's,
- * and its goods are those the record carries (same 序号 and HS codes). */
+ * and the record carries what 获取 fills from it now (header and goods,
+ * lib/ts_retgoods ts_retgoods_from_import): a customs 修改 between 提交
+ * and reception is caught. */
 static int check_import(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
                         struct ts_rgaudit_problems *p)
 {
@@ -93,17 +129,22 @@ static int check_import(struct ts_db *db, struct ts_arena *a, const struct ts_re
         add(a, p, ts_arena_printf(a, "进口报关单%s未发布或不是本企业的进口报关单", no));
         return 0;
     }
-    bool same = d.nlines == r->nlines;
-    for (size_t k = 0; same && k < d.nlines; k++)
-        same = d.lines[k].g_no == r->lines[k].g_no &&
-               strcmp(d.lines[k].code_ts, r->lines[k].code_ts) == 0;
-    if (!same)
+    struct ts_retgoods now = *r;
+    ts_retgoods_from_import(a, &now, &d);
+    const char *field = head_changed(r, &now);
+    if (field)
+        add(a, p,
+            ts_arena_printf(a, "进口报关单%s的%s已变更，与申报的不一致，请重新获取后提交", no,
+                            field));
+    if (!lines_same(r, &now))
         add(a, p,
             ts_arena_printf(a, "进口报关单%s的商品信息已变更，与申报的不一致，请重新获取后提交",
                             no));
     return 0;
 }
 
+/* Customs' reception (R1–R6): every rule is checked, so the 回执 lists
+ * every reason at once and the enterprise fixes them in one go. */
 int ts_rgaudit_reception_check(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
                                struct ts_rgaudit_problems *p)
 {
@@ -217,14 +258,19 @@ static void check_dates(struct ts_arena *a, const struct ts_retgoods *r, const s
                             e->earliest));
 }
 
+/* One registration per import declaration: registered_entry_id (schema/022)
+ * is the 进口报关单号 of a record in 7 and unique, so this is one index
+ * look-up. */
 int ts_rgaudit_registered(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
-                          const char **seq_no)
+                          bool latest, const char **seq_no)
 {
     struct ts_db_rows rows;
     *seq_no = NULL;
     if (ts_db_query(db, a,
-                    "SELECT IFNULL(seq_no, '') AS seq_no FROM retgoods_head WHERE i_entry_id = ?"
-                    " AND id <> ? AND status = 7 ORDER BY id LIMIT 1",
+                    latest ? "SELECT IFNULL(seq_no, '') AS seq_no FROM retgoods_head"
+                             " WHERE registered_entry_id = ? AND id <> ? LOCK IN SHARE MODE"
+                           : "SELECT IFNULL(seq_no, '') AS seq_no FROM retgoods_head"
+                             " WHERE registered_entry_id = ? AND id <> ?",
                     TS_ARGS(TS_STR(r->f[TS_RG_I_ENTRY_ID]), TS_I64(r->id)), &rows) < 0)
         return -1;
     if (rows.nrows)
@@ -237,13 +283,15 @@ static int check_unique(struct ts_db *db, struct ts_arena *a, const struct ts_re
                         struct ts_rgaudit_problems *p)
 {
     const char *seq;
-    if (ts_rgaudit_registered(db, a, r, &seq) < 0)
+    if (ts_rgaudit_registered(db, a, r, false, &seq) < 0)
         return -1;
     if (seq)
         add(a, p, ts_rgaudit_registered_msg(a, r, seq));
     return 0;
 }
 
+/* One sentence for both refusals of a second registration (the audit's
+ * E6 and the officer's 审核通过), so the enterprise reads the same reason. */
 const char *ts_rgaudit_registered_msg(struct ts_arena *a, const struct ts_retgoods *r,
                                       const char *seq_no)
 {
@@ -251,6 +299,9 @@ const char *ts_rgaudit_registered_msg(struct ts_arena *a, const struct ts_retgoo
                            r->f[TS_RG_I_ENTRY_ID], seq_no);
 }
 
+/* The electronic audit (E1–E6) against the published export
+ * declarations: every original declaration is read once, every failure
+ * listed (the officer and the enterprise see all reasons). */
 int ts_rgaudit_audit_check(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
                            struct ts_rgaudit_problems *p)
 {
@@ -277,6 +328,9 @@ static const char *cut_chars(struct ts_arena *a, const char *s, size_t max)
     return s[i] ? ts_arena_strndup(a, s, i) : s;
 }
 
+/* The problems numbered into one 回执 text, cut to the column's 500
+ * characters on a character boundary (a longer one would fail the insert
+ * and with it the whole transition). */
 const char *ts_rgaudit_reason(struct ts_arena *a, const char *prefix,
                               const struct ts_rgaudit_problems *p)
 {
@@ -320,6 +374,9 @@ static int move(struct ts_db *db, struct ts_arena *a, int64_t id, int from, int 
     return 0;
 }
 
+/* retgoods.receive: 1 → 3 (and the audit job queued in the same
+ * transaction, so a received record is never left without one) or 1 → 4
+ * with the reasons; a record no longer in 1 is left alone. */
 int ts_rgaudit_receive_job(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t user_id,
                            char *msg, size_t n)
 {
@@ -339,6 +396,8 @@ int ts_rgaudit_receive_job(struct ts_db *db, struct ts_arena *a, int64_t id, int
     return ts_job_create(db, r.ent_id, "retgoods.audit", id, user_id, &job_id) < 0 ? -1 : 0;
 }
 
+/* retgoods.audit: 3 → 5 or 3 → 6 with the reasons, its own transaction
+ * (docs/retgoods.md: two jobs so that each move commits alone). */
 int ts_rgaudit_audit_job(struct ts_db *db, struct ts_arena *a, int64_t id, char *msg, size_t n)
 {
     struct ts_retgoods r;
@@ -354,6 +413,41 @@ int ts_rgaudit_audit_job(struct ts_db *db, struct ts_arena *a, int64_t id, char 
     return move(db, a, id, TS_RG_RECEIVED, TS_RG_AUDITED, TS_RGAUDIT_AUDITED, msg, n);
 }
 
+/* The way out of 3 after a failed audit job: lib/ts_job has no delayed
+ * retry, so an administrator queues the audit again once the cause is
+ * gone; refusing a second queued job keeps one audit per record. */
+int ts_rgaudit_requeue(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t *job_id, char *err,
+                       size_t errlen)
+{
+    struct ts_db_rows r, j;
+    if (ts_db_query(db, a, "SELECT status, ent_id FROM retgoods_head WHERE id = ? FOR UPDATE",
+                    TS_ARGS(TS_I64(id)), &r) < 0 ||
+        ts_db_query(db, a,
+                    "SELECT COUNT(*) AS n FROM job WHERE kind = 'retgoods.audit' AND ref_id = ?"
+                    " AND status IN ('queued', 'running')",
+                    TS_ARGS(TS_I64(id)), &j) < 0)
+        return -1;
+    const char *why = NULL;
+    if (r.nrows != 1)
+        why = "出口退货信息不存在";
+    else if (ts_db_cell_i64(&r, 0, "status") != TS_RG_RECEIVED)
+        why = ts_arena_printf(a, "数据状态为“%s”，不是“海关接收成功”",
+                              ts_retgoods_status_name((int)ts_db_cell_i64(&r, 0, "status")));
+    else if (ts_db_cell_i64(&j, 0, "n") > 0)
+        why = "电子审核任务已在排队或执行中";
+    if (why) {
+        snprintf(err, errlen, "%s", why);
+        return 1;
+    }
+    return ts_job_create(db, ts_db_cell_i64(&r, 0, "ent_id"), "retgoods.audit", id, 0, job_id) < 0
+               ? -1
+               : 0;
+}
+
+/* After a failed reception job (database trouble, not a rule): 1 → 2 so
+ * the enterprise can submit again instead of waiting on a record nothing
+ * will ever receive; on the worker's second connection (its own
+ * transaction: the job's was rolled back). */
 void ts_rgaudit_receive_undo(struct ts_db *pdb, int64_t id, const char *why)
 {
     struct ts_arena *a = ts_arena_new(4096);

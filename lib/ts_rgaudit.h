@@ -53,9 +53,11 @@ int ts_rgaudit_audit_check(struct ts_db *db, struct ts_arena *a, const struct ts
 /* Is another record of the same import declaration already registered
  * (7 人工审核通过)?  *seq_no its 统一编号, NULL when none.  0, -1 db error.
  * The audit (E6) and the officer's 审核通过 both refuse a second one, with
- * ts_rgaudit_registered_msg. */
+ * ts_rgaudit_registered_msg.  A plain read sees the transaction's snapshot;
+ * with latest, a locking read sees what others committed since (after
+ * the registration key, schema/022, refused a move to 7). */
 int ts_rgaudit_registered(struct ts_db *db, struct ts_arena *a, const struct ts_retgoods *r,
-                          const char **seq_no);
+                          bool latest, const char **seq_no);
 const char *ts_rgaudit_registered_msg(struct ts_arena *a, const struct ts_retgoods *r,
                                       const char *seq_no);
 
@@ -75,5 +77,13 @@ int ts_rgaudit_audit_job(struct ts_db *db, struct ts_arena *a, int64_t id, char 
  * record goes 1 → 2 提交失败 with the reason, in its own transaction on
  * pdb, so the enterprise can submit again. */
 void ts_rgaudit_receive_undo(struct ts_db *pdb, int64_t id, const char *why);
+
+/* After an audit job failed (database trouble): the record stays in 3
+ * 海关接收成功 and nothing would ever audit it; this queues retgoods.audit
+ * again (ts-admin retgoods-requeue), in the caller's transaction.  Refused
+ * (1, reason in err) unless the record is in 3 with no audit job queued or
+ * running; 0 queued (*job_id), -1 db error. */
+int ts_rgaudit_requeue(struct ts_db *db, struct ts_arena *a, int64_t id, int64_t *job_id, char *err,
+                       size_t errlen);
 
 #endif

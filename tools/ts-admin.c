@@ -21,6 +21,11 @@
  *                                      state FROM to TO with the 回执 TEXT
  *                                      (lib/ts_retgoods ts_retgoods_transition:
  *                                      refused moves exit 1 with the reason)
+ *   ts-admin retgoods-requeue ID       queue the electronic audit (job
+ *                                      retgoods.audit) of 出口退货 record ID
+ *                                      again after it failed: the record must
+ *                                      be in 3 with no audit job queued or
+ *                                      running (exit 1 with the reason)
  *   ts-admin bind-card LOGIN READER    bind the 电子口岸 IC 卡 in READER (read
  *                                      through signd, config sign.socket) to
  *                                      the user LOGIN; idempotent.  No PIN:
@@ -44,7 +49,9 @@
 #include "ts_import_decl.h"
 #include "ts_money.h"
 #include "ts_reflib.h"
+#include "ts_job.h"
 #include "ts_retgoods.h"
+#include "ts_rgaudit.h"
 #include "ts_sign.h"
 #include "ts_sm.h"
 
@@ -692,6 +699,35 @@ out:
     return rc;
 }
 
+/* retgoods-requeue: a record a failed audit job left in 3 gets its audit
+ * job again (docs/retgoods.md).  0 queued, 1 refused, 3 database error. */
+static int retgoods_requeue(struct ts_db *db, const char *id)
+{
+    struct ts_arena *a = ts_arena_new(0);
+    char err[256] = "", detail[200];
+    int64_t job = 0;
+    int rc = 3;
+    if (ts_db_begin(db) < 0)
+        goto out;
+    rc = ts_rgaudit_requeue(db, a, strtoll(id, NULL, 10), &job, err, sizeof err);
+    snprintf(detail, sizeof detail, "retgoods %s: audit job %lld queued (ts-admin)", id,
+             (long long)job);
+    if (rc == 0 &&
+        audit_tool(db, 0, "ts-admin.retgoods-requeue", "retgoods_head", id, detail) == 0 &&
+        ts_db_commit(db) == 0) {
+        ts_job_wake();
+        printf("retgoods-requeue: %s: job %lld queued\n", id, (long long)job);
+        goto out;
+    }
+    ts_db_rollback(db);
+    if (rc == 1)
+        fprintf(stderr, "ts-admin: retgoods-requeue: %s\n", err);
+    rc = rc == 1 ? 1 : 3;
+out:
+    ts_arena_free(a);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || ts_config_load(getenv("TUISHUI_CONF")) < 0) {
@@ -699,6 +735,7 @@ int main(int argc, char **argv)
                 "usage: TUISHUI_CONF=... ts-admin seed-demo FILE | audit-verify |"
                 " create-operator LOGIN | sync-admin-perms | lookup rate|fx|code|import X Y |"
                 " bind-card LOGIN READER | retgoods-move ID FROM TO [TEXT] |"
+                " retgoods-requeue ID |"
                 " recount-decl-days\n");
         return 2;
     }
@@ -722,6 +759,8 @@ int main(int argc, char **argv)
         rc = recount_decl_days(db);
     else if (strcmp(argv[1], "retgoods-move") == 0 && (argc == 5 || argc == 6))
         rc = retgoods_move(db, argv[2], argv[3], argv[4], argc == 6 ? argv[5] : "");
+    else if (strcmp(argv[1], "retgoods-requeue") == 0 && argc == 3)
+        rc = retgoods_requeue(db, argv[2]);
     else
         fprintf(stderr, "ts-admin: unknown command %s\n", argv[1]);
     ts_db_close(db);

@@ -291,13 +291,17 @@ static void undo_retgoods_receive(const struct conns *cn, const struct ts_job *j
         ts_rgaudit_receive_undo(cn->pdb, job->ref_id, msg);
 }
 
-/* A failed audit leaves the record in 3 海关接收成功; the job's row says
- * why (docs/retgoods.md: requeue it once the database is back). */
+/* A failed audit leaves the record in 3 海关接收成功 (it did nothing the
+ * enterprise must redo); lib/ts_job has no delayed retry, so the log and
+ * the job's row say how to queue it again once the database is back
+ * (ts-admin retgoods-requeue, docs/retgoods.md). */
 static void undo_retgoods_audit(const struct conns *cn, const struct ts_job *job, enum job_rc rc,
                                 const char *msg)
 {
     (void)cn, (void)rc;
-    ts_log_error("worker: retgoods %lld: electronic audit failed: %s", (long long)job->ref_id, msg);
+    ts_log_error("worker: retgoods %lld: electronic audit failed: %s; the record stays in 3,"
+                 " queue it again with: ts-admin retgoods-requeue %lld",
+                 (long long)job->ref_id, msg, (long long)job->ref_id);
 }
 
 static const struct job_kind kinds[] = {

@@ -4,7 +4,7 @@
  * confirmation page, 新增 is a plain link. */
 (function () {
   'use strict';
-  var dirty = false;
+  var dirty = false; /* typed and not stored: a page a POST answered starts so */
 
   /* The fields Enter / Shift+Enter move between, in page order. */
   function fields(form) {
@@ -47,7 +47,8 @@
     if (e.altKey && !e.ctrlKey && !e.metaKey) {
       var k = (e.key || '').toLowerCase();
       if (k === 's' && clickIfEnabled('rg-save')) e.preventDefault();
-      else if (k === 'r' && clickIfEnabled('rg-delete')) e.preventDefault();
+      else if (k === 'r' && (clickIfEnabled('rg-delete') || clickIfEnabled('rg-list-delete')))
+        e.preventDefault();
       else if (k === 'p') { e.preventDefault(); window.print(); }
       else if (k === 'k') { e.preventDefault(); togglePanel(); }
       return;
@@ -82,6 +83,7 @@
         hint.textContent = text || '';
         hint.hidden = !text;
       });
+      dirty = form.getAttribute('data-rg-unsaved') === '1';
       form.addEventListener('input', function () { dirty = true; });
       form.addEventListener('submit', function () { dirty = false; });
       var del = document.getElementById('rg-delete');
@@ -94,6 +96,12 @@
           e.preventDefault();
       });
     }
+    var all = document.getElementById('rg-check-all');
+    if (all) all.addEventListener('change', function () {
+      Array.prototype.forEach.call(document.querySelectorAll('#rg-list input[name="ids"]'), function (b) {
+        b.checked = all.checked;
+      });
+    });
     var list = document.getElementById('rg-list');
     if (list) list.addEventListener('submit', function (e) {
       if (list.querySelector('input[name="ids"]:checked'))

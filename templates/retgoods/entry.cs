@@ -26,7 +26,7 @@
 <?cs /def ?>
 <section class="panel retgoods-entry">
   <h1>出口退货信息录入</h1>
-  <form method="post" action="/retgoods/" id="rg-form" class="rg-form" novalidate autocomplete="off">
+  <form method="post" action="/retgoods/" id="rg-form" class="rg-form" novalidate autocomplete="off"<?cs if:Form.Unsaved ?> data-rg-unsaved="1"<?cs /if ?>>
     <?cs call:csrf() ?>
     <?cs if:Rec.id != "0" ?><input type="hidden" name="id" value="<?cs var:Rec.id ?>"><?cs /if ?>
     <input type="hidden" name="fetched" value="<?cs var:Form.fetched ?>">
@@ -90,7 +90,7 @@
       <legend>商品信息</legend>
       <div class="wide-table">
       <table class="list rg-lines" id="rg-lines">
-        <thead><tr><th>序号</th><th>货物HS编码</th><th>监管类别名称</th><th>货物名称</th><th>退货金额</th><th>退货金额单位</th><th>退货数量</th><th>数量单位</th><th>退货重量</th><th>重量单位</th></tr></thead>
+        <thead><tr><th>序号</th><th>货物HS编码</th><th>监管类别名称</th><th>货物名称</th><th>退货金额</th><th>退货金额单位</th><th>退货数量</th><th>数量单位</th><th>退货重量</th><th>重量单位</th><th>是否属于工业品</th></tr></thead>
         <tbody>
         <?cs each:l = Rec.Lines ?>
           <tr>
@@ -98,9 +98,10 @@
             <td class="num"><?cs var:l.decl_total ?></td><td><?cs var:l.trade_curr_text ?></td><td class="num"><?cs var:l.g_qty ?></td><td><?cs var:l.g_unit_text ?></td>
             <td class="<?cs if:LineErr[l.g_no] ?>has-error<?cs /if ?>"><input type="hidden" name="weight_no" value="<?cs var:l.g_no ?>"><input type="text" name="weight" value="<?cs var:l.ret_weight ?>" maxlength="20" size="10" class="optional" aria-label="第<?cs var:l.g_no ?>项退货重量"><?cs if:LineErr[l.g_no] ?><span class="error"><?cs var:LineErr[l.g_no] ?></span><?cs /if ?></td>
             <td>千克</td>
+            <td><select name="industrial" class="required" aria-label="第<?cs var:l.g_no ?>项是否属于工业品"><option value="Y"<?cs if:l.industrial != "N" ?> selected<?cs /if ?>>Y-是</option><option value="N"<?cs if:l.industrial == "N" ?> selected<?cs /if ?>>N-否</option></select></td>
           </tr>
         <?cs /each ?>
-        <?cs if:!subcount(Rec.Lines) ?><tr><td colspan="10" class="empty">没有找到匹配的记录（录入进口报关单号后按回车或点击“获取”）</td></tr><?cs /if ?>
+        <?cs if:!subcount(Rec.Lines) ?><tr><td colspan="11" class="empty">没有找到匹配的记录（录入进口报关单号后按回车或点击“获取”）</td></tr><?cs /if ?>
         </tbody>
       </table>
       </div>

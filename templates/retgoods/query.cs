@@ -11,6 +11,8 @@
 <section class="panel retgoods-query">
   <h1>出口退货信息查询</h1>
   <form method="get" action="/retgoods/query" class="query rg-query" id="rg-query">
+    <?cs # Enter in a condition submits the form's first button: 查询, not 当天 ?>
+    <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">查询</button>
     <?cs call:cond("i_entry_id", "进口报关单号", 18, "18位进口报关单号") ?>
     <?cs call:cond("seq_no", "统一编号", 18, "18位统一编号") ?>
     <span class="rg-cond">
@@ -27,9 +29,9 @@
       <input type="date" id="q-start" name="start" value="<?cs var:Form.start ?>" aria-label="最近操作时间（起）" class="optional">
       至
       <input type="date" id="q-end" name="end" value="<?cs var:Form.end ?>" aria-label="最近操作时间（止）" class="optional">
-      <a href="/retgoods/query?range=day" id="rg-day">当天</a>
-      <a href="/retgoods/query?range=week" id="rg-week">本周</a>
-      <a href="/retgoods/query?range=month" id="rg-month">本月</a>
+      <button type="submit" name="range" value="day" id="rg-day" class="link">当天</button>
+      <button type="submit" name="range" value="week" id="rg-week" class="link">本周</button>
+      <button type="submit" name="range" value="month" id="rg-month" class="link">本月</button>
       <?cs if:Form.Err.start ?><span class="error"><?cs var:Form.Err.start ?></span><?cs /if ?>
       <?cs if:Form.Err.end ?><span class="error"><?cs var:Form.Err.end ?></span><?cs /if ?>
     </span>
@@ -52,12 +54,12 @@
     <?cs call:csrf() ?>
     <input type="hidden" name="back" value="<?cs var:Back ?>">
     <div class="toolbar">
-      <button type="submit" id="rg-list-delete">删除</button>
+      <button type="submit" id="rg-list-delete" title="删除 (Alt+R)">删除</button>
       <span class="hint">勾选后删除；已提交、海关接收成功、电子审核完成、人工审核通过的数据不允许删除</span>
     </div>
     <div class="wide-table">
     <table class="list rg-results" id="rg-results">
-      <thead><tr><th class="check" aria-label="选择"></th><th>统一编号</th><th>退货编号</th><th>进口报关单号</th><th>收发货人代码</th><th>收发货人名称</th><th>原生产企业代码</th><th>原生产企业名称</th><th>采集时间</th><th>状态</th><th>最近操作时间</th></tr></thead>
+      <thead><tr><th class="check"><input type="checkbox" id="rg-check-all" aria-label="全选" title="全选"></th><th>统一编号</th><th>退货编号</th><th>进口报关单号</th><th>收发货人代码</th><th>收发货人名称</th><th>原生产企业代码</th><th>原生产企业名称</th><th>采集时间</th><th>状态</th><th>最近操作时间</th></tr></thead>
       <tbody>
       <?cs each:r = Rows ?>
         <tr>
@@ -81,8 +83,16 @@
   </form>
   <div class="pager" id="rg-pager">
     共 <span id="rg-total"><?cs var:Pager.Total ?></span> 条，每页 <?cs var:Query.Size ?> 条，第 <?cs var:Pager.Page ?> / <?cs var:Pager.Pages ?> 页
-    <?cs if:Pager.Prev ?><a href="/retgoods/query?<?cs call:query_args() ?>&amp;page=<?cs var:Pager.Prev ?>">上一页</a><?cs /if ?>
-    <?cs if:Pager.Next ?><a href="/retgoods/query?<?cs call:query_args() ?>&amp;page=<?cs var:Pager.Next ?>">下一页</a><?cs /if ?>
+    <?cs if:Pager.Prev ?><a href="/retgoods/query?<?cs call:query_args() ?>&amp;page=<?cs var:Pager.Prev ?>" id="rg-prev">上一页</a><?cs /if ?>
+    <?cs # page numbers: the first, four either side of this one, the last ?>
+    <?cs set:PagerLo = #Pager.Page - 4 ?><?cs if:#PagerLo < 1 ?><?cs set:PagerLo = 1 ?><?cs /if ?>
+    <?cs set:PagerHi = #Pager.Page + 4 ?><?cs if:#PagerHi > #Pager.Pages ?><?cs set:PagerHi = #Pager.Pages ?><?cs /if ?>
+    <span class="pages" id="rg-pages">
+    <?cs if:#PagerLo > 1 ?><a href="/retgoods/query?<?cs call:query_args() ?>&amp;page=1" class="rg-page">1</a><?cs if:#PagerLo > 2 ?> …<?cs /if ?><?cs /if ?>
+    <?cs loop:i = #PagerLo, #PagerHi, 1 ?><?cs if:#i == #Pager.Page ?><span class="current" aria-current="page"><?cs var:i ?></span><?cs else ?><a href="/retgoods/query?<?cs call:query_args() ?>&amp;page=<?cs var:i ?>" class="rg-page"><?cs var:i ?></a><?cs /if ?> <?cs /loop ?>
+    <?cs if:#PagerHi < #Pager.Pages ?><?cs if:#PagerHi < #Pager.Pages - 1 ?>… <?cs /if ?><a href="/retgoods/query?<?cs call:query_args() ?>&amp;page=<?cs var:Pager.Pages ?>" class="rg-page"><?cs var:Pager.Pages ?></a><?cs /if ?>
+    </span>
+    <?cs if:Pager.Next ?><a href="/retgoods/query?<?cs call:query_args() ?>&amp;page=<?cs var:Pager.Next ?>" id="rg-next">下一页</a><?cs /if ?>
   </div>
   <?cs /if ?>
   <?cs if:Receipts.Missing ?><div class="form-errors" role="alert"><p><?cs var:Receipts.Missing ?></p></div><?cs /if ?>

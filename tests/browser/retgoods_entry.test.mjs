@@ -159,11 +159,40 @@ step('新增 with unsaved input asks first; 删除 from the list asks and delete
   await navigation(() => page.locator('nav.menu li a', { hasText: '出口退货信息查询' }).click());
   const row = page.locator('#rg-results tbody tr', { hasText: '暂存' }).first();
   const seq = await row.locator('a.rg-seq').innerText();
+  // the select-all box next to 删除 ticks and unticks every row
+  const boxes = page.locator('#rg-list input[name="ids"]');
+  await page.check('#rg-check-all');
+  assert.equal(await page.locator('#rg-list input[name="ids"]:checked').count(), await boxes.count(), 'all ticked');
+  await page.uncheck('#rg-check-all');
+  assert.equal(await page.locator('#rg-list input[name="ids"]:checked').count(), 0, 'none ticked');
   await row.locator('input[name="ids"]').check();
   dialogs.length = 0;
-  assert.equal(await navigation(() => page.click('#rg-list-delete')), 200);
+  // Alt+R deletes the ticked ones, after the confirmation (004 §2.3.3)
+  assert.equal(await navigation(() => page.keyboard.press('Alt+R')), 200);
   assert.match(dialogs.join(), /是否确认删除选中数据/);
   assert.match(await page.locator('.flash').first().innerText(), /删除成功，共删除1条数据/);
   assert.equal(await page.locator('#rg-results a.rg-seq', { hasText: seq }).count(), 0, 'gone from the list');
+  assert.deepEqual(scriptErrors, []);
+});
+
+step('a page a POST answered (获取, a refused 暂存) holds unsaved input: 新增 asks first', async () => {
+  await navigation(() => page.locator('nav.menu li a', { hasText: '出口退货信息录入' }).click());
+  await page.fill('#f-receiver_contact', '获取前录入的');
+  await page.fill('#f-i_entry_id', IMPORT_NO);
+  assert.equal(await navigation(() => page.press('#f-i_entry_id', 'Enter')), 200);
+  assert.equal(await page.getAttribute('#rg-form', 'data-rg-unsaved'), '1', '获取\'s answer starts dirty');
+  dialogs.length = 0;
+  await navigation(() => page.click('#rg-new'));
+  assert.match(dialogs.join(), /尚未暂存/, '新增 right after 获取 warned');
+  await page.fill('#f-i_entry_id', IMPORT_NO);
+  await page.focus('#f-i_entry_id');
+  assert.equal(await navigation(() => page.keyboard.press('Alt+S')), 200);
+  assert.ok(await page.locator('.field.has-error').count() > 0, 'a refused 暂存');
+  dialogs.length = 0;
+  await navigation(() => page.click('#rg-new'));
+  assert.match(dialogs.join(), /尚未暂存/, '新增 right after a refused 暂存 warned');
+  dialogs.length = 0;
+  await navigation(() => page.click('#rg-new'));
+  assert.equal(dialogs.length, 0, 'a fresh form (GET) is not dirty: no question');
   assert.deepEqual(scriptErrors, []);
 });

@@ -72,6 +72,9 @@ static void check_clean(const struct ts_retgoods *r)
     }
     const char *ins = r->f[TS_RG_EXPORT_INSPECT];
     check(strcmp(ins, "Y") == 0 || strcmp(ins, "N") == 0, "出口是否法检 Y/N");
+    for (size_t i = 0; i < r->nlines; i++)
+        check(strcmp(r->lines[i].industrial, "Y") == 0 || strcmp(r->lines[i].industrial, "N") == 0,
+              "是否属于工业品 Y/N");
 }
 
 static void check_canonical(struct ts_arena *a, const struct ts_retgoods *r)
@@ -80,7 +83,7 @@ static void check_canonical(struct ts_arena *a, const struct ts_retgoods *r)
     size_t lines = 0;
     for (const char *p = t; *p; p++)
         lines += *p == '\n';
-    check(strncmp(t, "TUISHUI-RETGOODS/1\n", 19) == 0, "canonical header");
+    check(strncmp(t, "TUISHUI-RETGOODS/2\n", 19) == 0, "canonical header");
     check(lines == 1 + (TS_RG_NFIELDS - 1) + r->nlines + r->norig, "one line per value");
 }
 
@@ -95,8 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < TS_RG_NFIELDS; i++)
         r.f[i] = part(a, &p, end);
     for (int i = 0; i < 3 && p < end; i++) {
-        lines[i] = (struct ts_retgoods_line){i + 1, "8466930000", "",    "货物",          100,
-                                             "502", "1",          "007", part(a, &p, end)};
+        const char *w = part(a, &p, end);
+        lines[i] = (struct ts_retgoods_line){i + 1, "8466930000", "",    "货物", 100,
+                                             "502", "1",          "007", w,      part(a, &p, end)};
         r.nlines++;
     }
     r.lines = lines;

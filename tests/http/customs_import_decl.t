@@ -157,7 +157,7 @@ subtest 'bad input: nothing stored, the problems named, everything typed kept' =
         CodeTS_1 => '84592900', TradeCurr_1 => 'XXX', DDate => '2026-11-19', GName_1 => '钻床<b>',
         OwnerCustoms => $no_district });
     is($r->{status}, 200, 'the form again');
-    like($r->{text}, qr/表头【海关编号】第9位应为1（进口报关单）/, 'an export number is refused');
+    like($r->{text}, qr/表头【海关编号】报关单号第9位为0，是出口报关单，请输入进口报关单号/, 'an export number is refused');
     like($r->{text}, qr/表头【申报地海关】应与海关编号前4位（7900）一致/, 'CustomMaster rule');
     like($r->{text}, qr/表头【申报日期】2026-11-19 早于进口日期 2026-11-20/, 'date order');
     like($r->{text}, qr/表体第1行【商品编号】商品编号应为10位数字/, 'HS code');

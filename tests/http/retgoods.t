@@ -67,7 +67,14 @@ sub save_new {
     return $id;
 }
 
-sub set_state { db_do("UPDATE retgoods_head SET status = $_[1] WHERE id = $_[0]") }
+# A state set by hand.  One record of an import declaration may be in 7
+# (the registration key, schema/022): an earlier one in 7 goes to 8 first.
+sub set_state {
+    my ($rid, $s) = @_;
+    db_do("UPDATE retgoods_head o JOIN retgoods_head m ON m.id = $rid AND o.i_entry_id = m.i_entry_id"
+        . " AND o.id <> m.id SET o.status = 8 WHERE o.status = 7") if $s == 7;
+    db_do("UPDATE retgoods_head SET status = $s WHERE id = $rid");
+}
 
 # The jobs worker (customs' reception and electronic audit, tools/ts-worker)
 # takes a submitted record on at once: wait until no retgoods job of the
@@ -138,7 +145,7 @@ like($r->{text}, qr/已获取进口报关单数据/, 'the trading enterprise (�
 $r = $p->post('/retgoods/', [op => 'fetch', i_entry_id => $SHARED]);
 like($r->{text}, qr/已获取进口报关单数据/, '... and so may the production one (消费使用单位)');
 $r = $p->post('/retgoods/', [op => 'fetch', i_entry_id => '12345']);
-is(field_error($r->{text}, 'i_entry_id'), '进口报关单号应为18位数字，第9位为1', '获取 of a malformed number');
+is(field_error($r->{text}, 'i_entry_id'), '进口报关单号应为18位数字', '获取 of a malformed number');
 
 # ---------------------------------------------------------------- field rules
 
@@ -148,8 +155,8 @@ my ($NO_DISTRICT) = grep { !db_value("SELECT COUNT(*) FROM customs_district WHER
 
 my @rules = (
     [{i_entry_id => ''}, 'i_entry_id', '请填写进口报关单号'],
-    [{i_entry_id => '7900202610008101'}, 'i_entry_id', '进口报关单号应为18位数字，第9位为1'],
-    [{i_entry_id => '790020260000810001'}, 'i_entry_id', '进口报关单号应为18位数字，第9位为1'],
+    [{i_entry_id => '7900202610008101'}, 'i_entry_id', '进口报关单号应为18位数字'],
+    [{i_entry_id => '790020260000810001'}, 'i_entry_id', '进口报关单号第9位为0，是出口报关单，请输入进口报关单号'],
     [{i_entry_id => '790020261000899999'}, 'i_entry_id', '未找到该进口报关单或无权使用'],
     [{i_entry_id => $FOREIGN}, 'i_entry_id', '未找到该进口报关单或无权使用'],
     [{receiver_addr => ''}, 'receiver_addr', '请填写收货人所在地'],
@@ -239,6 +246,24 @@ is($trade, '四川天府机械制造有限公司', '... 收货人 is the import 
 is(db_value("SELECT ret_weight FROM retgoods_list WHERE head_id = $id AND g_no = $lines[0]"), '120.5',
     '退货重量 stored on its line');
 is(db_value("SELECT COUNT(*) FROM retgoods_receipt WHERE head_id = $id"), 0, 'the first 暂存 writes no 回执');
+is(db_value("SELECT industrial FROM retgoods_list WHERE head_id = $id AND g_no = $lines[0]"), 'Y',
+    '是否属于工业品: Y by default');
+like($page->{text}, qr/<th>是否属于工业品<\/th>/, '商品信息 has the column 是否属于工业品');
+like($page->{text}, qr/<select name="industrial"[^>]*><option value="Y" selected>Y-是<\/option><option value="N">N-否<\/option>/,
+    '... a Y/N choice per line, Y chosen');
+{
+    my $ind = $p->post('/retgoods/', [op => 'save', id => $id, valid_form(), weight_no => $lines[0],
+        weight => '120.5', industrial => 'N']);
+    is($ind->{status}, 303, '暂存 with 是否属于工业品 N');
+    is(db_value("SELECT industrial FROM retgoods_list WHERE head_id = $id AND g_no = $lines[0]"), 'N',
+        '... stored on its line');
+    like($p->get("/retgoods/?id=$id")->{text}, qr/<option value="N" selected>N-否/, '... and shown chosen');
+    $ind = $p->post('/retgoods/', [op => 'save', id => $id, valid_form(), weight_no => $lines[0],
+        weight => '120.5', industrial => 'X']);
+    is($ind->{status}, 200, 'another value: refused');
+    like($ind->{text}, qr/请选择第\Q$lines[0]\E项是否属于工业品/, '... with the message on its line');
+    $p->post('/retgoods/', [op => 'save', id => $id, valid_form(), weight_no => $lines[0], weight => '120.5']);
+}
 is(input_value($page->{text}, 'receiver_contact'), '王五', 'the stored record opens in the form');
 is(textarea_value($page->{text}, 'orig_entry_ids'), $ORIG, '... with its 原出口报关单号');
 my $seq2 = do { my $i2 = save_new($p); db_value("SELECT seq_no FROM retgoods_head WHERE id = $i2") };
@@ -309,7 +334,7 @@ for my $s (0 .. 8) {
         is(db_value("SELECT COUNT(*) FROM job WHERE kind = 'retgoods.receive' AND ref_id = $id"), $jobs + 1,
             "state $s: job retgoods.receive queued");
         is(db_value("SELECT content FROM retgoods_receipt WHERE head_id = $id AND status = 1 ORDER BY id DESC LIMIT 1"),
-            '已提交', "state $s: 回执 已提交");
+            '-', "state $s: 回执内容 「-」 (the manual's sample)");
     } else {
         is($r->{status}, 200, "state $s: 提交 refused");
         like(error_box($r->{text}), qr/(不能重复提交|不允许再次提交)/, "state $s: with the reason");
@@ -318,8 +343,9 @@ for my $s (0 .. 8) {
 }
 my ($body, $siglen, $certlen, $cardno, $ctime) = @{ (db("SELECT signed_body, LENGTH(signature), LENGTH(sign_cert), sign_card_no,"
     . " collect_time FROM retgoods_head WHERE id = $id"))[0] };
-like($body, qr/^TUISHUI-RETGOODS\/1\n/, 'the signed canonical text stored');
+like($body, qr/^TUISHUI-RETGOODS\/2\n/, 'the signed canonical text stored');
 like($body, qr/\ncollect_time=\Q$ctime\E\n/, '... with 采集时间');
+like($body, qr/\nline=\d+\|[^\n]*\|[YN]\n/, '... each goods line ending with 是否属于工业品');
 ok($siglen > 60 && $certlen > 300, 'signature and certificate stored');
 is($cardno, $env->{TS_CARD_NO} // '1300000000001', 'the bound card signed');
 is(db_value("SELECT HEX(sign_cert) FROM retgoods_head WHERE id = $id"),
@@ -354,6 +380,27 @@ $r = $p->post('/retgoods/', [op => 'submit', id => $id2, valid_form(), pin => $c
     reader => $env->{TS_CARD2_READER} // 'tuishui vcard 00 01']);
 like($r->{text}, qr/当前卡号 \d+ 与用户注册信息卡号 \d+ 不一致/, 'another card in the reader: refused');
 is(state_of($id2), 0, '... still 暂存');
+# 提交 of a new form that the card refuses (wrong PIN, another card): the
+# insert is rolled back, so the form comes back as a new one (no id, no
+# 统一编号) with everything typed, and its 暂存 stores it.
+for my $case (['wrong PIN', pin => '000000'],
+    ['another card', pin => $card_ok, reader => $env->{TS_CARD2_READER} // 'tuishui vcard 00 01']) {
+    my ($what, @card) = @$case;
+    my $n0 = count_records();
+    $r = $p->post('/retgoods/', [op => 'submit', valid_form(receiver_contact => '赵六'), @card]);
+    is($r->{status}, 200, "new form, $what: refused");
+    is(count_records(), $n0, "new form, $what: nothing stored");
+    unlike($r->{text}, qr/<input type="hidden" name="id"/, "new form, $what: the form is a new one (no id)");
+    like($r->{text}, qr/id="g-seq_no" value="" readonly/, "new form, $what: no 统一编号 shown");
+    is(input_value($r->{text}, 'receiver_contact'), '赵六', "new form, $what: typed values kept");
+    my @hidden = $r->{text} =~ /<input type="hidden" name="(id)" value="(\d+)"/g;
+    my $again = $p->post('/retgoods/', [op => 'save', @hidden, valid_form(receiver_contact => '赵六')]);
+    is($again->{status}, 303, "new form, $what: 暂存 of the returned page works")
+      or diag error_box($again->{text});
+    my ($nid) = ($again->{location} // '') =~ /id=(\d+)/;
+    is(db_value("SELECT receiver_contact FROM retgoods_head WHERE id = " . ($nid // 0)), '赵六',
+        "new form, $what: ... with the typed values");
+}
 # 提交 of a new form: stored and submitted at once.
 $r = $p->post('/retgoods/', [op => 'submit', valid_form(), pin => $card_ok]);
 is($r->{status}, 303, '提交 straight from a new form');
@@ -471,17 +518,66 @@ $r = $p->get('/retgoods/query?range=week');
 my ($ws, $we) = (input_value($r->{text}, 'start'), input_value($r->{text}, 'end'));
 is($we, $today, '本周 ends today');
 ok($ws le $we && (`date -d $ws +%u` + 0) == 1, "本周 starts on a Monday ($ws)");
+# 本月: from the 1st of this month, at most the last 30 days (both ends)
 $r = $p->get('/retgoods/query?range=month');
-like(input_value($r->{text}, 'start'), qr/^\Q${\ substr($today, 0, 8)}\E01$|^\d{4}-\d\d-\d\d$/, '本月');
-like($r->{text}, qr/id="rg-reset"/, '重置');
-# page size and paging
+{
+    my @t = localtime;
+    my $first = POSIX::mktime(0, 0, 12, 1, $t[4], $t[5]);
+    my $noon = POSIX::mktime(0, 0, 12, $t[3], $t[4], $t[5]);
+    my $from = $noon - $first > 29 * 86400 ? $noon - 29 * 86400 : $first;
+    my $want = POSIX::strftime('%Y-%m-%d', localtime $from);
+    is(input_value($r->{text}, 'start'), $want, "本月 starts on $want (the 1st, or 30 days back at most)");
+    is(input_value($r->{text}, 'end'), $today, '... and ends today');
+}
+# 当天 / 本周 / 本月 are buttons of the query form: the other conditions stay
+my ($qform) = $r->{text} =~ m{(<form method="get" action="/retgoods/query".*?</form>)}s;
+for my $range (qw(day week month)) {
+    like($qform, qr/<button type="submit" name="range" value="$range"/, "$range: a button of the query form");
+}
+unlike($r->{text}, qr{href="/retgoods/query\?range=}, '... not a link that drops the conditions');
+like($qform, qr/^<form[^>]*>\s*(?:<\?cs[^>]*>\s*)?<button type="submit" class="default-submit"/,
+    'Enter in a condition submits 查询 (the first button), not 当天');
+$r = $p->get("/retgoods/query?seq_no=$seq&status=7&size=50&range=week");
+is(input_value($r->{text}, 'seq_no'), $seq, '本周 with 统一编号: the condition kept');
+like($r->{text}, qr/<option value="7" selected>/, '... and 状态');
+like($r->{text}, qr/<option value="50" selected>50<\/option>/, '... and 每页');
+is_deeply([ $r->{text} =~ /class="rg-seq">(\d+)</g ], [$seq], '... and applied');
+# 重置: the link goes to the bare page, which has no condition and today's dates
+$r = $p->get("/retgoods/query?seq_no=$seq&status=7&start=2026-10-01&end=2026-10-02");
+my ($reset) = $r->{text} =~ /<a class="button primary" href="([^"]*)" id="rg-reset">重置<\/a>/;
+is($reset, '/retgoods/query', '重置 goes to the page without conditions');
+$r = $p->get($reset);
+is(input_value($r->{text}, 'seq_no'), '', '... 统一编号 empty');
+unlike($r->{text}, qr/<option value="7" selected>/, '... 状态 全部');
+is(input_value($r->{text}, 'start'), $today, '... dates back to today');
+like($r->{text}, qr/共 <span id="rg-total">$own_today<\/span> 条/, '... listing all of today');
+# page size and paging: more than a page of today's records, page 2 fetched
+save_new($p) for 1 .. (12 - $own_today);
+my $total = db_value("SELECT COUNT(*) FROM retgoods_head WHERE ent_id = (SELECT ent_id FROM app_user WHERE login_name = "
+    . sql_str(account('ent-admin-production')->{login}) . ") AND updated_at >= CURDATE()");
+ok($total > 10, "more than a page today ($total)");
 $r = $p->get('/retgoods/query?size=10');
 like($r->{text}, qr/每页 10 条/, 'page size 10');
-if ($own_today > 10) {
-    like($r->{text}, qr/下一页/, 'more than a page: 下一页');
-    my @first = $r->{text} =~ /class="rg-seq">(\d+)</g;
-    is(scalar @first, 10, 'ten rows a page');
-}
+my @first = $r->{text} =~ /class="rg-seq">(\d+)</g;
+is(scalar @first, 10, 'ten rows on page 1');
+my $pages = int(($total + 9) / 10);
+like($r->{text}, qr/第 1 \/ $pages 页/, "page 1 of $pages");
+like($r->{text}, qr/<span class="current" aria-current="page">1<\/span>/, 'page numbers: 1 is this one');
+my ($p2) = $r->{text} =~ /<a href="([^"]*page=2)" class="rg-page">2<\/a>/;
+ok($p2, '... 2 a link');
+my ($next) = $r->{text} =~ /<a href="([^"]*)" id="rg-next">下一页<\/a>/;
+is($next, $p2, '下一页 is page 2');
+$p2 =~ s/&amp;/&/g;
+$r = $p->get($p2);
+my @second = $r->{text} =~ /class="rg-seq">(\d+)</g;
+my $rows2 = $total - 10 > 10 ? 10 : $total - 10;
+is(scalar @second, $rows2, "page 2: $rows2 rows");
+is(scalar(keys %{ { map { $_ => 1 } @first, @second } }), 10 + $rows2, '... none on both pages');
+like($r->{text}, qr/<span class="current" aria-current="page">2<\/span>/, '... 2 is this one');
+like($r->{text}, qr/id="rg-prev">上一页/, '... with 上一页');
+# the list's select-all box next to 删除, Alt+R named on it
+like($r->{text}, qr/<th class="check"><input type="checkbox" id="rg-check-all" aria-label="全选"/, 'a select-all box');
+like($r->{text}, qr/id="rg-list-delete" title="删除 \(Alt\+R\)"/, '删除 names Alt+R');
 
 # multi-select 删除: all or none
 my $a1 = save_new($p);
@@ -501,6 +597,17 @@ like($p->get($r->{location})->{text}, qr/删除成功，共删除2条数据。/,
 is(db_value("SELECT COUNT(*) FROM retgoods_head WHERE id IN ($a1, $a2)"), 0, '... both gone');
 $r = $p->post('/retgoods/delete', [back => '/retgoods/query']);
 like($p->get($r->{location})->{text}, qr/请先勾选要删除的数据/, '删除 with nothing ticked');
+
+# A 退货金额 beyond what C holds (int64 fen; DECIMAL(19,2) holds more): an
+# error page, never the record shown (or signed) with 0.00.
+{
+    my $bad = save_new($p);
+    db_do("UPDATE retgoods_list SET decl_total = 99999999999999999.99 WHERE head_id = $bad");
+    $r = $p->get("/retgoods/?id=$bad");
+    is($r->{status}, 500, 'an unreadable 退货金额: an error page');
+    unlike($r->{text}, qr/value="0\.00"/, '... not the record with 0.00');
+    db_do("DELETE FROM retgoods_head WHERE id = $bad");
+}
 
 # ---------------------------------------------------------------- isolation
 

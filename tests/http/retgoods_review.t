@@ -21,6 +21,7 @@ use TsTest qw(:DEFAULT :html);
 use TsDecl;
 use TsCard;
 use Time::HiRes qw(sleep);
+use Encode ();
 
 binmode(STDOUT, ':utf8');
 binmode(Test::More->builder->$_, ':utf8') for qw(output failure_output todo_output);
@@ -40,9 +41,11 @@ my $ent = login('ent-admin-production');
 # 消费使用单位) with the given goods lines ([HS, name] ...); its number.
 sub publish_import { return publish_import_as(fresh_import_no(), @_) }
 
-# The same with a given number (published again: 修改).
+# The same with a given number (published again: 修改); a hash first
+# overrides header fields.
 sub publish_import_as {
     my ($no, @goods) = @_;
+    my %over = ref $goods[0] eq 'HASH' ? %{ shift @goods } : ();
     my %f = (
         EntryId => $no, CustomMaster => '7900', IEPort => '7900', IEDate => '2026-11-24',
         DDate => '2026-11-25', AgentCode => '5101980009', AgentName => '四川蓉城报关有限公司',
@@ -50,6 +53,7 @@ sub publish_import_as {
         ReceiverAddr => '四川省成都市高新区天府大道北段1号', OwnerCodeScc => $PROD_SCC,
         OwnerCode => $PROD_CODE, OwnerName => $PROD_NAME, OwnerCustoms => '7900', TradeCountry => 'DEU',
         TradeMode => '4561', BillNo => 'MSKU' . $tag, DestCustoms => '7900', lines => scalar(@goods),
+        %over,
     );
     my $k = 0;
     for my $g (@goods) {
@@ -124,8 +128,14 @@ subtest 'a good record: 1 → 3 → 5 by the worker, then 审核通过 (5 → 7)
     my $id = submit(no => $good_no);
     is(settled($id), 5, 'reception and audit brought it to 5 电子审核完成，待人工审核');
     is_deeply(receipts($id),
-        [ [ 1, '已提交' ], [ 3, '海关接收成功' ], [ 5, '电子审核成功，进入人工审核环节。' ] ],
+        [ [ 1, '-' ], [ 3, '海关接收成功' ], [ 5, '电子审核成功，进入人工审核环节。' ] ],
         'a 回执 per move, the manual\'s texts') or diag explain receipts($id);
+
+    my $v = $officer->get("/customs/retgoodsview?id=$id");
+    like($v->{text}, qr/<th>采集机构类别<\/th><td id="rv-collect_type">企业<\/td>/, 'the view shows 采集机构类别');
+    like($v->{text}, qr/<th>退货信息来源<\/th><td colspan="3" id="rv-info_source">进境货物报关时提供的有效单证<\/td>/,
+        '... and 退货信息来源');
+    like($v->{text}, qr/<th>是否属于工业品<\/th>.*<td>Y-是<\/td><\/tr>/s, '... and each line\'s 是否属于工业品');
 
     my $r = $officer->get('/customs/retgoods');
     is($r->{status}, 200, '出口退货审核 opens');
@@ -214,6 +224,54 @@ subtest 'one registration per import declaration: the second 审核通过 is ref
     is(status_of($second), 8, 'now 8 人工审核退单');
 };
 
+subtest 'one registration per import declaration: two officers at once' => sub {
+    # The other officer's 审核通过 of the first record, not committed for
+    # 3 s, while ours approves the second: the check before the move cannot
+    # see it, the registration key (schema/022) must refuse ours.
+    my $no = publish_import([ '8459290000', '数控钻床' ]);
+    my $first = submit(no => $no);
+    my $second = submit(no => $no);
+    is(settled($first), 5, 'the first at 5');
+    is(settled($second), 5, 'the second at 5');
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        db_do("BEGIN; UPDATE retgoods_head SET status = 7 WHERE id = $first; DO SLEEP(3); COMMIT;");
+        exit 0;
+    }
+    sleep 1;
+    my $r = $officer->post('/customs/retgoodsapprove', { id => $second });
+    waitpid($pid, 0);
+    my $seq = db_value("SELECT seq_no FROM retgoods_head WHERE id = $first");
+    is(status_of($first), 7, "the other officer's approval committed");
+    is($r->{status}, 200, 'ours: the page again, not an error page');
+    like(errors_of($r->{text}), qr/进口报关单\Q$no\E已办理出口退货登记（统一编号\Q$seq\E）/,
+        '... naming the record registered meanwhile');
+    is(status_of($second), 5, 'the second still 5');
+    is(db_value("SELECT COUNT(*) FROM retgoods_head WHERE i_entry_id = '$no' AND status = 7"), 1,
+        'one registration only');
+    is(db_value("SELECT ret_no IS NULL FROM retgoods_head WHERE id = $second"), 1, 'no 退货编号 used');
+};
+
+subtest 'a failed electronic audit: ts-admin retgoods-requeue queues it again' => sub {
+    # What a retgoods.audit job that hit a database error leaves: the record
+    # in 3 and the job failed (tools/ts-worker undo_retgoods_audit).
+    my $admin = "TUISHUI_CONF=$ENV{TUISHUI_CONF} $ENV{TS_BUILD}/tools/ts-admin";
+    my $no = publish_import([ '8459290000', '数控钻床' ]);
+    my $id = submit(no => $no);
+    is(settled($id), 5, 'at 5');
+    my $out = Encode::decode_utf8(`$admin retgoods-requeue $id 2>&1`);
+    is($? >> 8, 1, 'a record not in 3: refused');
+    like($out, qr/不是“海关接收成功”/, '... with the reason');
+    db_do("UPDATE retgoods_head SET status = 3 WHERE id = $id");
+    db_do("UPDATE job SET status = 'failed' WHERE kind = 'retgoods.audit' AND ref_id = $id");
+    $out = `$admin retgoods-requeue $id 2>&1`;
+    is($? >> 8, 0, 'in 3 with its audit failed: queued again') or diag $out;
+    is(settled($id), 5, 'the worker audits it: 5');
+    is_deeply([ map { $_->[0] } @{ receipts($id) } ], [ 1, 3, 5, 5 ], 'its 回执: the audit once more');
+    like(db_value("SELECT detail FROM audit_log WHERE action = 'ts-admin.retgoods-requeue'"
+        . " AND object_id = '$id'") // '', qr/audit job \d+ queued/, 'the audit log says so');
+};
+
 subtest 'electronic audit rules: 3 → 6 with every reason' => sub {
     my $no = publish_import([ '8459290000', '数控钻床' ], [ '9999999999', '不明货物' ]);
     # a trading enterprise's export declaration, an unknown one, a date
@@ -281,6 +339,26 @@ subtest 'reception rules: 1 → 4 on bad data' => sub {
     requeue_reception($id2);
     is(settled($id2), 4, 'goods changed since: 4');
     like(receipts($id2)->[-1][1], qr/进口报关单\Q$no\E的商品信息已变更/, 'the 回执 says so');
+
+    # R5 compares the whole imported part (ts_retgoods_from_import), not
+    # only 序号 and HS code: a 修改 of a header field, then of a goods
+    # line's name with its HS code unchanged
+    my $no2 = publish_import([ '8459290000', '数控钻床' ]);
+    my $id3 = submit(no => $no2);
+    is(settled($id3), 5, 'a third good record');
+    publish_import_as($no2, { BillNo => 'COSU' . $tag }, [ '8459290000', '数控钻床' ]);
+    requeue_reception($id3);
+    is(settled($id3), 4, 'the 提运单号 changed since: 4');
+    like(receipts($id3)->[-1][1], qr/进口报关单\Q$no2\E的提运单号已变更，与申报的不一致/,
+        'the 回执 names the header field');
+    unlike(receipts($id3)->[-1][1], qr/商品信息已变更/, '... and not the goods');
+    my $no3 = publish_import([ '8459290000', '数控钻床' ]);
+    my $id4 = submit(no => $no3);
+    is(settled($id4), 5, 'a fourth good record');
+    publish_import_as($no3, [ '8459290000', '数控钻床（立式）' ]);
+    requeue_reception($id4);
+    is(settled($id4), 4, 'a goods name changed since (same HS code): 4');
+    like(receipts($id4)->[-1][1], qr/进口报关单\Q$no3\E的商品信息已变更/, 'the 回执 says so');
 
     # 4 may be submitted again (ret's rule), and a 4 is not reviewable
     my $r = $officer->post('/customs/retgoodsapprove', { id => $id2 });

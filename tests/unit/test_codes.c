@@ -214,6 +214,18 @@ static void test_export_entry_id(void **state)
     RUN_CASES(ts_codes_export_entry_id_valid, cases);
 }
 
+/* An import number: the 9th digit 1; an export number is named as such. */
+static void test_import_entry_id(void **state)
+{
+    static const struct code_case cases[] = {
+        {"790120261000012345", NULL},      {"790120260000012345", "出口报关单"},
+        {"790120263000012345", "第9位"},   {"000120261000012345", "关区"},
+        {"79012026100001234", "18位数字"},
+    };
+    (void)state;
+    RUN_CASES(ts_codes_import_entry_id_valid, cases);
+}
+
 /* 关联号 = 18 digits + "0" + 2-digit 项号, and back. */
 static void test_link_no(void **state)
 {
@@ -519,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_decl_no),
         cmocka_unit_test(test_entry_id),
         cmocka_unit_test(test_export_entry_id),
+        cmocka_unit_test(test_import_entry_id),
         cmocka_unit_test(test_link_no),
         cmocka_unit_test(test_hs),
         cmocka_unit_test(test_period),

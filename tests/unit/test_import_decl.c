@@ -81,7 +81,7 @@ static void test_export_number_refused(void **state)
     struct ts_import_decl_in *d = good(a);
     d->head[TS_IDECL_H_ENTRY_ID] = "790020260000810101";
     assert_false(ts_import_decl_check(a, d));
-    assert_true(has_error(d, "表头【海关编号】第9位应为1（进口报关单）"));
+    assert_true(has_error(d, "表头【海关编号】报关单号第9位为0，是出口报关单，请输入进口报关单号"));
     ts_arena_free(a);
 }
 

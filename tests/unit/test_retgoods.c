@@ -104,7 +104,7 @@ static void collect(void *ctx, const char *field, const char *message)
 }
 
 static struct ts_retgoods_line valid_line = {1,     "8466930000", "",    "钻床零件", 155000,
-                                             "USD", "100",        "007", "120.5"};
+                                             "USD", "100",        "007", "120.5", "N"};
 
 /* A record every rule accepts. */
 static void valid(struct ts_retgoods *r)
@@ -183,8 +183,8 @@ static void test_header_rules(void **state)
     (void)state;
     static const struct rule_case cases[] = {
         {TS_RG_I_ENTRY_ID, "", "i_entry_id", "请填写进口报关单号"},
-        {TS_RG_I_ENTRY_ID, "79002026100081010", "i_entry_id", "应为18位数字，第9位为1"},
-        {TS_RG_I_ENTRY_ID, "790020260000810101", "i_entry_id", "第9位为1"},
+        {TS_RG_I_ENTRY_ID, "79002026100081010", "i_entry_id", "进口报关单号应为18位数字"},
+        {TS_RG_I_ENTRY_ID, "790020260000810101", "i_entry_id", "进口报关单号第9位为0，是出口报关单"},
         {TS_RG_RECEIVER_ADDR, "", "receiver_addr", "请填写收货人所在地"},
         {TS_RG_RECEIVER_CONTACT, "", "receiver_contact", "请填写收货联系人"},
         {TS_RG_RECEIVER_PHONE, "", "receiver_phone", "请填写联系电话"},
@@ -276,6 +276,13 @@ static void test_weight(void **state)
     expect(&r, ORIG, "weight_1", "第1项退货重量应为数字（千克），最多5位小数");
     l.ret_weight = "-1";
     expect(&r, ORIG, "weight_1", "退货重量");
+    l.ret_weight = "";
+    l.industrial = "Y";
+    expect(&r, ORIG, NULL, NULL);
+    l.industrial = "X"; /* 是否属于工业品: Y or N */
+    expect(&r, ORIG, "weight_1", "请选择第1项是否属于工业品（Y-是，N-否）");
+    l.industrial = "";
+    expect(&r, ORIG, "weight_1", "是否属于工业品");
     assert_true(ts_retgoods_decimal_valid("0.5", 14, 5));
     assert_false(ts_retgoods_decimal_valid(".5", 14, 5));
     assert_false(ts_retgoods_decimal_valid("5.", 14, 5));
@@ -294,10 +301,10 @@ static void test_canonical(void **state)
     r.norig = 1;
     r.f[TS_RG_REASON_NOTE] = "第一行\n第二行";
     const char *t = ts_retgoods_canonical(a, &r);
-    assert_non_null(strstr(t, "TUISHUI-RETGOODS/1\n"));
+    assert_non_null(strstr(t, "TUISHUI-RETGOODS/2\n"));
     assert_non_null(strstr(t, "\ni_entry_id=790020261000810101\n"));
     assert_non_null(strstr(t, "\nreason_note=第一行\\n第二行\n"));
-    assert_non_null(strstr(t, "\nline=1|8466930000||钻床零件|1550.00|USD|100|007|120.5\n"));
+    assert_non_null(strstr(t, "\nline=1|8466930000||钻床零件|1550.00|USD|100|007|120.5|N\n"));
     assert_non_null(strstr(t, "\norig_entry_id=" ORIG "\n"));
     assert_null(strstr(t, "ret_no="));
     /* any field changes the text */

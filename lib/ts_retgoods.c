@@ -779,27 +779,23 @@ int ts_retgoods_transition(struct ts_db *db, struct ts_arena *a, int64_t id, int
 
 /* ---- 暂存, 删除, 提交 (the enterprise, through ts_scope) ---- */
 
-/* The next 统一编号: this year and the year's 14-digit counter. */
-static int next_seq_no(struct ts_ctx *c, char out[19])
+/* The 统一编号 of new record id: this year and the row's id in 14 digits.
+ * Not a counter of its own: a counter row would stay locked from the
+ * first 暂存 or 提交 of a new record until its commit — through the card's
+ * PIN and signature for a 提交 — and hold up every other enterprise's new
+ * record meanwhile.  AUTO_INCREMENT hands out ids without such a lock; an
+ * id a rolled-back request took is a gap, as the manual's sample numbers
+ * have gaps. */
+static int seq_no_of(int64_t id, char out[19])
 {
     time_t now = time(NULL);
     struct tm tm;
-    struct ts_db_rows r;
+    char buf[48];
     localtime_r(&now, &tm);
     int year = tm.tm_year + 1900;
-    if (ts_db_exec(c->db,
-                   "INSERT INTO retgoods_seq (year, last_no) VALUES (?, 1)"
-                   " ON DUPLICATE KEY UPDATE last_no = last_no + 1",
-                   TS_ARGS(TS_I64(year)), NULL) < 0 ||
-        ts_db_query(c->db, c->arena, "SELECT last_no FROM retgoods_seq WHERE year = ?",
-                    TS_ARGS(TS_I64(year)), &r) < 0 ||
-        r.nrows != 1)
+    if (year < 1000 || year > 9999 || id < 1 || id > INT64_C(99999999999999))
         return -1;
-    int64_t n = ts_db_cell_i64(&r, 0, "last_no");
-    char buf[48];
-    if (year < 1000 || year > 9999 || n < 1 || n > INT64_C(99999999999999))
-        return -1;
-    snprintf(buf, sizeof buf, "%04d%014lld", year, (long long)n);
+    snprintf(buf, sizeof buf, "%04d%014lld", year, (long long)id);
     memcpy(out, buf, 19);
     return 0;
 }
@@ -860,7 +856,7 @@ static int insert_head(struct ts_ctx *c, struct ts_retgoods *r)
             c->db, sql,
             save_args(c, r, TS_ARGS(TS_I64(ts_scope_tenant(c)), TS_I64(c->session->user_id)), NULL),
             &res) < 0 ||
-        next_seq_no(c, seq) < 0)
+        seq_no_of((int64_t)res.insert_id, seq) < 0)
         return -1;
     r->id = (int64_t)res.insert_id;
     r->ent_id = ts_scope_tenant(c);

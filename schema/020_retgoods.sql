@@ -1,6 +1,6 @@
 -- 020_retgoods: 出口退货 (manual 004): the enterprise's 出口退货信息 records,
 -- their goods lines and 原出口报关单号, the 回执 of every state change, the
--- sequences of 统一编号 and 退货编号, and the 行政区划 code list the 原生产企业
+-- sequence of 退货编号, and the 行政区划 code list the 原生产企业
 -- is placed in.  docs/retgoods.md has the rules and the states.
 --
 -- States (004 §4.2): 0 暂存, 1 已提交, 2 提交失败, 3 海关接收成功, 4 海关接收失败,
@@ -22,7 +22,7 @@ CREATE TABLE admin_region (
 CREATE TABLE retgoods_head (
     id               BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
     ent_id           BIGINT UNSIGNED NOT NULL,
-    seq_no           CHAR(18) CHARACTER SET ascii NULL COMMENT '统一编号: year + 14-digit sequence',
+    seq_no           CHAR(18) CHARACTER SET ascii NULL COMMENT '统一编号: year + the row id in 14 digits (lib/ts_retgoods.c seq_no_of)',
     ret_no           CHAR(12) CHARACTER SET ascii NULL COMMENT '退货编号: 关区 + yy + 6 digits, at state 7',
     status           TINYINT UNSIGNED NOT NULL DEFAULT 0,
     collector_user   BIGINT UNSIGNED NOT NULL COMMENT '采集人 (the user who last saved)',
@@ -129,12 +129,6 @@ CREATE TABLE retgoods_receipt (
     KEY ix_retgoods_receipt_head (head_id, id),
     KEY ix_retgoods_receipt_ent (ent_id, head_id),
     CONSTRAINT fk_retgoods_receipt_head FOREIGN KEY (head_id) REFERENCES retgoods_head (id) ON DELETE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
--- 统一编号: one counter per year (the 14-digit part).
-CREATE TABLE retgoods_seq (
-    year             SMALLINT UNSIGNED NOT NULL PRIMARY KEY,
-    last_no          BIGINT UNSIGNED NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- 退货编号: one counter per 关区 and year (the 6-digit part).

@@ -298,47 +298,65 @@ decl_seed() {
     [[ $status == "done" ]] || die "import job $status: $(bench_db -e "SELECT message FROM job WHERE id = $job")"
 }
 
-# decl_bench — BENCH_MODE=decl: seed, copy the page, wrk (a) and (d).
-decl_bench() {
-    local sess rows total
-    decl_seed
-    sess=$(bench_login_as ent-admin-production /decl/)
-    printf '%s\n' "$sess" >"$WORK/sessions-decl.txt"
-    curl -s -D "$WORK/decl.headers" -o "$WORK/decl.html" -b "ts_sid=${sess%% *}" "$URL$DECL_PATH"
-    grep -q '^HTTP/1.1 200' "$WORK/decl.headers" || die "GET $DECL_PATH: $(head -n 1 "$WORK/decl.headers")"
-    rows=$(grep -c 'href="/decl/view?entry_id=' "$WORK/decl.html" || true)
-    ((rows == ROWS)) || die "GET $DECL_PATH shows $rows rows, not $ROWS"
-    total=$(bench_db -e "SELECT COUNT(*) FROM export_decl_head WHERE current_entry_id IS NOT NULL
-        AND owner_key = 'S91510100MA6CAB126W' AND decl_type = 'clear' AND ie_date BETWEEN '2026-11-01' AND '2026-11-30'")
+# page_fetch NAME ROLE LOGIN_PATH PATH — log in as the demo account of ROLE
+# (landing on LOGIN_PATH), keep the session in $WORK/sessions-NAME.txt and
+# the page PATH in $WORK/NAME.html; dies unless it answers 200.
+page_fetch() {
+    local sess
+    sess=$(bench_login_as "$2" "$3")
+    printf '%s\n' "$sess" >"$WORK/sessions-$1.txt"
+    curl -s -D "$WORK/$1.headers" -o "$WORK/$1.html" -b "ts_sid=${sess%% *}" "$URL$4"
+    grep -q '^HTTP/1.1 200' "$WORK/$1.headers" || die "GET $4: $(head -n 1 "$WORK/$1.headers")"
+}
+
+# page_bench NAME LETTER LABEL PATH DESCRIPTION — the page modes' common
+# part once the page is fetched: its exact bytes as a static file, then
+# wrk (a) on the copy and (LETTER) on PATH with NAME's sessions, the
+# results table and the ratio.
+page_bench() {
+    local name=$1 letter=$2 label=$3 path=$4
     add_static_location
-    cp "$WORK/decl.html" "$WORK/static/decl.html"
+    cp "$WORK/$name.html" "$WORK/static/$name.html"
     for ((i = 0; i < 50; i++)); do
-        [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/bench-static/decl.html") == 200 ]] && break
+        [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/bench-static/$name.html") == 200 ]] && break
         sleep 0.1
     done
-    curl -s -o "$WORK/static.check" "$URL/bench-static/decl.html"
-    cmp -s "$WORK/static.check" "$WORK/decl.html" || die "the static copy does not match the page"
-    PAGE_BYTES=$(stat -c %s "$WORK/decl.html")
-    log "tuishui bench (decl) $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(bench_commit)"
+    curl -s -o "$WORK/static.check" "$URL/bench-static/$name.html"
+    cmp -s "$WORK/static.check" "$WORK/$name.html" || die "the static copy does not match the page"
+    PAGE_BYTES=$(stat -c %s "$WORK/$name.html")
+    log "tuishui bench ($MODE) $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(bench_commit)"
     log "machine: $(bench_machine)"
     log "load average before: $(bench_loadavg)"
-    log "app.workers = $WORKERS; decl page $PAGE_BYTES bytes, $rows rows of $total declarations in the range; warm-up $WARMUP"
-    run static - "$URL/bench-static/decl.html" -
-    run decl decl "$URL$DECL_PATH" "$WORK/sessions-decl.txt"
-    for name in static decl; do
-        [[ $(field $name status_errors) == 0 && $(field $name errors) == 0 ]] ||
-            log "WARNING: ($name) had $(field $name status_errors) non-2xx/3xx answers and $(field $name errors) socket errors"
+    log "app.workers = $WORKERS; page $PAGE_BYTES bytes, $5; warm-up $WARMUP"
+    run static - "$URL/bench-static/$name.html" -
+    run "$name" "$name" "$URL$path" "$WORK/sessions-$name.txt"
+    for n in static "$name"; do
+        [[ $(field $n status_errors) == 0 && $(field $n errors) == 0 ]] ||
+            log "WARNING: ($n) had $(field $n status_errors) non-2xx/3xx answers and $(field $n errors) socket errors"
     done
     {
         log ""
         log "=== results (c$CONNS t$THREADS d$DURATION, app.workers = $WORKERS)"
         printf '%-40s %8s %7s %7s  %-24s %s\n' "" "req/s" "p50 ms" "p99 ms" "CPU us/req: nginx / prog" "CPU-bound req/s"
         printf '%-40s %8s %7s %7s  %-24s %s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)" "$(cpu static)" "$(capacity static)"
-        printf '%-40s %8s %7s %7s  %-24s %s\n' "(d) 报关单查询 GET /decl/ (20 of $total)" "$(field decl rps)" "$(field decl p50_ms)" "$(field decl p99_ms)" "$(cpu decl)" "$(capacity decl)"
-        echo "d/a = $(python3 -c "print(f'{$(field decl rps) / $(field static rps):.3f}')"); p99 of d = $(field decl p99_ms) ms"
+        printf '%-40s %8s %7s %7s  %-24s %s\n' "($letter) $label" "$(field "$name" rps)" "$(field "$name" p50_ms)" "$(field "$name" p99_ms)" "$(cpu "$name")" "$(capacity "$name")"
+        echo "$letter/a = $(python3 -c "print(f'{$(field "$name" rps) / $(field static rps):.3f}')"); p99 of $letter = $(field "$name" p99_ms) ms"
     } | tee -a "$RESULTS"
     log "load average after: $(bench_loadavg)"
     say "results in $RESULTS"
+}
+
+# decl_bench — BENCH_MODE=decl: seed, copy the page, wrk (a) and (d).
+decl_bench() {
+    local rows total
+    decl_seed
+    page_fetch decl ent-admin-production /decl/ "$DECL_PATH"
+    rows=$(grep -c 'href="/decl/view?entry_id=' "$WORK/decl.html" || true)
+    ((rows == ROWS)) || die "GET $DECL_PATH shows $rows rows, not $ROWS"
+    total=$(bench_db -e "SELECT COUNT(*) FROM export_decl_head WHERE current_entry_id IS NOT NULL
+        AND owner_key = 'S91510100MA6CAB126W' AND decl_type = 'clear' AND ie_date BETWEEN '2026-11-01' AND '2026-11-30'")
+    page_bench decl d "报关单查询 GET /decl/ (20 of $total)" "$DECL_PATH" \
+        "$rows rows of $total declarations in the range"
 }
 
 if [[ $MODE == decl ]]; then
@@ -370,48 +388,18 @@ retgoods_seed() {
 
 # retgoods_bench — BENCH_MODE=retgoods: seed, copy the page, wrk (a) and (e).
 retgoods_bench() {
-    local sess rows total start end path
+    local rows total start end path
     retgoods_seed "$(bench_account ent-admin-production | cut -d' ' -f1)" "$RG_COUNT" 91
     retgoods_seed "$(bench_account ent-admin-trading | cut -d' ' -f1)" $((RG_COUNT / 5)) 92
     end=$(TZ=Asia/Shanghai date +%F)
     start=$(TZ=Asia/Shanghai date -d "$end -29 days" +%F)
     path="/retgoods/query?start=$start&end=$end"
-    sess=$(bench_login_as ent-admin-production /retgoods/query)
-    printf '%s\n' "$sess" >"$WORK/sessions-retgoods.txt"
-    curl -s -D "$WORK/rg.headers" -o "$WORK/rg.html" -b "ts_sid=${sess%% *}" "$URL$path"
-    grep -q '^HTTP/1.1 200' "$WORK/rg.headers" || die "GET $path: $(head -n 1 "$WORK/rg.headers")"
-    rows=$(grep -c 'class="rg-seq"' "$WORK/rg.html" || true)
+    page_fetch retgoods ent-admin-production /retgoods/query "$path"
+    rows=$(grep -c 'class="rg-seq"' "$WORK/retgoods.html" || true)
     ((rows == ROWS)) || die "GET $path shows $rows rows, not $ROWS"
-    total=$(sed -n 's/.*id="rg-total">\([0-9]*\)<.*/\1/p' "$WORK/rg.html")
-    add_static_location
-    cp "$WORK/rg.html" "$WORK/static/rg.html"
-    for ((i = 0; i < 50; i++)); do
-        [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/bench-static/rg.html") == 200 ]] && break
-        sleep 0.1
-    done
-    curl -s -o "$WORK/static.check" "$URL/bench-static/rg.html"
-    cmp -s "$WORK/static.check" "$WORK/rg.html" || die "the static copy does not match the page"
-    PAGE_BYTES=$(stat -c %s "$WORK/rg.html")
-    log "tuishui bench (retgoods) $(date '+%Y-%m-%d %H:%M:%S %z'), commit $(bench_commit)"
-    log "machine: $(bench_machine)"
-    log "load average before: $(bench_loadavg)"
-    log "app.workers = $WORKERS; query page $PAGE_BYTES bytes, $rows rows of $total records in $start..$end; warm-up $WARMUP"
-    run static - "$URL/bench-static/rg.html" -
-    run retgoods retgoods "$URL$path" "$WORK/sessions-retgoods.txt"
-    for name in static retgoods; do
-        [[ $(field $name status_errors) == 0 && $(field $name errors) == 0 ]] ||
-            log "WARNING: ($name) had $(field $name status_errors) non-2xx/3xx answers and $(field $name errors) socket errors"
-    done
-    {
-        log ""
-        log "=== results (c$CONNS t$THREADS d$DURATION, app.workers = $WORKERS)"
-        printf '%-40s %8s %7s %7s  %-24s %s\n' "" "req/s" "p50 ms" "p99 ms" "CPU us/req: nginx / prog" "CPU-bound req/s"
-        printf '%-40s %8s %7s %7s  %-24s %s\n' "(a) static copy (nginx)" "$(field static rps)" "$(field static p50_ms)" "$(field static p99_ms)" "$(cpu static)" "$(capacity static)"
-        printf '%-40s %8s %7s %7s  %-24s %s\n' "(e) 出口退货信息查询 (20 of $total)" "$(field retgoods rps)" "$(field retgoods p50_ms)" "$(field retgoods p99_ms)" "$(cpu retgoods)" "$(capacity retgoods)"
-        echo "e/a = $(python3 -c "print(f'{$(field retgoods rps) / $(field static rps):.3f}')"); p99 of e = $(field retgoods p99_ms) ms"
-    } | tee -a "$RESULTS"
-    log "load average after: $(bench_loadavg)"
-    say "results in $RESULTS"
+    total=$(sed -n 's/.*id="rg-total">\([0-9]*\)<.*/\1/p' "$WORK/retgoods.html")
+    page_bench retgoods e "出口退货信息查询 (20 of $total)" "$path" \
+        "$rows rows of $total records in $start..$end"
 }
 
 if [[ $MODE == retgoods ]]; then

@@ -254,4 +254,25 @@ SKIP: {
 $r = $prod->get($url->(by => 'no', entry_id => '790020250000003000'));
 is($r->{status}, 200, 'one of them by number: downloaded');
 
+# ---- one day under both owner keys, over several batches: each batch reads
+# the next declarations of each key (统一社会信用代码 'S', and 海关编码 'C' for
+# those naming no 统一社会信用代码) and merges them in the results' order.
+# 250 declarations on 2025-04-01, every odd one under the 海关编码 only (3
+# batches of 100), and one on 2025-04-02 that is not in the range.
+publish('dl-keys', (map {
+    decls(from => 7000 + $_, n => 1, lines => 1 + $_ % 3, date => '20250401',
+        more => $_ % 2 ? {TradeCoScc => ''} : {})
+} 0 .. 249), decls(from => 7250, n => 1, lines => 1, date => '20250402'));
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id BETWEEN '790020250000007000'"
+    . " AND '790020250000007249' AND owner_key = 'C$PROD_CODE'"), 125, 'half of them under the 海关编码');
+$r = $prod->get($url->(by => 'date', start => '2025-04-01', end => '2025-04-01'));
+is($r->{status}, 200, 'one day under both keys: downloaded');
+($rc, $said, $xml) = open_with($r, $env->{TS_CARD_READER});
+is_deeply([$xml =~ m{<EntryId>(\d{18})</EntryId>}g], [map { sprintf '790020250%09d', $_ } 7000 .. 7249],
+    'every declaration of the day once, in the order of the numbers across both keys and batches');
+my $nlines = 0;
+$nlines += 1 + $_ % 3 for 0 .. 249;
+is(scalar(() = $xml =~ /<DecList>/g), $nlines, 'with all their body rows');
+like($r->{headers}{'content-disposition'}, qr/_790020250000007000_790020250000007249_/, 'file name: first and last');
+
 done_testing();

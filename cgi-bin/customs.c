@@ -88,13 +88,34 @@ static bool in_jurisdiction(struct ts_ctx *c, const char *entry_id)
 
 #define LIST_FILTER " AND (? = '' OR h.entry_id = ?)"
 
+/* The statements that read one kind of declaration (出口 export_decl_*,
+ * 进口 import_decl_*), made from its table names: one of the two
+ * constants below, never input. */
+struct decl_tables {
+    const char *count;    /* the jurisdiction's current versions (by number) */
+    const char *head;     /* one version by id within the jurisdiction */
+    const char *lines;    /* its lines, 项号 order */
+    const char *versions; /* every version of a number, the newest first */
+};
+#define DECL_TABLES(head_table, list_table)                                                        \
+    {                                                                                              \
+        .count = "SELECT COUNT(*) AS n FROM " head_table " h"                                      \
+                 " WHERE h.current_entry_id LIKE CONCAT(?, '%')" LIST_FILTER,                      \
+        .head =                                                                                    \
+            "SELECT h.* FROM " head_table " h WHERE h.id = ? AND h.entry_id LIKE CONCAT(?, '%')",  \
+        .lines = "SELECT * FROM " list_table " WHERE head_id = ? ORDER BY g_no",                   \
+        .versions = "SELECT id, version, trans_status, published_at,"                              \
+                    " current_entry_id IS NOT NULL AS current"                                     \
+                    " FROM " head_table " WHERE entry_id = ? ORDER BY version DESC",               \
+    }
+static const struct decl_tables export_tables = DECL_TABLES("export_decl_head", "export_decl_list");
+static const struct decl_tables import_tables = DECL_TABLES("import_decl_head", "import_decl_list");
+
 /* How many current declarations of the jurisdiction match. */
-static int64_t list_count(struct ts_ctx *c, const char *no)
+static int64_t list_count(struct ts_ctx *c, const struct decl_tables *t, const char *no)
 {
     struct ts_db_rows r;
-    if (ts_db_query(c->db, c->arena,
-                    "SELECT COUNT(*) AS n FROM export_decl_head h WHERE h.current_entry_id"
-                    " LIKE CONCAT(?, '%')" LIST_FILTER,
+    if (ts_db_query(c->db, c->arena, t->count,
                     TS_ARGS(TS_STR(jurisdiction(c)), TS_STR(no), TS_STR(no)), &r) < 0)
         return -1;
     return ts_db_cell_i64(&r, 0, "n");
@@ -132,7 +153,7 @@ static enum ts_result decl_list(struct ts_ctx *c)
     struct ts_db_rows rows;
     struct ts_ui_pager pager;
     const char *no = ts_arg(c, "entry_id")->error ? "" : ts_arg_str(c, "entry_id");
-    int64_t total = list_count(c, no);
+    int64_t total = list_count(c, &export_tables, no);
     if (total < 0)
         return TS_FAIL;
     ts_ui_pager(c, total, PAGE_SIZE, &pager);
@@ -162,24 +183,46 @@ static int64_t box_max(const struct ts_cdecl_field *f)
     return f->kind == TS_CDECL_TEXT ? f->max : 32;
 }
 
-static void form_params_build(void)
+/* One kind of form's parameter table and body-row names to fill, and the
+ * field tables they are made from. */
+struct form_kind {
+    struct ts_param *params;
+    char (*names)[32];
+    const struct ts_cdecl_field *head, *list;
+    size_t head_n, list_n, max_lines;
+    const char *from_label;
+};
+
+/* The export and the import form are built alike from their field tables:
+ * the header fields, each body row's as <Element>_<k> into names, then
+ * lines, more and from (named from_label). */
+static void params_build(const struct form_kind *k)
 {
     size_t n = 0;
-    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++) {
-        const struct ts_cdecl_field *f = &ts_cdecl_head_fields[i];
-        form_params[n++] = (struct ts_param)ts_param_str(f->xml, f->label, 0, 0, box_max(f));
+    for (size_t i = 0; i < k->head_n; i++) {
+        const struct ts_cdecl_field *f = &k->head[i];
+        k->params[n++] = (struct ts_param)ts_param_str(f->xml, f->label, 0, 0, box_max(f));
     }
-    for (size_t k = 0; k < TS_CDECL_MAX_LINES; k++)
-        for (size_t j = 0; j < TS_CDECL_LIST_N; j++) {
-            const struct ts_cdecl_field *f = &ts_cdecl_list_fields[j];
-            char *name = line_names[k * TS_CDECL_LIST_N + j];
-            snprintf(name, sizeof line_names[0], "%s_%zu", f->xml, k + 1);
-            form_params[n++] = (struct ts_param)ts_param_str(name, f->label, 0, 0, box_max(f));
+    for (size_t r = 0; r < k->max_lines; r++)
+        for (size_t j = 0; j < k->list_n; j++) {
+            const struct ts_cdecl_field *f = &k->list[j];
+            char *name = k->names[r * k->list_n + j];
+            snprintf(name, sizeof k->names[0], "%s_%zu", f->xml, r + 1);
+            k->params[n++] = (struct ts_param)ts_param_str(name, f->label, 0, 0, box_max(f));
         }
-    form_params[n++] = (struct ts_param)ts_param_int("lines", "表体行数", 0, 1, TS_CDECL_MAX_LINES);
-    form_params[n++] = (struct ts_param)ts_param_str("more", "增加表体行", 0, 0, 10);
-    form_params[n++] = (struct ts_param)ts_param_int("from", "报关单", 0, 1, INT64_MAX);
-    form_params[n] = (struct ts_param)TS_PARAMS_END;
+    k->params[n++] =
+        (struct ts_param)ts_param_int("lines", "表体行数", 0, 1, (int64_t)k->max_lines);
+    k->params[n++] = (struct ts_param)ts_param_str("more", "增加表体行", 0, 0, 10);
+    k->params[n++] = (struct ts_param)ts_param_int("from", k->from_label, 0, 1, INT64_MAX);
+    k->params[n] = (struct ts_param)TS_PARAMS_END;
+}
+
+/* The export form's parameters. */
+static void form_params_build(void)
+{
+    params_build(&(struct form_kind){form_params, line_names, ts_cdecl_head_fields,
+                                     ts_cdecl_list_fields, TS_CDECL_HEAD_N, TS_CDECL_LIST_N,
+                                     TS_CDECL_MAX_LINES, "报关单"});
 }
 
 /* Body row k's (0-based) field j as the form named it. */
@@ -268,22 +311,17 @@ static enum ts_result form_page(struct ts_ctx *c, const struct ts_cdecl *d, size
     return ts_ui_page(c, "发布报关单", "customs/form.cs");
 }
 
-/* A stored version by id within the jurisdiction: 1, 0 not found, -1. */
-static int head_load(struct ts_ctx *c, int64_t id, struct ts_db_rows *head,
-                     struct ts_db_rows *lines)
+/* A stored version by id within the jurisdiction, with its lines: 1, 0
+ * not found, -1. */
+static int head_load(struct ts_ctx *c, const struct decl_tables *t, int64_t id,
+                     struct ts_db_rows *head, struct ts_db_rows *lines)
 {
-    if (ts_db_query(c->db, c->arena,
-                    "SELECT h.* FROM export_decl_head h WHERE h.id = ? AND h.entry_id LIKE"
-                    " CONCAT(?, '%')",
-                    TS_ARGS(TS_I64(id), TS_STR(jurisdiction(c))), head) < 0)
+    if (ts_db_query(c->db, c->arena, t->head, TS_ARGS(TS_I64(id), TS_STR(jurisdiction(c))), head) <
+        0)
         return -1;
     if (head->nrows != 1)
         return 0;
-    return ts_db_query(c->db, c->arena,
-                       "SELECT * FROM export_decl_list WHERE head_id = ? ORDER BY g_no",
-                       TS_ARGS(TS_I64(id)), lines) < 0
-               ? -1
-               : 1;
+    return ts_db_query(c->db, c->arena, t->lines, TS_ARGS(TS_I64(id)), lines) < 0 ? -1 : 1;
 }
 
 /* A stored declaration back in the form's terms (报关单类型 1 / 2). */
@@ -300,7 +338,7 @@ static enum ts_result decl_new(struct ts_ctx *c)
     struct ts_db_rows head, lines;
     struct ts_cdecl *d = ts_cdecl_new(c->arena);
     if (ts_arg_present(c, "from")) {
-        int found = head_load(c, ts_arg_int(c, "from"), &head, &lines);
+        int found = head_load(c, &export_tables, ts_arg_int(c, "from"), &head, &lines);
         if (found <= 0)
             return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
         d = for_form(c, ts_cdecl_from_rows(c->arena, &head, 0, &lines));
@@ -545,14 +583,11 @@ static enum ts_result import_view(struct ts_ctx *c)
 
 /* ---- 报关单详情 ---- */
 
-/* Every version of a number, the newest first. */
-static int versions(struct ts_ctx *c, const char *entry_id, struct ts_db_rows *r)
+/* Every version of a number, the newest first, on the page. */
+static int versions(struct ts_ctx *c, const struct decl_tables *t, const char *entry_id,
+                    struct ts_db_rows *r)
 {
-    if (ts_db_query(c->db, c->arena,
-                    "SELECT id, version, trans_status, published_at,"
-                    " current_entry_id IS NOT NULL AS current"
-                    " FROM export_decl_head WHERE entry_id = ? ORDER BY version DESC",
-                    TS_ARGS(TS_STR(entry_id)), r) < 0)
+    if (ts_db_query(c->db, c->arena, t->versions, TS_ARGS(TS_STR(entry_id)), r) < 0)
         return -1;
     ts_render_rows(c, "Versions", r);
     set_labels(c, "Versions", r);
@@ -563,7 +598,7 @@ static int versions(struct ts_ctx *c, const char *entry_id, struct ts_db_rows *r
 static enum ts_result decl_view(struct ts_ctx *c)
 {
     struct ts_db_rows head, lines, vers;
-    int found = head_load(c, ts_arg_int(c, "id"), &head, &lines);
+    int found = head_load(c, &export_tables, ts_arg_int(c, "id"), &head, &lines);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, NOT_FOUND);
     struct ts_cdecl *d = ts_cdecl_from_rows(c->arena, &head, 0, &lines);
@@ -573,7 +608,7 @@ static enum ts_result decl_view(struct ts_ctx *c)
     ts_render_set(c, "Decl.status_label",
                   ts_cdecl_trans_status_label(ts_db_cell(&head, 0, "trans_status")));
     ts_render_set(c, "Decl.current", ts_db_cell(&head, 0, "current_entry_id") ? "1" : "");
-    if (versions(c, d->head[TS_CDECL_H_ENTRY_ID], &vers) < 0)
+    if (versions(c, &export_tables, d->head[TS_CDECL_H_ENTRY_ID], &vers) < 0)
         return TS_FAIL;
     return ts_ui_page(c, "报关单详情", "customs/view.cs");
 }
@@ -593,23 +628,9 @@ static char iline_names[TS_IDECL_MAX_LINES * TS_IDECL_LIST_N][32];
 /* Fill iform_params from the field tables (once, before threads start). */
 static void iform_params_build(void)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < TS_IDECL_HEAD_N; i++) {
-        const struct ts_cdecl_field *f = &ts_import_decl_head_fields[i];
-        iform_params[n++] = (struct ts_param)ts_param_str(f->xml, f->label, 0, 0, box_max(f));
-    }
-    for (size_t k = 0; k < TS_IDECL_MAX_LINES; k++)
-        for (size_t j = 0; j < TS_IDECL_LIST_N; j++) {
-            const struct ts_cdecl_field *f = &ts_import_decl_list_fields[j];
-            char *name = iline_names[k * TS_IDECL_LIST_N + j];
-            snprintf(name, sizeof iline_names[0], "%s_%zu", f->xml, k + 1);
-            iform_params[n++] = (struct ts_param)ts_param_str(name, f->label, 0, 0, box_max(f));
-        }
-    iform_params[n++] =
-        (struct ts_param)ts_param_int("lines", "表体行数", 0, 1, TS_IDECL_MAX_LINES);
-    iform_params[n++] = (struct ts_param)ts_param_str("more", "增加表体行", 0, 0, 10);
-    iform_params[n++] = (struct ts_param)ts_param_int("from", "进口报关单", 0, 1, INT64_MAX);
-    iform_params[n] = (struct ts_param)TS_PARAMS_END;
+    params_build(&(struct form_kind){iform_params, iline_names, ts_import_decl_head_fields,
+                                     ts_import_decl_list_fields, TS_IDECL_HEAD_N, TS_IDECL_LIST_N,
+                                     TS_IDECL_MAX_LINES, "进口报关单"});
 }
 
 /* The import declaration the form holds (blank spare rows dropped). */
@@ -645,25 +666,6 @@ static enum ts_result iform_page(struct ts_ctx *c, const struct ts_import_decl_i
     return ts_ui_page(c, "发布进口报关单", "customs/form.cs");
 }
 
-/* One stored version (header row) by id within the jurisdiction, with
- * its lines: 1, 0 not found, -1. */
-static int ihead_load(struct ts_ctx *c, int64_t id, struct ts_db_rows *head,
-                      struct ts_db_rows *lines)
-{
-    if (ts_db_query(c->db, c->arena,
-                    "SELECT h.* FROM import_decl_head h WHERE h.id = ? AND h.entry_id LIKE"
-                    " CONCAT(?, '%')",
-                    TS_ARGS(TS_I64(id), TS_STR(jurisdiction(c))), head) < 0)
-        return -1;
-    if (head->nrows != 1)
-        return 0;
-    return ts_db_query(c->db, c->arena,
-                       "SELECT * FROM import_decl_list WHERE head_id = ? ORDER BY g_no",
-                       TS_ARGS(TS_I64(id)), lines) < 0
-               ? -1
-               : 1;
-}
-
 /* A stored version back into the form's terms (dates and decimals as
  * stored; the check takes them as they are). */
 static struct ts_import_decl_in *from_irows(struct ts_ctx *c, const struct ts_db_rows *head,
@@ -689,7 +691,7 @@ static enum ts_result idecl_new(struct ts_ctx *c)
     struct ts_db_rows head, lines;
     struct ts_import_decl_in *d = ts_import_decl_in_new(c->arena);
     if (ts_arg_present(c, "from")) {
-        int found = ihead_load(c, ts_arg_int(c, "from"), &head, &lines);
+        int found = head_load(c, &import_tables, ts_arg_int(c, "from"), &head, &lines);
         if (found <= 0)
             return found < 0 ? TS_FAIL : ts_ui_not_found(c, IMPORT_NF);
         d = from_irows(c, &head, &lines);
@@ -757,28 +759,24 @@ static enum ts_result idecl_save(struct ts_ctx *c)
         ts_arena_printf(c->arena, LIST_URL "importshow?id=%lld", (long long)p.head_id));
 }
 
-#define ILIST_FILTER " AND (? = '' OR h.entry_id = ?)"
-
 /* GET /customs/imports — 进口报关单发布: the jurisdiction's import
  * declarations (current versions), 20 a page, the latest first. */
 static enum ts_result idecl_list(struct ts_ctx *c)
 {
-    struct ts_db_rows r, rows;
+    struct ts_db_rows rows;
     struct ts_ui_pager pager;
     const char *no = ts_arg(c, "entry_id")->error ? "" : ts_arg_str(c, "entry_id");
     const char *j = jurisdiction(c);
-    if (ts_db_query(c->db, c->arena,
-                    "SELECT COUNT(*) AS n FROM import_decl_head h WHERE h.current_entry_id"
-                    " LIKE CONCAT(?, '%')" ILIST_FILTER,
-                    TS_ARGS(TS_STR(j), TS_STR(no), TS_STR(no)), &r) < 0)
+    int64_t total = list_count(c, &import_tables, no);
+    if (total < 0)
         return TS_FAIL;
-    ts_ui_pager(c, ts_db_cell_i64(&r, 0, "n"), PAGE_SIZE, &pager);
+    ts_ui_pager(c, total, PAGE_SIZE, &pager);
     if (ts_db_query(
             c->db, c->arena,
             "SELECT h.id, h.entry_id, h.version, h.trans_status, h.trade_name,"
             " h.trade_code, h.owner_name, h.ie_date, h.d_date, h.published_at,"
             " (SELECT COUNT(*) FROM import_decl_list l WHERE l.head_id = h.id) AS nlines"
-            " FROM import_decl_head h WHERE h.current_entry_id LIKE CONCAT(?, '%')" ILIST_FILTER
+            " FROM import_decl_head h WHERE h.current_entry_id LIKE CONCAT(?, '%')" LIST_FILTER
             " ORDER BY h.published_at DESC, h.id DESC LIMIT ? OFFSET ?",
             TS_ARGS(TS_STR(j), TS_STR(no), TS_STR(no), TS_I64(PAGE_SIZE), TS_I64(pager.offset)),
             &rows) < 0)
@@ -794,7 +792,7 @@ static enum ts_result idecl_list(struct ts_ctx *c)
 static enum ts_result idecl_show(struct ts_ctx *c)
 {
     struct ts_db_rows head, lines, vers;
-    int found = ihead_load(c, ts_arg_int(c, "id"), &head, &lines);
+    int found = head_load(c, &import_tables, ts_arg_int(c, "id"), &head, &lines);
     if (found <= 0)
         return found < 0 ? TS_FAIL : ts_ui_not_found(c, IMPORT_NF);
     struct ts_import_decl_in *d = from_irows(c, &head, &lines);
@@ -810,14 +808,8 @@ static enum ts_result idecl_show(struct ts_ctx *c)
     ts_render_rows(c, "Decl", &head);
     ts_render_set(c, "Decl.0.status_label",
                   ts_cdecl_trans_status_label(ts_db_cell(&head, 0, "trans_status")));
-    if (ts_db_query(c->db, c->arena,
-                    "SELECT id, version, trans_status, published_at,"
-                    " current_entry_id IS NOT NULL AS current"
-                    " FROM import_decl_head WHERE entry_id = ? ORDER BY version DESC",
-                    TS_ARGS(TS_STR(d->head[TS_IDECL_H_ENTRY_ID])), &vers) < 0)
+    if (versions(c, &import_tables, d->head[TS_IDECL_H_ENTRY_ID], &vers) < 0)
         return TS_FAIL;
-    ts_render_rows(c, "Versions", &vers);
-    set_labels(c, "Versions", &vers);
     return ts_ui_page(c, "进口报关单详情", "customs/importshow.cs");
 }
 

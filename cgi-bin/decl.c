@@ -392,38 +392,77 @@ struct dl_build {
 #define DL_BATCH_LINES 500
 
 /* After the last declaration written (the keyset of the results' order);
- * "1000-01-01" before the first. */
-#define DL_AFTER         " AND (h.ie_date > ? OR (h.ie_date = ? AND h.entry_id > ?))"
+ * "1000-01-01" before the first.  Written without OR (MariaDB reads it as
+ * the same ranges of ix_export_decl_owner_list): by 出口日期 it stands
+ * after the tenant filter's subquery, where ts_scope refuses any OR. */
+#define DL_AFTER         " AND h.ie_date >= ? AND NOT (h.ie_date = ? AND h.entry_id <= ?)"
 #define DL_AFTER_ARGS(b) TS_STR((b)->after_date), TS_STR((b)->after_date), TS_STR((b)->after_no)
 
 /* The query's filter as two statement texts, one for 出口报关单号 and one
  * for 出口日期, never one text for both ("? = '' OR ..."): MariaDB 10.11
  * returns a prepared statement's ORDER BY ... LIMIT in the wrong order once
  * it was executed with the number set (docs/declarations.md). */
-#define DL_BY_NO   " AND h.decl_type = ? AND h.entry_id = ?"
-#define DL_BY_DATE " AND h.decl_type = ? AND h.ie_date BETWEEN ? AND ?"
-#define DL_HEADS(filter)                                                                           \
+#define DL_BY_NO " AND h.decl_type = ? AND h.entry_id = ?"
+#define DL_HEAD_COLUMNS                                                                            \
     "SELECT h.*,"                                                                                  \
-    " (SELECT COUNT(*) FROM export_decl_list l WHERE l.head_id = h.id) AS nlines" OWNED filter     \
-        DL_AFTER " ORDER BY h.ie_date, h.entry_id LIMIT ?"
-#define DL_LINES(filter)                                                                           \
+    " (SELECT COUNT(*) FROM export_decl_list l WHERE l.head_id = h.id) AS nlines"
+#define DL_HEADS_BY_NO                                                                             \
+    DL_HEAD_COLUMNS OWNED DL_BY_NO DL_AFTER " ORDER BY h.ie_date, h.entry_id LIMIT ?"
+/* Up to the batch's last declaration (its 出口日期 and number). */
+#define DL_UPTO " AND h.ie_date <= ? AND NOT (h.ie_date = ? AND h.entry_id > ?)"
+#define DL_LINES_BY_NO                                                                             \
     "SELECT l.*" OWNED_FROM                                                                        \
-    " JOIN export_decl_list l ON l.head_id = h.id" OWNED_WHERE filter DL_AFTER                     \
-    " AND (h.ie_date < ? OR (h.ie_date = ? AND h.entry_id <= ?))"                                  \
+    " JOIN export_decl_list l ON l.head_id = h.id" OWNED_WHERE DL_BY_NO DL_AFTER DL_UPTO           \
     " ORDER BY l.head_id, l.g_no"
 
-/* The next batch's headers, each with its body row count. */
+/* 出口日期: the next current declarations after the last one written under
+ * one of the enterprise's owner keys, in the results' order, read from
+ * ix_export_decl_owner_list alone (the list's KEY_IDS with the keyset
+ * inside), then `tail`: the batch's size, or its last declaration.  Each
+ * batch so reads the next entries of the index, where one ordered query
+ * over both keys read and sorted the whole rest of the range each time
+ * (thousands of rows a batch for a large exporter's day: quadratic in the
+ * day). */
+#define DL_KEY_IDS(prefix, col, tail)                                                              \
+    "(SELECT h.id, h.ie_date, h.entry_id FROM export_decl_head h"                                  \
+    " WHERE h.owner_key = (SELECT " ENT_KEY(prefix, col) ENTERPRISE                                \
+        " WHERE e.ent_id = ?)"                                                                     \
+        " AND h.current_entry_id IS NOT NULL AND h.decl_type = ?"                                  \
+        " AND h.ie_date >= ? AND h.ie_date <= ?" DL_AFTER tail ")"
+#define DL_IN_ORDER " ORDER BY h.ie_date, h.entry_id LIMIT ?"
+#define DL_NEXT_IDS                                                                                \
+    DL_KEY_IDS("S", "uscc", DL_IN_ORDER) " UNION ALL " DL_KEY_IDS("C", "customs_code", DL_IN_ORDER)
+#define DL_BATCH_IDS                                                                               \
+    DL_KEY_IDS("S", "uscc", DL_UPTO) " UNION ALL " DL_KEY_IDS("C", "customs_code", DL_UPTO)
+/* The batch's headers: the two keys' next ids merged and cut to the batch
+ * (the two keys never name the same declaration: owner_key starts with S
+ * or C), then their rows.  Its body rows: those of the ids up to the
+ * batch's last, under each key a bounded range of the index. */
+#define DL_HEADS_BY_DATE                                                                           \
+    DL_HEAD_COLUMNS " FROM (" DL_NEXT_IDS " ORDER BY ie_date, entry_id LIMIT ?) p"                 \
+                    " JOIN export_decl_head h ON h.id = p.id ORDER BY p.ie_date, p.entry_id"
+#define DL_LINES_BY_DATE                                                                           \
+    "SELECT l.* FROM (" DL_BATCH_IDS ") p"                                                         \
+    " JOIN export_decl_list l ON l.head_id = p.id ORDER BY l.head_id, l.g_no"
+
+/* One key's arguments after its tenant: type, range, keyset. */
+#define DL_KEY_ARGS(q, b) TS_STR((q)->type), TS_STR((q)->start), TS_STR((q)->end), DL_AFTER_ARGS(b)
+
+/* The next batch's headers, each with its body row count.  By date,
+ * ts_scope binds the tenant in the S key's subquery (placeholder 1); the
+ * C key's is given it explicitly. */
 static int dl_heads(struct ts_ctx *c, struct ts_arena *a, const struct query *q,
                     const struct dl_build *b, struct ts_db_rows *heads)
 {
     if (q->entry_id[0])
         return ts_scope_query_in(
-            c, a, DL_HEADS(DL_BY_NO),
+            c, a, DL_HEADS_BY_NO,
             TS_ARGS(TS_STR(q->type), TS_STR(q->entry_id), DL_AFTER_ARGS(b), TS_I64(DL_BATCH_HEADS)),
             heads);
-    return ts_scope_query_in(c, a, DL_HEADS(DL_BY_DATE),
-                             TS_ARGS(TS_STR(q->type), TS_STR(q->start), TS_STR(q->end),
-                                     DL_AFTER_ARGS(b), TS_I64(DL_BATCH_HEADS)),
+    return ts_scope_query_in(c, a, DL_HEADS_BY_DATE,
+                             TS_ARGS(DL_KEY_ARGS(q, b), TS_I64(DL_BATCH_HEADS),
+                                     TS_I64(ts_scope_tenant(c)), DL_KEY_ARGS(q, b),
+                                     TS_I64(DL_BATCH_HEADS), TS_I64(DL_BATCH_HEADS)),
                              heads);
 }
 
@@ -451,14 +490,14 @@ static int dl_lines(struct ts_ctx *c, struct ts_arena *a, const struct query *q,
     const char *to_date = ts_db_cell(heads, last, "ie_date");
     const char *to_no = ts_db_cell(heads, last, "entry_id");
     if (q->entry_id[0])
-        return ts_scope_query_in(c, a, DL_LINES(DL_BY_NO),
+        return ts_scope_query_in(c, a, DL_LINES_BY_NO,
                                  TS_ARGS(TS_STR(q->type), TS_STR(q->entry_id), DL_AFTER_ARGS(b),
                                          TS_STR(to_date), TS_STR(to_date), TS_STR(to_no)),
                                  lines);
-    return ts_scope_query_in(c, a, DL_LINES(DL_BY_DATE),
-                             TS_ARGS(TS_STR(q->type), TS_STR(q->start), TS_STR(q->end),
-                                     DL_AFTER_ARGS(b), TS_STR(to_date), TS_STR(to_date),
-                                     TS_STR(to_no)),
+    return ts_scope_query_in(c, a, DL_LINES_BY_DATE,
+                             TS_ARGS(DL_KEY_ARGS(q, b), TS_STR(to_date), TS_STR(to_date),
+                                     TS_STR(to_no), TS_I64(ts_scope_tenant(c)), DL_KEY_ARGS(q, b),
+                                     TS_STR(to_date), TS_STR(to_date), TS_STR(to_no)),
                              lines);
 }
 

@@ -141,18 +141,26 @@ struct ts_cdecl_line *ts_cdecl_add_line(struct ts_arena *a, struct ts_cdecl *d)
     return l;
 }
 
-/* Keep a problem for the page; the list grows like the lines. */
+/* The list doubles in the arena (the old copy stays there until the
+ * arena goes): problems are few, and kept in the order found. */
+void ts_cdecl_errors_add(struct ts_arena *a, const char ***list, size_t *n, size_t *cap,
+                         const char *msg)
+{
+    if (*n == *cap) {
+        size_t grown = *cap ? *cap * 2 : 8;
+        const char **l = ts_arena_alloc(a, grown * sizeof *l);
+        if (*n)
+            memcpy(l, *list, *n * sizeof *l);
+        *list = l;
+        *cap = grown;
+    }
+    (*list)[(*n)++] = msg;
+}
+
+/* Keep a problem for the page. */
 void ts_cdecl_error(struct ts_arena *a, struct ts_cdecl *d, const char *msg)
 {
-    if (d->nerrors == d->errcap) {
-        size_t cap = d->errcap ? d->errcap * 2 : 8;
-        const char **n = ts_arena_alloc(a, cap * sizeof *n);
-        if (d->nerrors)
-            memcpy(n, d->errors, d->nerrors * sizeof *n);
-        d->errors = n;
-        d->errcap = cap;
-    }
-    d->errors[d->nerrors++] = msg;
+    ts_cdecl_errors_add(a, &d->errors, &d->nerrors, &d->errcap, msg);
 }
 
 static bool in_range(char c, char lo, char hi)
@@ -896,13 +904,11 @@ static struct ts_db_arg stored_arg(const struct ts_cdecl_field *f, const char *v
 }
 
 /* The number's current version, locked: 1 found (id, version), 0 none. */
-static int current_version(struct ts_db *db, struct ts_arena *a, const char *entry_id, int64_t *id,
-                           int64_t *version)
+static int current_version(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl_storage *s,
+                           const char *entry_id, int64_t *id, int64_t *version)
 {
     struct ts_db_rows r;
-    if (ts_db_query(
-            db, a, "SELECT id, version FROM export_decl_head WHERE current_entry_id = ? FOR UPDATE",
-            TS_ARGS(TS_STR(entry_id)), &r) < 0)
+    if (ts_db_query(db, a, s->current, TS_ARGS(TS_STR(entry_id)), &r) < 0)
         return -1;
     if (r.nrows == 0)
         return 0;
@@ -922,51 +928,57 @@ static int current_version(struct ts_db *db, struct ts_arena *a, const char *ent
     " second_unit, decl_price, decl_total, trade_curr, usd_fob, rmb_fob, origin_country,"          \
     " destination_country, district_code, duty_mode"
 
+/* 33 header columns and the 4 of the version; head_id and 19 line columns. */
+static const struct ts_cdecl_storage export_storage = {
+    TS_CDECL_STORAGE_SQL("export_decl_head", "export_decl_list", HEAD_COLUMNS,
+                         TS_CDECL_Q10 ", " TS_CDECL_Q10 ", " TS_CDECL_Q10 ", " TS_CDECL_Q5 ", ?, ?",
+                         LIST_COLUMNS, TS_CDECL_Q10 ", " TS_CDECL_Q10),
+    .head_fields = ts_cdecl_head_fields,
+    .list_fields = ts_cdecl_list_fields,
+    .head_n = TS_CDECL_HEAD_N,
+    .list_n = TS_CDECL_LIST_N,
+    .entry_id = TS_CDECL_H_ENTRY_ID,
+};
+
 /* The header row of the new version. */
-static int insert_head(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
-                       int64_t version, int64_t user_id, int64_t *id)
+static int insert_head(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl_storage *s,
+                       const char *const *head, int64_t version, int64_t user_id, int64_t *id)
 {
-    struct ts_db_arg *args = ts_arena_zalloc(a, (TS_CDECL_HEAD_N + 5) * sizeof *args);
+    struct ts_db_arg *args = ts_arena_zalloc(a, (s->head_n + 5) * sizeof *args);
     size_t n = 0;
-    for (size_t i = 0; i < TS_CDECL_HEAD_N; i++)
-        args[n++] = stored_arg(&ts_cdecl_head_fields[i], d->head[i]);
+    for (size_t i = 0; i < s->head_n; i++)
+        args[n++] = stored_arg(&s->head_fields[i], head[i]);
     args[n++] = TS_I64(version);
-    args[n++] = TS_STR(d->head[TS_CDECL_H_ENTRY_ID]);
+    args[n++] = TS_STR(head[s->entry_id]);
     args[n++] = TS_STR(version > 1 ? "modified" : "new");
     args[n++] = user_id > 0 ? TS_I64(user_id) : TS_NULL;
     args[n].type = TS_DB_END;
     struct ts_db_result res;
-    if (ts_db_exec(db,
-                   "INSERT INTO export_decl_head (" HEAD_COLUMNS ", version, current_entry_id,"
-                   " trans_status, published_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   args, &res) < 0)
+    if (ts_db_exec(db, s->insert_head, args, &res) < 0)
         return -1;
     *id = (int64_t)res.insert_id;
     return 0;
 }
 
-/* One product line of the new version. */
-static int insert_line(struct ts_db *db, struct ts_arena *a, int64_t head_id,
-                       const struct ts_cdecl_line *l)
+/* One body line of the new version. */
+static int insert_line(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl_storage *s,
+                       int64_t head_id, const char *const *v)
 {
-    struct ts_db_arg *args = ts_arena_zalloc(a, (TS_CDECL_LIST_N + 2) * sizeof *args);
+    struct ts_db_arg *args = ts_arena_zalloc(a, (s->list_n + 2) * sizeof *args);
     size_t n = 0;
     args[n++] = TS_I64(head_id);
-    for (size_t j = 0; j < TS_CDECL_LIST_N; j++)
-        args[n++] = stored_arg(&ts_cdecl_list_fields[j], l->v[j]);
+    for (size_t j = 0; j < s->list_n; j++)
+        args[n++] = stored_arg(&s->list_fields[j], v[j]);
     args[n].type = TS_DB_END;
-    return ts_db_exec(db,
-                      "INSERT INTO export_decl_list (head_id, " LIST_COLUMNS ") VALUES (?, ?, ?, ?,"
-                      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      args, NULL);
+    return ts_db_exec(db, s->insert_line, args, NULL);
 }
 
 /* Whether a refused write met another publisher: a duplicate (entry_id,
  * version) or current_entry_id, the deadlock two first publications of one
- * number can run into, or a lock held past innodb_lock_wait_timeout (an
- * import storing the same exporter's declarations of the same 出口日期
- * holds their export_decl_day_count rows until it commits: schema/017). */
+ * number can run into, or a lock held past innodb_lock_wait_timeout (the
+ * number's current row locked by another publisher; or an import storing
+ * the same exporter's declarations of the same 出口日期 holds their
+ * export_decl_day_count rows until it commits: schema/017). */
 static bool other_publisher(struct ts_db *db)
 {
     unsigned e = ts_db_errno(db);
@@ -979,23 +991,35 @@ static int publish_failed(struct ts_db *db)
     return other_publisher(db) ? TS_CDECL_BUSY : -1;
 }
 
+/* Publishing is a new version, never an update in place: the old one
+ * stays for what was filled from it; current_entry_id moves to the new
+ * row. */
+int ts_cdecl_store_version(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl_storage *s,
+                           const char *const *head, const char *const *const *lines, size_t nlines,
+                           int64_t user_id, struct ts_cdecl_published *out)
+{
+    int64_t old_id = 0, version = 0;
+    int found = current_version(db, a, s, head[s->entry_id], &old_id, &version);
+    if (found < 0)
+        return publish_failed(db);
+    if (found && ts_db_exec(db, s->uncurrent, TS_ARGS(TS_I64(old_id)), NULL) < 0)
+        return publish_failed(db);
+    *out = (struct ts_cdecl_published){.version = version + 1, .modified = found > 0};
+    if (insert_head(db, a, s, head, out->version, user_id, &out->head_id) < 0)
+        return publish_failed(db);
+    for (size_t k = 0; k < nlines; k++)
+        if (insert_line(db, a, s, out->head_id, lines[k]) < 0)
+            return publish_failed(db);
+    return 0;
+}
+
 int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
                      int64_t user_id, struct ts_cdecl_published *out)
 {
-    int64_t old_id = 0, version = 0;
-    int found = current_version(db, a, d->head[TS_CDECL_H_ENTRY_ID], &old_id, &version);
-    if (found < 0)
-        return publish_failed(db);
-    if (found && ts_db_exec(db, "UPDATE export_decl_head SET current_entry_id = NULL WHERE id = ?",
-                            TS_ARGS(TS_I64(old_id)), NULL) < 0)
-        return publish_failed(db);
-    *out = (struct ts_cdecl_published){.version = version + 1, .modified = found > 0};
-    if (insert_head(db, a, d, out->version, user_id, &out->head_id) < 0)
-        return publish_failed(db);
+    const char *const **lines = ts_arena_zalloc(a, (d->nlines + 1) * sizeof *lines);
     for (size_t k = 0; k < d->nlines; k++)
-        if (insert_line(db, a, out->head_id, &d->lines[k]) < 0)
-            return publish_failed(db);
-    return 0;
+        lines[k] = d->lines[k].v;
+    return ts_cdecl_store_version(db, a, &export_storage, d->head, lines, d->nlines, user_id, out);
 }
 
 struct ts_cdecl *ts_cdecl_from_rows(struct ts_arena *a, const struct ts_db_rows *head, size_t i,

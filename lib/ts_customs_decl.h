@@ -146,6 +146,10 @@ struct ts_cdecl *ts_cdecl_new(struct ts_arena *a);
 struct ts_cdecl_line *ts_cdecl_add_line(struct ts_arena *a, struct ts_cdecl *d);
 /* Record a problem (kept in order; the list is what the page shows). */
 void ts_cdecl_error(struct ts_arena *a, struct ts_cdecl *d, const char *msg);
+/* Append msg to a list of sentences (*list, *n of them, room for *cap)
+ * grown in arena a: ts_cdecl_error's and ts_import_decl_error's. */
+void ts_cdecl_errors_add(struct ts_arena *a, const char ***list, size_t *n, size_t *cap,
+                         const char *msg);
 
 /* Check every field and the rules across fields, normalise the values to
  * their stored form, and add a sentence per problem to d->errors.  True
@@ -214,6 +218,37 @@ struct ts_cdecl_published {
     "该报关单（或同一境内发货人同一出口日期的报关单）正由他人同时发布，本次未保存，请稍后重试"
 int ts_cdecl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl *d,
                      int64_t user_id, struct ts_cdecl_published *out);
+
+/* How one kind of declaration stores a version (出口 export_decl_*, 进口
+ * import_decl_*, schema/019): the statements, each made from the kind's
+ * table names by TS_CDECL_STORAGE_SQL (string constants, never input),
+ * and its field tables.  The versioning — lock the current row, take
+ * current_entry_id from it, insert the next version and its lines — is
+ * the same for both and held once in ts_cdecl_store_version. */
+struct ts_cdecl_storage {
+    const char *current;     /* SELECT id, version ... FOR UPDATE by current_entry_id */
+    const char *uncurrent;   /* current_entry_id = NULL by id */
+    const char *insert_head; /* the head fields, version, current_entry_id, trans_status,
+                                published_by */
+    const char *insert_line; /* head_id, the list fields */
+    const struct ts_cdecl_field *head_fields, *list_fields;
+    size_t head_n, list_n;
+    size_t entry_id; /* EntryId's index among the head fields */
+};
+#define TS_CDECL_Q5  "?, ?, ?, ?, ?"
+#define TS_CDECL_Q10 TS_CDECL_Q5 ", " TS_CDECL_Q5
+#define TS_CDECL_STORAGE_SQL(head, list, head_columns, head_values, list_columns, list_values)     \
+    .current = "SELECT id, version FROM " head " WHERE current_entry_id = ? FOR UPDATE",           \
+    .uncurrent = "UPDATE " head " SET current_entry_id = NULL WHERE id = ?",                       \
+    .insert_head = "INSERT INTO " head " (" head_columns ", version, current_entry_id,"            \
+                   " trans_status, published_by) VALUES (" head_values ")",                        \
+    .insert_line = "INSERT INTO " list " (head_id, " list_columns ") VALUES (" list_values ")"
+
+/* ts_cdecl_publish for any kind: head has s->head_n values, lines[k]
+ * s->list_n each.  Same results. */
+int ts_cdecl_store_version(struct ts_db *db, struct ts_arena *a, const struct ts_cdecl_storage *s,
+                           const char *const *head, const char *const *const *lines, size_t nlines,
+                           int64_t user_id, struct ts_cdecl_published *out);
 
 /* Rebuild export_decl_day_count (schema/017: current versions per owner
  * key, 报关单类型 and 出口日期, kept by triggers, read by decl's result

@@ -72,15 +72,7 @@ struct ts_import_decl_in *ts_import_decl_in_new(struct ts_arena *a)
 /* Problems are kept in order: the form lists them as they were found. */
 void ts_import_decl_error(struct ts_arena *a, struct ts_import_decl_in *d, const char *msg)
 {
-    if (d->nerrors == d->errcap) {
-        size_t cap = d->errcap ? d->errcap * 2 : 8;
-        const char **n = ts_arena_alloc(a, cap * sizeof *n);
-        if (d->nerrors)
-            memcpy(n, d->errors, d->nerrors * sizeof *n);
-        d->errors = n;
-        d->errcap = cap;
-    }
-    d->errors[d->nerrors++] = msg;
+    ts_cdecl_errors_add(a, &d->errors, &d->nerrors, &d->errcap, msg);
 }
 
 /* One part's values (the header or one line) against its table; where
@@ -200,94 +192,37 @@ bool ts_import_decl_check_codes(struct ts_arena *a, struct ts_import_decl_in *d,
 
 /* ---- storage ---- */
 
-/* The number's current version, locked: 1 found (id, version), 0 none. */
-static int current_version(struct ts_db *db, struct ts_arena *a, const char *entry_id, int64_t *id,
-                           int64_t *version)
-{
-    struct ts_db_rows r;
-    if (ts_db_query(
-            db, a, "SELECT id, version FROM import_decl_head WHERE current_entry_id = ? FOR UPDATE",
-            TS_ARGS(TS_STR(entry_id)), &r) < 0)
-        return -1;
-    if (r.nrows == 0)
-        return 0;
-    *id = ts_db_cell_i64(&r, 0, "id");
-    *version = ts_db_cell_i64(&r, 0, "version");
-    return 1;
-}
-
 #define HEAD_COLUMNS                                                                               \
     "entry_id, custom_master, ie_port, ie_date, d_date, agent_code_scc, agent_code, agent_name,"   \
     " declarant_name, trade_co_scc, trade_code, trade_name, receiver_addr, owner_code_scc,"        \
     " owner_code, owner_name, owner_customs, trade_country, trade_mode, bill_no, dest_customs"
 #define LIST_COLUMNS "g_no, code_ts, supv_class_name, g_name, g_qty, g_unit, decl_total, trade_curr"
 
-/* The header row of the new version (every field is NOT NULL: "" stays). */
-static int insert_head(struct ts_db *db, struct ts_arena *a, const struct ts_import_decl_in *d,
-                       int64_t version, int64_t user_id, int64_t *id)
-{
-    struct ts_db_arg *args = ts_arena_zalloc(a, (TS_IDECL_HEAD_N + 5) * sizeof *args);
-    size_t n = 0;
-    for (size_t i = 0; i < TS_IDECL_HEAD_N; i++)
-        args[n++] = TS_STR(d->head[i]);
-    args[n++] = TS_I64(version);
-    args[n++] = TS_STR(d->head[TS_IDECL_H_ENTRY_ID]);
-    args[n++] = TS_STR(version > 1 ? "modified" : "new");
-    args[n++] = user_id > 0 ? TS_I64(user_id) : TS_NULL;
-    args[n].type = TS_DB_END;
-    struct ts_db_result res;
-    if (ts_db_exec(db,
-                   "INSERT INTO import_decl_head (" HEAD_COLUMNS ", version, current_entry_id,"
-                   " trans_status, published_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   args, &res) < 0)
-        return -1;
-    *id = (int64_t)res.insert_id;
-    return 0;
-}
+/* The export tables' versioning over import_decl_head / import_decl_list:
+ * 21 header columns and the 4 of the version; head_id and 8 line columns.
+ * Every field is NOT NULL and the numbers are required, so the values go
+ * in as typed ("" stays). */
+static const struct ts_cdecl_storage import_storage = {
+    TS_CDECL_STORAGE_SQL("import_decl_head", "import_decl_list", HEAD_COLUMNS,
+                         TS_CDECL_Q10 ", " TS_CDECL_Q10 ", " TS_CDECL_Q5, LIST_COLUMNS,
+                         TS_CDECL_Q5 ", ?, ?, ?, ?"),
+    .head_fields = ts_import_decl_head_fields,
+    .list_fields = ts_import_decl_list_fields,
+    .head_n = TS_IDECL_HEAD_N,
+    .list_n = TS_IDECL_LIST_N,
+    .entry_id = TS_IDECL_H_ENTRY_ID,
+};
 
-/* One goods line of the new version. */
-static int insert_line(struct ts_db *db, struct ts_arena *a, int64_t head_id, const char *const *v)
-{
-    struct ts_db_arg *args = ts_arena_zalloc(a, (TS_IDECL_LIST_N + 2) * sizeof *args);
-    size_t n = 0;
-    args[n++] = TS_I64(head_id);
-    for (size_t j = 0; j < TS_IDECL_LIST_N; j++)
-        args[n++] = TS_STR(v[j]);
-    args[n].type = TS_DB_END;
-    return ts_db_exec(db,
-                      "INSERT INTO import_decl_list (head_id, " LIST_COLUMNS ")"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      args, NULL);
-}
-
-/* -1, or TS_CDECL_BUSY for another publisher's row of the same number. */
-static int publish_failed(struct ts_db *db)
-{
-    unsigned e = ts_db_errno(db);
-    return e == TS_DB_ER_DUP_ENTRY || e == TS_DB_ER_LOCK_DEADLOCK ? TS_CDECL_BUSY : -1;
-}
-
-/* Publishing is a new version, never an update in place: the old one
- * stays for the records that were filled from it (reception compares
- * with the current one); current_entry_id moves to the new row. */
+/* A new version, as ts_cdecl_publish stores an export declaration's
+ * (the old one stays for the records filled from it; reception compares
+ * with the current one). */
 int ts_import_decl_publish(struct ts_db *db, struct ts_arena *a, const struct ts_import_decl_in *d,
                            int64_t user_id, struct ts_cdecl_published *out)
 {
-    int64_t old_id = 0, version = 0;
-    int found = current_version(db, a, d->head[TS_IDECL_H_ENTRY_ID], &old_id, &version);
-    if (found < 0)
-        return publish_failed(db);
-    if (found && ts_db_exec(db, "UPDATE import_decl_head SET current_entry_id = NULL WHERE id = ?",
-                            TS_ARGS(TS_I64(old_id)), NULL) < 0)
-        return publish_failed(db);
-    *out = (struct ts_cdecl_published){.version = version + 1, .modified = found > 0};
-    if (insert_head(db, a, d, out->version, user_id, &out->head_id) < 0)
-        return publish_failed(db);
+    const char *const **lines = ts_arena_zalloc(a, (d->nlines + 1) * sizeof *lines);
     for (size_t k = 0; k < d->nlines; k++)
-        if (insert_line(db, a, out->head_id, d->lines[k]) < 0)
-            return publish_failed(db);
-    return 0;
+        lines[k] = d->lines[k];
+    return ts_cdecl_store_version(db, a, &import_storage, d->head, lines, d->nlines, user_id, out);
 }
 
 /* ---- loading ---- */

@@ -58,6 +58,8 @@ sub wait_job {
 
 # ---------------------------------------------------------------- the stack's worker off
 
+# held to the end (customs.t and declist.t stop and start it too)
+my $worker_lock = worker_lock('worker');
 my $w = stack_worker();
 kill 'TERM', $w;
 for (1 .. 100) { last unless pid_alive($w); sleep 0.1 }

@@ -120,7 +120,10 @@ $r = $trade->get($url->(by => 'date', start => '2025-01-02', end => '2025-01-03'
 is(dl_error($r), '您无权限操作该数据', 'no bound card: 您无权限操作该数据');
 
 # ---- 1000 body rows over two days: downloaded, all of them, only the own ones
-my $before = db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'decl.download'");
+# (this user's downloads only: other tests write audit rows at the same time)
+my $prod_uid = db_value('SELECT id FROM app_user WHERE login_name = ' . sql_str(account('ent-admin-production')->{login}));
+my $downloads = "FROM audit_log WHERE action = 'decl.download' AND user_id = $prod_uid";
+my $before = db_value("SELECT COUNT(*) $downloads");
 my $t0 = time;
 $r = $prod->get($url->(by => 'date', start => '2025-01-02', end => '2025-01-03'));
 is($r->{status}, 200, '1000 body rows over two days: downloaded');
@@ -146,9 +149,9 @@ ok($xml =~ m{<TransStatus>(新增|修改)</TransStatus>}, 'with 数据传输状�
 ($rc, $said) = open_with($r, $env->{TS_CARD2_READER});
 is($rc, 1, 'the other card (1300000000002) cannot open it');
 like($said, qr/^refused: 7 /, '…refused as encrypted to another card') or diag $said;
-is(db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'decl.download'"), $before + 1,
+is(db_value("SELECT COUNT(*) $downloads"), $before + 1,
    'one audit row for the download');
-like(db_value("SELECT detail FROM audit_log WHERE action = 'decl.download' ORDER BY id DESC LIMIT 1"),
+like(db_value("SELECT detail $downloads ORDER BY id DESC LIMIT 1"),
      qr/file=1300000000001_20250102-20250103_.* card=1300000000001 decls=11 lines=1000/, 'naming file, card and counts');
 
 ($rc, $said) = open_with($r, $env->{TS_CARD_READER}, $env->{TS_CARD_CA});
@@ -169,7 +172,7 @@ $r = $prod->get($url->(by => 'date', start => '2025-01-02', end => '2025-01-04')
 is(dl_error($r), '下载失败：您本次下载的1001条数据，超过了1000条的下载上限，请重新设置查询条件进行下载，缩小查询范围',
    '1001 body rows over more than one day: refused with the count');
 is(scalar(list_rows($r->{text}, 'decl-results')), 12, 'the results stay on the page');
-is(db_value("SELECT COUNT(*) FROM audit_log WHERE action = 'decl.download'"), $before + 1,
+is(db_value("SELECT COUNT(*) $downloads"), $before + 1,
    'a refused download is not audited as one');
 
 # ---- one day: no row limit
@@ -253,5 +256,26 @@ SKIP: {
 }
 $r = $prod->get($url->(by => 'no', entry_id => '790020250000003000'));
 is($r->{status}, 200, 'one of them by number: downloaded');
+
+# ---- one day under both owner keys, over several batches: each batch reads
+# the next declarations of each key (统一社会信用代码 'S', and 海关编码 'C' for
+# those naming no 统一社会信用代码) and merges them in the results' order.
+# 250 declarations on 2025-04-01, every odd one under the 海关编码 only (3
+# batches of 100), and one on 2025-04-02 that is not in the range.
+publish('dl-keys', (map {
+    decls(from => 7000 + $_, n => 1, lines => 1 + $_ % 3, date => '20250401',
+        more => $_ % 2 ? {TradeCoScc => ''} : {})
+} 0 .. 249), decls(from => 7250, n => 1, lines => 1, date => '20250402'));
+is(db_value("SELECT COUNT(*) FROM export_decl_head WHERE entry_id BETWEEN '790020250000007000'"
+    . " AND '790020250000007249' AND owner_key = 'C$PROD_CODE' AND current_entry_id IS NOT NULL"), 125, 'half of them under the 海关编码');
+$r = $prod->get($url->(by => 'date', start => '2025-04-01', end => '2025-04-01'));
+is($r->{status}, 200, 'one day under both keys: downloaded');
+($rc, $said, $xml) = open_with($r, $env->{TS_CARD_READER});
+is_deeply([$xml =~ m{<EntryId>(\d{18})</EntryId>}g], [map { sprintf '790020250%09d', $_ } 7000 .. 7249],
+    'every declaration of the day once, in the order of the numbers across both keys and batches');
+my $nlines = 0;
+$nlines += 1 + $_ % 3 for 0 .. 249;
+is(scalar(() = $xml =~ /<DecList>/g), $nlines, 'with all their body rows');
+like($r->{headers}{'content-disposition'}, qr/_790020250000007000_790020250000007249_/, 'file name: first and last');
 
 done_testing();

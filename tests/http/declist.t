@@ -373,6 +373,9 @@ like $r->{text}, qr/第1502行写入关单清册失败/, 'the 【>】 page shows
 
 # ---------------------------------------------------------------- kill -9 mid-job
 
+# The stack's worker is ours until the SIGTERM case below is done (customs.t
+# and customs_import_recovery.t stop and start it too).
+my $worker_lock = worker_lock('worker');
 # The worker is killed while it waits on a declaration held by another
 # session (row 1500's); its open transaction dies with it.  scripts/stack.sh
 # start brings up a new worker, which queues the job again and completes it.
@@ -468,6 +471,7 @@ for (1 .. 600) {
     sleep 0.2;
 }
 is $status, 'done', 'the next worker completed it';
+close $worker_lock;
 is_deeply [@{upload_row(sha256_of($termfile))}[1, 3, 4, 5]], ['done', 4000, 4000, 0], 'all 4000 rows';
 is db_value("SELECT SUM(line_count) FROM customs_decl WHERE upload_id = $tuid"), 4000, '4000 lines, none twice';
 

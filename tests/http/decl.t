@@ -129,6 +129,29 @@ is_deeply([map { $_->[1] } @$rows], [@many[20 .. 24]], 'the second the other 5')
 ($x, $err, $rows) = query($prod, by => 'date', start => $day, end => $day);
 is_deeply($rows, [], 'the other enterprise sees none of them');
 
+# ---- one owner key only: 22 declarations of another day all name only the
+# 海关编码, 21 of a third day only the 统一社会信用代码 (cgi-bin/decl.c reads
+# one key's range alone then: page_one_key); both pages in number order
+for my $one (['2024', '6', undef, 22], ['2023', '5', $TRADE_SCC, 21]) {
+    my ($year, $lead, $scc, $n) = @$one;
+    (my $d1 = $day) =~ s/^2025/$year/;
+    (my $ymd1 = $d1) =~ s/-//g;
+    my @one = map { sprintf '79002026' . '0' . $lead . '%03d' . $tag, $_ } 1 .. $n;
+    my $key = $scc ? '统一社会信用代码' : '海关编码';
+    $r2 = $c->post_multipart('/customs/import', [[file => {filename => 'one.xml', type => 'text/xml',
+        content => decl_file(map { decl_xml(EntryId => $_, IEDate => $ymd1, DDate => $ymd1,
+                                            TradeCoScc => $scc, TradeCode => $TRADE_CODE,
+                                            TradeName => $TRADE_NAME) } reverse @one)}]]);
+    is($r2->{status}, 303, "$n declarations under the $key only published");
+    ($x, $err, $rows) = query($trade, by => 'date', start => $d1, end => $d1);
+    like($x->{text}, qr/共 $n 条，第 1 \/ 2 页/, "$key only: the pager counts them");
+    is_deeply([map { $_->[1] } @$rows], [@one[0 .. 19]], "$key only: the first page in number order");
+    ($x, $err, $rows) = query($trade, by => 'date', start => $d1, end => $d1, page => 2);
+    is_deeply([map { $_->[1] } @$rows], [@one[20 .. $n - 1]], "$key only: the second page the rest");
+    ($x, $err, $rows) = query($prod, by => 'date', start => $d1, end => $d1);
+    is_deeply($rows, [], "$key only: the other enterprise sees none of them");
+}
+
 # ---- detail
 $r = $prod->get('/decl/view?entry_id=790020260000810001');
 is($r->{status}, 200, 'the detail opens');
